@@ -1,0 +1,156 @@
+import { z } from "zod";
+
+// Parsed once at the entry point (zod); nothing reads the environment at request time.
+// Sections are owned by their areas; amounts are decimal strings or integers, parsed to bigint.
+
+const hex = (bytes?: number) =>
+  z
+    .string()
+    .regex(bytes ? new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`) : /^0x[0-9a-fA-F]*$/, "must be 0x-prefixed hex")
+    .transform((s) => s.toLowerCase() as `0x${string}`);
+const address = hex(20);
+const privateKey = hex(32);
+const amount = z
+  .union([z.string().regex(/^\d+$/, "must be a non-negative integer"), z.number().int().nonnegative()])
+  .transform((v) => BigInt(v));
+
+export const priceSchema = z.object({
+  /** Capability name: "transcode" or an AI pipeline ("upscale", "image-to-image", …). */
+  capability: z.string().min(1),
+  modelId: z.string().min(1).optional(),
+  pricePerUnit: amount,
+  pixelsPerUnit: amount.default(1n),
+});
+
+export const orchestratorSchema = z.object({
+  privateKey,
+  serviceURI: z.string().url(),
+  capacity: z.number().int().positive().default(4),
+  prices: z.array(priceSchema).default([]),
+  /** Tokens a node-runner presents to attach to this orchestrator (stored hashed). */
+  runnerTokens: z.array(z.string().min(16)).default([]),
+  ticket: z
+    .object({
+      redeemGas: amount.default(1_200_000n),
+      gasPrice: amount.default(100_000_000n),
+      faceValueMultiplier: amount.default(100n),
+      maxFaceValue: amount.optional(),
+      /** Expected value per ticket, in wei. */
+      ev: amount.default(1_000_000_000_000n),
+      /** How many blocks ticket params stay valid (go-livepeer: 40 L1 blocks). */
+      expiryBlocks: amount.default(40n),
+    })
+    .default({
+      redeemGas: 1_200_000n,
+      gasPrice: 100_000_000n,
+      faceValueMultiplier: 100n,
+      ev: 1_000_000_000_000n,
+      expiryBlocks: 40n,
+    }),
+});
+
+export const configSchema = z.object({
+  roles: z.array(z.enum(["gateway", "orchestrator"])).min(1).default(["gateway", "orchestrator"]),
+  host: z.string().default("127.0.0.1"),
+  port: z.coerce.number().int().min(0).max(65535).default(8787),
+  /** Public base URL of this edge (what runners and gateways reach). */
+  publicUrl: z.string().url().optional(),
+  database: z.object({ url: z.string().min(1), authToken: z.string().optional() }).default({ url: "file:.data/edge.db" }),
+  ledger: z
+    .discriminatedUnion("kind", [
+      z.object({
+        kind: z.literal("devnet"),
+        /** Path to a genesis JSON file; the built-in living network when absent. */
+        genesisFile: z.string().optional(),
+        /** Wall-clock round length in seconds; 0 means rounds advance only on request. */
+        roundSeconds: z.number().int().nonnegative().default(60),
+        /** Devnet block time in milliseconds (ticket params expire in blocks). */
+        blockMs: z.number().int().positive().default(1000),
+      }),
+      z.object({
+        kind: z.literal("chain"),
+        rpcUrl: z.string().url(),
+        chainId: z.number().int().positive().default(42161),
+        controller: address.default("0xd8e8328501e9645d16cf49539efc04f734606ee4"),
+      }),
+    ])
+    .default({ kind: "devnet", roundSeconds: 60, blockMs: 1000 }),
+  /** 32-byte hex secret for recipientRand derivation; generated and kept in the database when absent. */
+  ticketSecret: privateKey.optional(),
+  orchestrators: z.array(orchestratorSchema).default([]),
+  gateway: z
+    .object({
+      senderPrivateKey: privateKey.optional(),
+      /** Orchestrator info cache TTL. */
+      infoTtlMs: z.number().int().positive().default(30_000),
+      /** Price caps per capability (wei per unit, per pixelsPerUnit). */
+      maxPrices: z.array(priceSchema).default([]),
+      stakeWeight: z.number().min(0).max(1).default(0.7),
+      suspendAfterFailures: z.number().int().positive().default(3),
+      requestTimeoutMs: z.number().int().positive().default(120_000),
+    })
+    .default({ infoTtlMs: 30_000, maxPrices: [], stakeWeight: 0.7, suspendAfterFailures: 3, requestTimeoutMs: 120_000 }),
+  scheduler: z
+    .object({
+      enabled: z.boolean().default(true),
+      intervalMs: z.number().int().positive().default(5_000),
+      initializeRounds: z.boolean().default(true),
+      reward: z.boolean().default(true),
+      redeem: z.boolean().default(true),
+    })
+    .default({ enabled: true, intervalMs: 5_000, initializeRounds: true, reward: true, redeem: true }),
+  api: z
+    .object({
+      /** "required": consumers need an API key; "off": open (the local network's default). */
+      keys: z.enum(["required", "off"]).default("off"),
+      /** Admin token for issuing and revoking API keys. */
+      adminToken: z.string().min(16).optional(),
+      rateLimitPerMinute: z.number().int().positive().default(600),
+      bodyLimitBytes: z.number().int().positive().default(64 * 1024 * 1024),
+    })
+    .default({ keys: "off", rateLimitPerMinute: 600, bodyLimitBytes: 64 * 1024 * 1024 }),
+  blobs: z
+    .discriminatedUnion("kind", [
+      z.object({ kind: z.literal("fs"), dir: z.string().default(".data/blobs") }),
+      z.object({
+        kind: z.literal("s3"),
+        endpoint: z.string().url(),
+        bucket: z.string().min(1),
+        region: z.string().default("auto"),
+        accessKeyId: z.string().min(1),
+        secretAccessKey: z.string().min(1),
+      }),
+    ])
+    .default({ kind: "fs", dir: ".data/blobs" }),
+  jobs: z
+    .object({
+      visibilityTimeoutMs: z.number().int().positive().default(30_000),
+      maxAttempts: z.number().int().positive().default(3),
+      syncTimeoutMs: z.number().int().positive().default(120_000),
+    })
+    .default({ visibilityTimeoutMs: 30_000, maxAttempts: 3, syncTimeoutMs: 120_000 }),
+});
+
+export type EdgeConfigInput = z.input<typeof configSchema>;
+export type EdgeConfig = z.output<typeof configSchema>;
+export type OrchestratorConfig = EdgeConfig["orchestrators"][number];
+export type PriceConfig = z.output<typeof priceSchema>;
+
+/** Thrown when the configuration is invalid; the entry prints it and exits non-zero. */
+export class ConfigError extends Error {
+  readonly issues: string[];
+  constructor(issues: string[]) {
+    super(`invalid configuration:\n  ${issues.join("\n  ")}`);
+    this.name = "ConfigError";
+    this.issues = issues;
+  }
+}
+
+/** Validates a config object; throws ConfigError listing every problem with its path. */
+export function parseConfig(input: unknown): EdgeConfig {
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`));
+  }
+  return result.data;
+}

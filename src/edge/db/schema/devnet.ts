@@ -1,0 +1,2 @@
+// Tables of the devnet area; filled in by its owner.
+export {};

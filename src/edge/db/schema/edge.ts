@@ -1,0 +1,2 @@
+// Tables of the edge area; filled in by its owner.
+export {};

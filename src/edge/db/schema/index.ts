@@ -1,0 +1,4 @@
+// One drizzle schema, split by owner: the devnet ledger's tables, the edge's, and the job queue's.
+export * from "./devnet.ts";
+export * from "./edge.ts";
+export * from "./jobs.ts";

@@ -1,0 +1,2 @@
+// Tables of the jobs area; filled in by its owner.
+export {};

@@ -1,0 +1,45 @@
+import type { LocalAccount } from "viem/accounts";
+import type { Address } from "../protocol/types.ts";
+import type { EdgeConfig } from "./config.ts";
+import type { Db } from "./db/client.ts";
+import type { Ledger } from "./ledger/types.ts";
+
+/** Wall clock, injected so tests and the devnet can control time. Milliseconds since the epoch. */
+export interface Clock {
+  now(): number;
+}
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** Key material the edge holds: never a user's key, only its own identities. */
+export interface Keys {
+  /** Orchestrator identities hosted by this edge, by address. */
+  orchestrators: Map<Address, LocalAccount>;
+  /** The gateway's ticket sender, when the gateway role is on. */
+  sender: LocalAccount | undefined;
+  /** 32-byte secret from which recipientRand is derived (HMAC-SHA256); never leaves the edge. */
+  ticketSecret: Uint8Array;
+}
+
+/** Everything app.ts needs, built once at the entry point and injected. */
+export interface AppDeps {
+  config: EdgeConfig;
+  db: Db;
+  ledger: Ledger;
+  clock: Clock;
+  keys: Keys;
+  logger: Logger;
+}
+
+/** Hono environment: the deps are set on the context by one init middleware. */
+export interface HonoEnv {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+  };
+}

@@ -1,0 +1,46 @@
+import { LivepeerError } from "../../protocol/errors.ts";
+
+/** Stable codes for contract reverts; the message carries the contract's revert reason. */
+export type LedgerErrorCode =
+  | "CALLER_NOT_ACTIVE"
+  | "CALLER_NOT_REGISTERED"
+  | "REWARD_ALREADY_CALLED"
+  | "ROUND_NOT_INITIALIZED"
+  | "ROUND_ALREADY_INITIALIZED"
+  | "ROUND_LOCKED"
+  | "INSUFFICIENT_BALANCE"
+  | "INSUFFICIENT_BONDED"
+  | "INSUFFICIENT_FEES"
+  | "INVALID_AMOUNT"
+  | "INVALID_PERCENTAGE"
+  | "INVALID_ADDRESS"
+  | "INVALID_LOCK"
+  | "LOCK_NOT_WITHDRAWABLE"
+  | "NOT_BONDED"
+  | "NOT_UNBONDED"
+  | "CLAIM_FORBIDDEN"
+  | "ORCHESTRATOR_NOT_REWARDED"
+  | "TICKET_USED"
+  | "TICKET_EXPIRED"
+  | "TICKET_NOT_WINNING"
+  | "TICKET_SIG_INVALID"
+  | "TICKET_RAND_INVALID"
+  | "TICKET_RECIPIENT_INVALID"
+  | "TICKET_SENDER_INVALID"
+  | "TICKET_UNDERFUNDED"
+  | "SENDER_UNLOCKED"
+  | "SENDER_NOT_UNLOCKING"
+  | "SENDER_UNLOCK_PENDING"
+  | "SENDER_NO_FUNDS"
+  | "LEDGER_BUSY"
+  | "LEDGER_UNAVAILABLE";
+
+export class LedgerError extends LivepeerError {
+  override readonly code: LedgerErrorCode;
+
+  constructor(code: LedgerErrorCode, message: string, options?: { details?: Record<string, unknown>; cause?: unknown }) {
+    super(code, message, options);
+    this.name = "LedgerError";
+    this.code = code;
+  }
+}
