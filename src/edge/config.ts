@@ -6,7 +6,10 @@ import { z } from "zod";
 const hex = (bytes?: number) =>
   z
     .string()
-    .regex(bytes ? new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`) : /^0x[0-9a-fA-F]*$/, "must be 0x-prefixed hex")
+    .regex(
+      bytes ? new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`) : /^0x[0-9a-fA-F]*$/,
+      "must be 0x-prefixed hex",
+    )
     .transform((s) => s.toLowerCase() as `0x${string}`);
 const address = hex(20);
 const privateKey = hex(32);
@@ -50,12 +53,17 @@ export const orchestratorSchema = z.object({
 });
 
 export const configSchema = z.object({
-  roles: z.array(z.enum(["gateway", "orchestrator"])).min(1).default(["gateway", "orchestrator"]),
+  roles: z
+    .array(z.enum(["gateway", "orchestrator"]))
+    .min(1)
+    .default(["gateway", "orchestrator"]),
   host: z.string().default("127.0.0.1"),
   port: z.coerce.number().int().min(0).max(65535).default(8787),
   /** Public base URL of this edge (what runners and gateways reach). */
   publicUrl: z.string().url().optional(),
-  database: z.object({ url: z.string().min(1), authToken: z.string().optional() }).default({ url: "file:.data/edge.db" }),
+  database: z
+    .object({ url: z.string().min(1), authToken: z.string().optional() })
+    .default({ url: "file:.data/edge.db" }),
   ledger: z
     .discriminatedUnion("kind", [
       z.object({
@@ -89,7 +97,13 @@ export const configSchema = z.object({
       suspendAfterFailures: z.number().int().positive().default(3),
       requestTimeoutMs: z.number().int().positive().default(120_000),
     })
-    .default({ infoTtlMs: 30_000, maxPrices: [], stakeWeight: 0.7, suspendAfterFailures: 3, requestTimeoutMs: 120_000 }),
+    .default({
+      infoTtlMs: 30_000,
+      maxPrices: [],
+      stakeWeight: 0.7,
+      suspendAfterFailures: 3,
+      requestTimeoutMs: 120_000,
+    }),
   scheduler: z
     .object({
       enabled: z.boolean().default(true),
@@ -106,7 +120,11 @@ export const configSchema = z.object({
       /** Admin token for issuing and revoking API keys. */
       adminToken: z.string().min(16).optional(),
       rateLimitPerMinute: z.number().int().positive().default(600),
-      bodyLimitBytes: z.number().int().positive().default(64 * 1024 * 1024),
+      bodyLimitBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(64 * 1024 * 1024),
     })
     .default({ keys: "off", rateLimitPerMinute: 600, bodyLimitBytes: 64 * 1024 * 1024 }),
   blobs: z

@@ -26,6 +26,13 @@ export interface Keys {
   ticketSecret: Uint8Array;
 }
 
+/** Counters and histograms rendered at GET /metrics (Prometheus text format). */
+export interface Metrics {
+  inc(name: string, labels?: Record<string, string>, by?: number): void;
+  observe(name: string, value: number, labels?: Record<string, string>): void;
+  render(): string;
+}
+
 /** Everything app.ts needs, built once at the entry point and injected. */
 export interface AppDeps {
   config: EdgeConfig;
@@ -34,6 +41,7 @@ export interface AppDeps {
   clock: Clock;
   keys: Keys;
   logger: Logger;
+  metrics: Metrics;
 }
 
 /** Hono environment: the deps are set on the context by one init middleware. */

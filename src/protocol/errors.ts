@@ -6,7 +6,11 @@ export class LivepeerError extends Error {
   readonly code: string;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: string, message: string, options?: { details?: Record<string, unknown>; cause?: unknown }) {
+  constructor(
+    code: string,
+    message: string,
+    options?: { details?: Record<string, unknown>; cause?: unknown },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "LivepeerError";
     this.code = code;

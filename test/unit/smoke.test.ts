@@ -1,2 +1,5 @@
 import { expect, test } from "bun:test";
-test("smoke", () => { expect(1 + 1).toBe(2); });
+
+test("smoke", () => {
+  expect(1 + 1).toBe(2);
+});

@@ -18,7 +18,10 @@ const MIGRATIONS = new URL("../../../migrations", import.meta.url).pathname;
  * Opens a libSQL database (`file:…`, `:memory:` or `libsql://…`) and applies the committed
  * migrations. File databases get WAL and a busy timeout so several processes can share them.
  */
-export async function openDb(url: string, options: { authToken?: string; migrate?: boolean } = {}): Promise<DbHandle> {
+export async function openDb(
+  url: string,
+  options: { authToken?: string; migrate?: boolean } = {},
+): Promise<DbHandle> {
   const client = createClient(options.authToken ? { url, authToken: options.authToken } : { url });
   if (url.startsWith("file:")) {
     await client.execute("PRAGMA busy_timeout = 10000");

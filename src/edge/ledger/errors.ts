@@ -38,7 +38,11 @@ export type LedgerErrorCode =
 export class LedgerError extends LivepeerError {
   override readonly code: LedgerErrorCode;
 
-  constructor(code: LedgerErrorCode, message: string, options?: { details?: Record<string, unknown>; cause?: unknown }) {
+  constructor(
+    code: LedgerErrorCode,
+    message: string,
+    options?: { details?: Record<string, unknown>; cause?: unknown },
+  ) {
     super(code, message, options);
     this.name = "LedgerError";
     this.code = code;

@@ -2,3 +2,4 @@
 export * from "./devnet.ts";
 export * from "./edge.ts";
 export * from "./jobs.ts";
+export * from "./payments.ts";

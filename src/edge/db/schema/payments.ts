@@ -1,0 +1,2 @@
+// Tables of the payments area; filled in by its owner.
+export {};

@@ -1,0 +1,76 @@
+import type { VideoProfile } from "../protocol/profiles.ts";
+
+// The contract between the runner's pull loop (agent) and its executors (video, AI).
+
+/** What the runner can do, registered with the edge. */
+export interface Capabilities {
+  ffmpeg: {
+    path: string;
+    version: string;
+    source: "system" | "configured" | "ffmpeg-installer" | "wasm";
+    encoders: string[];
+    hwaccels: string[];
+  } | null;
+  gpus: { name: string; memoryMiB: number; driver: string }[];
+  onnx: { backend: "onnxruntime-node" | "onnxruntime-web"; executionProviders: string[] }[];
+  models: { pipeline: string; modelId: string; warm: boolean }[];
+  /** Capability names this runner serves: "transcode" and AI pipeline names. */
+  capabilities: string[];
+  capacity: number;
+}
+
+export interface TranscodeSpec {
+  kind: "transcode";
+  /** Local path of the input segment (MPEG-TS or MP4). */
+  input: string;
+  profiles: VideoProfile[];
+  format: "mpegts" | "mp4";
+}
+
+export interface AiSpec {
+  kind: "ai";
+  pipeline: string;
+  modelId: string;
+  /** Local paths of input files (image, audio) by field name. */
+  files: Record<string, string>;
+  /** JSON parameters of the request (prompt, strength, top_k, …). */
+  params: Record<string, unknown>;
+}
+
+export type JobSpec = TranscodeSpec | AiSpec;
+
+export interface ExecContext {
+  /** Directory for outputs; created by the caller, removed by the caller. */
+  workDir: string;
+  signal: AbortSignal;
+  /** Fraction 0..1 and an optional note. */
+  onProgress(fraction: number, note?: string): void;
+}
+
+export interface OutputFile {
+  name: string;
+  path: string;
+  contentType: string;
+  /** Video renditions carry their geometry. */
+  width?: number;
+  height?: number;
+  durationSec?: number;
+}
+
+export interface ExecResult {
+  outputs: OutputFile[];
+  /** Structured result for pipelines that return data (labels, segments, …). */
+  data?: unknown;
+  /** Which engine actually ran: "ffmpeg-native", "ffmpeg-wasm", "onnxruntime-node/cpu", … */
+  engine: string;
+  /** Units of work done (pixels for video; pipeline units for AI), for billing. */
+  units: bigint;
+  timings: Record<string, number>;
+}
+
+/** Raised by executors with a stable code; carries exit code and stderr tail for FFmpeg. */
+export interface Executors {
+  probe(): Promise<Capabilities>;
+  execute(spec: JobSpec, ctx: ExecContext): Promise<ExecResult>;
+  close(): Promise<void>;
+}
