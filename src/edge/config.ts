@@ -42,6 +42,8 @@ export const orchestratorSchema = z.object({
       ev: amount.default(1_000_000_000_000n),
       /** How many blocks ticket params stay valid (go-livepeer: 40 L1 blocks). */
       expiryBlocks: amount.default(40n),
+      /** How far (wei) a sender's balance may go below zero before work is refused; 0 when absent. */
+      creditLimit: amount.optional(),
     })
     .default({
       redeemGas: 1_200_000n,

@@ -29,6 +29,23 @@ export async function openDb(
     await client.execute("PRAGMA synchronous = NORMAL");
   }
   const db = drizzle(client, { schema });
+  serializeTransactions(db);
   if (options.migrate !== false) await migrate(db, { migrationsFolder: MIGRATIONS });
   return { url, client, db, close: () => client.close() };
+}
+
+/**
+ * Runs this process's transactions on the database one at a time. libSQL's local driver is
+ * synchronous: a second connection that waits for the write lock held by an open transaction of
+ * the same process blocks the event loop, so the holder can never commit (a stall until the busy
+ * timeout). Other processes are unaffected and still contend through SQLite's lock.
+ */
+function serializeTransactions(db: Db): void {
+  const run = db.transaction.bind(db);
+  let tail: Promise<unknown> = Promise.resolve();
+  db.transaction = ((fn, config) => {
+    const result = tail.then(() => run(fn, config));
+    tail = result.catch(() => undefined);
+    return result;
+  }) as Db["transaction"];
 }

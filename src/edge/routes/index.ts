@@ -1,8 +1,11 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../deps.ts";
+import { orchestratorRoutes } from "./orchestrator/index.ts";
+import { protocolRoutes } from "./protocol/index.ts";
+import { stakingRoutes } from "./staking/index.ts";
 
 /** A route group: one folder under routes/, registering its routes on the app. */
 export type RouteGroup = (app: OpenAPIHono<HonoEnv>) => void;
 
 // Each area adds its group here (one line each).
-export const routeGroups: RouteGroup[] = [];
+export const routeGroups: RouteGroup[] = [orchestratorRoutes, protocolRoutes, stakingRoutes];

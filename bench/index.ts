@@ -1,0 +1,63 @@
+/**
+ * Runs every bench/**\/*.bench.ts in its own process, one after another (never in parallel:
+ * they measure one core). Each runs under Bun, then again under Node from a Bun-built bundle,
+ * since the edge also runs on Node. Flags: --bun-only, --node-only, or a substring filter.
+ *   npx bun run bench/index.ts [--bun-only|--node-only] [filter]
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync } from "node:fs";
+import { basename, join, relative, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "..");
+const args = process.argv.slice(2);
+const bunOnly = args.includes("--bun-only");
+const nodeOnly = args.includes("--node-only");
+const filter = args.find((a) => !a.startsWith("--"));
+
+function findBenches(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== "build" && entry.name !== "node_modules") out.push(...findBenches(path));
+    else if (entry.isFile() && entry.name.endsWith(".bench.ts")) out.push(path);
+  }
+  return out.sort();
+}
+
+// The bun binary running us, or the one npm installed.
+const bun = typeof Bun !== "undefined" ? process.execPath : join(root, "node_modules/.bin/bun");
+const benches = findBenches(join(root, "bench")).filter((f) => filter === undefined || f.includes(filter));
+if (benches.length === 0) {
+  console.error("no bench files matched");
+  process.exit(1);
+}
+
+let failed = 0;
+for (const file of benches) {
+  const rel = relative(root, file);
+  if (!nodeOnly) {
+    console.log(`\n=== ${rel} (bun) ===`);
+    const r = spawnSync(bun, ["run", file], { cwd: root, stdio: "inherit" });
+    if (r.status !== 0) failed++;
+  }
+  if (!bunOnly) {
+    // Node 20 cannot run TypeScript: bundle the bench (packages stay external, resolved from
+    // node_modules as Node would load them) and run the bundle.
+    const outDir = join(root, ".tmp/bench-node");
+    mkdirSync(outDir, { recursive: true });
+    const outfile = join(outDir, `${basename(file, ".ts")}.mjs`);
+    const build = spawnSync(bun, ["build", file, "--target=node", "--packages=external", `--outfile=${outfile}`], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    if (build.status !== 0) {
+      console.log(`\n=== ${rel} (node): bundle failed, skipped ===\n${build.stderr}`);
+      failed++;
+      continue;
+    }
+    console.log(`\n=== ${rel} (node ${spawnSync("node", ["--version"], { encoding: "utf8" }).stdout.trim()}) ===`);
+    const r = spawnSync("node", [outfile], { cwd: root, stdio: "inherit" });
+    if (r.status !== 0) failed++;
+  }
+}
+process.exit(failed === 0 ? 0 : 1);

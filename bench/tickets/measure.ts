@@ -1,0 +1,49 @@
+/** Calls `op` over `items` round-robin for about `seconds` and returns operations per second. */
+export function rate<T>(items: readonly T[], op: (item: T, i: number) => unknown, seconds = 1): number {
+  // Warm up the JIT on a slice first so the timed loop measures steady state.
+  for (let i = 0; i < Math.min(items.length, 64); i++) op(items[i]!, i);
+  let ops = 0;
+  const budget = seconds * 1000;
+  const t0 = performance.now();
+  let t = t0;
+  do {
+    for (let i = 0; i < items.length; i++) {
+      op(items[i]!, i);
+      ops++;
+      if ((i & 63) === 63 && performance.now() - t0 >= budget) break;
+    }
+    t = performance.now();
+  } while (t - t0 < budget);
+  return (ops * 1000) / (t - t0);
+}
+
+/** As rate, for async operations (viem's recovery API is async). */
+export async function rateAsync<T>(
+  items: readonly T[],
+  op: (item: T, i: number) => Promise<unknown>,
+  seconds = 1,
+): Promise<number> {
+  for (let i = 0; i < Math.min(items.length, 16); i++) await op(items[i]!, i);
+  let ops = 0;
+  const t0 = performance.now();
+  let t = t0;
+  do {
+    for (let i = 0; i < items.length; i++) {
+      await op(items[i]!, i);
+      ops++;
+      if ((i & 31) === 31 && performance.now() - t0 >= seconds * 1000) break;
+    }
+    t = performance.now();
+  } while (t - t0 < seconds * 1000);
+  return (ops * 1000) / (t - t0);
+}
+
+/** Right-aligned integer with thousands separators. */
+export function fmt(n: number, width = 10): string {
+  return Math.round(n).toLocaleString("en-US").padStart(width);
+}
+
+/** A ratio such as "3.42×". */
+export function ratio(a: number, b: number): string {
+  return `${(a / b).toFixed(2)}×`.padStart(8);
+}

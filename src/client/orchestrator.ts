@@ -1,0 +1,121 @@
+import { type OrchestratorInfoJson, OrchestratorInfoSchema } from "../edge/services/tickets/info-schema.ts";
+import type { PaymentJson } from "../edge/services/tickets/payment-schema.ts";
+import { LivepeerError } from "../protocol/errors.ts";
+import type { Address } from "../protocol/types.ts";
+
+/** Answer of POST /v1/orchestrator/tickets (amounts as decimal strings). */
+export interface PaymentResultJson {
+  orchestrator: string | null;
+  sender: string;
+  accepted: number;
+  won: number;
+  credit: string;
+  balance: string;
+  errors: { senderNonce: string; code: string; message: string }[];
+}
+
+export interface OrchestratorClientOptions {
+  /** Abort the request after this long. Default 10 s. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/**
+ * A call to an orchestrator failed: ORCHESTRATOR_UNREACHABLE (network, timeout),
+ * ORCHESTRATOR_BAD_RESPONSE (not the documented shape), or the problem+json `code` it answered.
+ */
+export class OrchestratorClientError extends LivepeerError {
+  readonly status: number | undefined;
+  constructor(code: string, message: string, status?: number, cause?: unknown) {
+    super(code, message, cause === undefined ? undefined : { cause });
+    this.name = "OrchestratorClientError";
+    this.status = status;
+  }
+}
+
+function join(base: string, path: string): string {
+  return `${base.replace(/\/+$/, "")}${path}`;
+}
+
+async function call(url: string, init: RequestInit, options: OrchestratorClientOptions): Promise<unknown> {
+  const doFetch = options.fetch ?? fetch;
+  let res: Response;
+  try {
+    res = await doFetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+  } catch (err) {
+    throw new OrchestratorClientError(
+      "ORCHESTRATOR_UNREACHABLE",
+      `cannot reach ${url}: ${String(err)}`,
+      undefined,
+      err,
+    );
+  }
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch (err) {
+    throw new OrchestratorClientError(
+      "ORCHESTRATOR_BAD_RESPONSE",
+      `non-JSON answer (${res.status})`,
+      res.status,
+      err,
+    );
+  }
+  if (!res.ok) {
+    const p = body as { code?: unknown; detail?: unknown };
+    const code = typeof p.code === "string" ? p.code : "ORCHESTRATOR_HTTP_ERROR";
+    throw new OrchestratorClientError(
+      code,
+      typeof p.detail === "string" ? p.detail : `HTTP ${res.status}`,
+      res.status,
+    );
+  }
+  return body;
+}
+
+/**
+ * GET /v1/orchestrator/info: the orchestrator's signed info and fresh ticket params for `sender`.
+ * The shape is checked; the signature is not (use verifyOrchestratorInfo).
+ *
+ * @example const info = await getInfo("http://127.0.0.1:8787", { sender });
+ */
+export async function getInfo(
+  baseUrl: string,
+  query: { sender: Address; orchestrator?: Address; capability?: string; modelId?: string },
+  options: OrchestratorClientOptions = {},
+): Promise<OrchestratorInfoJson> {
+  const params = new URLSearchParams({ sender: query.sender });
+  if (query.orchestrator) params.set("orchestrator", query.orchestrator);
+  if (query.capability) params.set("capability", query.capability);
+  if (query.modelId) params.set("modelId", query.modelId);
+  const body = await call(join(baseUrl, `/v1/orchestrator/info?${params}`), { method: "GET" }, options);
+  const parsed = OrchestratorInfoSchema.safeParse(body);
+  if (!parsed.success)
+    throw new OrchestratorClientError("ORCHESTRATOR_BAD_RESPONSE", "info does not match the schema");
+  return parsed.data;
+}
+
+/**
+ * POST /v1/orchestrator/tickets: a payment alone. Invalid tickets come back in `errors`.
+ *
+ * @example const r = await sendTickets(serviceURI, created.json); r.accepted
+ */
+export async function sendTickets(
+  baseUrl: string,
+  payment: PaymentJson,
+  options: OrchestratorClientOptions = {},
+): Promise<PaymentResultJson> {
+  const body = await call(
+    join(baseUrl, "/v1/orchestrator/tickets"),
+    { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payment) },
+    options,
+  );
+  const r = body as PaymentResultJson;
+  if (typeof r?.accepted !== "number" || !Array.isArray(r.errors)) {
+    throw new OrchestratorClientError(
+      "ORCHESTRATOR_BAD_RESPONSE",
+      "payment result does not match the schema",
+    );
+  }
+  return r;
+}

@@ -1,0 +1,156 @@
+import { ConfigError, type EdgeConfig, parseConfig } from "./config.ts";
+
+/** Environment as a plain record (process.env, Deno.env.toObject(), a Workers env). */
+export type Env = Record<string, string | undefined>;
+
+export interface LoadConfigOptions {
+  /** Reads the LIVEPEER_CONFIG file; omit on runtimes without a file system (Workers). */
+  readFile?: (path: string) => string;
+}
+
+/**
+ * The environment variables the edge reads, each overriding the same setting of the JSON file
+ * named by LIVEPEER_CONFIG. Lists are comma-separated.
+ */
+export const ENV_VARS = {
+  LIVEPEER_CONFIG: "path of a JSON config file (the same shape as EdgeConfigInput)",
+  ROLES: "gateway,orchestrator (either or both)",
+  HOST: "listen address",
+  PORT: "listen port (0 picks a free one)",
+  PUBLIC_URL: "public base URL of this edge",
+  DATABASE_URL: "libSQL URL: file:…, :memory:, libsql://…",
+  DATABASE_AUTH_TOKEN: "libSQL auth token",
+  LEDGER: "devnet | chain",
+  GENESIS_FILE: "devnet genesis JSON path",
+  ROUND_SECONDS: "devnet round length in seconds (0: rounds advance only on request)",
+  BLOCK_MS: "devnet block time in milliseconds",
+  RPC_URL: "chain ledger JSON-RPC URL",
+  CHAIN_ID: "chain ledger chain id",
+  TICKET_SECRET: "32-byte hex secret for recipientRand (generated and stored in the DB when absent)",
+  ORCHESTRATOR_KEYS: "hosted orchestrator private keys (comma-separated; service URI = PUBLIC_URL)",
+  SENDER_PRIVATE_KEY: "the gateway's ticket sender key",
+  SCHEDULER: "on | off",
+  SCHEDULER_INTERVAL_MS: "scheduler tick interval",
+  BODY_LIMIT_BYTES: "request body size limit",
+  API_KEYS: "required | off",
+  ADMIN_TOKEN: "admin token for API keys",
+} as const;
+
+/**
+ * Loads the config once at the entry: the optional JSON file, overlaid with the environment,
+ * validated by parseConfig. Throws ConfigError with every problem listed.
+ *
+ * @example
+ * const config = loadConfig(process.env, { readFile: (p) => readFileSync(p, "utf8") });
+ */
+export function loadConfig(env: Env, options: LoadConfigOptions = {}): EdgeConfig {
+  let file: Record<string, unknown> = {};
+  const path = env.LIVEPEER_CONFIG;
+  if (path) {
+    if (!options.readFile) throw new ConfigError([`LIVEPEER_CONFIG: cannot read files on this runtime (${path})`]);
+    let text: string;
+    try {
+      text = options.readFile(path);
+    } catch (err) {
+      throw new ConfigError([`LIVEPEER_CONFIG: cannot read ${path}: ${(err as Error).message}`]);
+    }
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (!isRecord(parsed)) throw new Error("the top level must be an object");
+      file = parsed;
+    } catch (err) {
+      throw new ConfigError([`LIVEPEER_CONFIG: ${path} is not valid JSON: ${(err as Error).message}`]);
+    }
+  }
+  return parseConfig(deepMerge(file, fromEnv(env, file)));
+}
+
+/** The config fragment the environment sets; unset variables leave the file's values alone. */
+function fromEnv(env: Env, file: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const set = (path: string[], value: unknown) => {
+    let node = out;
+    for (const key of path.slice(0, -1)) {
+      node[key] = isRecord(node[key]) ? node[key] : {};
+      node = node[key] as Record<string, unknown>;
+    }
+    node[path[path.length - 1]!] = value;
+  };
+  const v = (name: string) => {
+    const value = env[name]?.trim();
+    return value === undefined || value === "" ? undefined : value;
+  };
+  const list = (s: string) =>
+    s
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean);
+
+  if (v("ROLES")) set(["roles"], list(v("ROLES")!));
+  if (v("HOST")) set(["host"], v("HOST"));
+  if (v("PORT")) set(["port"], v("PORT"));
+  if (v("PUBLIC_URL")) set(["publicUrl"], v("PUBLIC_URL"));
+  if (v("DATABASE_URL")) set(["database", "url"], v("DATABASE_URL"));
+  if (v("DATABASE_AUTH_TOKEN")) set(["database", "authToken"], v("DATABASE_AUTH_TOKEN"));
+
+  const fileLedger = isRecord(file.ledger) ? file.ledger : {};
+  const kind = v("LEDGER") ?? (fileLedger.kind as string | undefined) ?? "devnet";
+  // A kind switch drops the file's ledger section: the two variants share no fields.
+  if (v("LEDGER") && v("LEDGER") !== fileLedger.kind) set(["ledger"], { kind });
+  else if (v("LEDGER")) set(["ledger", "kind"], kind);
+  if (v("GENESIS_FILE")) set(["ledger", "genesisFile"], v("GENESIS_FILE"));
+  if (v("ROUND_SECONDS")) set(["ledger", "roundSeconds"], num(v("ROUND_SECONDS")!));
+  if (v("BLOCK_MS")) set(["ledger", "blockMs"], num(v("BLOCK_MS")!));
+  if (v("RPC_URL")) set(["ledger", "rpcUrl"], v("RPC_URL"));
+  if (v("CHAIN_ID")) set(["ledger", "chainId"], num(v("CHAIN_ID")!));
+  if (isRecord(out.ledger) && out.ledger.kind === undefined) out.ledger.kind = kind;
+
+  if (v("TICKET_SECRET")) set(["ticketSecret"], v("TICKET_SECRET"));
+  if (v("ORCHESTRATOR_KEYS")) {
+    const host = v("HOST") ?? (file.host as string | undefined) ?? "127.0.0.1";
+    const port = v("PORT") ?? String(file.port ?? 8787);
+    const uri = v("PUBLIC_URL") ?? (file.publicUrl as string | undefined) ?? `http://${host}:${port}`;
+    set(
+      ["orchestrators"],
+      list(v("ORCHESTRATOR_KEYS")!).map((privateKey) => ({ privateKey, serviceURI: uri })),
+    );
+  }
+  if (v("SENDER_PRIVATE_KEY")) set(["gateway", "senderPrivateKey"], v("SENDER_PRIVATE_KEY"));
+  if (v("SCHEDULER")) set(["scheduler", "enabled"], bool(v("SCHEDULER")!));
+  if (v("SCHEDULER_INTERVAL_MS")) set(["scheduler", "intervalMs"], num(v("SCHEDULER_INTERVAL_MS")!));
+  if (v("BODY_LIMIT_BYTES")) set(["api", "bodyLimitBytes"], num(v("BODY_LIMIT_BYTES")!));
+  if (v("API_KEYS")) set(["api", "keys"], v("API_KEYS"));
+  if (v("ADMIN_TOKEN")) set(["api", "adminToken"], v("ADMIN_TOKEN"));
+  return out;
+}
+
+/** Numbers from the environment; a non-number is passed through so zod names the variable's path. */
+function num(s: string): number | string {
+  const n = Number(s);
+  return Number.isFinite(n) && s.trim() !== "" ? n : s;
+}
+
+function bool(s: string): boolean | string {
+  if (/^(1|true|on|yes)$/i.test(s)) return true;
+  if (/^(0|false|off|no)$/i.test(s)) return false;
+  return s;
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const prev = out[key];
+    out[key] = isRecord(prev) && isRecord(value) ? deepMerge(prev, value) : value;
+  }
+  return out;
+}
+
+/** Formats a startup failure for stderr: ConfigError lists its issues, anything else its message. */
+export function describeStartupError(err: unknown): string {
+  if (err instanceof ConfigError) return `livepeer-edge: ${err.message}`;
+  return `livepeer-edge: failed to start: ${err instanceof Error ? err.message : String(err)}`;
+}

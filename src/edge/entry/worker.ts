@@ -1,0 +1,65 @@
+// Cloudflare Workers entry: `wrangler dev src/edge/entry/worker.ts` (compatibility flag nodejs_compat).
+// Configuration comes from the Worker's env bindings (the same names as the environment).
+// libSQL file and :memory: databases do not exist on Workers: with DATABASE_URL set to a remote
+// libsql:// or https:// database (migrations applied beforehand) the full app runs; otherwise
+// the Worker serves the system routes only and /healthz reports not ready, with the reason.
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { ExecutionContext } from "hono";
+import { createApp, createSystemApp } from "../app.ts";
+import { buildDeps, type EdgeDeps } from "../bootstrap.ts";
+import { describeStartupError, type Env, loadConfig } from "../config-load.ts";
+import type { HonoEnv } from "../deps.ts";
+import { createLogger } from "../logger.ts";
+import { createMetrics } from "../metrics.ts";
+import { tick } from "../scheduler/tick.ts";
+
+interface Edge {
+  app: OpenAPIHono<HonoEnv>;
+  deps?: EdgeDeps;
+}
+
+const REMOTE = /^(libsql|https?|wss?):\/\//;
+let edge: Promise<Edge> | undefined;
+
+function edgeFor(env: Env): Promise<Edge> {
+  edge ??= boot(env);
+  return edge;
+}
+
+async function boot(env: Env): Promise<Edge> {
+  const logger = createLogger();
+  const config = loadConfig(stringsOf(env));
+  if (!REMOTE.test(config.database.url)) {
+    const reason = `DATABASE_URL ${config.database.url} is not a remote libSQL URL (Workers have no files)`;
+    logger.warn("system routes only", { reason });
+    return { app: createSystemApp({ config, logger, metrics: createMetrics(), reason }) };
+  }
+  const deps = await buildDeps(config, { logger, migrate: false });
+  return { app: createApp(deps), deps };
+}
+
+/** Bindings may hold non-strings (KV, secrets objects); config reads the strings. */
+function stringsOf(env: Env): Env {
+  const out: Env = {};
+  for (const [k, v] of Object.entries(env)) if (typeof v === "string") out[k] = v;
+  return out;
+}
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    try {
+      const { app } = await edgeFor(env);
+      return await app.fetch(request, env, ctx);
+    } catch (err) {
+      edge = undefined; // a failed boot is retried on the next request
+      return new Response(JSON.stringify({ error: describeStartupError(err) }), {
+        status: 503,
+        headers: { "content-type": "application/json" },
+      });
+    }
+  },
+  async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
+    const { deps } = await edgeFor(env);
+    if (deps?.config.scheduler.enabled) ctx.waitUntil(tick(deps));
+  },
+};

@@ -1,0 +1,397 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { Capabilities } from "../../../node-runner/executor.ts";
+import type { HonoEnv } from "../../deps.ts";
+import { authErrorResponses, conflictResponse, errorResponses, notFoundResponse } from "../../http/problem.ts";
+import { JobError } from "../../services/jobs/errors.ts";
+import {
+  completeJob,
+  failJob,
+  getQueueJob,
+  heartbeatJob,
+  leaseJob,
+  putOutput,
+  releaseJob,
+} from "../../services/jobs/queue.ts";
+import { authRunner, registerRunner, type RunnerSession, touchRunner } from "../../services/jobs/runners.ts";
+import { jobsRuntime } from "../../services/jobs/runtime.ts";
+import type { LeaseGrant } from "../../services/jobs/wire.ts";
+import { ensureJobsWiring } from "../../services/jobs/wiring.ts";
+import { jobErrors } from "../consumer/job-errors.ts";
+
+// The node-runner's side of the queue: register, long-poll for a lease, heartbeat, fetch inputs,
+// upload outputs, complete / fail / release. Authenticated by a runner token bound to one
+// orchestrator (Authorization: Bearer) plus the session id from registration (x-runner-id).
+
+const security = [{ runnerToken: [] }];
+const tags = ["runner"];
+
+const CapabilitiesSchema = z
+  .object({
+    ffmpeg: z
+      .object({
+        path: z.string(),
+        version: z.string(),
+        source: z.enum(["system", "configured", "ffmpeg-installer", "wasm"]),
+        encoders: z.array(z.string()),
+        hwaccels: z.array(z.string()),
+      })
+      .nullable(),
+    gpus: z.array(z.object({ name: z.string(), memoryMiB: z.number(), driver: z.string() })),
+    onnx: z.array(
+      z.object({
+        backend: z.enum(["onnxruntime-node", "onnxruntime-web"]),
+        executionProviders: z.array(z.string()),
+      }),
+    ),
+    models: z.array(z.object({ pipeline: z.string(), modelId: z.string(), warm: z.boolean() })),
+    capabilities: z.array(z.string().min(1).max(100)).max(100),
+    capacity: z.number().int().positive().max(1024),
+  })
+  .openapi("RunnerCapabilities");
+
+const RegisteredSchema = z
+  .object({
+    runnerId: z.string(),
+    orchestrator: z.string(),
+    leaseMs: z.number().int(),
+  })
+  .openapi("RunnerRegistered");
+
+const LeaseSchema = z
+  .object({
+    jobId: z.string(),
+    attempt: z.number().int(),
+    capability: z.string(),
+    spec: z.record(z.string(), z.unknown()),
+    inputs: z.array(z.object({ name: z.string(), contentType: z.string(), url: z.string() })),
+    leaseMs: z.number().int(),
+    leaseExpiresAt: z.number().int(),
+  })
+  .openapi("RunnerLease");
+
+const AttemptParams = z.object({
+  id: z.string().min(1).max(100),
+  attempt: z.coerce.number().int().positive(),
+});
+
+function bearer(c: Context<HonoEnv>): string {
+  const h = c.req.header("authorization") ?? "";
+  const m = /^Bearer\s+(\S+)$/i.exec(h);
+  if (!m?.[1]) throw new JobError("RUNNER_TOKEN_INVALID", "missing runner token (Authorization: Bearer …)");
+  return m[1];
+}
+
+async function session(c: Context<HonoEnv>): Promise<RunnerSession> {
+  const id = c.req.header("x-runner-id");
+  if (!id) throw new JobError("RUNNER_NOT_FOUND", "missing x-runner-id header; register first");
+  return authRunner(c.get("deps"), bearer(c), id);
+}
+
+const register = createRoute({
+  method: "post",
+  path: "/runner/v1/register",
+  tags,
+  security,
+  summary: "Register a runner session with its probed capabilities",
+  request: { body: { required: true, content: { "application/json": { schema: CapabilitiesSchema } } } },
+  responses: {
+    200: { description: "Session id", content: { "application/json": { schema: RegisteredSchema } } },
+    ...errorResponses,
+    ...authErrorResponses,
+  },
+});
+
+const lease = createRoute({
+  method: "post",
+  path: "/runner/v1/lease",
+  tags,
+  security,
+  summary: "Long-poll for one job lease",
+  request: { query: z.object({ waitMs: z.coerce.number().int().min(0).max(60_000).default(20_000) }) },
+  responses: {
+    200: { description: "A leased job", content: { "application/json": { schema: LeaseSchema } } },
+    204: { description: "No job within the wait" },
+    ...errorResponses,
+    ...authErrorResponses,
+  },
+});
+
+const input = createRoute({
+  method: "get",
+  path: "/runner/v1/jobs/{id}/attempts/{attempt}/inputs/{name}",
+  tags,
+  security,
+  summary: "Download an input of a leased job",
+  request: { params: AttemptParams.extend({ name: z.string().min(1).max(100) }) },
+  responses: {
+    200: {
+      description: "The input bytes",
+      content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } },
+    },
+    ...errorResponses,
+    ...authErrorResponses,
+    ...notFoundResponse,
+    ...conflictResponse,
+  },
+});
+
+const heartbeat = createRoute({
+  method: "post",
+  path: "/runner/v1/jobs/{id}/attempts/{attempt}/heartbeat",
+  tags,
+  security,
+  summary: "Extend the lease and report progress",
+  request: {
+    params: AttemptParams,
+    body: {
+      required: false,
+      content: {
+        "application/json": {
+          schema: z.object({ progress: z.number().min(0).max(1).optional(), note: z.string().max(200).optional() }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: "The new lease expiry",
+      content: { "application/json": { schema: z.object({ leaseExpiresAt: z.number().int() }) } },
+    },
+    ...errorResponses,
+    ...authErrorResponses,
+    ...conflictResponse,
+  },
+});
+
+const upload = createRoute({
+  method: "put",
+  path: "/runner/v1/jobs/{id}/attempts/{attempt}/outputs/{name}",
+  tags,
+  security,
+  summary: "Upload one output file (raw body); geometry in x-output-width/-height/-duration",
+  request: {
+    params: AttemptParams.extend({ name: z.string().min(1).max(100) }),
+    headers: z.object({
+      "x-output-width": z.coerce.number().int().nonnegative().optional(),
+      "x-output-height": z.coerce.number().int().nonnegative().optional(),
+      "x-output-duration": z.coerce.number().nonnegative().optional(),
+    }),
+  },
+  responses: {
+    200: {
+      description: "Stored",
+      content: { "application/json": { schema: z.object({ name: z.string(), size: z.number().int() }) } },
+    },
+    ...errorResponses,
+    ...authErrorResponses,
+    ...conflictResponse,
+  },
+});
+
+const ResultSchema = z.object({
+  engine: z.string().max(200),
+  units: z.string().regex(/^\d{1,78}$/),
+  data: z.unknown().optional(),
+  timings: z.record(z.string(), z.number()).default({}),
+});
+
+const complete = createRoute({
+  method: "post",
+  path: "/runner/v1/jobs/{id}/attempts/{attempt}/complete",
+  tags,
+  security,
+  summary: "Record the result of an attempt (idempotent per job and attempt)",
+  request: { params: AttemptParams, body: { required: true, content: { "application/json": { schema: ResultSchema } } } },
+  responses: {
+    200: {
+      description: "Recorded",
+      content: { "application/json": { schema: z.object({ duplicate: z.boolean() }) } },
+    },
+    ...errorResponses,
+    ...authErrorResponses,
+    ...conflictResponse,
+  },
+});
+
+const fail = createRoute({
+  method: "post",
+  path: "/runner/v1/jobs/{id}/attempts/{attempt}/fail",
+  tags,
+  security,
+  summary: "Report a failed attempt",
+  request: {
+    params: AttemptParams,
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z.object({
+            error: z.string().max(8000),
+            code: z.string().max(100).optional(),
+            retryable: z.boolean().default(true),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: "What became of the job",
+      content: { "application/json": { schema: z.object({ status: z.string() }) } },
+    },
+    ...errorResponses,
+    ...authErrorResponses,
+    ...conflictResponse,
+  },
+});
+
+const release = createRoute({
+  method: "post",
+  path: "/runner/v1/jobs/{id}/attempts/{attempt}/release",
+  tags,
+  security,
+  summary: "Give a lease back (runner shutting down); not counted as a failure",
+  request: { params: AttemptParams },
+  responses: {
+    204: { description: "Released" },
+    ...errorResponses,
+    ...authErrorResponses,
+    ...conflictResponse,
+  },
+});
+
+/** Routes under /runner/v1 for node-runners. */
+export function runnerRoutes(app: OpenAPIHono<HonoEnv>): void {
+  app.use("*", async (c, next) => {
+    const deps = c.get("deps");
+    if (deps) ensureJobsWiring(deps);
+    await next();
+  });
+  app.use("/runner/*", jobErrors);
+
+  app.openapi(register, async (c) => {
+    const deps = c.get("deps");
+    const s = await registerRunner(deps, bearer(c), c.req.valid("json") as Capabilities);
+    return c.json(
+      { runnerId: s.id, orchestrator: s.orchestrator, leaseMs: deps.config.jobs.visibilityTimeoutMs },
+      200,
+    );
+  });
+
+  app.openapi(lease, async (c) => {
+    const deps = c.get("deps");
+    const s = await session(c);
+    const { waitMs } = c.req.valid("query");
+    const deadline = Date.now() + waitMs;
+    const { notifier } = jobsRuntime(deps);
+    const signal = c.req.raw.signal;
+    await touchRunner(deps, s.id);
+    for (;;) {
+      const got = await leaseJob(deps, { runnerId: s.id, orchestrator: s.orchestrator, capabilities: s.serves });
+      if (got) {
+        const grant: LeaseGrant = {
+          jobId: got.job.id,
+          attempt: got.attempt,
+          capability: got.job.capability,
+          spec: got.job.spec,
+          inputs: got.job.inputs.map((i) => ({
+            name: i.name,
+            contentType: i.contentType,
+            url: `/runner/v1/jobs/${got.job.id}/attempts/${got.attempt}/inputs/${encodeURIComponent(i.name)}`,
+          })),
+          leaseMs: deps.config.jobs.visibilityTimeoutMs,
+          leaseExpiresAt: got.leaseExpiresAt,
+        };
+        return c.json({ ...grant, spec: grant.spec as unknown as Record<string, unknown> }, 200);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || signal.aborted) return c.body(null, 204);
+      // Woken at once by an enqueue in this process; polls for other processes' enqueues.
+      await notifier.wait(`queue:${s.orchestrator.toLowerCase()}`, Math.min(left, 500), signal);
+    }
+  });
+
+  app.openapi(input, async (c) => {
+    const deps = c.get("deps");
+    const s = await session(c);
+    const { id, attempt, name } = c.req.valid("param");
+    const job = await getQueueJob(deps, id);
+    if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
+    if (job.status !== "leased" || job.attempts !== attempt || job.leaseRunner !== s.id) {
+      throw new JobError("LEASE_LOST", "this runner does not hold the lease");
+    }
+    const entry = job.inputs.find((i) => i.name === name);
+    if (!entry) throw new JobError("JOB_NOT_FOUND", `job ${id} has no input ${name}`);
+    const bytes = await jobsRuntime(deps).blobs.get(entry.blobKey);
+    if (!bytes) throw new JobError("JOB_NOT_FOUND", `input ${name} is missing from the blob store`);
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": entry.contentType });
+  });
+
+  app.openapi(heartbeat, async (c) => {
+    const s = await session(c);
+    const { id, attempt } = c.req.valid("param");
+    const body = c.req.valid("json") ?? {};
+    const r = await heartbeatJob(c.get("deps"), {
+      jobId: id,
+      attempt,
+      runnerId: s.id,
+      ...(body.progress === undefined ? {} : { progress: body.progress }),
+      ...(body.note === undefined ? {} : { note: body.note }),
+    });
+    return c.json(r, 200);
+  });
+
+  app.openapi(upload, async (c) => {
+    const s = await session(c);
+    const { id, attempt, name } = c.req.valid("param");
+    const h = c.req.valid("header");
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    const out = await putOutput(c.get("deps"), {
+      jobId: id,
+      attempt,
+      runnerId: s.id,
+      name,
+      contentType: c.req.header("content-type") ?? "application/octet-stream",
+      bytes,
+      ...(h["x-output-width"] === undefined ? {} : { width: h["x-output-width"] }),
+      ...(h["x-output-height"] === undefined ? {} : { height: h["x-output-height"] }),
+      ...(h["x-output-duration"] === undefined ? {} : { durationSec: h["x-output-duration"] }),
+    });
+    return c.json({ name: out.name, size: out.size }, 200);
+  });
+
+  app.openapi(complete, async (c) => {
+    const s = await session(c);
+    const { id, attempt } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const r = await completeJob(c.get("deps"), {
+      jobId: id,
+      attempt,
+      runnerId: s.id,
+      result: {
+        engine: body.engine,
+        units: body.units,
+        timings: body.timings,
+        ...(body.data === undefined ? {} : { data: body.data }),
+      },
+    });
+    return c.json(r, 200);
+  });
+
+  app.openapi(fail, async (c) => {
+    const s = await session(c);
+    const { id, attempt } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const error = body.code ? `${body.code}: ${body.error}` : body.error;
+    const r = await failJob(c.get("deps"), { jobId: id, attempt, runnerId: s.id, error, retryable: body.retryable });
+    return c.json(r, 200);
+  });
+
+  app.openapi(release, async (c) => {
+    const s = await session(c);
+    const { id, attempt } = c.req.valid("param");
+    await releaseJob(c.get("deps"), { jobId: id, attempt, runnerId: s.id });
+    return c.body(null, 204);
+  });
+}

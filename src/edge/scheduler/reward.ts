@@ -1,0 +1,83 @@
+import { and, eq, sql } from "drizzle-orm";
+import { LivepeerError } from "../../protocol/errors.ts";
+import type { Address } from "../../protocol/types.ts";
+import { rewardCalls } from "../db/schema/edge.ts";
+import type { AppDeps } from "../deps.ts";
+import { METRIC } from "../metrics.ts";
+
+export interface RewardOutcome {
+  orchestrator: Address;
+  round: bigint;
+  status: "succeeded" | "failed" | "skipped";
+  /** Why it was skipped (inactive, already rewarded) or why it failed. */
+  reason?: string;
+  amount?: bigint;
+}
+
+/**
+ * Calls reward() for every hosted orchestrator active in `round` that has not been rewarded
+ * in it, recording each call in reward_calls (unique per orchestrator and round): a success
+ * once, a failure with its error and attempt count, retried on the next tick.
+ */
+export async function rewardHosted(deps: AppDeps, round: bigint, holder: string): Promise<RewardOutcome[]> {
+  const out: RewardOutcome[] = [];
+  for (const orchestrator of deps.keys.orchestrators.keys()) {
+    out.push(await rewardOne(deps, orchestrator, round, holder));
+  }
+  return out;
+}
+
+async function rewardOne(deps: AppDeps, orchestrator: Address, round: bigint, holder: string): Promise<RewardOutcome> {
+  const base = { orchestrator, round };
+  const [done] = await deps.db
+    .select({ status: rewardCalls.status })
+    .from(rewardCalls)
+    .where(and(eq(rewardCalls.orchestrator, orchestrator), eq(rewardCalls.round, Number(round))));
+  if (done?.status === "succeeded") return { ...base, status: "skipped", reason: "recorded" };
+  if (!(await deps.ledger.isActiveTranscoder(orchestrator))) return { ...base, status: "skipped", reason: "inactive" };
+  const t = await deps.ledger.getTranscoder(orchestrator);
+  if (t.lastRewardRound === round) return { ...base, status: "skipped", reason: "already rewarded" };
+
+  const now = deps.clock.now();
+  try {
+    const tx = await deps.ledger.reward(orchestrator);
+    const event = tx.events.find((e) => e.name === "Reward");
+    const amount = event ? BigInt(event.args.amount as bigint | string) : undefined;
+    const values = {
+      status: "succeeded",
+      ref: tx.ref,
+      amount: amount?.toString() ?? null,
+      errorCode: null,
+      error: null,
+      holder,
+      updatedAt: now,
+    };
+    await deps.db
+      .insert(rewardCalls)
+      .values({ orchestrator, round: Number(round), createdAt: now, ...values })
+      .onConflictDoUpdate({
+        target: [rewardCalls.orchestrator, rewardCalls.round],
+        set: { ...values, attempts: sql`${rewardCalls.attempts} + 1` },
+      });
+    deps.metrics.inc(METRIC.rewardCalls, { orchestrator, outcome: "succeeded" });
+    deps.logger.info("reward called", { orchestrator, round, ref: tx.ref, amount });
+    return amount === undefined ? { ...base, status: "succeeded" } : { ...base, status: "succeeded", amount };
+  } catch (err) {
+    const code = err instanceof LivepeerError ? err.code : "INTERNAL";
+    const message = err instanceof Error ? err.message : String(err);
+    const values = { status: "failed", errorCode: code, error: message, holder, updatedAt: now };
+    // A failure never overwrites a recorded success.
+    await deps.db
+      .insert(rewardCalls)
+      .values({ orchestrator, round: Number(round), createdAt: now, ...values })
+      .onConflictDoUpdate({
+        target: [rewardCalls.orchestrator, rewardCalls.round],
+        set: { ...values, attempts: sql`${rewardCalls.attempts} + 1` },
+        setWhere: sql`${rewardCalls.status} <> 'succeeded'`,
+      });
+    deps.metrics.inc(METRIC.rewardCalls, { orchestrator, outcome: "failed" });
+    deps.metrics.inc(METRIC.rewardCallErrors, { orchestrator, code });
+    deps.logger.warn("reward failed", { orchestrator, round, code, error: message });
+    return { ...base, status: "failed", reason: `${code}: ${message}` };
+  }
+}

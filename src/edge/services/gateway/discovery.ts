@@ -1,0 +1,257 @@
+import { getInfo, type OrchestratorClientOptions } from "../../../client/orchestrator.ts";
+import { LivepeerError } from "../../../protocol/errors.ts";
+import {
+  isSuspended,
+  type RandomSource,
+  recordFailure,
+  recordSuccess,
+  type SelectionCandidate,
+  type SuspensionState,
+  selectOrchestrator,
+} from "../../../protocol/selection.ts";
+import type { Address } from "../../../protocol/types.ts";
+import type { AppDeps } from "../../deps.ts";
+import type { OrchestratorInfoJson } from "../tickets/info-schema.ts";
+import { verifyOrchestratorInfo } from "../tickets/info-signature.ts";
+import type { PriceInfo } from "../tickets/payment-schema.ts";
+
+/** An active orchestrator whose signed info this gateway fetched and verified. */
+export interface DiscoveredOrchestrator {
+  address: Address;
+  serviceURI: string;
+  stake: bigint;
+  info: OrchestratorInfoJson;
+  /** Clock time the info was fetched, and how long the fetch took. */
+  fetchedAt: number;
+  infoLatencyMs: number;
+}
+
+export interface DiscoveryQuery {
+  capability: string;
+  modelId?: string;
+  /** Price cap; the config's gateway.maxPrices entry for the capability when absent; none if neither. */
+  maxPrice?: PriceInfo;
+}
+
+interface CacheEntry {
+  info: OrchestratorInfoJson;
+  fetchedAt: number;
+  latencyMs: number;
+}
+
+/** Per-deps gateway state: info cache, suspensions, refresh counter, job latencies. */
+interface GatewayState {
+  cache: Map<string, CacheEntry>;
+  suspensions: SuspensionState;
+  refresh: number;
+  latency: Map<string, number>;
+}
+
+const states = new WeakMap<AppDeps, GatewayState>();
+
+function state(deps: AppDeps): GatewayState {
+  let s = states.get(deps);
+  if (!s) {
+    s = { cache: new Map(), suspensions: {}, refresh: 0, latency: new Map() };
+    states.set(deps, s);
+  }
+  return s;
+}
+
+const policy = (deps: AppDeps) => ({
+  threshold: deps.config.gateway.suspendAfterFailures,
+  penaltyRefreshes: 3,
+});
+
+/** Records a failed job or fetch; after `gateway.suspendAfterFailures` the orchestrator is suspended. */
+export function reportOrchestratorFailure(deps: AppDeps, address: Address): void {
+  const s = state(deps);
+  s.suspensions = recordFailure(s.suspensions, address, s.refresh, policy(deps));
+  for (const key of [...s.cache.keys()]) if (key.startsWith(address.toLowerCase())) s.cache.delete(key);
+}
+
+/** Records a successful job and its round-trip latency (used to prefer fast sessions). */
+export function reportOrchestratorSuccess(deps: AppDeps, address: Address, latencyMs?: number): void {
+  const s = state(deps);
+  s.suspensions = recordSuccess(s.suspensions, address);
+  if (latencyMs !== undefined) s.latency.set(address.toLowerCase(), latencyMs);
+}
+
+/** Whether the orchestrator is suspended right now. */
+export function isOrchestratorSuspended(deps: AppDeps, address: Address): boolean {
+  const s = state(deps);
+  return isSuspended(s.suspensions, address, s.refresh);
+}
+
+/** Drops cached info for one orchestrator (e.g. its params ran out of nonces) or for all. */
+export function invalidateInfo(deps: AppDeps, address?: Address): void {
+  const s = state(deps);
+  if (!address) s.cache.clear();
+  else for (const key of [...s.cache.keys()]) if (key.startsWith(address.toLowerCase())) s.cache.delete(key);
+}
+
+/** a/b ≤ c/d for prices, without division. */
+function priceAtMost(price: PriceInfo, cap: PriceInfo): boolean {
+  return price.pricePerUnit * cap.pixelsPerUnit <= cap.pricePerUnit * price.pixelsPerUnit;
+}
+
+function capFor(deps: AppDeps, q: DiscoveryQuery): PriceInfo | undefined {
+  if (q.maxPrice) return q.maxPrice;
+  const caps = deps.config.gateway.maxPrices;
+  const c =
+    caps.find((p) => p.capability === q.capability && p.modelId === q.modelId) ??
+    caps.find((p) => p.capability === q.capability && p.modelId === undefined);
+  return c ? { pricePerUnit: c.pricePerUnit, pixelsPerUnit: c.pixelsPerUnit } : undefined;
+}
+
+/** Whether the info offers the capability (and model: a capability listed without model covers any). */
+export function offers(info: OrchestratorInfoJson, capability: string, modelId?: string): boolean {
+  return info.capabilities.some(
+    (c) =>
+      c.capability === capability &&
+      (c.modelId === undefined || modelId === undefined || c.modelId === modelId),
+  );
+}
+
+async function fetchInfo(
+  deps: AppDeps,
+  member: { address: Address; serviceURI: string },
+  q: DiscoveryQuery,
+  sender: Address,
+  currentBlock: bigint,
+  clientOptions: OrchestratorClientOptions,
+): Promise<CacheEntry> {
+  const s = state(deps);
+  const key = `${member.address.toLowerCase()}|${q.capability}|${q.modelId ?? ""}`;
+  const now = deps.clock.now();
+  const hit = s.cache.get(key);
+  // Reuse within the TTL, but never params that are about to expire.
+  if (
+    hit &&
+    now - hit.fetchedAt < deps.config.gateway.infoTtlMs &&
+    BigInt(hit.info.ticketParams.expirationBlock) > currentBlock + 1n
+  ) {
+    return hit;
+  }
+  const started = performance.now();
+  const info = await getInfo(
+    member.serviceURI,
+    {
+      sender,
+      orchestrator: member.address,
+      capability: q.capability,
+      ...(q.modelId ? { modelId: q.modelId } : {}),
+    },
+    clientOptions,
+  );
+  const verified = await verifyOrchestratorInfo(info, member.address);
+  if (!verified.ok) throw new LivepeerError(verified.code, verified.message);
+  if (info.sender.toLowerCase() !== sender.toLowerCase()) {
+    throw new LivepeerError("INFO_SIGNATURE_INVALID", "info was issued for another sender");
+  }
+  const entry = { info, fetchedAt: now, latencyMs: performance.now() - started };
+  s.cache.set(key, entry);
+  return entry;
+}
+
+/**
+ * The orchestrators a job can go to: the ledger's current active set, each one's service URI,
+ * and its signed info (cached for `gateway.infoTtlMs`, signature verified), minus suspended ones,
+ * those lacking the capability/model, and those priced above the cap. A failed fetch counts as a
+ * failure toward suspension. Each call is one discovery refresh.
+ */
+export async function discoverOrchestrators(
+  deps: AppDeps,
+  q: DiscoveryQuery,
+  clientOptions: OrchestratorClientOptions = {},
+): Promise<DiscoveredOrchestrator[]> {
+  const account = deps.keys.sender;
+  if (!account) throw new LivepeerError("GATEWAY_SENDER_MISSING", "the gateway has no sender key configured");
+  const sender = account.address.toLowerCase() as Address;
+  const s = state(deps);
+  s.refresh++;
+  const [active, block] = await Promise.all([deps.ledger.getActiveSet(), deps.ledger.blockNumber()]);
+  const cap = capFor(deps, q);
+  const timeout = Math.min(deps.config.gateway.requestTimeoutMs, 10_000);
+  const found = await Promise.all(
+    active.map(async (m): Promise<DiscoveredOrchestrator | undefined> => {
+      const address = m.address.toLowerCase() as Address;
+      if (isSuspended(s.suspensions, address, s.refresh)) return undefined;
+      const serviceURI = await deps.ledger.getServiceURI(address);
+      if (!serviceURI) return undefined;
+      try {
+        const e = await fetchInfo(deps, { address, serviceURI }, q, sender, block, {
+          timeoutMs: timeout,
+          ...clientOptions,
+        });
+        return {
+          address,
+          serviceURI,
+          stake: m.totalStake,
+          info: e.info,
+          fetchedAt: e.fetchedAt,
+          infoLatencyMs: e.latencyMs,
+        };
+      } catch (err) {
+        deps.logger.warn("orchestrator info unavailable", { orchestrator: address, error: String(err) });
+        reportOrchestratorFailure(deps, address);
+        return undefined;
+      }
+    }),
+  );
+  return found.filter((d): d is DiscoveredOrchestrator => {
+    if (!d || !offers(d.info, q.capability, q.modelId)) return false;
+    const price = {
+      pricePerUnit: BigInt(d.info.priceInfo.pricePerUnit),
+      pixelsPerUnit: BigInt(d.info.priceInfo.pixelsPerUnit),
+    };
+    return cap === undefined || priceAtMost(price, cap);
+  });
+}
+
+export interface SelectForJobOptions {
+  /** Orchestrators not to pick (e.g. ones that already failed this job). */
+  exclude?: readonly Address[];
+  /** Prefer a known session at or under this latency over the stake-weighted draw. */
+  latencyThresholdMs?: number;
+  random?: RandomSource;
+  clientOptions?: OrchestratorClientOptions;
+}
+
+/**
+ * Discovers and picks one orchestrator for a job: stake-weighted draw (0.7 stake share + 0.3
+ * uniform, go-livepeer's default), preferring a known low-latency session when
+ * `latencyThresholdMs` is given, never a suspended or excluded one. Throws
+ * NO_ORCHESTRATOR_AVAILABLE when none qualifies.
+ */
+export async function selectForJob(
+  deps: AppDeps,
+  q: DiscoveryQuery,
+  options: SelectForJobOptions = {},
+): Promise<DiscoveredOrchestrator> {
+  const found = await discoverOrchestrators(deps, q, options.clientOptions ?? {});
+  const s = state(deps);
+  const excluded = new Set((options.exclude ?? []).map((a) => a.toLowerCase()));
+  const candidates: SelectionCandidate[] = found
+    .filter((d) => !excluded.has(d.address))
+    .map((d) => {
+      const latencyMs = s.latency.get(d.address);
+      return latencyMs === undefined
+        ? { address: d.address, stake: d.stake }
+        : { address: d.address, stake: d.stake, latencyMs };
+    });
+  const pick = selectOrchestrator(candidates, {
+    suspensions: s.suspensions,
+    refresh: s.refresh,
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.latencyThresholdMs === undefined ? {} : { latencyThresholdMs: options.latencyThresholdMs }),
+  });
+  const chosen = pick && found.find((d) => d.address === pick.address);
+  if (!chosen) {
+    throw new LivepeerError(
+      "NO_ORCHESTRATOR_AVAILABLE",
+      `no active orchestrator offers ${q.capability} within the price cap`,
+    );
+  }
+  return chosen;
+}

@@ -1,0 +1,578 @@
+import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import { feeForUnits, pricePerPixel } from "../../../protocol/pricing.ts";
+import type { Address } from "../../../protocol/types.ts";
+import { queueAttempts, queueJobs, queueOutputs } from "../../db/schema/jobs.ts";
+import type { AppDeps } from "../../deps.ts";
+import { adjustBalanceIn } from "../tickets/balance.ts";
+import { JobError } from "./errors.ts";
+import { newId } from "./ids.ts";
+import { jobsRuntime } from "./runtime.ts";
+import { type Tx, withBusyRetry, writeTx } from "./tx.ts";
+import type { JobInput, JobOutputView, JobResultView, WireSpec } from "./wire.ts";
+import { capabilityOf } from "./wire.ts";
+
+export type QueueStatus = "queued" | "leased" | "succeeded" | "failed" | "dead";
+
+export interface QueueJobView {
+  id: string;
+  orchestrator: string;
+  capability: string;
+  status: QueueStatus;
+  spec: WireSpec;
+  inputs: JobInput[];
+  attempts: number;
+  failures: number;
+  maxAttempts: number;
+  progress: number;
+  progressNote: string | null;
+  result: JobResultView | null;
+  error: string | null;
+  sender: string | null;
+  /** Wei debited for the work done (decimal), once the job succeeded and had a payer. */
+  fee: string | null;
+  leaseRunner: string | null;
+  leaseExpiresAt: number | null;
+  createdAt: number;
+  completedAt: number | null;
+}
+
+export interface EnqueueInput {
+  id?: string;
+  orchestrator: string;
+  spec: WireSpec;
+  inputs: JobInput[];
+  sender?: string;
+  /** The payment's pinned price; with `sender`, the work done is debited at completion. */
+  price?: { pricePerUnit: bigint; pixelsPerUnit: bigint };
+  maxAttempts?: number;
+}
+
+type JobRow = typeof queueJobs.$inferSelect;
+
+function view(row: JobRow): QueueJobView {
+  return {
+    id: row.id,
+    orchestrator: row.orchestrator,
+    capability: row.capability,
+    status: row.status as QueueStatus,
+    spec: JSON.parse(row.spec) as WireSpec,
+    inputs: JSON.parse(row.inputs) as JobInput[],
+    attempts: row.attempts,
+    failures: row.failures,
+    maxAttempts: row.maxAttempts,
+    progress: row.progress,
+    progressNote: row.progressNote,
+    result: row.result ? (JSON.parse(row.result) as JobResultView) : null,
+    error: row.error,
+    sender: row.sender,
+    fee: row.fee,
+    leaseRunner: row.leaseRunner,
+    leaseExpiresAt: row.leaseExpiresAt,
+    createdAt: row.createdAt,
+    completedAt: row.completedAt,
+  };
+}
+
+const isTerminal = (s: string) => s === "succeeded" || s === "failed" || s === "dead";
+const orchKey = (a: string) => a.toLowerCase();
+
+/** Puts a job on the orchestrator's queue, visible at once. */
+export async function enqueueJob(deps: AppDeps, input: EnqueueInput): Promise<QueueJobView> {
+  const now = deps.clock.now();
+  const row: JobRow = {
+    id: input.id ?? newId("qjob"),
+    orchestrator: orchKey(input.orchestrator),
+    capability: capabilityOf(input.spec),
+    spec: JSON.stringify(input.spec),
+    inputs: JSON.stringify(input.inputs),
+    status: "queued",
+    attempts: 0,
+    failures: 0,
+    maxAttempts: input.maxAttempts ?? deps.config.jobs.maxAttempts,
+    visibleAt: now,
+    leaseRunner: null,
+    leaseExpiresAt: null,
+    progress: 0,
+    progressNote: null,
+    result: null,
+    error: null,
+    sender: input.sender ? input.sender.toLowerCase() : null,
+    pricePerUnit: input.price ? input.price.pricePerUnit.toString() : null,
+    pixelsPerUnit: input.price ? input.price.pixelsPerUnit.toString() : null,
+    fee: null,
+    createdAt: now,
+    updatedAt: now,
+    completedAt: null,
+  };
+  await writeTx(deps.db, (tx) => tx.insert(queueJobs).values(row));
+  deps.metrics.inc("jobs_enqueued_total", { capability: row.capability });
+  jobsRuntime(deps).notifier.wake(`queue:${row.orchestrator}`);
+  return view(row);
+}
+
+export async function getQueueJob(deps: AppDeps, id: string): Promise<QueueJobView | null> {
+  const row = await deps.db.query.queueJobs.findFirst({ where: eq(queueJobs.id, id) });
+  return row ? view(row) : null;
+}
+
+/**
+ * Returns expired leases to the queue, or to the dead letter once the job has failed
+ * maxAttempts times. Runs inside the caller's write transaction when given one.
+ */
+async function expireInTx(tx: Tx, now: number, orchestrator?: string): Promise<string[]> {
+  const expired = await tx
+    .select()
+    .from(queueJobs)
+    .where(
+      and(
+        eq(queueJobs.status, "leased"),
+        lte(queueJobs.leaseExpiresAt, now),
+        orchestrator ? eq(queueJobs.orchestrator, orchestrator) : undefined,
+      ),
+    );
+  for (const job of expired) {
+    const failures = job.failures + 1;
+    const dead = failures >= job.maxAttempts;
+    await tx
+      .update(queueAttempts)
+      .set({ status: "expired", endedAt: now, error: "lease expired (no heartbeat)" })
+      .where(
+        and(
+          eq(queueAttempts.jobId, job.id),
+          eq(queueAttempts.attempt, job.attempts),
+          eq(queueAttempts.status, "running"),
+        ),
+      );
+    await tx
+      .update(queueJobs)
+      .set({
+        status: dead ? "dead" : "queued",
+        failures,
+        visibleAt: now,
+        leaseRunner: null,
+        leaseExpiresAt: null,
+        updatedAt: now,
+        error: dead ? `dead letter: ${failures} attempts failed (last: lease expired)` : job.error,
+        completedAt: dead ? now : null,
+      })
+      .where(and(eq(queueJobs.id, job.id), eq(queueJobs.status, "leased"), eq(queueJobs.attempts, job.attempts)));
+  }
+  return expired.map((j) => j.id);
+}
+
+/** Sweeps every expired lease now; returns the ids of the jobs it moved. */
+export async function expireLeases(deps: AppDeps): Promise<string[]> {
+  const now = deps.clock.now();
+  const moved = await withBusyRetry(() =>
+    deps.db.transaction((tx) => expireInTx(tx, now), { behavior: "immediate" }),
+  );
+  wakeMoved(deps, moved);
+  return moved;
+}
+
+function wakeMoved(deps: AppDeps, ids: string[]): void {
+  const { notifier } = jobsRuntime(deps);
+  for (const id of ids) notifier.wake(`job:${id}`);
+  if (ids.length > 0) for (const o of jobsRuntime(deps).orchestrators.keys()) notifier.wake(`queue:${o}`);
+}
+
+export interface LeasedJob {
+  job: QueueJobView;
+  attempt: number;
+  leaseExpiresAt: number;
+}
+
+/**
+ * Claims the oldest visible job this runner can serve. The claim runs in one write transaction
+ * (BEGIN IMMEDIATE) and the update is guarded on the status it read, so two edges sharing the
+ * database never hand one job to two runners.
+ */
+export async function leaseJob(
+  deps: AppDeps,
+  input: { runnerId: string; orchestrator: string; capabilities: string[] },
+): Promise<LeasedJob | null> {
+  if (input.capabilities.length === 0) return null;
+  const orchestrator = orchKey(input.orchestrator);
+  const leaseMs = deps.config.jobs.visibilityTimeoutMs;
+  const result = await withBusyRetry(() =>
+    deps.db.transaction(
+      async (tx) => {
+        const now = deps.clock.now();
+        const moved = await expireInTx(tx, now, orchestrator);
+        const candidate = await tx
+          .select()
+          .from(queueJobs)
+          .where(
+            and(
+              eq(queueJobs.orchestrator, orchestrator),
+              eq(queueJobs.status, "queued"),
+              lte(queueJobs.visibleAt, now),
+              inArray(queueJobs.capability, input.capabilities),
+            ),
+          )
+          .orderBy(asc(queueJobs.createdAt))
+          .limit(1);
+        const job = candidate[0];
+        if (!job) return { moved, leased: null };
+        const attempt = job.attempts + 1;
+        const leaseExpiresAt = now + leaseMs;
+        const updated = await tx
+          .update(queueJobs)
+          .set({
+            status: "leased",
+            attempts: attempt,
+            leaseRunner: input.runnerId,
+            leaseExpiresAt,
+            progress: 0,
+            progressNote: null,
+            updatedAt: now,
+          })
+          .where(and(eq(queueJobs.id, job.id), eq(queueJobs.status, "queued")))
+          .returning();
+        const row = updated[0];
+        if (!row) return { moved, leased: null };
+        await tx.insert(queueAttempts).values({
+          jobId: job.id,
+          attempt,
+          runnerId: input.runnerId,
+          status: "running",
+          startedAt: now,
+          heartbeatAt: now,
+        });
+        return { moved, leased: { job: view(row), attempt, leaseExpiresAt } };
+      },
+      { behavior: "immediate" },
+    ),
+  );
+  wakeMoved(deps, result.moved);
+  if (result.leased) deps.metrics.inc("jobs_leased_total", { capability: result.leased.job.capability });
+  return result.leased;
+}
+
+/** Checks that (job, attempt) is the live lease of this runner; throws LEASE_LOST otherwise. */
+async function assertLease(tx: Tx, jobId: string, attempt: number, runnerId: string): Promise<JobRow> {
+  const job = (await tx.select().from(queueJobs).where(eq(queueJobs.id, jobId)).limit(1))[0];
+  if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${jobId}`);
+  if (job.status !== "leased" || job.attempts !== attempt || job.leaseRunner !== runnerId) {
+    throw new JobError("LEASE_LOST", `attempt ${attempt} of ${jobId} no longer holds the lease`, {
+      details: { status: job.status, attempt: job.attempts },
+    });
+  }
+  return job;
+}
+
+/** Extends the lease and records progress. */
+export async function heartbeatJob(
+  deps: AppDeps,
+  input: { jobId: string; attempt: number; runnerId: string; progress?: number; note?: string },
+): Promise<{ leaseExpiresAt: number }> {
+  return withBusyRetry(() =>
+    deps.db.transaction(
+      async (tx) => {
+        await assertLease(tx, input.jobId, input.attempt, input.runnerId);
+        const now = deps.clock.now();
+        const leaseExpiresAt = now + deps.config.jobs.visibilityTimeoutMs;
+        await tx
+          .update(queueJobs)
+          .set({
+            leaseExpiresAt,
+            updatedAt: now,
+            ...(input.progress === undefined ? {} : { progress: Math.min(1, Math.max(0, input.progress)) }),
+            ...(input.note === undefined ? {} : { progressNote: input.note.slice(0, 200) }),
+          })
+          .where(eq(queueJobs.id, input.jobId));
+        await tx
+          .update(queueAttempts)
+          .set({ heartbeatAt: now })
+          .where(and(eq(queueAttempts.jobId, input.jobId), eq(queueAttempts.attempt, input.attempt)));
+        return { leaseExpiresAt };
+      },
+      { behavior: "immediate" },
+    ),
+  );
+}
+
+/** Stores one output file of a running attempt (replacing an earlier upload of the same name). */
+export async function putOutput(
+  deps: AppDeps,
+  input: {
+    jobId: string;
+    attempt: number;
+    runnerId: string;
+    name: string;
+    contentType: string;
+    bytes: Uint8Array;
+    width?: number;
+    height?: number;
+    durationSec?: number;
+  },
+): Promise<JobOutputView> {
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(input.name) || input.name.startsWith(".")) {
+    throw new JobError("INVALID_INPUT", `invalid output name ${JSON.stringify(input.name)}`);
+  }
+  // Check the lease before writing bytes, and again when recording them.
+  await withBusyRetry(() =>
+    deps.db.transaction((tx) => assertLease(tx, input.jobId, input.attempt, input.runnerId)),
+  );
+  const blobKey = `queue/${input.jobId}/${input.attempt}/${input.name}`;
+  await jobsRuntime(deps).blobs.put(blobKey, input.bytes, input.contentType);
+  const row = {
+    jobId: input.jobId,
+    attempt: input.attempt,
+    name: input.name,
+    blobKey,
+    contentType: input.contentType,
+    size: input.bytes.byteLength,
+    width: input.width ?? null,
+    height: input.height ?? null,
+    durationSec: input.durationSec ?? null,
+  };
+  await withBusyRetry(() =>
+    deps.db.transaction(
+      async (tx) => {
+        await assertLease(tx, input.jobId, input.attempt, input.runnerId);
+        await tx
+          .insert(queueOutputs)
+          .values(row)
+          .onConflictDoUpdate({
+            target: [queueOutputs.jobId, queueOutputs.attempt, queueOutputs.name],
+            set: {
+              blobKey,
+              contentType: row.contentType,
+              size: row.size,
+              width: row.width,
+              height: row.height,
+              durationSec: row.durationSec,
+            },
+          });
+      },
+      { behavior: "immediate" },
+    ),
+  );
+  return outputView(row);
+}
+
+function outputView(o: {
+  name: string;
+  contentType: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  durationSec: number | null;
+}): JobOutputView {
+  return {
+    name: o.name,
+    contentType: o.contentType,
+    size: o.size,
+    ...(o.width === null ? {} : { width: o.width }),
+    ...(o.height === null ? {} : { height: o.height }),
+    ...(o.durationSec === null ? {} : { durationSec: o.durationSec }),
+  };
+}
+
+/**
+ * Records the result of (job, attempt). Idempotent: repeating a completion of the attempt that
+ * won returns `duplicate: true`; a completion from an attempt that lost its lease is refused,
+ * so a job's result is recorded exactly once.
+ */
+export async function completeJob(
+  deps: AppDeps,
+  input: { jobId: string; attempt: number; runnerId: string; result: JobResultView },
+): Promise<{ duplicate: boolean }> {
+  const out = await withBusyRetry(() =>
+    deps.db.transaction(
+      async (tx) => {
+        const prior = (
+          await tx
+            .select()
+            .from(queueAttempts)
+            .where(and(eq(queueAttempts.jobId, input.jobId), eq(queueAttempts.attempt, input.attempt)))
+            .limit(1)
+        )[0];
+        if (prior?.status === "succeeded" && prior.runnerId === input.runnerId) return { duplicate: true };
+        const job = await assertLease(tx, input.jobId, input.attempt, input.runnerId);
+        const now = deps.clock.now();
+        // The work actually done is debited in the same transaction that records the result,
+        // so it is charged exactly once, however often the runner repeats its completion.
+        let fee: bigint | null = null;
+        if (job.sender && job.pricePerUnit !== null && job.pixelsPerUnit !== null) {
+          fee = feeForUnits(
+            BigInt(input.result.units),
+            pricePerPixel(BigInt(job.pricePerUnit), BigInt(job.pixelsPerUnit)),
+          );
+          await adjustBalanceIn(tx, job.orchestrator as Address, job.sender as Address, -fee, now);
+        }
+        await tx
+          .update(queueAttempts)
+          .set({ status: "succeeded", endedAt: now })
+          .where(and(eq(queueAttempts.jobId, input.jobId), eq(queueAttempts.attempt, input.attempt)));
+        await tx
+          .update(queueJobs)
+          .set({
+            status: "succeeded",
+            result: JSON.stringify(input.result),
+            fee: fee === null ? null : fee.toString(),
+            progress: 1,
+            leaseRunner: null,
+            leaseExpiresAt: null,
+            updatedAt: now,
+            completedAt: now,
+            error: null,
+          })
+          .where(eq(queueJobs.id, input.jobId));
+        return { duplicate: false };
+      },
+      { behavior: "immediate" },
+    ),
+  );
+  if (!out.duplicate) deps.metrics.inc("jobs_completed_total", { status: "succeeded" });
+  jobsRuntime(deps).notifier.wake(`job:${input.jobId}`);
+  return out;
+}
+
+/**
+ * Records a failed attempt. A retryable failure goes back on the queue (after a short backoff)
+ * until the job has failed maxAttempts times, then to the dead letter; a permanent one fails the
+ * job at once.
+ */
+export async function failJob(
+  deps: AppDeps,
+  input: { jobId: string; attempt: number; runnerId: string; error: string; retryable: boolean },
+): Promise<{ status: QueueStatus }> {
+  const out = await withBusyRetry(() =>
+    deps.db.transaction(
+      async (tx) => {
+        const prior = (
+          await tx
+            .select()
+            .from(queueAttempts)
+            .where(and(eq(queueAttempts.jobId, input.jobId), eq(queueAttempts.attempt, input.attempt)))
+            .limit(1)
+        )[0];
+        if (prior?.status === "failed" && prior.runnerId === input.runnerId) {
+          const job = (await tx.select().from(queueJobs).where(eq(queueJobs.id, input.jobId)))[0];
+          return { status: (job?.status ?? "failed") as QueueStatus };
+        }
+        const job = await assertLease(tx, input.jobId, input.attempt, input.runnerId);
+        const now = deps.clock.now();
+        const failures = job.failures + 1;
+        const status: QueueStatus = !input.retryable
+          ? "failed"
+          : failures >= job.maxAttempts
+            ? "dead"
+            : "queued";
+        const error = input.error.slice(0, 4000);
+        await tx
+          .update(queueAttempts)
+          .set({ status: "failed", endedAt: now, error })
+          .where(and(eq(queueAttempts.jobId, input.jobId), eq(queueAttempts.attempt, input.attempt)));
+        await tx
+          .update(queueJobs)
+          .set({
+            status,
+            failures,
+            error: status === "dead" ? `dead letter: ${failures} attempts failed (last: ${error})` : error,
+            visibleAt: now + 100 * 2 ** (failures - 1),
+            leaseRunner: null,
+            leaseExpiresAt: null,
+            updatedAt: now,
+            completedAt: status === "queued" ? null : now,
+          })
+          .where(eq(queueJobs.id, input.jobId));
+        return { status };
+      },
+      { behavior: "immediate" },
+    ),
+  );
+  deps.metrics.inc("jobs_attempts_failed_total", { status: out.status });
+  const { notifier } = jobsRuntime(deps);
+  notifier.wake(`job:${input.jobId}`);
+  if (out.status === "queued") for (const o of jobsRuntime(deps).orchestrators.keys()) notifier.wake(`queue:${o}`);
+  return out;
+}
+
+/** Gives a lease back without counting a failure (a runner shutting down). */
+export async function releaseJob(
+  deps: AppDeps,
+  input: { jobId: string; attempt: number; runnerId: string },
+): Promise<void> {
+  const orchestrator = await withBusyRetry(() =>
+    deps.db.transaction(
+      async (tx) => {
+        const job = await assertLease(tx, input.jobId, input.attempt, input.runnerId);
+        const now = deps.clock.now();
+        await tx
+          .update(queueAttempts)
+          .set({ status: "released", endedAt: now, error: "released by runner" })
+          .where(and(eq(queueAttempts.jobId, input.jobId), eq(queueAttempts.attempt, input.attempt)));
+        await tx
+          .update(queueJobs)
+          .set({ status: "queued", visibleAt: now, leaseRunner: null, leaseExpiresAt: null, updatedAt: now })
+          .where(eq(queueJobs.id, input.jobId));
+        return job.orchestrator;
+      },
+      { behavior: "immediate" },
+    ),
+  );
+  jobsRuntime(deps).notifier.wake(`queue:${orchestrator}`);
+}
+
+/** Outputs of the attempt that succeeded (empty until the job succeeds). */
+export async function jobOutputs(
+  deps: AppDeps,
+  jobId: string,
+): Promise<(JobOutputView & { blobKey: string })[]> {
+  const job = await getQueueJob(deps, jobId);
+  if (!job || job.status !== "succeeded") return [];
+  const rows = await deps.db
+    .select()
+    .from(queueOutputs)
+    .where(and(eq(queueOutputs.jobId, jobId), eq(queueOutputs.attempt, job.attempts)))
+    .orderBy(asc(queueOutputs.id));
+  return rows.map((r) => ({ ...outputView(r), blobKey: r.blobKey }));
+}
+
+/** Attempts of a job, oldest first. */
+export async function jobAttempts(deps: AppDeps, jobId: string) {
+  return deps.db
+    .select()
+    .from(queueAttempts)
+    .where(eq(queueAttempts.jobId, jobId))
+    .orderBy(asc(queueAttempts.attempt));
+}
+
+/**
+ * Waits until the job reaches a final state or the timeout passes, and returns it as it stands.
+ * Wakes at once for changes made in this process and polls for those made by others; an
+ * expired lease of the job is swept here so a dead runner cannot stall its waiter.
+ */
+export async function waitForJob(
+  deps: AppDeps,
+  jobId: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<QueueJobView> {
+  const deadline = Date.now() + timeoutMs;
+  const { notifier } = jobsRuntime(deps);
+  for (;;) {
+    const job = await getQueueJob(deps, jobId);
+    if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${jobId}`);
+    if (isTerminal(job.status)) return job;
+    if (job.status === "leased" && job.leaseExpiresAt !== null && job.leaseExpiresAt <= deps.clock.now()) {
+      await expireLeases(deps);
+      continue;
+    }
+    const left = deadline - Date.now();
+    if (left <= 0 || signal?.aborted) return job;
+    await notifier.wait(`job:${jobId}`, Math.min(left, 250), signal);
+  }
+}
+
+/** Counts jobs by status (for metrics and tests). */
+export async function queueCounts(deps: AppDeps): Promise<Record<string, number>> {
+  const rows = await deps.db
+    .select({ status: queueJobs.status, n: sql<number>`count(*)` })
+    .from(queueJobs)
+    .groupBy(queueJobs.status);
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}

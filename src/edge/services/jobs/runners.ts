@@ -1,0 +1,105 @@
+import { and, eq, gte } from "drizzle-orm";
+import type { Address } from "../../../protocol/types.ts";
+import type { Capabilities } from "../../../node-runner/executor.ts";
+import { runners } from "../../db/schema/jobs.ts";
+import type { AppDeps } from "../../deps.ts";
+import type { CapabilityJson } from "../tickets/info-schema.ts";
+import { JobError } from "./errors.ts";
+import { newId, sha256Hex } from "./ids.ts";
+import { jobsRuntime } from "./runtime.ts";
+import { writeTx } from "./tx.ts";
+
+export interface RunnerSession {
+  id: string;
+  orchestrator: Address;
+  serves: string[];
+  capacity: number;
+}
+
+/** The hosted orchestrator a runner token is bound to (tokens are compared by SHA-256). */
+export async function orchestratorForToken(deps: AppDeps, token: string): Promise<Address> {
+  const hash = await sha256Hex(token);
+  for (const o of jobsRuntime(deps).orchestrators.values()) {
+    for (const t of o.runnerTokens) if ((await sha256Hex(t)) === hash) return o.address;
+  }
+  throw new JobError("RUNNER_TOKEN_INVALID", "unknown runner token");
+}
+
+/** Registers a runner session with its probed capabilities; returns its id. */
+export async function registerRunner(
+  deps: AppDeps,
+  token: string,
+  capabilities: Capabilities,
+): Promise<RunnerSession> {
+  const orchestrator = await orchestratorForToken(deps, token);
+  const now = deps.clock.now();
+  const session: RunnerSession = {
+    id: newId("runner"),
+    orchestrator,
+    serves: [...new Set(capabilities.capabilities)],
+    capacity: Math.max(1, Math.floor(capabilities.capacity)),
+  };
+  const tokenHash = await sha256Hex(token);
+  await writeTx(deps.db, (tx) =>
+    tx.insert(runners).values({
+      id: session.id,
+      tokenHash,
+      orchestrator: orchestrator.toLowerCase(),
+      capabilities: JSON.stringify(capabilities),
+      serves: JSON.stringify(session.serves),
+      capacity: session.capacity,
+      registeredAt: now,
+      lastSeenAt: now,
+    }),
+  );
+  deps.logger.info("runner registered", { runner: session.id, orchestrator, serves: session.serves });
+  return session;
+}
+
+/** Authenticates a runner call: the token must be the one the session registered with. */
+export async function authRunner(deps: AppDeps, token: string, runnerId: string): Promise<RunnerSession> {
+  const row = await deps.db.query.runners.findFirst({ where: eq(runners.id, runnerId) });
+  if (!row) throw new JobError("RUNNER_NOT_FOUND", "unknown runner session; register again");
+  if (row.tokenHash !== (await sha256Hex(token))) throw new JobError("RUNNER_TOKEN_INVALID", "runner token mismatch");
+  return {
+    id: row.id,
+    orchestrator: row.orchestrator as Address,
+    serves: JSON.parse(row.serves) as string[],
+    capacity: row.capacity,
+  };
+}
+
+/** Marks a runner as seen (long polls and heartbeats). */
+export async function touchRunner(deps: AppDeps, runnerId: string): Promise<void> {
+  const now = deps.clock.now();
+  await writeTx(deps.db, (tx) =>
+    tx
+      .update(runners)
+      .set({ lastSeenAt: now })
+      .where(eq(runners.id, runnerId)),
+  );
+}
+
+/**
+ * Capabilities of the runners attached to an orchestrator and seen within `withinMs`, in the
+ * shape the orchestrator info advertises (pipelines with their model ids, and transcode).
+ */
+export async function liveCapabilities(
+  deps: AppDeps,
+  orchestrator: string,
+  withinMs = 120_000,
+): Promise<CapabilityJson[]> {
+  const rows = await deps.db
+    .select()
+    .from(runners)
+    .where(
+      and(eq(runners.orchestrator, orchestrator.toLowerCase()), gte(runners.lastSeenAt, deps.clock.now() - withinMs)),
+    );
+  const out: CapabilityJson[] = [];
+  for (const r of rows) {
+    const caps = JSON.parse(r.capabilities) as Capabilities;
+    for (const c of caps.capabilities) out.push({ capability: c });
+    for (const m of caps.models) out.push({ capability: m.pipeline, modelId: m.modelId });
+  }
+  return out;
+}

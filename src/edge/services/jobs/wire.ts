@@ -1,0 +1,65 @@
+import type { VideoProfile } from "../../../protocol/profiles.ts";
+
+// What travels between gateway, orchestrator and runner. Specs name inputs instead of local
+// paths; the runner maps names to the files it downloaded.
+
+export interface WireTranscodeSpec {
+  kind: "transcode";
+  /** Name of the input that holds the segment. */
+  input: string;
+  profiles: VideoProfile[];
+  format: "mpegts" | "mp4";
+}
+
+export interface WireAiSpec {
+  kind: "ai";
+  pipeline: string;
+  modelId: string;
+  /** Request field name → input name. */
+  files: Record<string, string>;
+  params: Record<string, unknown>;
+}
+
+export type WireSpec = WireTranscodeSpec | WireAiSpec;
+
+/** An input of a job as stored: its name, blob key and content type. */
+export interface JobInput {
+  name: string;
+  blobKey: string;
+  contentType: string;
+}
+
+/** An output of a job as reported to callers. */
+export interface JobOutputView {
+  name: string;
+  contentType: string;
+  size: number;
+  width?: number;
+  height?: number;
+  durationSec?: number;
+}
+
+/** The result of a successful attempt, without its files. */
+export interface JobResultView {
+  engine: string;
+  /** Decimal string (bigint on the wire). */
+  units: string;
+  data?: unknown;
+  timings: Record<string, number>;
+}
+
+/** What a runner receives with a lease. */
+export interface LeaseGrant {
+  jobId: string;
+  attempt: number;
+  capability: string;
+  spec: WireSpec;
+  inputs: { name: string; contentType: string; url: string }[];
+  leaseMs: number;
+  leaseExpiresAt: number;
+}
+
+/** The capability a spec needs: "transcode" or the pipeline name. */
+export function capabilityOf(spec: WireSpec): string {
+  return spec.kind === "transcode" ? "transcode" : spec.pipeline;
+}

@@ -1,0 +1,18 @@
+import type { StakingAction, StakingArgs, StakingRequest } from "../../../client/staking.ts";
+import type { AppDeps } from "../../deps.ts";
+import { type TxJson, txJson } from "../protocol/serialize.ts";
+import { stakingActions } from "./actions.ts";
+import { authorize } from "./authorize.ts";
+
+/** Authorizes a signed write and applies it to the ledger as the signer. */
+export async function executeStakingAction<A extends StakingAction>(
+  deps: AppDeps,
+  action: A,
+  req: StakingRequest<A>,
+): Promise<TxJson & { action: A; caller: string }> {
+  const caller = await authorize(deps, action, req as StakingRequest);
+  const def = stakingActions[action];
+  const result = await def.run(deps, caller, req.args as StakingArgs[A]);
+  deps.logger.info("staking write", { action, caller, ref: result.ref, round: result.round });
+  return { action, caller, ...txJson(result) };
+}

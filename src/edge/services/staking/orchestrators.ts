@@ -1,0 +1,14 @@
+import { z } from "@hono/zod-openapi";
+import { type StakingActionDef, amountArg } from "./action.ts";
+
+export const transcoder: StakingActionDef<"transcoder"> = {
+  summary: "Register as an orchestrator or set rewardCut / feeShare (PERC, 1e6 = 100%)",
+  args: z.strictObject({ rewardCut: amountArg, feeShare: amountArg }),
+  run: (d, caller, a) => d.ledger.transcoder(caller, BigInt(a.rewardCut), BigInt(a.feeShare)),
+};
+
+export const setServiceURI: StakingActionDef<"setServiceURI"> = {
+  summary: "Publish the orchestrator's service URI",
+  args: z.strictObject({ uri: z.string().url().max(2048) }),
+  run: (d, caller, a) => d.ledger.setServiceURI(caller, a.uri),
+};

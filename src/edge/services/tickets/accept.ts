@@ -1,0 +1,137 @@
+import { count, eq } from "drizzle-orm";
+import type { Address } from "../../../protocol/types.ts";
+import { acceptedTickets, ticketRedemptions } from "../../db/schema/payments.ts";
+import type { AppDeps } from "../../deps.ts";
+import { METRIC } from "../../metrics.ts";
+import { adjustBalanceIn, getBalance } from "./balance.ts";
+import { incBig } from "./metrics.ts";
+import type { Payment } from "./payment-schema.ts";
+import { writeTx } from "./tx.ts";
+import { MAX_NONCES_PER_RAND_HASH, type TicketError, validatePayment } from "./validate.ts";
+
+export interface AcceptResult {
+  /** The hosted recipient, or undefined when the payment named none of ours. */
+  orchestrator: Address | undefined;
+  sender: Address;
+  accepted: number;
+  won: number;
+  /** Σ EV of the accepted tickets, credited to the (orchestrator, sender) balance. */
+  credit: bigint;
+  /** The sender's balance with the orchestrator after the credit. */
+  balance: bigint;
+  errors: TicketError[];
+}
+
+/**
+ * Validates a payment and, in ONE write transaction, stores the accepted tickets, queues the
+ * winners for redemption, and credits Σ EV to the sender's balance. Idempotent: the unique
+ * (recipientRandHash, senderNonce) key means a ticket is accepted once even when two edges on one
+ * database receive it; the repeat is reported as TICKET_NONCE_REPLAYED. Invalid tickets are
+ * returned in `errors`, never thrown.
+ */
+export async function acceptPayment(deps: AppDeps, payment: Payment): Promise<AcceptResult> {
+  const sender = payment.sender.toLowerCase() as Address;
+  const v = await validatePayment(deps, payment);
+  const labels = { orchestrator: v.hosted?.address ?? "unknown" };
+  deps.metrics.inc(METRIC.ticketsReceived, labels, payment.tickets.length);
+  const errors = [...v.errors];
+  if (!v.hosted || v.valid.length === 0) {
+    const balance = v.hosted ? await getBalance(deps, v.hosted.address, sender) : 0n;
+    return { orchestrator: v.hosted?.address, sender, accepted: 0, won: 0, credit: 0n, balance, errors };
+  }
+  const orchestrator = v.hosted.address;
+  const p = payment.ticketParams;
+  const now = deps.clock.now();
+  const rand = v.recipientRand.toString();
+
+  const result = await writeTx(deps.db, async (tx) => {
+    const [row] = await tx
+      .select({ n: count() })
+      .from(acceptedTickets)
+      .where(eq(acceptedTickets.recipientRandHash, p.recipientRandHash));
+    const room = Math.max(0, MAX_NONCES_PER_RAND_HASH - (row?.n ?? 0));
+    const txErrors: TicketError[] = [];
+    const candidates = v.valid.slice(0, room);
+    for (const t of v.valid.slice(room)) {
+      txErrors.push({
+        senderNonce: t.ticket.senderNonce.toString(),
+        code: "TICKET_NONCE_LIMIT",
+        message: `at most ${MAX_NONCES_PER_RAND_HASH} tickets per recipientRandHash; fetch fresh params`,
+      });
+    }
+    if (candidates.length === 0)
+      return { inserted: [], txErrors, balance: undefined, credit: 0n, winners: 0 };
+    const inserted = await tx
+      .insert(acceptedTickets)
+      .values(
+        candidates.map((t) => ({
+          recipient: orchestrator,
+          sender,
+          faceValue: p.faceValue.toString(),
+          winProb: p.winProb.toString(),
+          senderNonce: t.ticket.senderNonce.toString(),
+          recipientRandHash: t.ticket.recipientRandHash,
+          creationRound: t.ticket.creationRound.toString(),
+          creationRoundBlockHash: t.ticket.creationRoundBlockHash,
+          seed: p.seed,
+          expirationBlock: Number(p.expirationBlock),
+          pricePerUnit: payment.expectedPrice.pricePerUnit.toString(),
+          pixelsPerUnit: payment.expectedPrice.pixelsPerUnit.toString(),
+          sig: t.sig,
+          recipientRand: rand,
+          ticketHash: t.hash,
+          ev: t.ev.toString(),
+          won: t.won,
+          status: t.won ? "queued" : "accepted",
+          receivedAt: now,
+        })),
+      )
+      .onConflictDoNothing()
+      .returning({
+        id: acceptedTickets.id,
+        senderNonce: acceptedTickets.senderNonce,
+        won: acceptedTickets.won,
+      });
+    const byNonce = new Map(inserted.map((r) => [r.senderNonce, r]));
+    for (const t of candidates) {
+      if (!byNonce.has(t.ticket.senderNonce.toString())) {
+        txErrors.push({
+          senderNonce: t.ticket.senderNonce.toString(),
+          code: "TICKET_NONCE_REPLAYED",
+          message: "a ticket with this nonce was already received for this recipientRandHash",
+        });
+      }
+    }
+    const winners = inserted.filter((r) => r.won);
+    if (winners.length > 0) {
+      await tx.insert(ticketRedemptions).values(
+        winners.map((w) => ({
+          ticketId: w.id,
+          recipient: orchestrator,
+          sender,
+          faceValue: p.faceValue.toString(),
+          expirationBlock: Number(p.expirationBlock),
+          lastValidRound: v.lastValidRound.toString(),
+          status: "queued",
+          nextAttemptAt: now,
+          updatedAt: now,
+        })),
+      );
+    }
+    const credit = BigInt(inserted.length) * (candidates[0]?.ev ?? 0n);
+    const balance =
+      inserted.length > 0 ? await adjustBalanceIn(tx, orchestrator, sender, credit, now) : undefined;
+    return { inserted, txErrors, balance, credit, winners: winners.length };
+  });
+
+  errors.push(...result.txErrors);
+  const accepted = result.inserted.length;
+  const { winners: won, credit } = result;
+  if (accepted > 0) {
+    deps.metrics.inc(METRIC.ticketsWon, labels, won);
+    incBig(deps, METRIC.ticketValueReceivedWei, labels, credit);
+  }
+  for (const e of errors) deps.metrics.inc("livepeer_tickets_rejected_total", { ...labels, code: e.code });
+  const balance = result.balance ?? (await getBalance(deps, orchestrator, sender));
+  return { orchestrator, sender, accepted, won, credit, balance, errors };
+}

@@ -1,0 +1,89 @@
+import { and, eq } from "drizzle-orm";
+import type { Address } from "../../../protocol/types.ts";
+import { senderBalances } from "../../db/schema/payments.ts";
+import type { AppDeps } from "../../deps.ts";
+import { findHosted } from "./hosted.ts";
+import { type Tx, writeTx } from "./tx.ts";
+
+export type DebitResult =
+  | { ok: true; balance: bigint }
+  | { ok: false; code: "INSUFFICIENT_CREDIT"; message: string; balance: bigint };
+
+const lower = (a: string) => a.toLowerCase() as Address;
+
+async function readIn(tx: Tx | AppDeps["db"], orchestrator: Address, sender: Address): Promise<bigint> {
+  const rows = await tx
+    .select({ balance: senderBalances.balance })
+    .from(senderBalances)
+    .where(
+      and(eq(senderBalances.orchestrator, lower(orchestrator)), eq(senderBalances.sender, lower(sender))),
+    )
+    .limit(1);
+  return rows[0] ? BigInt(rows[0].balance) : 0n;
+}
+
+/** Adds `delta` (may be negative) to the (orchestrator, sender) balance inside `tx`; returns the new balance. */
+export async function adjustBalanceIn(
+  tx: Tx,
+  orchestrator: Address,
+  sender: Address,
+  delta: bigint,
+  now: number,
+): Promise<bigint> {
+  const next = (await readIn(tx, orchestrator, sender)) + delta;
+  await tx
+    .insert(senderBalances)
+    .values({
+      orchestrator: lower(orchestrator),
+      sender: lower(sender),
+      balance: next.toString(),
+      updatedAt: now,
+    })
+    .onConflictDoUpdate({
+      target: [senderBalances.orchestrator, senderBalances.sender],
+      set: { balance: next.toString(), updatedAt: now },
+    });
+  return next;
+}
+
+/** The sender's balance (wei of EV credited minus fees debited) with one hosted orchestrator. */
+export async function getBalance(deps: AppDeps, orchestrator: Address, sender: Address): Promise<bigint> {
+  return readIn(deps.db, orchestrator, sender);
+}
+
+/** The configured credit limit of a hosted orchestrator (0 when none is set). */
+export function creditLimitFor(deps: AppDeps, orchestrator: Address): bigint {
+  return findHosted(deps, orchestrator)?.config.ticket.creditLimit ?? 0n;
+}
+
+/**
+ * Charges `amount` wei of work to the sender's balance with `orchestrator`. The balance may go
+ * below zero only down to minus the credit limit (option, else the orchestrator's
+ * `ticket.creditLimit`, else 0); past that nothing is debited and INSUFFICIENT_CREDIT is returned.
+ *
+ * @example const r = await debit(deps, orch, sender, fee); if (!r.ok) return problem(c, r.code, r.message);
+ */
+export async function debit(
+  deps: AppDeps,
+  orchestrator: Address,
+  sender: Address,
+  amount: bigint,
+  options: { creditLimit?: bigint } = {},
+): Promise<DebitResult> {
+  if (amount < 0n) throw new RangeError("debit amount must be non-negative");
+  const limit = options.creditLimit ?? creditLimitFor(deps, orchestrator);
+  const now = deps.clock.now();
+  return writeTx(deps.db, async (tx) => {
+    const balance = await readIn(tx, orchestrator, sender);
+    if (balance - amount < -limit) {
+      return {
+        ok: false as const,
+        code: "INSUFFICIENT_CREDIT" as const,
+        message: `sender balance ${balance} does not cover ${amount} (credit limit ${limit})`,
+        balance,
+      };
+    }
+    const next = await adjustBalanceIn(tx, orchestrator, sender, -amount, now);
+    return { ok: true as const, balance: next };
+  });
+}

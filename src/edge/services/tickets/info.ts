@@ -1,0 +1,176 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { bytesToHex } from "../../../protocol/bytes.ts";
+import { recipientRandHash } from "../../../protocol/commit-reveal.ts";
+import { LivepeerError } from "../../../protocol/errors.ts";
+import { computeTicketParams, maxFloat } from "../../../protocol/ticket-params.ts";
+import type { Address } from "../../../protocol/types.ts";
+import { ticketRedemptions } from "../../db/schema/payments.ts";
+import type { AppDeps } from "../../deps.ts";
+import { findHosted, type HostedOrchestrator } from "./hosted.ts";
+import type { CapabilityJson, CapabilityPriceJson, OrchestratorInfoJson } from "./info-schema.ts";
+import { signOrchestratorInfo } from "./info-signature.ts";
+import { type PriceInfo, priceToJson, type TicketParams, ticketParamsToJson } from "./payment-schema.ts";
+import { recipientRandFor } from "./rand.ts";
+
+/** Extra capabilities of a hosted orchestrator (e.g. from the runners attached to it). */
+export type CapabilitySource = (orchestrator: Address) => Promise<CapabilityJson[]> | CapabilityJson[];
+
+const sources = new WeakMap<AppDeps, CapabilitySource>();
+
+/**
+ * Registers where the info endpoint learns capabilities beyond the configured prices (the jobs
+ * area passes the capabilities of registered runners). One source per deps; a later call replaces it.
+ */
+export function setCapabilitySource(deps: AppDeps, source: CapabilitySource): void {
+  sources.set(deps, source);
+}
+
+export interface InfoRequest {
+  sender: Address;
+  /** A hosted identity; the first configured one when absent. */
+  orchestrator?: Address;
+  /** Pin the ticket params to this capability's (and model's) price; the first price when absent. */
+  capability?: string;
+  modelId?: string;
+}
+
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+
+/** Price of a capability/model: an exact model entry first, then the capability's generic entry. */
+export function priceFor(
+  hosted: HostedOrchestrator,
+  capability: string,
+  modelId?: string,
+): PriceInfo | undefined {
+  const prices = hosted.config.prices;
+  const exact = prices.find((p) => p.capability === capability && p.modelId === modelId);
+  const generic = prices.find((p) => p.capability === capability && p.modelId === undefined);
+  const p = exact ?? generic;
+  return p ? { pricePerUnit: p.pricePerUnit, pixelsPerUnit: p.pixelsPerUnit } : undefined;
+}
+
+function pinnedPrice(hosted: HostedOrchestrator, req: InfoRequest): PriceInfo {
+  if (req.capability === undefined) {
+    const first = hosted.config.prices[0];
+    return first
+      ? { pricePerUnit: first.pricePerUnit, pixelsPerUnit: first.pixelsPerUnit }
+      : { pricePerUnit: 0n, pixelsPerUnit: 1n };
+  }
+  const p = priceFor(hosted, req.capability, req.modelId);
+  if (!p) {
+    throw new LivepeerError(
+      "CAPABILITY_NOT_FOUND",
+      `no price for ${req.capability}${req.modelId ? `/${req.modelId}` : ""}`,
+    );
+  }
+  return p;
+}
+
+async function capabilitiesOf(deps: AppDeps, hosted: HostedOrchestrator): Promise<CapabilityJson[]> {
+  const seen = new Set<string>();
+  const out: CapabilityJson[] = [];
+  const add = (c: CapabilityJson) => {
+    const key = `${c.capability}\u0000${c.modelId ?? ""}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(
+      c.modelId === undefined
+        ? { capability: c.capability }
+        : { capability: c.capability, modelId: c.modelId },
+    );
+  };
+  for (const p of hosted.config.prices) add(p.modelId === undefined ? { capability: p.capability } : p);
+  const source = sources.get(deps);
+  if (source) for (const c of await source(hosted.address)) add(c);
+  return out;
+}
+
+/** Face value of this sender's winning tickets to `recipient` that are not redeemed yet. */
+async function pendingFaceValue(deps: AppDeps, recipient: Address, sender: Address): Promise<bigint> {
+  const rows = await deps.db
+    .select({ faceValue: ticketRedemptions.faceValue })
+    .from(ticketRedemptions)
+    .where(
+      and(
+        eq(ticketRedemptions.recipient, recipient),
+        eq(ticketRedemptions.sender, sender),
+        inArray(ticketRedemptions.status, ["queued", "redeeming"]),
+      ),
+    );
+  return rows.reduce((sum, r) => sum + BigInt(r.faceValue), 0n);
+}
+
+/**
+ * Builds and signs the OrchestratorInfo for one sender: prices, capabilities, capacity, and fresh
+ * ticket params (new CSPRNG seed; recipientRandHash bound to the sender, params and pinned price).
+ * Throws LivepeerError ORCHESTRATOR_NOT_FOUND, CAPABILITY_NOT_FOUND, TICKET_SENDER_INVALID, or
+ * SENDER_RESERVE_INSUFFICIENT (the sender's max float cannot carry one ticket's EV).
+ */
+export async function buildOrchestratorInfo(deps: AppDeps, req: InfoRequest): Promise<OrchestratorInfoJson> {
+  const hosted = findHosted(deps, req.orchestrator);
+  if (!hosted) throw new LivepeerError("ORCHESTRATOR_NOT_FOUND", "no such orchestrator on this edge");
+  const sender = req.sender.toLowerCase() as Address;
+  if (sender === ZERO_ADDRESS)
+    throw new LivepeerError("TICKET_SENDER_INVALID", "sender must not be the zero address");
+  const price = pinnedPrice(hosted, req);
+  const { ledger } = deps;
+  const [block, round, serviceURI, senderInfo, claimable, pending, capabilities] = await Promise.all([
+    ledger.blockNumber(),
+    ledger.lastInitializedRound(),
+    ledger.getServiceURI(hosted.address),
+    ledger.getSenderInfo(sender),
+    ledger.claimableReserve(sender, hosted.address),
+    pendingFaceValue(deps, hosted.address, sender),
+    capabilitiesOf(deps, hosted),
+  ]);
+  const blockHash = await ledger.blockHashForRound(round);
+  const t = hosted.config.ticket;
+  // claimableReserve is already this recipient's allocation minus what it claimed this round.
+  const float = maxFloat({
+    fundsRemaining: claimable,
+    claimedThisRound: 0n,
+    activeSetSize: 1n,
+    claimedByRecipient: 0n,
+    pendingFaceValue: pending,
+    deposit: senderInfo.sender.deposit,
+  });
+  const offer = computeTicketParams({
+    ev: t.ev,
+    gasPrice: t.gasPrice,
+    redeemGas: t.redeemGas,
+    txCostMultiplier: t.faceValueMultiplier,
+    maxFloat: float,
+    ...(t.maxFaceValue === undefined ? {} : { maxFaceValue: t.maxFaceValue }),
+  });
+  const seed = bytesToHex(crypto.getRandomValues(new Uint8Array(32)));
+  const base = {
+    recipient: hosted.address,
+    faceValue: offer.faceValue,
+    winProb: offer.winProb,
+    seed,
+    expirationBlock: block + t.expiryBlocks,
+  };
+  const params: TicketParams = {
+    ...base,
+    recipientRandHash: recipientRandHash(recipientRandFor(deps, sender, base, price)),
+  };
+  const prices: CapabilityPriceJson[] = hosted.config.prices.map((p) => ({
+    capability: p.capability,
+    ...(p.modelId === undefined ? {} : { modelId: p.modelId }),
+    pricePerUnit: p.pricePerUnit.toString(),
+    pixelsPerUnit: p.pixelsPerUnit.toString(),
+  }));
+  return signOrchestratorInfo(hosted.account, {
+    version: 1,
+    address: hosted.address,
+    serviceURI: serviceURI || hosted.config.serviceURI,
+    sender,
+    capacity: hosted.config.capacity,
+    capabilities,
+    prices,
+    priceInfo: priceToJson(price),
+    ticketParams: ticketParamsToJson(params),
+    expirationParams: { creationRound: round.toString(), creationRoundBlockHash: blockHash },
+    issuedAt: deps.clock.now(),
+  });
+}

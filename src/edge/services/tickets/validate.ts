@@ -1,0 +1,179 @@
+import { recipientRandHash } from "../../../protocol/commit-reveal.ts";
+import { bytesToHex } from "../../../protocol/bytes.ts";
+import type { Address, Hex, Ticket } from "../../../protocol/types.ts";
+import { createTicketVerifier } from "../../../protocol/verifier.ts";
+import { nobleBackend } from "../../../protocol/verifier-noble.ts";
+import { MAX_WIN_PROB, ticketEV } from "../../../protocol/win.ts";
+import type { AppDeps } from "../../deps.ts";
+import { findHosted, type HostedOrchestrator } from "./hosted.ts";
+import type { Payment } from "./payment-schema.ts";
+import { recipientRandFor } from "./rand.ts";
+
+/** Stable codes for a rejected ticket (PROTOCOL.md §6). */
+export type TicketErrorCode =
+  | "TICKET_RECIPIENT_INVALID"
+  | "TICKET_SENDER_INVALID"
+  | "TICKET_PARAMS_INVALID"
+  | "TICKET_RAND_HASH_UNKNOWN"
+  | "TICKET_PARAMS_EXPIRED"
+  | "TICKET_ROUND_EXPIRED"
+  | "TICKET_ROUND_HASH_INVALID"
+  | "TICKET_SIG_INVALID"
+  | "TICKET_NONCE_REPLAYED"
+  | "TICKET_NONCE_LIMIT"
+  | "SENDER_UNLOCKING"
+  | "SENDER_NO_DEPOSIT"
+  | "SENDER_NO_RESERVE";
+
+export interface TicketError {
+  /** Decimal string of the ticket's nonce. */
+  senderNonce: string;
+  code: TicketErrorCode;
+  message: string;
+}
+
+/** A ticket that passed every check that does not need the database. */
+export interface ValidTicket {
+  ticket: Ticket;
+  sig: Hex;
+  hash: Hex;
+  won: boolean;
+  ev: bigint;
+}
+
+export interface PaymentValidation {
+  /** The hosted recipient, when the payment names one. */
+  hosted: HostedOrchestrator | undefined;
+  recipientRand: bigint;
+  /** Ledger facts the checks used (the caller reuses them). */
+  currentBlock: bigint;
+  lastValidRound: bigint;
+  valid: ValidTicket[];
+  errors: TicketError[];
+}
+
+/** Nonces accepted per recipientRandHash, as go-livepeer caps them. */
+export const MAX_NONCES_PER_RAND_HASH = 600;
+
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+
+// Senders are few and tickets many: the verifier recovers a sender's key once, then only verifies.
+const verifier = createTicketVerifier({ backend: nobleBackend() });
+
+/**
+ * Validates a payment exactly as PROTOCOL.md §6 lists, except the nonce replay check against
+ * stored tickets (done in the accepting transaction). Checks the whole payment first (recipient,
+ * sender, params, recipientRandHash, expiry, creation round, sender standing) and then each
+ * ticket (signature, nonces repeated inside the payment). Never throws for an invalid ticket.
+ */
+export async function validatePayment(deps: AppDeps, payment: Payment): Promise<PaymentValidation> {
+  const p = payment.ticketParams;
+  const out: PaymentValidation = {
+    hosted: findHosted(deps, p.recipient),
+    recipientRand: 0n,
+    currentBlock: 0n,
+    lastValidRound: 0n,
+    valid: [],
+    errors: [],
+  };
+  const rejectAll = (code: TicketErrorCode, message: string): PaymentValidation => {
+    out.errors = payment.tickets.map((t) => ({ senderNonce: t.senderNonce.toString(), code, message }));
+    return out;
+  };
+  if (!out.hosted)
+    return rejectAll("TICKET_RECIPIENT_INVALID", `recipient ${p.recipient} is not hosted here`);
+  const sender = payment.sender.toLowerCase() as Address;
+  if (sender === ZERO_ADDRESS)
+    return rejectAll("TICKET_SENDER_INVALID", "sender must not be the zero address");
+  if (p.faceValue <= 0n || p.winProb <= 0n || p.winProb > MAX_WIN_PROB) {
+    return rejectAll("TICKET_PARAMS_INVALID", "faceValue and winProb must be positive uint256 values");
+  }
+  if (payment.expectedPrice.pixelsPerUnit <= 0n) {
+    return rejectAll("TICKET_PARAMS_INVALID", "expectedPrice.pixelsPerUnit must be positive");
+  }
+  // The hash binds seed, sender, faceValue, winProb, expiry and price: any change means we never issued it.
+  const rand = recipientRandFor(deps, sender, p, payment.expectedPrice);
+  if (recipientRandHash(rand) !== p.recipientRandHash.toLowerCase()) {
+    return rejectAll(
+      "TICKET_RAND_HASH_UNKNOWN",
+      "recipientRandHash was not issued by this orchestrator for these params",
+    );
+  }
+  out.recipientRand = rand;
+
+  const { ledger } = deps;
+  const { creationRound, creationRoundBlockHash } = payment.expirationParams;
+  const [block, round, validity, roundHash, unlocking, info] = await Promise.all([
+    ledger.blockNumber(),
+    ledger.currentRound(),
+    ledger.ticketValidityPeriod(),
+    ledger.blockHashForRound(creationRound),
+    ledger.isUnlockInProgress(sender),
+    ledger.getSenderInfo(sender),
+  ]);
+  out.currentBlock = block;
+  out.lastValidRound = creationRound + validity - 1n;
+  if (p.expirationBlock <= block) {
+    return rejectAll(
+      "TICKET_PARAMS_EXPIRED",
+      `ticket params expired at block ${p.expirationBlock} (now ${block})`,
+    );
+  }
+  if (creationRound + validity <= round) {
+    return rejectAll(
+      "TICKET_ROUND_EXPIRED",
+      `creation round ${creationRound} is past the ${validity}-round validity (now ${round})`,
+    );
+  }
+  if (roundHash.toLowerCase() !== creationRoundBlockHash.toLowerCase() || /^0x0*$/.test(roundHash)) {
+    return rejectAll(
+      "TICKET_ROUND_HASH_INVALID",
+      `creationRoundBlockHash does not match round ${creationRound}`,
+    );
+  }
+  if (unlocking) return rejectAll("SENDER_UNLOCKING", "sender has an unlock in progress");
+  if (info.sender.deposit <= 0n) return rejectAll("SENDER_NO_DEPOSIT", "sender has no deposit");
+  if (info.reserve.fundsRemaining <= 0n) return rejectAll("SENDER_NO_RESERVE", "sender has no reserve");
+
+  const ev = ticketEV(p.faceValue, p.winProb);
+  const seen = new Set<bigint>();
+  for (const t of payment.tickets) {
+    const nonce = t.senderNonce.toString();
+    if (seen.has(t.senderNonce)) {
+      out.errors.push({
+        senderNonce: nonce,
+        code: "TICKET_NONCE_REPLAYED",
+        message: "nonce repeated in this payment",
+      });
+      continue;
+    }
+    seen.add(t.senderNonce);
+    const ticket: Ticket = {
+      recipient: out.hosted.address,
+      sender,
+      faceValue: p.faceValue,
+      winProb: p.winProb,
+      senderNonce: t.senderNonce,
+      recipientRandHash: p.recipientRandHash.toLowerCase() as Hex,
+      creationRound,
+      creationRoundBlockHash: creationRoundBlockHash.toLowerCase() as Hex,
+    };
+    const sig = verifier.verify(ticket, t.sig, rand);
+    if (!sig.ok) {
+      out.errors.push({
+        senderNonce: nonce,
+        code: "TICKET_SIG_INVALID",
+        message: `signature rejected (${sig.reason})`,
+      });
+      continue;
+    }
+    out.valid.push({
+      ticket,
+      sig: t.sig,
+      hash: bytesToHex(sig.hash),
+      won: sig.winning,
+      ev,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,115 @@
+import { readFile } from "node:fs/promises";
+import { invalidMedia } from "../ffmpeg/errors.ts";
+import type { NativeFfmpeg } from "../ffmpeg/locate.ts";
+import { runProcess } from "../ffmpeg/process.ts";
+import { decodePng, isPng, type RgbImage, UnsupportedPngError } from "./png.ts";
+
+export type { RgbImage } from "./png.ts";
+
+/** Largest input accepted, in pixels (a 16-megapixel photo); bigger is refused before inference. */
+export const MAX_IMAGE_PIXELS = 4096 * 4096;
+
+/**
+ * Decodes an image file to RGB. PNGs are decoded in-process (no child process per request);
+ * anything else — JPEG, WebP, 16-bit or interlaced PNG — is converted to an 8-bit RGB PNG by
+ * FFmpeg first. Unreadable input → INVALID_MEDIA.
+ */
+export async function loadImage(path: string, ffmpeg: NativeFfmpeg | null): Promise<RgbImage> {
+  const bytes = new Uint8Array(await readFile(path));
+  let img: RgbImage | null = null;
+  if (isPng(bytes)) {
+    try {
+      img = decodePng(bytes);
+    } catch (err) {
+      if (!(err instanceof UnsupportedPngError)) throw invalidMedia("corrupt PNG");
+    }
+  }
+  if (!img) {
+    if (!ffmpeg) throw invalidMedia("only 8-bit PNG images are accepted without FFmpeg");
+    const r = await runProcess(
+      ffmpeg.ffmpegPath,
+      [
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-i",
+        path,
+        "-frames:v",
+        "1",
+        "-pix_fmt",
+        "rgb24",
+        "-c:v",
+        "png",
+        "-f",
+        "image2pipe",
+        "-",
+      ],
+      { collectStdout: true },
+    );
+    if (r.exitCode !== 0 || r.stdout.length === 0) {
+      throw invalidMedia("input is not a readable image", { stderrTail: r.stderrTail.trim() });
+    }
+    img = decodePng(new Uint8Array(r.stdout));
+  }
+  if (img.width * img.height > MAX_IMAGE_PIXELS) {
+    throw invalidMedia(`image too large: ${img.width}x${img.height}`);
+  }
+  return img;
+}
+
+/** Bilinear resize (pixel centres aligned), for models with a fixed input size. */
+export function resizeBilinear(img: RgbImage, width: number, height: number): RgbImage {
+  if (img.width === width && img.height === height) return img;
+  const out = new Uint8Array(width * height * 3);
+  const sx = img.width / width;
+  const sy = img.height / height;
+  for (let y = 0; y < height; y++) {
+    const fy = Math.min(img.height - 1, Math.max(0, (y + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(img.height - 1, y0 + 1);
+    const wy = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.min(img.width - 1, Math.max(0, (x + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(img.width - 1, x0 + 1);
+      const wx = fx - x0;
+      for (let c = 0; c < 3; c++) {
+        const p = (xx: number, yy: number) => img.data[(yy * img.width + xx) * 3 + c]!;
+        const top = p(x0, y0) * (1 - wx) + p(x1, y0) * wx;
+        const bottom = p(x0, y1) * (1 - wx) + p(x1, y1) * wx;
+        out[(y * width + x) * 3 + c] = Math.round(top * (1 - wy) + bottom * wy);
+      }
+    }
+  }
+  return { width, height, data: out };
+}
+
+export interface Normalize {
+  mean: readonly [number, number, number];
+  std: readonly [number, number, number];
+}
+
+/** Interleaved RGB bytes → planar NCHW float32 in 0..1, then (x − mean) / std per channel. */
+export function toNchw(img: RgbImage, normalize?: Normalize): Float32Array {
+  const plane = img.width * img.height;
+  const out = new Float32Array(plane * 3);
+  for (let c = 0; c < 3; c++) {
+    const mean = normalize?.mean[c] ?? 0;
+    const std = normalize?.std[c] ?? 1;
+    for (let i = 0; i < plane; i++) out[c * plane + i] = (img.data[i * 3 + c]! / 255 - mean) / std;
+  }
+  return out;
+}
+
+/** Planar NCHW float32 in 0..1 → interleaved RGB bytes, clamped and rounded. */
+export function fromNchw(data: Float32Array, width: number, height: number): RgbImage {
+  const plane = width * height;
+  const out = new Uint8Array(plane * 3);
+  for (let c = 0; c < 3; c++) {
+    for (let i = 0; i < plane; i++) {
+      const v = data[c * plane + i]!;
+      out[i * 3 + c] = Math.round(Math.min(1, Math.max(0, v)) * 255);
+    }
+  }
+  return { width, height, data: out };
+}

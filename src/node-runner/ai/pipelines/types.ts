@@ -1,0 +1,78 @@
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { LivepeerError } from "../../../protocol/errors.ts";
+import type { OutputFile } from "../../executor.ts";
+import type { NativeFfmpeg } from "../../ffmpeg/locate.ts";
+import type { ModelEntry } from "../manifest.ts";
+import { encodePng, type RgbImage } from "../png.ts";
+import type { SessionPool } from "../sessions.ts";
+
+/** Everything one AI job needs. */
+export interface PipelineRun {
+  entry: ModelEntry;
+  pool: SessionPool;
+  files: Record<string, string>;
+  params: Record<string, unknown>;
+  workDir: string;
+  signal: AbortSignal;
+  ffmpeg: NativeFfmpeg | null;
+  onProgress(fraction: number, note?: string): void;
+}
+
+export interface PipelineResult {
+  outputs: OutputFile[];
+  data?: unknown;
+  /** PROTOCOL §7 units. */
+  units: bigint;
+  timings: Record<string, number>;
+}
+
+export type Pipeline = (run: PipelineRun) => Promise<PipelineResult>;
+
+export function invalidInput(message: string, details?: Record<string, unknown>): LivepeerError {
+  return new LivepeerError("INVALID_INPUT", message, details ? { details } : undefined);
+}
+
+/** The named input file, or the only one given. */
+export function inputFile(files: Record<string, string>, field: string): string {
+  const named = files[field];
+  if (named) return named;
+  const all = Object.values(files);
+  if (all.length === 1) return all[0]!;
+  throw invalidInput(`missing file field "${field}"`, { fields: Object.keys(files) });
+}
+
+/** A numeric parameter within [min, max], or the default when absent. */
+export function numberParam(
+  params: Record<string, unknown>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const v = params[name];
+  if (v === undefined || v === null) return fallback;
+  const n = typeof v === "string" ? Number(v) : v;
+  if (typeof n !== "number" || !Number.isFinite(n) || n < min || n > max) {
+    throw invalidInput(`${name} must be a number in [${min}, ${max}]`, { [name]: v });
+  }
+  return n;
+}
+
+export function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new LivepeerError("JOB_ABORTED", "job aborted");
+}
+
+/** Writes an image output as PNG into the job's work directory. */
+export async function writePngOutput(workDir: string, name: string, img: RgbImage): Promise<OutputFile> {
+  const path = join(workDir, `${name}.png`);
+  await writeFile(path, encodePng(img));
+  return { name, path, contentType: "image/png", width: img.width, height: img.height };
+}
+
+/** The first output tensor of a run, by the manifest's name. */
+export function outputName(entry: ModelEntry, i = 0): string {
+  return entry.outputs[i]!.name;
+}
+
+export const ms = (t0: number) => performance.now() - t0;

@@ -1,0 +1,38 @@
+import { LivepeerError } from "../../../protocol/errors.ts";
+import { fromNchw, loadImage, toNchw } from "../image.ts";
+import { inputFile, ms, outputName, type Pipeline, throwIfAborted, writePngOutput } from "./types.ts";
+
+/**
+ * image → image through a super-resolution model: RGB → NCHW float 0..1 → model → clamp and round
+ * back to RGB → PNG. Units: h·w of the input (PROTOCOL §7).
+ */
+export const upscale: Pipeline = async (run) => {
+  const t0 = performance.now();
+  const img = await loadImage(inputFile(run.files, "image"), run.ffmpeg);
+  const input = new run.pool.ort.Tensor("float32", toNchw(img, run.entry.normalize), [
+    1,
+    3,
+    img.height,
+    img.width,
+  ]);
+  const t1 = performance.now();
+  throwIfAborted(run.signal);
+  const out = await run.pool.use(run.entry, async (s) => {
+    const r = await s.run({ [run.entry.inputs[0]!.name]: input });
+    return r[outputName(run.entry)]!;
+  });
+  const t2 = performance.now();
+  const [, c, h, w] = out.dims as number[];
+  if (c !== 3 || !h || !w) {
+    throw new LivepeerError("INFERENCE_FAILED", `upscale model returned shape [${out.dims.join(",")}]`);
+  }
+  const result = fromNchw(out.data as Float32Array, w, h);
+  const file = await writePngOutput(run.workDir, "image", result);
+  run.onProgress(1);
+  return {
+    outputs: [file],
+    data: { width: w, height: h, scale: w / img.width },
+    units: BigInt(img.width * img.height),
+    timings: { preprocessMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: ms(t2) },
+  };
+};

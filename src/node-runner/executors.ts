@@ -1,0 +1,214 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LivepeerError } from "../protocol/errors.ts";
+import { findModel, loadManifest, type ModelManifest } from "./ai/manifest.ts";
+import { PIPELINES } from "./ai/pipelines/index.ts";
+import {
+  type BackendInfo,
+  loadBackend,
+  type OnnxBackend,
+  onnxCapability,
+  SessionPool,
+} from "./ai/sessions.ts";
+import type { Capabilities, ExecContext, ExecResult, Executors, JobSpec, TranscodeSpec } from "./executor.ts";
+import { TranscodeCodes } from "./ffmpeg/errors.ts";
+import { type LadderResult, runLadder } from "./ffmpeg/ladder.ts";
+import { type FfmpegLocation, type FfmpegSource, locateFfmpeg } from "./ffmpeg/locate.ts";
+import { type FfmpegProbe, probeFfmpeg } from "./ffmpeg/probe.ts";
+import { runLadderWasm, WASM_ENCODERS } from "./ffmpeg/wasm.ts";
+import { type GpuInfo, probeGpus } from "./gpu.ts";
+import { buildUpscaleModel, writeDefaultModels } from "./models/build.ts";
+
+export interface ExecutorOptions {
+  /** An FFmpeg binary to prefer over the one on PATH. */
+  ffmpegPath?: string;
+  /** Model manifest (a JSON path or a parsed manifest); absent → the built-in tiny models. */
+  modelsManifest?: string | ModelManifest;
+  /** Jobs the agent may run at once (reported in the capabilities). */
+  capacity?: number;
+  /** "node" = onnxruntime-node (CPU, CUDA when present); "web" = onnxruntime-web (wasm). */
+  onnxBackend?: OnnxBackend;
+  /** Scratch directory; the built-in models are written under it. */
+  workDir?: string;
+  /** Restrict or reorder where FFmpeg may come from (e.g. ["wasm"] to force the wasm path). */
+  ffmpegSources?: readonly FfmpegSource[];
+}
+
+/** What the executors found at start, for logs and the runner's /status. */
+export interface ExecutorState {
+  ffmpeg: FfmpegLocation | null;
+  ffmpegProbe: FfmpegProbe | null;
+  gpus: GpuInfo[];
+  onnx: BackendInfo;
+  manifest: ModelManifest;
+}
+
+export interface RunnerExecutors extends Executors {
+  /** Resolves once FFmpeg, GPUs, ONNX Runtime and warm models are ready. */
+  state(): Promise<ExecutorState>;
+  /** "pipeline/modelId" of the sessions held loaded now (warm models). */
+  loadedModels(): Promise<string[]>;
+}
+
+function wasmVersion(): string {
+  try {
+    const pkg = createRequire(import.meta.url).resolve("@ffmpeg/core/package.json");
+    return `ffmpeg.wasm ${(JSON.parse(readFileSync(pkg, "utf8")) as { version: string }).version}`;
+  } catch {
+    return "ffmpeg.wasm";
+  }
+}
+
+async function init(options: ExecutorOptions): Promise<{ state: ExecutorState; pool: SessionPool }> {
+  const [ffmpeg, gpus] = await Promise.all([
+    locateFfmpeg({ ffmpegPath: options.ffmpegPath, sources: options.ffmpegSources }),
+    probeGpus(),
+  ]);
+  const ffmpegProbe = ffmpeg?.kind === "native" ? await probeFfmpeg(ffmpeg) : null;
+  const manifestSource =
+    options.modelsManifest ??
+    (await writeDefaultModels(
+      join(options.workDir ?? join(tmpdir(), `livepeer-runner-${process.pid}`), "models"),
+    ));
+  const manifest = await loadManifest(manifestSource);
+  const onnx = await loadBackend(options.onnxBackend ?? "node", {
+    gpus: gpus.length,
+    probeModel: buildUpscaleModel(),
+  });
+  const pool = new SessionPool(onnx);
+  await pool.warmUp(manifest.models);
+  return { state: { ffmpeg, ffmpegProbe, gpus, onnx, manifest }, pool };
+}
+
+function toExecResult(r: LadderResult, source: string): ExecResult {
+  return {
+    outputs: r.outputs,
+    data: {
+      source,
+      input: {
+        width: r.input.width,
+        height: r.input.height,
+        durationSec: r.input.durationSec,
+        codec: r.input.codec,
+      },
+    },
+    engine: r.engine,
+    units: r.units,
+    timings: r.timings,
+  };
+}
+
+/**
+ * The runner's executors: video ladders on native FFmpeg (or ffmpeg.wasm when there is none) and
+ * AI pipelines on ONNX Runtime. Discovery (FFmpeg, GPUs, execution providers, warm models) starts
+ * at once and every method waits for it.
+ *
+ * @example
+ * const ex = createExecutors({ capacity: 2 });
+ * const caps = await ex.probe();
+ * const res = await ex.execute({ kind: "transcode", input, profiles, format: "mpegts" }, ctx);
+ * await ex.close();
+ */
+export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors {
+  const ready = init(options);
+  // Keep an early failure from being an unhandled rejection; callers see it on first use.
+  ready.catch(() => undefined);
+  let closed = false;
+
+  async function transcode(spec: TranscodeSpec, ctx: ExecContext, state: ExecutorState): Promise<ExecResult> {
+    const req = {
+      input: spec.input,
+      profiles: spec.profiles,
+      format: spec.format,
+      outDir: ctx.workDir,
+      signal: ctx.signal,
+      onProgress: (f: number) => ctx.onProgress(f, "transcode"),
+    };
+    const ff = state.ffmpeg;
+    if (ff?.kind === "native") {
+      const r = await runLadder(ff, {
+        ...req,
+        encoders: new Set(state.ffmpegProbe?.encoders ?? []),
+        gpu: state.gpus.length > 0,
+      });
+      return toExecResult(r, ff.source);
+    }
+    if (ff?.kind === "wasm") return toExecResult(await runLadderWasm(ff, req), "wasm");
+    throw new LivepeerError(TranscodeCodes.noFfmpeg, "no FFmpeg on this runner (native or wasm)");
+  }
+
+  return {
+    state: async () => (await ready).state,
+    loadedModels: async () => (await ready).pool.loadedModels(),
+
+    async probe(): Promise<Capabilities> {
+      const { state, pool } = await ready;
+      const ff = state.ffmpeg;
+      const pipelines = [...new Set(state.manifest.models.map((m) => m.pipeline))];
+      return {
+        ffmpeg:
+          ff === null
+            ? null
+            : ff.kind === "native"
+              ? {
+                  path: ff.ffmpegPath,
+                  version: state.ffmpegProbe?.version ?? "unknown",
+                  source: ff.source,
+                  encoders: state.ffmpegProbe?.encoders ?? [],
+                  hwaccels: state.ffmpegProbe?.hwaccels ?? [],
+                }
+              : {
+                  path: ff.corePath,
+                  version: wasmVersion(),
+                  source: "wasm",
+                  encoders: [...WASM_ENCODERS],
+                  hwaccels: [],
+                },
+        gpus: state.gpus,
+        onnx: [onnxCapability(pool.info)],
+        models: state.manifest.models.map((m) => ({
+          pipeline: m.pipeline,
+          modelId: m.modelId,
+          warm: m.warm,
+        })),
+        capabilities: [...(ff ? ["transcode"] : []), ...pipelines],
+        capacity: options.capacity ?? 1,
+      };
+    },
+
+    async execute(spec: JobSpec, ctx: ExecContext): Promise<ExecResult> {
+      if (closed) throw new LivepeerError("RUNNER_CLOSED", "executors are closed");
+      const { state, pool } = await ready;
+      if (spec.kind === "transcode") return transcode(spec, ctx, state);
+      if (!state.manifest.models.some((m) => m.pipeline === spec.pipeline)) {
+        throw new LivepeerError("UNKNOWN_PIPELINE", `this runner does not serve ${spec.pipeline}`, {
+          details: { pipeline: spec.pipeline },
+        });
+      }
+      const entry = findModel(state.manifest, spec.pipeline, spec.modelId || undefined);
+      const r = await PIPELINES[entry.kind]({
+        entry,
+        pool,
+        files: spec.files,
+        params: spec.params,
+        workDir: ctx.workDir,
+        signal: ctx.signal,
+        ffmpeg: state.ffmpeg?.kind === "native" ? state.ffmpeg : null,
+        onProgress: ctx.onProgress,
+      });
+      return { ...r, engine: pool.engine };
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      try {
+        await (await ready).pool.close();
+      } catch {
+        // init failed: nothing to release
+      }
+    },
+  };
+}

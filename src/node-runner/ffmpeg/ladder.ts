@@ -1,0 +1,102 @@
+import { rm } from "node:fs/promises";
+import type { VideoProfile } from "../../protocol/profiles.ts";
+import type { OutputFile } from "../executor.ts";
+import { ladderArgs, type PlannedOutput, progressMicros, singleArgs } from "./args.ts";
+import { transcodeFailed } from "./errors.ts";
+import { type MediaInfo, probeMedia, probeVideo } from "./ffprobe.ts";
+import type { NativeFfmpeg } from "./locate.ts";
+import { ladderUnits, planOutputs, toOutputFile } from "./plan.ts";
+import { runProcess } from "./process.ts";
+
+export interface LadderRequest {
+  input: string;
+  profiles: readonly VideoProfile[];
+  format: "mpegts" | "mp4";
+  /** Existing directory for the renditions. */
+  outDir: string;
+  signal?: AbortSignal | undefined;
+  onProgress?: ((fraction: number) => void) | undefined;
+  onSpawn?: ((pid: number) => void) | undefined;
+  /** Encoders this FFmpeg has (from probeFfmpeg); null skips the check. */
+  encoders?: ReadonlySet<string> | null | undefined;
+  /** Use NVENC when the build has it. */
+  gpu?: boolean | undefined;
+}
+
+export interface LadderResult {
+  outputs: OutputFile[];
+  engine: "ffmpeg-native" | "ffmpeg-wasm";
+  input: MediaInfo;
+  units: bigint;
+  timings: { probeMs: number; transcodeMs: number; verifyMs: number };
+}
+
+const now = () => performance.now();
+
+async function removeAll(paths: readonly string[]): Promise<void> {
+  await Promise.all(paths.map((p) => rm(p, { force: true })));
+}
+
+/**
+ * Runs the whole ladder in ONE native FFmpeg process (decode once, encode every rendition),
+ * reporting progress from `-progress pipe:1`. The input must be video (else INVALID_MEDIA);
+ * a non-zero exit is a TRANSCODE_FAILED carrying the exit code and the stderr tail. Partial
+ * outputs are removed on any failure, including an abort (which SIGKILLs FFmpeg).
+ */
+export async function runLadder(ff: NativeFfmpeg, req: LadderRequest): Promise<LadderResult> {
+  const t0 = now();
+  const input = await probeVideo(req.input, ff);
+  const planned = planOutputs(req.profiles, req.format, req.outDir, req.encoders ?? null, req.gpu ?? false);
+  const t1 = now();
+  let ok = false;
+  try {
+    const totalUs = input.durationSec * 1e6;
+    const args = ladderArgs(req.input, planned, { hasAudio: input.hasAudio, progress: true });
+    const r = await runProcess(ff.ffmpegPath, args, {
+      signal: req.signal,
+      onSpawn: req.onSpawn,
+      onStdoutLine: (line) => {
+        const us = progressMicros(line);
+        if (us !== null && totalUs > 0) req.onProgress?.(Math.min(1, us / totalUs));
+        else if (line === "progress=end") req.onProgress?.(1);
+      },
+    });
+    if (r.exitCode !== 0) throw transcodeFailed(r.exitCode, r.stderrTail, "ffmpeg-native");
+    const t2 = now();
+    // Read each rendition back: what is reported is what was written, not what was asked.
+    const outputs = await Promise.all(
+      planned.map(async (o) => toOutputFile(o, await probeMedia(o.path, ff))),
+    );
+    ok = true;
+    return {
+      outputs,
+      engine: "ffmpeg-native",
+      input,
+      units: ladderUnits(planned, input.durationSec),
+      timings: { probeMs: t1 - t0, transcodeMs: t2 - t1, verifyMs: now() - t2 },
+    };
+  } finally {
+    if (!ok) await removeAll(planned.map((o) => o.path));
+  }
+}
+
+/**
+ * The baseline the ladder is measured against: one FFmpeg process per rendition, each decoding
+ * the input again. Run sequentially (as a naive runner would) unless `parallel` is set.
+ */
+export async function transcodeRenditionsSeparately(
+  ff: NativeFfmpeg,
+  req: Omit<LadderRequest, "onProgress" | "onSpawn"> & { parallel?: boolean },
+): Promise<PlannedOutput[]> {
+  const input = await probeVideo(req.input, ff);
+  const planned = planOutputs(req.profiles, req.format, req.outDir, req.encoders ?? null, req.gpu ?? false);
+  const one = async (o: PlannedOutput) => {
+    const r = await runProcess(ff.ffmpegPath, singleArgs(req.input, o, { hasAudio: input.hasAudio }), {
+      signal: req.signal,
+    });
+    if (r.exitCode !== 0) throw transcodeFailed(r.exitCode, r.stderrTail, "ffmpeg-native");
+  };
+  if (req.parallel) await Promise.all(planned.map(one));
+  else for (const o of planned) await one(o);
+  return planned;
+}

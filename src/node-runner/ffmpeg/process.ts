@@ -1,0 +1,77 @@
+import { spawn } from "node:child_process";
+import { aborted } from "./errors.ts";
+
+export interface ProcessOptions {
+  signal?: AbortSignal | undefined;
+  /** Called for each complete stdout line (used for `-progress pipe:1`). */
+  onStdoutLine?: ((line: string) => void) | undefined;
+  /** Collect stdout bytes instead of splitting lines (raw frames, PCM). */
+  collectStdout?: boolean;
+  /** Called once the child exists; tests use the pid to prove it is gone after an abort. */
+  onSpawn?: ((pid: number) => void) | undefined;
+  /** Bytes of stderr kept for error reports. */
+  tailBytes?: number;
+}
+
+export interface ProcessResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stderrTail: string;
+  stdout: Buffer;
+}
+
+/**
+ * Runs a process to completion. Keeps only the tail of stderr (FFmpeg can be chatty), and
+ * SIGKILLs the child when the signal aborts; the promise then rejects with JOB_ABORTED.
+ */
+export function runProcess(cmd: string, args: string[], opts: ProcessOptions = {}): Promise<ProcessResult> {
+  const tailBytes = opts.tailBytes ?? 4096;
+  return new Promise((resolve, reject) => {
+    if (opts.signal?.aborted) {
+      reject(aborted(cmd));
+      return;
+    }
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    const chunks: Buffer[] = [];
+    let pending = "";
+    let wasAborted = false;
+    const onAbort = () => {
+      wasAborted = true;
+      child.kill("SIGKILL");
+    };
+    opts.signal?.addEventListener("abort", onAbort, { once: true });
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (d: string) => {
+      stderr += d;
+      if (stderr.length > tailBytes * 2) stderr = stderr.slice(-tailBytes);
+    });
+    child.stdout.on("data", (d: Buffer) => {
+      if (opts.collectStdout) {
+        chunks.push(d);
+        return;
+      }
+      if (!opts.onStdoutLine) return;
+      pending += d.toString("utf8");
+      let nl = pending.indexOf("\n");
+      while (nl >= 0) {
+        opts.onStdoutLine(pending.slice(0, nl).trim());
+        pending = pending.slice(nl + 1);
+        nl = pending.indexOf("\n");
+      }
+    });
+    child.on("error", (err) => {
+      opts.signal?.removeEventListener("abort", onAbort);
+      reject(err);
+    });
+    child.on("close", (exitCode, signal) => {
+      opts.signal?.removeEventListener("abort", onAbort);
+      if (wasAborted) {
+        reject(aborted(cmd));
+        return;
+      }
+      resolve({ exitCode, signal, stderrTail: stderr.slice(-tailBytes), stdout: Buffer.concat(chunks) });
+    });
+  });
+}

@@ -1,0 +1,118 @@
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { basename, extname } from "node:path";
+import { ladderArgs } from "./args.ts";
+import { aborted, invalidMedia, transcodeFailed } from "./errors.ts";
+import { mediaInfoFromBanner } from "./ffprobe.ts";
+import type { LadderRequest, LadderResult } from "./ladder.ts";
+import type { WasmFfmpeg } from "./locate.ts";
+import { ladderUnits, planOutputs, toOutputFile } from "./plan.ts";
+import type { WasmRequest, WasmResponse } from "./wasm-protocol.ts";
+
+/** Encoders compiled into @ffmpeg/core 0.12 (single-thread build). */
+export const WASM_ENCODERS: ReadonlySet<string> = new Set([
+  "libx264",
+  "libx265",
+  "libvpx",
+  "libvpx-vp9",
+  "aac",
+]);
+
+function runWorker(
+  req: WasmRequest,
+  signal: AbortSignal | undefined,
+  onProgress: ((f: number) => void) | undefined,
+): Promise<Extract<WasmResponse, { type: "done" }>> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(aborted("ffmpeg-wasm"));
+      return;
+    }
+    const worker = new Worker(new URL("./wasm-worker.ts", import.meta.url).href);
+    const finish = () => {
+      signal?.removeEventListener("abort", onAbort);
+      worker.terminate();
+    };
+    // Terminating the worker is the wasm equivalent of SIGKILL.
+    const onAbort = () => {
+      finish();
+      reject(aborted("ffmpeg-wasm"));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    worker.onmessage = (e: MessageEvent<WasmResponse>) => {
+      const msg = e.data;
+      if (msg.type === "progress") onProgress?.(msg.fraction);
+      else if (msg.type === "done") {
+        finish();
+        resolve(msg);
+      } else {
+        finish();
+        reject(transcodeFailed(null, msg.message, "ffmpeg-wasm"));
+      }
+    };
+    worker.onerror = (e) => {
+      finish();
+      reject(transcodeFailed(null, e.message, "ffmpeg-wasm"));
+    };
+    worker.postMessage(req);
+  });
+}
+
+/**
+ * The same one-process ladder on @ffmpeg/core (wasm), for hosts with no native FFmpeg: the input
+ * is copied into the core's memory filesystem, probed from FFmpeg's own banner, transcoded with
+ * the identical filter graph, and the renditions copied back out. Several times slower than native.
+ */
+export async function runLadderWasm(wasm: WasmFfmpeg, req: LadderRequest): Promise<LadderResult> {
+  const t0 = performance.now();
+  const data = new Uint8Array(await readFile(req.input));
+  const memIn = `/input${extname(req.input) || ".bin"}`;
+  const planned = planOutputs(req.profiles, req.format, req.outDir, req.encoders ?? WASM_ENCODERS, false);
+  const memOut = planned.map((o) => ({ ...o, path: `/${basename(o.path)}` }));
+  const t1 = performance.now();
+  let ok = false;
+  try {
+    const done = await runWorker(
+      {
+        corePath: wasm.corePath,
+        wasmPath: wasm.wasmPath,
+        files: [{ path: memIn, data }],
+        commands: [
+          ["-hide_banner", "-i", memIn],
+          ladderArgs(memIn, memOut, { hasAudio: "optional", progress: false }).filter(
+            (a) => a !== "-nostdin",
+          ),
+        ],
+        outputs: memOut.map((o) => o.path),
+      },
+      req.signal,
+      req.onProgress,
+    );
+    const [probe, ladder] = done.results;
+    const input = mediaInfoFromBanner(probe?.log ?? "");
+    if (!input.hasVideo) throw invalidMedia("input has no video stream", { engine: "ffmpeg-wasm" });
+    if (ladder?.ret !== 0) throw transcodeFailed(ladder?.ret ?? null, ladder?.log ?? "", "ffmpeg-wasm");
+    const t2 = performance.now();
+    await Promise.all(
+      planned.map(async (o, i) => {
+        const out = done.outputs.find((x) => x.path === memOut[i]!.path);
+        if (!out || out.data.length === 0)
+          throw transcodeFailed(0, `missing output ${o.path}`, "ffmpeg-wasm");
+        await writeFile(o.path, out.data);
+      }),
+    );
+    req.onProgress?.(1);
+    ok = true;
+    return {
+      // The scale filter forces each profile's size; duration is the input's.
+      outputs: planned.map((o) =>
+        toOutputFile(o, { width: o.profile.width, height: o.profile.height, durationSec: input.durationSec }),
+      ),
+      engine: "ffmpeg-wasm",
+      input,
+      units: ladderUnits(planned, input.durationSec),
+      timings: { probeMs: t1 - t0, transcodeMs: t2 - t1, verifyMs: performance.now() - t2 },
+    };
+  } finally {
+    if (!ok) await Promise.all(planned.map((o) => rm(o.path, { force: true })));
+  }
+}

@@ -1,0 +1,92 @@
+import type { Hex } from "./types.ts";
+
+/** 2^256 - 1: the largest uint256, also the contract's "certain win" probability. */
+export const MAX_UINT256 = (1n << 256n) - 1n;
+
+const HEX_CHARS = "0123456789abcdef";
+const BYTE_TO_HEX: string[] = Array.from({ length: 256 }, (_, i) => HEX_CHARS[i >> 4]! + HEX_CHARS[i & 15]!);
+
+function nibble(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48; // 0-9
+  if (code >= 97 && code <= 102) return code - 87; // a-f
+  if (code >= 65 && code <= 70) return code - 55; // A-F
+  return -1;
+}
+
+/** Decodes 0x-prefixed hex of even length; returns null on malformed input instead of throwing. */
+export function hexToBytesOrNull(hex: string): Uint8Array | null {
+  if (hex.length < 2 || hex.charCodeAt(0) !== 48 || (hex.charCodeAt(1) | 32) !== 120) return null;
+  const len = hex.length - 2;
+  if (len % 2 !== 0) return null;
+  const out = new Uint8Array(len / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = nibble(hex.charCodeAt(2 + 2 * i));
+    const lo = nibble(hex.charCodeAt(3 + 2 * i));
+    if (hi < 0 || lo < 0) return null;
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+/** Decodes 0x-prefixed hex; throws on malformed input (use for trusted configuration). */
+export function hexToBytes(hex: string): Uint8Array {
+  const out = hexToBytesOrNull(hex);
+  if (out === null) throw new TypeError(`invalid hex: ${hex.slice(0, 20)}`);
+  return out;
+}
+
+/** Lower-case 0x-prefixed hex of the bytes. */
+export function bytesToHex(bytes: Uint8Array): Hex {
+  let s = "0x";
+  for (let i = 0; i < bytes.length; i++) s += BYTE_TO_HEX[bytes[i]!];
+  return s as Hex;
+}
+
+/** Big-endian unsigned integer of the bytes. */
+export function bytesToBigInt(bytes: Uint8Array): bigint {
+  let hex = "0x";
+  for (let i = 0; i < bytes.length; i++) hex += BYTE_TO_HEX[bytes[i]!];
+  return hex === "0x" ? 0n : BigInt(hex);
+}
+
+/** Writes `value` as a big-endian uint256 at `offset` (Solidity's left-padded encoding). */
+export function writeUint256(out: Uint8Array, offset: number, value: bigint): void {
+  if (value < 0n || value > MAX_UINT256) throw new RangeError("value does not fit uint256");
+  // One toString(16) is cheaper than 32 bigint shifts.
+  const hex = value.toString(16).padStart(64, "0");
+  for (let i = 0; i < 32; i++) {
+    out[offset + i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
+  }
+}
+
+/** A uint256 as 32 big-endian bytes. */
+export function uint256ToBytes(value: bigint): Uint8Array {
+  const out = new Uint8Array(32);
+  writeUint256(out, 0, value);
+  return out;
+}
+
+/** Copies fixed-length hex (an address or bytes32) into `out`; throws if the length is wrong. */
+export function writeFixedHex(out: Uint8Array, offset: number, hex: string, size: number): void {
+  const bytes = hexToBytesOrNull(hex);
+  if (bytes === null || bytes.length !== size) throw new TypeError(`expected ${size} bytes of hex`);
+  out.set(bytes, offset);
+}
+
+/** Concatenates byte arrays. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Case-insensitive comparison of two addresses (checksummed or not). */
+export function sameAddress(a: string, b: string): boolean {
+  return a.length === b.length && a.toLowerCase() === b.toLowerCase();
+}

@@ -1,0 +1,126 @@
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { bytesToBigInt, hexToBytesOrNull, sameAddress, writeUint256 } from "./bytes.ts";
+import {
+  ethSignedMessageDigest,
+  type ParsedSignature,
+  parseTicketSignature,
+  publicKeyToAddress,
+  type SignatureRejection,
+} from "./signature.ts";
+import { ticketHashBytes } from "./ticket.ts";
+import type { Address, Hex, Ticket } from "./types.ts";
+
+/**
+ * A secp256k1 implementation the ticket verifier can use. `recover` is required; a backend that
+ * can check a signature against a key it prepared once per sender (`prepareKey` + `verifyPrepared`)
+ * lets the verifier skip recovery for every ticket after a sender's first.
+ */
+export interface SecpBackend<K = unknown> {
+  readonly name: string;
+  /** The uncompressed (65-byte) public key that signed `digest`, or null. Never throws. */
+  recover(digest: Uint8Array, sig: ParsedSignature): Uint8Array | null;
+  /** Turns an uncompressed public key into whatever verifyPrepared wants (e.g. a precomputed point). */
+  prepareKey?(uncompressed: Uint8Array): K;
+  /**
+   * True exactly when recovering `sig` (with its recovery bit) over `digest` gives `key`:
+   * a plain ECDSA verify is not enough, the R point's y parity must match v as ecrecover sees it.
+   */
+  verifyPrepared?(digest: Uint8Array, sig: ParsedSignature, key: K): boolean;
+}
+
+export type TicketRejection = SignatureRejection | "TICKET_MALFORMED";
+
+/** Result of one ticket check; `hash` is the ticket hash, the key TicketBroker marks as used. */
+export type TicketVerdict =
+  | { ok: true; hash: Uint8Array; winning: boolean }
+  | { ok: false; reason: TicketRejection };
+
+export interface TicketVerifier {
+  readonly backend: string;
+  /**
+   * Hash, signature (by `ticket.sender`) and, when `recipientRand` is given, win check.
+   * Replay and recipient/round/expiry rules stay with the caller, which owns that state.
+   */
+  verify(ticket: Ticket, sig: Hex | Uint8Array, recipientRand?: bigint): TicketVerdict;
+  /** Forget cached sender keys (e.g. on a backend swap in tests). */
+  clear(): void;
+}
+
+export interface TicketVerifierOptions<K> {
+  backend: SecpBackend<K>;
+  /** Most senders whose key is kept; least recently used go first. Default 4096. */
+  maxCachedSenders?: number;
+}
+
+function winHash(sig: Uint8Array, recipientRand: bigint): bigint {
+  const buf = new Uint8Array(sig.length + 32);
+  buf.set(sig, 0);
+  writeUint256(buf, sig.length, recipientRand);
+  return bytesToBigInt(keccak_256(buf));
+}
+
+/**
+ * Builds a ticket verifier over an injected secp256k1 backend. Senders are few and tickets many,
+ * so the first ticket from a sender is recovered and its key cached once it matches the sender;
+ * later tickets are verified against that key when the backend supports it.
+ *
+ * @example
+ * const verifier = createTicketVerifier({ backend: nobleBackend() });
+ * const v = verifier.verify(ticket, sig, recipientRand);
+ * if (v.ok && !seen.has(hashKey(v.hash))) ...
+ */
+export function createTicketVerifier<K>(options: TicketVerifierOptions<K>): TicketVerifier {
+  const { backend } = options;
+  const max = options.maxCachedSenders ?? 4096;
+  const keys = new Map<string, K>();
+  const canVerify = backend.prepareKey !== undefined && backend.verifyPrepared !== undefined;
+
+  function checkSigner(ticket: Ticket, digest: Uint8Array, sig: ParsedSignature): SignatureRejection | null {
+    const sender = ticket.sender.toLowerCase();
+    if (canVerify) {
+      const key = keys.get(sender);
+      if (key !== undefined) {
+        // Refresh LRU position cheaply only when it is not already the newest.
+        keys.delete(sender);
+        keys.set(sender, key);
+        return backend.verifyPrepared!(digest, sig, key) ? null : "SIGNER_MISMATCH";
+      }
+    }
+    const pub = backend.recover(digest, sig);
+    if (pub === null) return "SIG_RECOVERY";
+    if (!sameAddress(publicKeyToAddress(pub), sender)) return "SIGNER_MISMATCH";
+    if (canVerify) {
+      if (keys.size >= max) keys.delete(keys.keys().next().value!);
+      keys.set(sender, backend.prepareKey!(pub));
+    }
+    return null;
+  }
+
+  return {
+    backend: backend.name,
+    verify(ticket, sig, recipientRand) {
+      const sigBytes = typeof sig === "string" ? hexToBytesOrNull(sig) : sig;
+      if (sigBytes === null) return { ok: false, reason: "SIG_LENGTH" };
+      const parsed = parseTicketSignature(sigBytes);
+      if (typeof parsed === "string") return { ok: false, reason: parsed };
+      let hash: Uint8Array;
+      try {
+        hash = ticketHashBytes(ticket);
+      } catch {
+        return { ok: false, reason: "TICKET_MALFORMED" };
+      }
+      const rejection = checkSigner(ticket, ethSignedMessageDigest(hash), parsed);
+      if (rejection !== null) return { ok: false, reason: rejection };
+      const winning = recipientRand !== undefined && winHash(sigBytes, recipientRand) < ticket.winProb;
+      return { ok: true, hash, winning };
+    },
+    clear() {
+      keys.clear();
+    },
+  };
+}
+
+/** Lower-case address of a recovered key; exported for backends and tests. */
+export function addressOfKey(uncompressed: Uint8Array): Address {
+  return publicKeyToAddress(uncompressed);
+}

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { privateKeyToAccount } from "viem/accounts";
+import { type EdgeConfigInput, parseConfig } from "../../src/edge/config.ts";
+import { type DbHandle, openDb } from "../../src/edge/db/client.ts";
+import type { AppDeps, Clock } from "../../src/edge/deps.ts";
+import type { Ledger } from "../../src/edge/ledger/types.ts";
+import { createLogger } from "../../src/edge/logger.ts";
+import { createMetrics } from "../../src/edge/metrics.ts";
+
+export const ORCH_KEY = `0x${"11".repeat(32)}` as const;
+export const ORCH_ADDRESS = privateKeyToAccount(ORCH_KEY).address;
+export const RUNNER_TOKEN = "runner-token-for-tests-0001";
+
+/** A clock the test moves by hand. */
+export function manualClock(start = 1_700_000_000_000): Clock & { advance(ms: number): void } {
+  let t = start;
+  return { now: () => t, advance: (ms) => void (t += ms) };
+}
+
+/**
+ * A ledger that refuses every call: the queue, blob and key services never touch the ledger,
+ * and this makes a test fail loudly if one starts to.
+ */
+export function noLedger(): Ledger {
+  return new Proxy({ kind: "devnet" } as Ledger, {
+    get(target, prop) {
+      if (prop === "kind") return target.kind;
+      if (prop === "then") return undefined;
+      return () => {
+        throw new Error(`ledger.${String(prop)} is not available in this suite`);
+      };
+    },
+  });
+}
+
+export interface JobsTestEnv {
+  deps: AppDeps;
+  handle: DbHandle;
+  dir: string;
+  dbUrl: string;
+  close(): void;
+}
+
+/** Deps on a fresh libSQL file in a temp dir, with one hosted orchestrator and fs blobs there. */
+export async function jobsTestEnv(
+  overrides: EdgeConfigInput = {},
+  options: { clock?: Clock; dir?: string } = {},
+): Promise<JobsTestEnv> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "lp-jobs-"));
+  const dbUrl = `file:${join(dir, "edge.db")}`;
+  const config = parseConfig({
+    database: { url: dbUrl },
+    blobs: { kind: "fs", dir: join(dir, "blobs") },
+    orchestrators: [{ privateKey: ORCH_KEY, serviceURI: "http://127.0.0.1:1", runnerTokens: [RUNNER_TOKEN] }],
+    scheduler: { enabled: false },
+    ...overrides,
+  });
+  const handle = await openDb(dbUrl);
+  const deps: AppDeps = {
+    config,
+    db: handle.db,
+    ledger: noLedger(),
+    clock: options.clock ?? { now: () => Date.now() },
+    keys: { orchestrators: new Map(), sender: undefined, ticketSecret: new Uint8Array(32) },
+    logger: createLogger({ level: "silent" }),
+    metrics: createMetrics(),
+  };
+  return {
+    deps,
+    handle,
+    dir,
+    dbUrl,
+    close() {
+      handle.close();
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

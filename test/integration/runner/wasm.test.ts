@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createExecutors } from "../../../src/node-runner/executors.ts";
+import { ffprobe, makeClip, tempDir } from "../../helpers/media.ts";
+
+let tmp: ReturnType<typeof tempDir>;
+let clip: string;
+
+beforeAll(async () => {
+  tmp = tempDir("runner-wasm-");
+  clip = await makeClip(tmp.dir, { seconds: 1, width: 160, height: 120, fps: 15 });
+});
+afterAll(() => tmp.cleanup());
+
+describe("ffmpeg.wasm fallback", () => {
+  // Forced to wasm, as on a host with no native FFmpeg. No models are needed for video.
+  const ex = () =>
+    createExecutors({ ffmpegSources: ["wasm"], modelsManifest: { models: [] }, workDir: tmp.dir });
+
+  test("probe reports the wasm engine", async () => {
+    const e = ex();
+    const caps = await e.probe();
+    expect(caps.ffmpeg?.source).toBe("wasm");
+    expect(caps.ffmpeg?.version).toContain("ffmpeg.wasm");
+    expect(caps.capabilities).toEqual(["transcode"]);
+    await e.close();
+  });
+
+  test("runs the same ladder: a valid rendition, and the result says ffmpeg-wasm", async () => {
+    const e = ex();
+    const out = join(tmp.dir, "out");
+    mkdirSync(out);
+    const progress: number[] = [];
+    const r = await e.execute(
+      {
+        kind: "transcode",
+        input: clip,
+        format: "mpegts",
+        profiles: [{ name: "tiny", width: 128, height: 72, bitrate: 100_000, fps: 15, codec: "h264" }],
+      },
+      { workDir: out, signal: new AbortController().signal, onProgress: (f) => progress.push(f) },
+    );
+    expect(r.engine).toBe("ffmpeg-wasm");
+    expect((r.data as { source: string }).source).toBe("wasm");
+    const p = await ffprobe(r.outputs[0]!.path);
+    expect([p.width, p.height, p.codec]).toEqual([128, 72, "h264"]);
+    expect(Math.abs(p.durationSec - 1)).toBeLessThan(0.2);
+    expect(p.hasAudio).toBe(true);
+    expect(progress.at(-1)).toBe(1);
+    await e.close();
+  });
+
+  test("non-video input → INVALID_MEDIA, nothing written", async () => {
+    const e = ex();
+    const junk = join(tmp.dir, "junk.ts");
+    writeFileSync(junk, "not a segment");
+    const out = join(tmp.dir, "out-bad");
+    mkdirSync(out);
+    const err = await e
+      .execute(
+        {
+          kind: "transcode",
+          input: junk,
+          format: "mp4",
+          profiles: [{ name: "x", width: 64, height: 64, bitrate: 1e5, fps: 10, codec: "h264" }],
+        },
+        { workDir: out, signal: new AbortController().signal, onProgress() {} },
+      )
+      .catch((x) => x);
+    expect(err.code).toBe("INVALID_MEDIA");
+    expect(readdirSync(out)).toEqual([]);
+    await e.close();
+  });
+});
