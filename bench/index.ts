@@ -18,7 +18,8 @@ function findBenches(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory() && entry.name !== "build" && entry.name !== "node_modules") out.push(...findBenches(path));
+    if (entry.isDirectory() && entry.name !== "build" && entry.name !== "node_modules")
+      out.push(...findBenches(path));
     else if (entry.isFile() && entry.name.endsWith(".bench.ts")) out.push(path);
   }
   return out.sort();
@@ -46,16 +47,22 @@ for (const file of benches) {
     const outDir = join(root, ".tmp/bench-node");
     mkdirSync(outDir, { recursive: true });
     const outfile = join(outDir, `${basename(file, ".ts")}.mjs`);
-    const build = spawnSync(bun, ["build", file, "--target=node", "--packages=external", `--outfile=${outfile}`], {
-      cwd: root,
-      encoding: "utf8",
-    });
+    const build = spawnSync(
+      bun,
+      ["build", file, "--target=node", "--packages=external", `--outfile=${outfile}`],
+      {
+        cwd: root,
+        encoding: "utf8",
+      },
+    );
     if (build.status !== 0) {
       console.log(`\n=== ${rel} (node): bundle failed, skipped ===\n${build.stderr}`);
       failed++;
       continue;
     }
-    console.log(`\n=== ${rel} (node ${spawnSync("node", ["--version"], { encoding: "utf8" }).stdout.trim()}) ===`);
+    console.log(
+      `\n=== ${rel} (node ${spawnSync("node", ["--version"], { encoding: "utf8" }).stdout.trim()}) ===`,
+    );
     const r = spawnSync("node", [outfile], { cwd: root, stdio: "inherit" });
     if (r.status !== 0) failed++;
   }

@@ -10,9 +10,7 @@ export interface NativeVector {
   publicKey: Uint8Array;
 }
 
-export type NativeResult =
-  | { ok: true; recoverPerS: number; verifyPerS: number }
-  | { ok: false; why: string };
+export type NativeResult = { ok: true; recoverPerS: number; verifyPerS: number } | { ok: false; why: string };
 
 // Paths from the repository root (bench/index.ts runs every bench there), so a bundled copy
 // of this file run under Node finds the same sources.
@@ -27,7 +25,9 @@ export function runNativeHarness(vectors: readonly NativeVector[], seconds = 1):
   if (!existsSync(HEADER)) return { ok: false, why: `${HEADER} missing (apt-get install libsecp256k1-dev)` };
   mkdirSync(buildDir, { recursive: true });
   const bin = join(buildDir, "secp_bench");
-  const cc = spawnSync("gcc", ["-O2", "-o", bin, join(here, "secp_bench.c"), "-lsecp256k1"], { encoding: "utf8" });
+  const cc = spawnSync("gcc", ["-O2", "-o", bin, join(here, "secp_bench.c"), "-lsecp256k1"], {
+    encoding: "utf8",
+  });
   if (cc.status !== 0) return { ok: false, why: `gcc failed: ${cc.stderr.trim().slice(0, 300)}` };
 
   const rec = new Uint8Array(vectors.length * 162);
@@ -41,7 +41,12 @@ export function runNativeHarness(vectors: readonly NativeVector[], seconds = 1):
   writeFileSync(file, rec);
   const run = spawnSync(bin, [file, String(seconds)], { encoding: "utf8" });
   if (run.status !== 0) return { ok: false, why: `harness failed: ${run.stderr.trim().slice(0, 300)}` };
-  const out = JSON.parse(run.stdout.trim()) as { recover_per_s: number; verify_per_s: number; checked: number };
-  if (out.checked !== vectors.length) return { ok: false, why: "harness checked the wrong number of vectors" };
+  const out = JSON.parse(run.stdout.trim()) as {
+    recover_per_s: number;
+    verify_per_s: number;
+    checked: number;
+  };
+  if (out.checked !== vectors.length)
+    return { ok: false, why: "harness checked the wrong number of vectors" };
   return { ok: true, recoverPerS: out.recover_per_s, verifyPerS: out.verify_per_s };
 }

@@ -28,13 +28,15 @@ import {
   uint256ToBytes,
 } from "../../src/protocol/index.ts";
 import type { Address, Hex, Ticket } from "../../src/protocol/types.ts";
+import { ffiBackend } from "../native/ffi-backend.ts";
 import { runNativeHarness } from "../native/harness.ts";
 import { fmt, rate, rateAsync, ratio } from "./measure.ts";
 
 const SENDERS = 4;
 const PER_SENDER = 256;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
-const runtime = typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" ? "bun" : `node ${process.version}`;
+const runtime =
+  typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" ? "bun" : `node ${process.version}`;
 
 interface Signed {
   ticket: Ticket;
@@ -86,9 +88,16 @@ const wasmBytes = readFileSync(resolve(process.cwd(), "node_modules/tiny-secp256
 const raw: Array<[string, number]> = [];
 raw.push([
   "viem recoverPublicKey (noble 1.9, pure JS)",
-  await rateAsync(signed, (x) => recoverPublicKey({ hash: bytesToHex(x.digest), signature: x.sigHex }), SECONDS),
+  await rateAsync(
+    signed,
+    (x) => recoverPublicKey({ hash: bytesToHex(x.digest), signature: x.sigHex }),
+    SECONDS,
+  ),
 ]);
-raw.push(["@noble/curves 2.4 recover", rate(signed, (x) => recoverPublicKeyNoble(x.digest, x.parsed), SECONDS)]);
+raw.push([
+  "@noble/curves 2.4 recover",
+  rate(signed, (x) => recoverPublicKeyNoble(x.digest, x.parsed), SECONDS),
+]);
 {
   const nb = nobleBackend();
   const keys = new Map(signed.map((x) => [x.ticket.sender, nb.prepareKey!(x.publicKey)]));
@@ -105,15 +114,29 @@ raw.push(["@noble/curves 2.4 recover", rate(signed, (x) => recoverPublicKeyNoble
 }
 {
   const wb = libsecp256k1WasmBackend(wasmBytes);
-  raw.push(["libsecp256k1 wasm (tiny-secp256k1 2.2) recover", rate(signed, (x) => wb.recover(x.digest, x.parsed), SECONDS)]);
+  raw.push([
+    "libsecp256k1 wasm (tiny-secp256k1 2.2) recover",
+    rate(signed, (x) => wb.recover(x.digest, x.parsed), SECONDS),
+  ]);
   const wv = libsecp256k1WasmRawVerify(wasmBytes);
   raw.push([
     "libsecp256k1 wasm verify (unbound, reference)",
     rate(signed, (x) => wv(x.digest, x.parsed.compact, x.publicKey), SECONDS),
   ]);
 }
+const ffi = await ffiBackend();
+if (ffi !== null)
+  raw.push([
+    "native libsecp256k1 via bun:ffi recover",
+    rate(signed, (x) => ffi.recover(x.digest, x.parsed), SECONDS),
+  ]);
 const native = runNativeHarness(
-  signed.map((x) => ({ digest: x.digest, compact: x.parsed.compact, recovery: x.parsed.recovery, publicKey: x.publicKey })),
+  signed.map((x) => ({
+    digest: x.digest,
+    compact: x.parsed.compact,
+    recovery: x.parsed.recovery,
+    publicKey: x.publicKey,
+  })),
   SECONDS,
 );
 if (native.ok) {
@@ -175,20 +198,27 @@ pipeline("verifier, noble recover every ticket", nobleRecoverBackend() as SecpBa
 pipeline("verifier, noble cached-key verify (portable)", nobleBackend() as SecpBackend<unknown>);
 pipeline("verifier, noble cached key + w=8 table", noblePrecomputedBackend(8) as SecpBackend<unknown>);
 pipeline("verifier, libsecp256k1 wasm recover", libsecp256k1WasmBackend(wasmBytes) as SecpBackend<unknown>);
+if (ffi !== null) pipeline("verifier, native via bun:ffi (Bun only)", ffi as SecpBackend<unknown>);
 
 // ---- report ----
 const viemRaw = raw[0]![1];
 const nativeRecover = native.ok ? native.recoverPerS : Number.NaN;
 const W = 52;
-console.log(`\nbench/tickets on ${runtime}, one core, ${signed.length} tickets from ${SENDERS} senders, ~${SECONDS}s per row`);
+console.log(
+  `\nbench/tickets on ${runtime}, one core, ${signed.length} tickets from ${SENDERS} senders, ~${SECONDS}s per row`,
+);
 console.log(`\nraw secp256k1 ${"".padEnd(W - 14)}       ops/s   vs viem  vs native recover`);
 for (const [name, r] of raw) {
-  console.log(`  ${name.padEnd(W)}${fmt(r)}  ${ratio(r, viemRaw)}  ${native.ok ? ratio(r, nativeRecover) : "     n/a"}`);
+  console.log(
+    `  ${name.padEnd(W)}${fmt(r)}  ${ratio(r, viemRaw)}  ${native.ok ? ratio(r, nativeRecover) : "     n/a"}`,
+  );
 }
 if (!native.ok) console.log(`  native libsecp256k1: skipped (${native.why})`);
 console.log(`\ntickets fully validated ${"".padEnd(W - 24)}   tickets/s   vs viem  vs native recover`);
 for (const [name, r] of full) {
-  console.log(`  ${name.padEnd(W)}${fmt(r)}  ${ratio(r, viemRaw)}  ${native.ok ? ratio(r, nativeRecover) : "     n/a"}`);
+  console.log(
+    `  ${name.padEnd(W)}${fmt(r)}  ${ratio(r, viemRaw)}  ${native.ok ? ratio(r, nativeRecover) : "     n/a"}`,
+  );
 }
 console.log(
   "\n  'vs viem' divides by viem's raw recovery rate above; 'vs native recover' by the C harness's recovery rate.",

@@ -77,7 +77,7 @@ try {
       parallel: true,
     }),
   );
-  console.log(`ladder via executor (probe + 1 process + verify) ${fmt(viaExecutor)}`);
+  console.log(`ladder via executor (probe + 1 process)        ${fmt(viaExecutor)}`);
   console.log(`same ffmpeg command, bare                       ${fmt(bare)}`);
   console.log(`  executor / bare                                ${(viaExecutor / bare).toFixed(2)}x`);
   console.log(`one ffmpeg per rendition, sequential            ${fmt(separate)}`);

@@ -7,7 +7,7 @@ import { type Db, type DbHandle, openDb } from "./db/client.ts";
 import { edgeSettings } from "./db/schema/edge.ts";
 import type { AppDeps, Clock, Keys, Logger } from "./deps.ts";
 import { createDevnet } from "./ledger/devnet.ts";
-import { defaultGenesis } from "./ledger/genesis.ts";
+import { defaultGenesis, type GenesisInput } from "./ledger/genesis.ts";
 import type { Ledger } from "./ledger/types.ts";
 import { createLogger, type LogLevel } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
@@ -148,11 +148,11 @@ async function openDevnet(
   });
 }
 
-async function readGenesisFile(path: string): Promise<unknown> {
+async function readGenesisFile(path: string): Promise<GenesisInput> {
   // Loaded lazily: runtimes without a file system (Workers) never reach it without a genesisFile.
   const { readFile } = await import("node:fs/promises");
   try {
-    return JSON.parse(await readFile(path, "utf8"));
+    return JSON.parse(await readFile(path, "utf8")) as GenesisInput; // createDevnet validates it
   } catch (err) {
     throw new LivepeerError("GENESIS_FILE_INVALID", `cannot load genesis ${path}: ${(err as Error).message}`);
   }

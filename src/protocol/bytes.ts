@@ -66,11 +66,17 @@ export function uint256ToBytes(value: bigint): Uint8Array {
   return out;
 }
 
-/** Copies fixed-length hex (an address or bytes32) into `out`; throws if the length is wrong. */
+/** Decodes fixed-length hex (an address or bytes32) straight into `out`; throws if malformed. */
 export function writeFixedHex(out: Uint8Array, offset: number, hex: string, size: number): void {
-  const bytes = hexToBytesOrNull(hex);
-  if (bytes === null || bytes.length !== size) throw new TypeError(`expected ${size} bytes of hex`);
-  out.set(bytes, offset);
+  if (hex.length !== 2 + 2 * size || hex.charCodeAt(0) !== 48 || (hex.charCodeAt(1) | 32) !== 120) {
+    throw new TypeError(`expected ${size} bytes of hex`);
+  }
+  for (let i = 0; i < size; i++) {
+    const hi = nibble(hex.charCodeAt(2 + 2 * i));
+    const lo = nibble(hex.charCodeAt(3 + 2 * i));
+    if (hi < 0 || lo < 0) throw new TypeError(`expected ${size} bytes of hex`);
+    out[offset + i] = (hi << 4) | lo;
+  }
 }
 
 /** Concatenates byte arrays. */

@@ -1,7 +1,11 @@
 // Public surface of the runtime-free protocol core.
+export * from "./active-set.ts";
 export * from "./bytes.ts";
 export * from "./commit-reveal.ts";
+export * from "./earnings.ts";
 export * from "./errors.ts";
+export * from "./math.ts";
+export * from "./minter.ts";
 export * from "./pricing.ts";
 export * from "./profiles.ts";
 export * from "./selection.ts";

@@ -6,7 +6,10 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { type AppOptions, createApp } from "../../src/edge/app.ts";
 import { type BuildOverrides, buildDeps, type EdgeDeps } from "../../src/edge/bootstrap.ts";
 import { type EdgeConfigInput, parseConfig } from "../../src/edge/config.ts";
+import { mnemonicToAccount, type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import type { HonoEnv } from "../../src/edge/deps.ts";
+import { DEFAULT_MNEMONIC } from "../../src/edge/ledger/genesis.ts";
+import type { DevnetControl } from "../../src/edge/ledger/types.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 
@@ -100,7 +103,12 @@ export async function startEdgeProcess(
   let out = "";
   const pump = async (stream: ReadableStream<Uint8Array>) => {
     const decoder = new TextDecoder();
-    for await (const chunk of stream) out += decoder.decode(chunk, { stream: true });
+    const reader = stream.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      out += decoder.decode(value, { stream: true });
+    }
   };
   void pump(proc.stdout);
   void pump(proc.stderr);
@@ -133,4 +141,21 @@ export async function json<T = Record<string, unknown>>(res: Response): Promise<
   } catch {
     throw new Error(`not JSON (${res.status}): ${text.slice(0, 500)}`);
   }
+}
+
+/** Private key of account `i` of the default genesis mnemonic (anvil's), as config wants it. */
+export function genesisKey(i: number): `0x${string}` {
+  const key = mnemonicToAccount(DEFAULT_MNEMONIC, { addressIndex: i }).getHdKey().privateKey;
+  if (!key) throw new Error(`no private key for account ${i}`);
+  return `0x${Buffer.from(key).toString("hex")}`;
+}
+
+/** A viem account for genesis account `i` (1, 2, 3: active orchestrators; 4–6 delegators; 0 sender). */
+export function genesisAccount(i: number): PrivateKeyAccount {
+  return privateKeyToAccount(genesisKey(i));
+}
+
+/** The devnet's clock controls (the default ledger in tests is the devnet). */
+export function devnetOf(edge: { deps: { ledger: unknown } }): DevnetControl {
+  return edge.deps.ledger as DevnetControl;
 }

@@ -12,7 +12,8 @@ export interface DbHandle {
   close(): void;
 }
 
-const MIGRATIONS = new URL("../../../migrations", import.meta.url).pathname;
+// Resolved when used, not at import: Workers bundles have no file URL and never migrate.
+const migrationsFolder = () => new URL("../../../migrations", import.meta.url).pathname;
 
 /**
  * Opens a libSQL database (`file:…`, `:memory:` or `libsql://…`) and applies the committed
@@ -30,7 +31,7 @@ export async function openDb(
   }
   const db = drizzle(client, { schema });
   serializeTransactions(db);
-  if (options.migrate !== false) await migrate(db, { migrationsFolder: MIGRATIONS });
+  if (options.migrate !== false) await migrate(db, { migrationsFolder: migrationsFolder() });
   return { url, client, db, close: () => client.close() };
 }
 

@@ -3,15 +3,13 @@
 // libSQL file and :memory: databases do not exist on Workers: with DATABASE_URL set to a remote
 // libsql:// or https:// database (migrations applied beforehand) the full app runs; otherwise
 // the Worker serves the system routes only and /healthz reports not ready, with the reason.
+// Everything is imported inside the handlers: Workers forbid random values and timers at global
+// scope, and some modules draw an id at import.
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { ExecutionContext } from "hono";
-import { createApp, createSystemApp } from "../app.ts";
-import { buildDeps, type EdgeDeps } from "../bootstrap.ts";
-import { describeStartupError, type Env, loadConfig } from "../config-load.ts";
+import type { EdgeDeps } from "../bootstrap.ts";
+import type { Env } from "../config-load.ts";
 import type { HonoEnv } from "../deps.ts";
-import { createLogger } from "../logger.ts";
-import { createMetrics } from "../metrics.ts";
-import { tick } from "../scheduler/tick.ts";
 
 interface Edge {
   app: OpenAPIHono<HonoEnv>;
@@ -27,6 +25,14 @@ function edgeFor(env: Env): Promise<Edge> {
 }
 
 async function boot(env: Env): Promise<Edge> {
+  const [{ createApp, createSystemApp }, { buildDeps }, { loadConfig }, { createLogger }, { createMetrics }] =
+    await Promise.all([
+      import("../app.ts"),
+      import("../bootstrap.ts"),
+      import("../config-load.ts"),
+      import("../logger.ts"),
+      import("../metrics.ts"),
+    ]);
   const logger = createLogger();
   const config = loadConfig(stringsOf(env));
   if (!REMOTE.test(config.database.url)) {
@@ -52,6 +58,8 @@ export default {
       return await app.fetch(request, env, ctx);
     } catch (err) {
       edge = undefined; // a failed boot is retried on the next request
+      const { describeStartupError } = await import("../config-load.ts");
+      console.error(describeStartupError(err), err instanceof Error ? err.stack : "");
       return new Response(JSON.stringify({ error: describeStartupError(err) }), {
         status: 503,
         headers: { "content-type": "application/json" },
@@ -60,6 +68,8 @@ export default {
   },
   async scheduled(_event: unknown, env: Env, ctx: ExecutionContext): Promise<void> {
     const { deps } = await edgeFor(env);
-    if (deps?.config.scheduler.enabled) ctx.waitUntil(tick(deps));
+    if (!deps?.config.scheduler.enabled) return;
+    const { tick } = await import("../scheduler/tick.ts");
+    ctx.waitUntil(tick(deps));
   },
 };

@@ -3,7 +3,7 @@
 import type { Address, Hex, Ticket } from "../../protocol/types.ts";
 import { type DbHandle, openDb } from "../db/client.ts";
 import type { Clock } from "../deps.ts";
-import { key, MINTER_ADDRESS, TREASURY_ADDRESS } from "./devnet/addresses.ts";
+import { key } from "./devnet/addresses.ts";
 import * as bonding from "./devnet/bonding.ts";
 import { markGenesisComplete, waitForGenesis, writeGenesisState } from "./devnet/genesis-state.ts";
 import { Mutex } from "./devnet/mutex.ts";
@@ -210,7 +210,7 @@ async function replay(devnet: Devnet, a: GenesisAction): Promise<void> {
     return;
   }
   if (a.method === "advanceBlocks") {
-    await devnet.advanceBlocks(args[0] as bigint);
+    await devnet.advanceBlocks(a.args[0] as bigint);
     return;
   }
   const fn = devnet[a.method] as (caller: Address, ...rest: never[]) => Promise<unknown>;

@@ -1,12 +1,11 @@
 // Runs @ffmpeg/core (single-threaded wasm) off the main thread so a long exec neither blocks the
 // runner's heartbeats nor escapes an abort: the parent terminates this worker to stop it.
 import { readFileSync } from "node:fs";
+import { parentPort } from "node:worker_threads";
 import type { WasmRequest, WasmResponse } from "./wasm-protocol.ts";
 
-declare const self: {
-  onmessage: ((e: MessageEvent<WasmRequest>) => void) | null;
-  postMessage(msg: WasmResponse, transfer?: Transferable[]): void;
-};
+const port = parentPort!;
+const post = (msg: WasmResponse) => port.postMessage(msg);
 
 interface Core {
   FS: { writeFile(p: string, d: Uint8Array): void; readFile(p: string): Uint8Array; unlink(p: string): void };
@@ -17,8 +16,7 @@ interface Core {
   setProgress(fn: (d: { progress: number; time: number }) => void): void;
 }
 
-self.onmessage = async (e) => {
-  const req = e.data;
+port.on("message", async (req: WasmRequest) => {
   try {
     // The core's glue looks for browser globals; Bun workers have neither.
     const g = globalThis as Record<string, unknown>;
@@ -32,7 +30,7 @@ self.onmessage = async (e) => {
       if (log.length > 32768) log = log.slice(-16384);
     });
     core.setProgress(({ progress }) => {
-      if (progress >= 0 && progress <= 1) self.postMessage({ type: "progress", fraction: progress });
+      if (progress >= 0 && progress <= 1) post({ type: "progress", fraction: progress });
     });
     for (const f of req.files) core.FS.writeFile(f.path, f.data);
     const results: { ret: number; log: string }[] = [];
@@ -51,11 +49,11 @@ self.onmessage = async (e) => {
         // missing output: the caller sees it as a failure
       }
     }
-    self.postMessage(
-      { type: "done", results, outputs },
+    port.postMessage(
+      { type: "done", results, outputs } satisfies WasmResponse,
       outputs.map((o) => o.data.buffer as ArrayBuffer),
     );
   } catch (err) {
-    self.postMessage({ type: "error", message: err instanceof Error ? err.message : String(err) });
+    post({ type: "error", message: err instanceof Error ? err.message : String(err) });
   }
-};
+});

@@ -1,5 +1,7 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { ladderArgs } from "./args.ts";
 import { aborted, invalidMedia, transcodeFailed } from "./errors.ts";
 import { mediaInfoFromBanner } from "./ffprobe.ts";
@@ -27,10 +29,11 @@ function runWorker(
       reject(aborted("ffmpeg-wasm"));
       return;
     }
-    const worker = new Worker(new URL("./wasm-worker.ts", import.meta.url).href);
+    // node:worker_threads, not the global Worker: other libraries may replace the global.
+    const worker = new Worker(fileURLToPath(new URL("./wasm-worker.ts", import.meta.url)));
     const finish = () => {
       signal?.removeEventListener("abort", onAbort);
-      worker.terminate();
+      void worker.terminate();
     };
     // Terminating the worker is the wasm equivalent of SIGKILL.
     const onAbort = () => {
@@ -38,8 +41,7 @@ function runWorker(
       reject(aborted("ffmpeg-wasm"));
     };
     signal?.addEventListener("abort", onAbort, { once: true });
-    worker.onmessage = (e: MessageEvent<WasmResponse>) => {
-      const msg = e.data;
+    worker.on("message", (msg: WasmResponse) => {
       if (msg.type === "progress") onProgress?.(msg.fraction);
       else if (msg.type === "done") {
         finish();
@@ -48,11 +50,13 @@ function runWorker(
         finish();
         reject(transcodeFailed(null, msg.message, "ffmpeg-wasm"));
       }
-    };
-    worker.onerror = (e) => {
+    });
+    worker.on("error", (e: Error) => {
       finish();
       reject(transcodeFailed(null, e.message, "ffmpeg-wasm"));
-    };
+    });
+    // A wasm abort can end the worker without a message; a settled promise ignores this.
+    worker.on("exit", (code) => reject(transcodeFailed(code, "ffmpeg-wasm worker exited", "ffmpeg-wasm")));
     worker.postMessage(req);
   });
 }

@@ -2,18 +2,21 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { onnx } from "onnx-proto";
+import type { onnx as Onnx } from "onnx-proto";
+import onnxProto from "onnx-proto";
 import type { ModelManifestInput } from "../ai/manifest.ts";
 
 // Tiny but real ONNX models, built at run time so nothing is downloaded. Their weights are fixed,
 // so tests can predict every output exactly.
 
+// onnx-proto is CommonJS: Node's ESM loader only gives its default export.
+const { onnx } = onnxProto;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const OPSET = 13;
 
 type Dim = number | string;
 
-function valueInfo(name: string, dims: readonly Dim[], elemType: number = FLOAT): onnx.IValueInfoProto {
+function valueInfo(name: string, dims: readonly Dim[], elemType: number = FLOAT): Onnx.IValueInfoProto {
   return {
     name,
     type: {
@@ -25,11 +28,11 @@ function valueInfo(name: string, dims: readonly Dim[], elemType: number = FLOAT)
   };
 }
 
-function floats(name: string, dims: number[], values: readonly number[]): onnx.ITensorProto {
+function floats(name: string, dims: number[], values: readonly number[]): Onnx.ITensorProto {
   return { name, dims, dataType: FLOAT, floatData: [...values] };
 }
 
-function attr(name: string, value: string | number | number[]): onnx.IAttributeProto {
+function attr(name: string, value: string | number | number[]): Onnx.IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   if (typeof value === "string") return { name, type: T.STRING, s: new TextEncoder().encode(value) };
   if (Array.isArray(value)) return { name, type: T.INTS, ints: value };
@@ -40,12 +43,12 @@ function node(
   opType: string,
   input: string[],
   output: string[],
-  attrs: onnx.IAttributeProto[] = [],
-): onnx.INodeProto {
+  attrs: Onnx.IAttributeProto[] = [],
+): Onnx.INodeProto {
   return { opType, input, output, attribute: attrs, name: `${opType}_${output[0]}` };
 }
 
-function model(graph: onnx.IGraphProto): Uint8Array {
+function model(graph: Onnx.IGraphProto): Uint8Array {
   return onnx.ModelProto.encode({
     irVersion: 7,
     producerName: "livepeer-edge",

@@ -43,7 +43,7 @@ describe("problem+json", () => {
 
   test("a request id is generated when absent or unsafe", async () => {
     const a = await edge.app.request("/healthz");
-    const b = await edge.app.request("/healthz", { headers: { "x-request-id": "bad id\nwith newline" } });
+    const b = await edge.app.request("/healthz", { headers: { "x-request-id": "bad id <with> spaces" } });
     const idA = a.headers.get("x-request-id");
     const idB = b.headers.get("x-request-id");
     expect(idA).toMatch(/^[0-9a-f-]{36}$/);

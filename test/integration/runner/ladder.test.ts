@@ -40,6 +40,7 @@ describe("one-process ladder (native FFmpeg)", () => {
       format: "mpegts",
       outDir: outDir(),
       encoders,
+      verifyOutputs: true,
       onProgress: (f) => progress.push(f),
     });
     expect(r.engine).toBe("ffmpeg-native");

@@ -72,4 +72,27 @@ describe("ffmpeg.wasm fallback", () => {
     expect(readdirSync(out)).toEqual([]);
     await e.close();
   });
+
+  test("abort terminates the wasm worker: JOB_ABORTED, no output", async () => {
+    const e = ex();
+    await e.probe();
+    const out = join(tmp.dir, "out-abort");
+    mkdirSync(out);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 50);
+    const err = await e
+      .execute(
+        {
+          kind: "transcode",
+          input: clip,
+          format: "mpegts",
+          profiles: [{ name: "a", width: 128, height: 72, bitrate: 1e5, fps: 15, codec: "h264" }],
+        },
+        { workDir: out, signal: ac.signal, onProgress() {} },
+      )
+      .catch((x) => x);
+    expect(err.code).toBe("JOB_ABORTED");
+    expect(readdirSync(out)).toEqual([]);
+    await e.close();
+  });
 });

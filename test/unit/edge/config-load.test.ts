@@ -39,9 +39,9 @@ describe("loadConfig", () => {
     expect(c.host).toBe("0.0.0.0");
     expect(c.database.url).toBe("file:/tmp/from-env.db");
     expect(c.roles).toEqual(["orchestrator"]);
-    expect(c.ledger).toMatchObject({ kind: "devnet", roundSeconds: 5 });
+    expect(c.ledger as object).toMatchObject({ kind: "devnet", roundSeconds: 5 });
     expect(c.api.bodyLimitBytes).toBe(2048);
-    expect(c.orchestrators.map((o) => o.privateKey)).toEqual([KEY_A, KEY_B]);
+    expect(c.orchestrators.map((o) => o.privateKey as string)).toEqual([KEY_A, KEY_B]);
     expect(c.orchestrators[0]?.serviceURI).toBe("http://edge.example:9100");
     expect(c.scheduler.enabled).toBe(false);
   });
@@ -49,7 +49,7 @@ describe("loadConfig", () => {
   test("LEDGER=chain switches the variant and needs RPC_URL", () => {
     expect(() => loadConfig({ LEDGER: "chain" })).toThrow(ConfigError);
     const c = loadConfig({ LEDGER: "chain", RPC_URL: "http://127.0.0.1:8545", CHAIN_ID: "31337" });
-    expect(c.ledger).toMatchObject({ kind: "chain", rpcUrl: "http://127.0.0.1:8545", chainId: 31337 });
+    expect(c.ledger as object).toMatchObject({ kind: "chain", rpcUrl: "http://127.0.0.1:8545", chainId: 31337 });
   });
 
   test("a bad config lists every problem with its path", () => {

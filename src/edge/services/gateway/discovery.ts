@@ -193,6 +193,8 @@ export async function discoverOrchestrators(
           infoLatencyMs: e.latencyMs,
         };
       } catch (err) {
+        // Not offering the capability is an answer, not a failure.
+        if (err instanceof LivepeerError && err.code === "CAPABILITY_NOT_FOUND") return undefined;
         deps.logger.warn("orchestrator info unavailable", { orchestrator: address, error: String(err) });
         reportOrchestratorFailure(deps, address);
         return undefined;

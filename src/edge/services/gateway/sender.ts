@@ -75,7 +75,7 @@ export async function getGatewayBalance(deps: AppDeps, orchestrator: Address): P
  * `minTickets` (default 1, so a job always carries a payment); nonces are reserved atomically per
  * recipientRandHash starting at 1; the gateway-side balance moves by Σ EV - fee. Throws
  * GATEWAY_SENDER_MISSING without a sender key, TICKET_NONCE_LIMIT when the params have no nonces
- * left (fetch fresh info), TICKET_PARAMS_INVALID for params with zero EV.
+ * left (fetch fresh info), FEE_EXCEEDS_TICKET_LIMIT when the fee needs more than 600 tickets, TICKET_PARAMS_INVALID for params with zero EV.
  */
 export async function createPayment(
   deps: AppDeps,
@@ -102,7 +102,7 @@ export async function createPayment(
     if (n < minTickets) n = minTickets;
     if (n > BigInt(MAX_NONCES_PER_RAND_HASH)) {
       throw new LivepeerError(
-        "TICKET_NONCE_LIMIT",
+        "FEE_EXCEEDS_TICKET_LIMIT",
         `fee needs ${n} tickets, more than one set of params allows`,
       );
     }

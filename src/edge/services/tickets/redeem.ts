@@ -35,6 +35,8 @@ export interface RedeemReport {
   redeemed: number;
   /** Settled for less than face value and consumed (protocol#663). */
   partial: number;
+  /** Found already used on the ledger (redeemed before a crash, or by another party). */
+  alreadyUsed: number;
   /** Put back for a later attempt (underfunded sender, round not initialized, ledger error). */
   retried: number;
   /** Past the validity window: can never be redeemed. */
@@ -72,7 +74,15 @@ function paidAmount(result: TxResult, fallback: bigint): bigint {
  * (go-livepeer#4013); a settlement below face value is recorded as `partial` (protocol#663).
  */
 export async function redeemDueTickets(deps: AppDeps, options: RedeemOptions = {}): Promise<RedeemReport> {
-  const report: RedeemReport = { claimed: 0, redeemed: 0, partial: 0, retried: 0, expired: 0, failed: 0 };
+  const report: RedeemReport = {
+    claimed: 0,
+    redeemed: 0,
+    partial: 0,
+    alreadyUsed: 0,
+    retried: 0,
+    expired: 0,
+    failed: 0,
+  };
   const owner = options.owner ?? defaultOwner;
   const leaseMs = options.leaseMs ?? 60_000;
   const retryMs = options.retryMs ?? 5_000;
@@ -136,7 +146,9 @@ export async function redeemDueTickets(deps: AppDeps, options: RedeemOptions = {
         });
       if (res.length === 0) return undefined;
       const [t] = await tx.select().from(acceptedTickets).where(eq(acceptedTickets.id, id));
-      return t ? { row: t, attempts: res[0]!.attempts, lastValidRound: BigInt(res[0]!.lastValidRound) } : undefined;
+      return t
+        ? { row: t, attempts: res[0]!.attempts, lastValidRound: BigInt(res[0]!.lastValidRound) }
+        : undefined;
     });
     if (!claimed) continue;
     report.claimed++;
@@ -195,10 +207,10 @@ export async function redeemDueTickets(deps: AppDeps, options: RedeemOptions = {
       case "used":
         // Redeemed before (by us before a crash, or elsewhere): never submit it again.
         await finish("redeemed", { error: "ticket already used on the ledger" });
-        report.redeemed++;
+        report.alreadyUsed++;
         break;
       case "retry":
-        await finish("queued", { error: outcome.error });
+        await finish("queued", { error: `${outcome.code}: ${outcome.error}` });
         deps.metrics.inc(REDEEM_METRIC.retries, { ...labels, reason: outcome.code });
         report.retried++;
         break;
@@ -208,7 +220,7 @@ export async function redeemDueTickets(deps: AppDeps, options: RedeemOptions = {
         report.expired++;
         break;
       case "failed":
-        await finish("failed", { error: outcome.error });
+        await finish("failed", { error: `${outcome.code}: ${outcome.error}` });
         deps.metrics.inc(REDEEM_METRIC.failed, { ...labels, code: outcome.code });
         deps.logger.error("winning ticket rejected by the ledger", { ticketId: id, error: outcome.error });
         report.failed++;
@@ -278,7 +290,7 @@ async function redeemOne(
     return { kind: "redeemed", ref: result.ref, paid: paidAmount(result, ticket.faceValue) };
   } catch (err) {
     const code = err instanceof LedgerError ? err.code : "LEDGER_ERROR";
-    const error = err instanceof Error ? `${code}: ${err.message}` : String(err);
+    const error = err instanceof Error ? err.message : String(err);
     if (code === "TICKET_USED") return { kind: "used" };
     if (code === "TICKET_EXPIRED") return { kind: "expired", error };
     if (PERMANENT.has(code)) return { kind: "failed", code, error };

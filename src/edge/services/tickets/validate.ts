@@ -1,5 +1,5 @@
-import { recipientRandHash } from "../../../protocol/commit-reveal.ts";
 import { bytesToHex } from "../../../protocol/bytes.ts";
+import { recipientRandHash } from "../../../protocol/commit-reveal.ts";
 import type { Address, Hex, Ticket } from "../../../protocol/types.ts";
 import { createTicketVerifier } from "../../../protocol/verifier.ts";
 import { nobleBackend } from "../../../protocol/verifier-noble.ts";

@@ -1,0 +1,274 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { HonoEnv } from "../../deps.ts";
+import { authErrorResponses, errorResponses, notFoundResponse, problemResponse } from "../../http/problem.ts";
+import {
+  type ConsumerInput,
+  consumerOutput,
+  getConsumerJob,
+  submitConsumerJob,
+  waitForConsumerJob,
+} from "../../services/consumer/jobs.ts";
+import {
+  AI_PIPELINES,
+  aiRequestUnits,
+  probeSegment,
+  resolveProfiles,
+  transcodeUnits,
+} from "../../services/consumer/inputs.ts";
+import { JobError } from "../../services/jobs/errors.ts";
+import type { WireSpec } from "../../services/jobs/wire.ts";
+import { consumerKey } from "./auth.ts";
+import { jobErrors } from "./job-errors.ts";
+
+// The consumer REST API: POST /v1/transcode, POST /v1/ai/{pipeline}, GET /v1/jobs/{id},
+// GET /v1/jobs/{id}/outputs/{name}. Synchronous by default (up to jobs.syncTimeoutMs; 202 with
+// the job when it is still running then), asynchronous with ?async=true.
+
+const tags = ["jobs"];
+const security = [{ apiKey: [] }];
+
+const JobSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(["pending", "running", "succeeded", "failed"]),
+    capability: z.string(),
+    orchestrator: z.string().nullable(),
+    fee: z.string().nullable().openapi({ description: "wei" }),
+    units: z.string().nullable(),
+    price: z.object({ pricePerUnit: z.string(), pixelsPerUnit: z.string() }).nullable(),
+    tickets: z.object({ count: z.number().int(), faceValue: z.string().nullable(), ev: z.string().nullable() }),
+    attempts: z.array(
+      z.object({
+        orchestrator: z.string(),
+        status: z.string(),
+        fee: z.string(),
+        tickets: z.number().int(),
+        error: z.string().nullable(),
+      }),
+    ),
+    engine: z.string().nullable(),
+    data: z.unknown().optional(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    timings: z.record(z.string(), z.number()),
+    outputs: z.array(
+      z.object({
+        name: z.string(),
+        contentType: z.string(),
+        size: z.number().int(),
+        width: z.number().int().optional(),
+        height: z.number().int().optional(),
+        durationSec: z.number().optional(),
+        url: z.string(),
+      }),
+    ),
+    createdAt: z.string(),
+    completedAt: z.string().nullable(),
+  })
+  .openapi("Job");
+
+const AsyncQuery = z.object({
+  async: z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .openapi({ description: "true: answer 202 at once with the job; poll GET /v1/jobs/{id}" }),
+});
+
+const jobResponses = {
+  200: { description: "The finished job", content: { "application/json": { schema: JobSchema } } },
+  202: { description: "Accepted; still running", content: { "application/json": { schema: JobSchema } } },
+  ...errorResponses,
+  ...authErrorResponses,
+  404: problemResponse("Unknown pipeline (UNKNOWN_PIPELINE)"),
+  415: problemResponse("The segment is not video (NOT_VIDEO)"),
+  429: problemResponse("Rate limit of the API key reached (RATE_LIMITED)"),
+  502: problemResponse("Every orchestrator tried failed the job"),
+  503: problemResponse("No orchestrator offers this capability"),
+} as const;
+
+const transcode = createRoute({
+  method: "post",
+  path: "/v1/transcode",
+  tags,
+  security,
+  summary: "Transcode a segment (MPEG-TS or MP4) into renditions",
+  request: {
+    query: AsyncQuery.extend({ format: z.enum(["mpegts", "mp4"]).optional() }),
+    body: {
+      required: true,
+      content: {
+        "multipart/form-data": {
+          schema: z.object({
+            segment: z.any().openapi({ type: "string", format: "binary" }),
+            profiles: z.string().openapi({
+              description: "JSON array of preset names or {width,height,bitrate,fps,codec}",
+              example: '["P144p30fps16x9","P240p30fps16x9","P360p30fps16x9"]',
+            }),
+          }),
+        },
+      },
+    },
+  },
+  responses: jobResponses,
+});
+
+const ai = createRoute({
+  method: "post",
+  path: "/v1/ai/{pipeline}",
+  tags,
+  security,
+  summary: "Run an AI pipeline (multipart with an image/audio file, or JSON for text pipelines)",
+  request: {
+    params: z.object({ pipeline: z.string().min(1).max(64) }),
+    query: AsyncQuery,
+  },
+  responses: jobResponses,
+});
+
+const getJob = createRoute({
+  method: "get",
+  path: "/v1/jobs/{id}",
+  tags,
+  security,
+  summary: "Status, orchestrator, fee, tickets, timings and outputs of a job",
+  request: { params: z.object({ id: z.string().min(1).max(100) }) },
+  responses: {
+    200: { description: "The job", content: { "application/json": { schema: JobSchema } } },
+    ...errorResponses,
+    ...authErrorResponses,
+    ...notFoundResponse,
+  },
+});
+
+const getOutput = createRoute({
+  method: "get",
+  path: "/v1/jobs/{id}/outputs/{name}",
+  tags,
+  security,
+  summary: "The bytes of one output",
+  request: { params: z.object({ id: z.string().min(1).max(100), name: z.string().min(1).max(100) }) },
+  responses: {
+    200: {
+      description: "Output bytes",
+      content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } },
+    },
+    ...errorResponses,
+    ...authErrorResponses,
+    ...notFoundResponse,
+  },
+});
+
+async function respond(c: Context<HonoEnv>, id: string, asyncMode: boolean) {
+  const deps = c.get("deps");
+  const job = asyncMode
+    ? await getConsumerJob(deps, id)
+    : await waitForConsumerJob(deps, id, deps.config.jobs.syncTimeoutMs, c.req.raw.signal);
+  if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
+  const done = job.status === "succeeded" || job.status === "failed";
+  c.header("location", `/v1/jobs/${id}`);
+  return c.json(job, done ? 200 : 202);
+}
+
+const isAsync = (v: string | undefined) => v === "true" || v === "1";
+
+async function fileBytes(v: unknown, field: string): Promise<{ bytes: Uint8Array; type: string }> {
+  if (!(v instanceof File)) throw new JobError("INVALID_INPUT", `form field "${field}" must be a file`);
+  const bytes = new Uint8Array(await v.arrayBuffer());
+  if (bytes.length === 0) throw new JobError("INVALID_INPUT", `form field "${field}" is empty`);
+  return { bytes, type: v.type || "application/octet-stream" };
+}
+
+export function consumerRoutes(app: OpenAPIHono<HonoEnv>): void {
+  app.use("/v1/transcode", jobErrors);
+  app.use("/v1/ai/*", jobErrors);
+  app.use("/v1/jobs/*", jobErrors);
+
+  app.openapi(transcode, async (c) => {
+    const apiKeyId = await consumerKey(c);
+    const q = c.req.valid("query");
+    const form = await c.req.parseBody().catch(() => {
+      throw new JobError("INVALID_INPUT", "body must be multipart/form-data with segment and profiles");
+    });
+    const profiles = resolveProfiles(form.profiles);
+    const segment = await fileBytes(form.segment, "segment");
+    const info = await probeSegment(segment.bytes);
+    const spec: WireSpec = { kind: "transcode", input: "segment", profiles, format: q.format ?? "mpegts" };
+    const id = await submitConsumerJob(c.get("deps"), {
+      spec,
+      inputs: [{ name: "segment", bytes: segment.bytes, contentType: segment.type }],
+      units: transcodeUnits(profiles, info.durationSec),
+      apiKeyId,
+    });
+    return respond(c, id, isAsync(q.async)) as never;
+  });
+
+  app.openapi(ai, async (c) => {
+    const apiKeyId = await consumerKey(c);
+    const { pipeline } = c.req.valid("param");
+    const q = c.req.valid("query");
+    const known = AI_PIPELINES[pipeline];
+    if (!known) {
+      throw new JobError("UNKNOWN_PIPELINE", `unknown pipeline ${pipeline}`, {
+        details: { known: Object.keys(AI_PIPELINES) },
+      });
+    }
+    const type = c.req.header("content-type") ?? "";
+    const params: Record<string, unknown> = {};
+    const inputs: ConsumerInput[] = [];
+    const files: Record<string, string> = {};
+    if (type.startsWith("multipart/form-data")) {
+      const form = await c.req.parseBody();
+      for (const [k, v] of Object.entries(form)) {
+        if (v instanceof File) {
+          if (!/^[A-Za-z0-9_-]{1,64}$/.test(k)) throw new JobError("INVALID_INPUT", `bad file field ${k}`);
+          const f = await fileBytes(v, k);
+          inputs.push({ name: k, bytes: f.bytes, contentType: f.type });
+          files[k] = k;
+        } else if (typeof v === "string") {
+          params[k] = v;
+        }
+      }
+    } else if (type.startsWith("application/json")) {
+      const body = await c.req.json().catch(() => {
+        throw new JobError("INVALID_INPUT", "body is not valid JSON");
+      });
+      if (typeof body !== "object" || body === null || Array.isArray(body)) {
+        throw new JobError("INVALID_INPUT", "JSON body must be an object");
+      }
+      Object.assign(params, body);
+    } else {
+      throw new JobError("INVALID_INPUT", "send multipart/form-data (with a file) or application/json");
+    }
+    if (known.file && !files[known.file]) {
+      throw new JobError("INVALID_INPUT", `${pipeline} needs a "${known.file}" file field`);
+    }
+    const modelId = typeof params.model_id === "string" ? params.model_id : undefined;
+    delete params.model_id;
+    const main = known.file ? inputs.find((i) => i.name === known.file)?.bytes : undefined;
+    const units = await aiRequestUnits(pipeline, main, params);
+    const spec: WireSpec = { kind: "ai", pipeline, modelId: modelId ?? "", files, params };
+    const id = await submitConsumerJob(c.get("deps"), {
+      spec,
+      inputs,
+      units,
+      apiKeyId,
+      ...(modelId ? { modelId } : {}),
+    });
+    return respond(c, id, isAsync(q.async)) as never;
+  });
+
+  app.openapi(getJob, async (c) => {
+    await consumerKey(c);
+    const { id } = c.req.valid("param");
+    const job = await getConsumerJob(c.get("deps"), id);
+    if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
+    return c.json(job, 200);
+  });
+
+  app.openapi(getOutput, async (c) => {
+    await consumerKey(c);
+    const { id, name } = c.req.valid("param");
+    const out = await consumerOutput(c.get("deps"), id, name);
+    return c.body(out.bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": out.contentType });
+  });
+}

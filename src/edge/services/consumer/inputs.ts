@@ -1,0 +1,238 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type AiUnitsInput, aiUnits } from "../../../protocol/pricing.ts";
+import { PRESETS, type VideoProfile } from "../../../protocol/profiles.ts";
+import { probeVideo } from "../../../node-runner/ffmpeg/ffprobe.ts";
+import { locateFfmpeg } from "../../../node-runner/ffmpeg/locate.ts";
+import { JobError } from "../jobs/errors.ts";
+
+// Checks of what consumers send, done before any job exists: a bad request creates nothing.
+
+/** The AI pipelines a gateway knows how to price (PROTOCOL.md §7) and the file field each takes. */
+export const AI_PIPELINES: Readonly<Record<string, { file?: "image" | "audio" }>> = {
+  "text-to-image": {},
+  "image-to-image": { file: "image" },
+  upscale: { file: "image" },
+  "segment-anything-2": { file: "image" },
+  "image-to-text": { file: "image" },
+  "image-to-video": { file: "image" },
+  "audio-to-text": { file: "audio" },
+  llm: {},
+  "text-to-speech": {},
+};
+
+const CODECS = new Set(["h264", "h265", "vp8", "vp9"]);
+
+/** Resolves the `profiles` field: preset names (PROTOCOL §9) or explicit renditions. */
+export function resolveProfiles(raw: unknown): VideoProfile[] {
+  let list: unknown = raw;
+  if (typeof raw === "string") {
+    try {
+      list = JSON.parse(raw);
+    } catch {
+      // a bare preset name or a comma-separated list
+      list = raw.split(",").map((s) => s.trim());
+    }
+  }
+  if (!Array.isArray(list) || list.length === 0 || list.length > 16) {
+    throw new JobError("INVALID_INPUT", "profiles must be a JSON array of 1 to 16 presets or renditions");
+  }
+  return list.map((p, i): VideoProfile => {
+    if (typeof p === "string") {
+      const preset = PRESETS[p];
+      if (!preset) {
+        throw new JobError("UNKNOWN_PRESET", `unknown preset ${JSON.stringify(p)}`, {
+          details: { known: Object.keys(PRESETS) },
+        });
+      }
+      return { ...preset };
+    }
+    if (typeof p !== "object" || p === null) throw new JobError("INVALID_INPUT", `profiles[${i}] is not valid`);
+    const o = p as Record<string, unknown>;
+    const int = (k: string, min: number, max: number) => {
+      const v = o[k];
+      if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+        throw new JobError("INVALID_INPUT", `profiles[${i}].${k} must be an integer in [${min}, ${max}]`);
+      }
+      return v;
+    };
+    const codec = o.codec ?? "h264";
+    if (typeof codec !== "string" || !CODECS.has(codec)) {
+      throw new JobError("INVALID_INPUT", `profiles[${i}].codec must be one of ${[...CODECS].join(", ")}`);
+    }
+    const width = int("width", 16, 7680);
+    const height = int("height", 16, 4320);
+    return {
+      name: typeof o.name === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(o.name) ? o.name : `${width}x${height}_${i}`,
+      width,
+      height,
+      bitrate: int("bitrate", 10_000, 200_000_000),
+      fps: int("fps", 1, 240),
+      codec: codec as VideoProfile["codec"],
+    };
+  });
+}
+
+/** MPEG-TS (0x47 sync every 188 bytes) or an ISO-BMFF box header (MP4 / MOV). */
+export function looksLikeSegment(bytes: Uint8Array): boolean {
+  if (bytes.length >= 376 && bytes[0] === 0x47 && bytes[188] === 0x47) return true;
+  if (bytes.length >= 12) {
+    const box = String.fromCharCode(...bytes.subarray(4, 8));
+    return ["ftyp", "moov", "mdat", "free", "wide", "styp"].includes(box);
+  }
+  return false;
+}
+
+let tools: Promise<{ ffprobePath: string | null; ffmpegPath?: string } | null> | undefined;
+
+function probeTools() {
+  tools ??= locateFfmpeg({ sources: ["system", "ffmpeg-installer"] }).then((ff) =>
+    ff?.kind === "native" ? { ffprobePath: ff.ffprobePath, ffmpegPath: ff.ffmpegPath } : null,
+  );
+  return tools;
+}
+
+export interface SegmentInfo {
+  width: number;
+  height: number;
+  durationSec: number;
+  fps: number;
+}
+
+/** Checks a segment by its magic bytes, then with ffprobe: it must carry a video stream. */
+export async function probeSegment(bytes: Uint8Array): Promise<SegmentInfo> {
+  if (!looksLikeSegment(bytes)) throw new JobError("NOT_VIDEO", "segment is not MPEG-TS or MP4");
+  const t = await probeTools();
+  if (!t) throw new JobError("NOT_VIDEO", "cannot probe the segment: no ffprobe or ffmpeg on this edge");
+  const dir = await mkdtemp(join(tmpdir(), "lp-probe-"));
+  try {
+    const file = join(dir, "segment");
+    await writeFile(file, bytes);
+    const info = await probeVideo(file, t);
+    if (!(info.durationSec > 0)) throw new JobError("NOT_VIDEO", "segment has no duration");
+    return { width: info.width, height: info.height, durationSec: info.durationSec, fps: info.fps };
+  } catch (err) {
+    if (err instanceof JobError) throw err;
+    throw new JobError("NOT_VIDEO", `segment is not a readable video: ${(err as Error).message}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Pixels the ladder produces: Σ width × height × fps × duration (PROTOCOL §7), rounded up. */
+export function transcodeUnits(profiles: readonly VideoProfile[], durationSec: number): bigint {
+  const perSecond = profiles.reduce((sum, p) => sum + BigInt(p.width * p.height * p.fps), 0n);
+  const ms = BigInt(Math.ceil(durationSec * 1000));
+  return (perSecond * ms + 999n) / 1000n;
+}
+
+/** Width and height from a PNG, JPEG, GIF or WebP header, or null when unrecognised. */
+export function imageSize(b: Uint8Array): { width: number; height: number } | null {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (b.length >= 24 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) {
+    return { width: dv.getUint32(16), height: dv.getUint32(20) };
+  }
+  if (b.length >= 10 && b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46) {
+    return { width: dv.getUint16(6, true), height: dv.getUint16(8, true) };
+  }
+  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8) {
+    let i = 2;
+    while (i + 9 < b.length) {
+      if (b[i] !== 0xff) return null;
+      const marker = b[i + 1]!;
+      const len = dv.getUint16(i + 2);
+      if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+        return { height: dv.getUint16(i + 5), width: dv.getUint16(i + 7) };
+      }
+      i += 2 + len;
+    }
+    return null;
+  }
+  if (b.length >= 30 && String.fromCharCode(...b.subarray(0, 4)) === "RIFF" && String.fromCharCode(...b.subarray(8, 12)) === "WEBP") {
+    const kind = String.fromCharCode(...b.subarray(12, 16));
+    if (kind === "VP8X") {
+      return { width: 1 + (b[24]! | (b[25]! << 8) | (b[26]! << 16)), height: 1 + (b[27]! | (b[28]! << 8) | (b[29]! << 16)) };
+    }
+    if (kind === "VP8 ") return { width: dv.getUint16(26, true) & 0x3fff, height: dv.getUint16(28, true) & 0x3fff };
+    if (kind === "VP8L") {
+      const bits = dv.getUint32(21, true);
+      return { width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
+    }
+  }
+  return null;
+}
+
+/** Seconds of audio in a file, by ffprobe. */
+export async function audioSeconds(bytes: Uint8Array): Promise<number> {
+  const t = await probeTools();
+  if (!t) throw new JobError("INVALID_INPUT", "cannot probe audio: no ffprobe or ffmpeg on this edge");
+  const { probeMedia } = await import("../../../node-runner/ffmpeg/ffprobe.ts");
+  const dir = await mkdtemp(join(tmpdir(), "lp-probe-"));
+  try {
+    const file = join(dir, "audio");
+    await writeFile(file, bytes);
+    const info = await probeMedia(file, t);
+    if (!info.hasAudio || !(info.durationSec > 0)) throw new JobError("INVALID_INPUT", "audio has no audio stream");
+    return info.durationSec;
+  } catch (err) {
+    if (err instanceof JobError) throw err;
+    throw new JobError("INVALID_INPUT", `audio is not readable: ${(err as Error).message}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Billable units of an AI request (PROTOCOL §7), from its input file and parameters. */
+export async function aiRequestUnits(
+  pipeline: string,
+  file: Uint8Array | undefined,
+  params: Record<string, unknown>,
+): Promise<bigint> {
+  const num = (k: string, d: number) => {
+    const v = params[k];
+    const n = typeof v === "string" ? Number(v) : typeof v === "number" ? v : d;
+    if (!Number.isFinite(n) || n < 0) throw new JobError("INVALID_INPUT", `${k} must be a non-negative number`);
+    return Math.floor(n);
+  };
+  const image = () => {
+    if (!file) throw new JobError("INVALID_INPUT", `${pipeline} needs an image file`);
+    const size = imageSize(file);
+    if (!size || size.width === 0 || size.height === 0) {
+      throw new JobError("INVALID_INPUT", "image must be PNG, JPEG, GIF or WebP");
+    }
+    return size;
+  };
+  let input: AiUnitsInput;
+  switch (pipeline) {
+    case "text-to-image":
+      input = { pipeline, width: num("width", 512), height: num("height", 512), numImages: num("num_images_per_prompt", 1) };
+      break;
+    case "image-to-image":
+      input = { pipeline, ...image(), numImages: num("num_images_per_prompt", 1) };
+      break;
+    case "upscale":
+    case "segment-anything-2":
+    case "image-to-text":
+    case "image-to-video":
+      input = { pipeline, ...image() };
+      break;
+    case "audio-to-text": {
+      if (!file) throw new JobError("INVALID_INPUT", "audio-to-text needs an audio file");
+      input = { pipeline, durationMs: (await audioSeconds(file)) * 1000 };
+      break;
+    }
+    case "llm":
+      input = { pipeline, maxTokens: num("max_tokens", 256) };
+      break;
+    case "text-to-speech": {
+      const text = params.text;
+      if (typeof text !== "string" || text.length === 0) throw new JobError("INVALID_INPUT", "text is required");
+      input = { pipeline, characters: text.length };
+      break;
+    }
+    default:
+      throw new JobError("UNKNOWN_PIPELINE", `unknown pipeline ${pipeline}`);
+  }
+  return aiUnits(input);
+}

@@ -1,0 +1,412 @@
+import { and, asc, eq } from "drizzle-orm";
+import { LivepeerError } from "../../../protocol/errors.ts";
+import type { Address } from "../../../protocol/types.ts";
+import { consumerAttempts, consumerJobs, consumerOutputs } from "../../db/schema/jobs.ts";
+import type { AppDeps } from "../../deps.ts";
+import { reportOrchestratorFailure, reportOrchestratorSuccess } from "../gateway/discovery.ts";
+import { type JobPayment, payForJob } from "../gateway/pay.ts";
+import { recordPaymentResult } from "../gateway/sender.ts";
+import { JobError } from "../jobs/errors.ts";
+import { newId } from "../jobs/ids.ts";
+import { jobsRuntime } from "../jobs/runtime.ts";
+import { writeTx } from "../jobs/tx.ts";
+import type { JobInput, WireSpec } from "../jobs/wire.ts";
+import { capabilityOf } from "../jobs/wire.ts";
+
+// The gateway's job flow: record the job, then for up to MAX_ORCHESTRATORS orchestrators:
+// select one and pay it (tickets), send the job to its job endpoint, and on success copy the
+// outputs into this gateway's blob store; a failure moves on to another orchestrator.
+
+const MAX_ORCHESTRATORS = 3;
+
+export interface ConsumerInput {
+  name: string;
+  bytes: Uint8Array;
+  contentType: string;
+}
+
+export interface SubmitInput {
+  spec: WireSpec;
+  inputs: ConsumerInput[];
+  /** Billable units estimated from the request (PROTOCOL §7). */
+  units: bigint;
+  modelId?: string;
+  apiKeyId?: string | null;
+}
+
+export interface ConsumerJobView {
+  id: string;
+  status: "pending" | "running" | "succeeded" | "failed";
+  capability: string;
+  orchestrator: string | null;
+  /** Wei, decimal: what the orchestrator charged for the work done (the estimate until then). */
+  fee: string | null;
+  units: string | null;
+  price: { pricePerUnit: string; pixelsPerUnit: string } | null;
+  tickets: { count: number; faceValue: string | null; ev: string | null };
+  attempts: { orchestrator: string; status: string; fee: string; tickets: number; error: string | null }[];
+  engine: string | null;
+  data?: unknown;
+  error: { code: string; message: string } | null;
+  timings: Record<string, number>;
+  outputs: {
+    name: string;
+    contentType: string;
+    size: number;
+    width?: number;
+    height?: number;
+    durationSec?: number;
+    url: string;
+  }[];
+  createdAt: string;
+  completedAt: string | null;
+}
+
+/** Background runs of this process, so tests and shutdown can wait for them. */
+const inflight = new Set<Promise<void>>();
+
+/** Waits for every job this process is still running in the background. */
+export async function settleConsumerJobs(): Promise<void> {
+  while (inflight.size > 0) await Promise.allSettled([...inflight]);
+}
+
+/** Records a consumer job, stores its inputs and starts it; returns its id at once. */
+export async function submitConsumerJob(deps: AppDeps, input: SubmitInput): Promise<string> {
+  const id = newId("job");
+  const { blobs } = jobsRuntime(deps);
+  const stored: JobInput[] = [];
+  for (const i of input.inputs) {
+    const blobKey = `consumer/${id}/in/${i.name}`;
+    await blobs.put(blobKey, i.bytes, i.contentType);
+    stored.push({ name: i.name, blobKey, contentType: i.contentType });
+  }
+  const now = deps.clock.now();
+  await writeTx(deps.db, (tx) =>
+    tx.insert(consumerJobs).values({
+      id,
+      apiKeyId: input.apiKeyId ?? null,
+      capability: capabilityOf(input.spec),
+      spec: JSON.stringify({ ...input.spec, ...(input.modelId ? { requestedModelId: input.modelId } : {}) }),
+      inputs: JSON.stringify(stored),
+      status: "pending",
+      units: input.units.toString(),
+      createdAt: now,
+      updatedAt: now,
+    }),
+  );
+  const run = runConsumerJob(deps, id, input).catch((err: unknown) =>
+    deps.logger.error("consumer job crashed", { job: id, error: String(err) }),
+  );
+  inflight.add(run);
+  void run.finally(() => inflight.delete(run));
+  return id;
+}
+
+interface OrchestratorAnswer {
+  id: string;
+  status: string;
+  fee: string | null;
+  engine: string | null;
+  units: string | null;
+  data?: unknown;
+  timings?: Record<string, number>;
+  outputs: { name: string; contentType: string; size: number; width?: number; height?: number; durationSec?: number; url: string }[];
+  payment?: { accepted: number; errors: unknown[] };
+}
+
+async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Promise<void> {
+  const started = performance.now();
+  const timings: Record<string, number> = {};
+  const tried: Address[] = [];
+  let lastError: { code: string; message: string } = { code: "NO_ORCHESTRATOR", message: "no orchestrator tried" };
+  await update(deps, id, { status: "running" });
+  for (let attempt = 1; attempt <= MAX_ORCHESTRATORS; attempt++) {
+    let jp: JobPayment;
+    const t0 = performance.now();
+    try {
+      jp = await payForJob(
+        deps,
+        {
+          capability: capabilityOf(input.spec),
+          units: input.units,
+          ...(input.modelId ? { modelId: input.modelId } : {}),
+        },
+        { exclude: tried },
+      );
+    } catch (err) {
+      lastError = errorOf(err, "NO_ORCHESTRATOR");
+      break; // nobody (else) to send it to
+    }
+    timings[`attempt${attempt}SelectPayMs`] = performance.now() - t0;
+    const orchestrator = jp.orchestrator.address;
+    tried.push(orchestrator);
+    const attemptStarted = deps.clock.now();
+    await writeTx(deps.db, async (tx) => {
+      await tx.insert(consumerAttempts).values({
+        jobId: id,
+        attempt,
+        orchestrator,
+        status: "running",
+        fee: jp.fee.toString(),
+        tickets: jp.created.tickets,
+        ticketsFaceValue: (jp.created.payment.ticketParams.faceValue * BigInt(jp.created.tickets)).toString(),
+        ticketsEv: jp.created.totalEv.toString(),
+        startedAt: attemptStarted,
+      });
+      await tx
+        .update(consumerJobs)
+        .set({
+          orchestrator,
+          attempts: attempt,
+          pricePerUnit: jp.price.pricePerUnit.toString(),
+          pixelsPerUnit: jp.price.pixelsPerUnit.toString(),
+          fee: jp.fee.toString(),
+          updatedAt: attemptStarted,
+        })
+        .where(eq(consumerJobs.id, id));
+    });
+    const t1 = performance.now();
+    try {
+      const answer = await sendToOrchestrator(deps, jp, input);
+      timings[`attempt${attempt}OrchestratorMs`] = performance.now() - t1;
+      await recordPaymentResult(deps, jp.created, {
+        accepted: answer.payment?.accepted ?? jp.created.tickets,
+        errors: answer.payment?.errors ?? [],
+      });
+      const t2 = performance.now();
+      const outputs = await copyOutputs(deps, id, jp.orchestrator.serviceURI, answer);
+      timings.fetchOutputsMs = performance.now() - t2;
+      timings.totalMs = performance.now() - started;
+      if (answer.timings) for (const [k, v] of Object.entries(answer.timings)) timings[`orchestrator.${k}`] = v;
+      reportOrchestratorSuccess(deps, orchestrator, timings[`attempt${attempt}OrchestratorMs`]);
+      const now = deps.clock.now();
+      const stats = await totals(deps, id, attempt, "succeeded", null, now);
+      await writeTx(deps.db, async (tx) => {
+        if (outputs.length > 0) await tx.insert(consumerOutputs).values(outputs);
+        await tx
+          .update(consumerJobs)
+          .set({
+            status: "succeeded",
+            fee: answer.fee ?? jp.fee.toString(),
+            engine: answer.engine,
+            data: answer.data === undefined ? null : JSON.stringify(answer.data),
+            timings: JSON.stringify(timings),
+            ...stats,
+            error: null,
+            errorCode: null,
+            updatedAt: now,
+            completedAt: now,
+          })
+          .where(eq(consumerJobs.id, id));
+      });
+      deps.metrics.inc("livepeer_jobs_total", { capability: capabilityOf(input.spec), outcome: "succeeded" });
+      deps.metrics.observe("livepeer_job_duration_seconds", timings.totalMs / 1000);
+      jobsRuntime(deps).notifier.wake(`cjob:${id}`);
+      return;
+    } catch (err) {
+      lastError = errorOf(err, "ORCHESTRATOR_FAILED");
+      deps.logger.warn("orchestrator failed the job", { job: id, orchestrator, attempt, error: lastError });
+      const details = err instanceof LivepeerError ? err.details : undefined;
+      const pay = details?.payment as { accepted?: number; errors?: unknown[] } | undefined;
+      await recordPaymentResult(deps, jp.created, {
+        accepted: pay?.accepted ?? jp.created.tickets,
+        errors: pay?.errors ?? [],
+      }).catch(() => undefined);
+      reportOrchestratorFailure(deps, orchestrator);
+      await writeTx(deps.db, (tx) =>
+        tx
+          .update(consumerAttempts)
+          .set({ status: "failed", error: `${lastError.code}: ${lastError.message}`.slice(0, 2000), endedAt: deps.clock.now() })
+          .where(and(eq(consumerAttempts.jobId, id), eq(consumerAttempts.attempt, attempt))),
+      ).catch(() => undefined);
+    }
+  }
+  const now = deps.clock.now();
+  timings.totalMs = performance.now() - started;
+  const stats = await totals(deps, id, 0, "failed", null, now);
+  await writeTx(deps.db, (tx) =>
+    tx
+      .update(consumerJobs)
+      .set({
+        status: "failed",
+        error: lastError.message.slice(0, 4000),
+        errorCode: lastError.code,
+        timings: JSON.stringify(timings),
+        ...stats,
+        updatedAt: now,
+        completedAt: now,
+      })
+      .where(eq(consumerJobs.id, id)),
+  );
+  deps.metrics.inc("livepeer_jobs_total", { capability: capabilityOf(input.spec), outcome: "failed" });
+  jobsRuntime(deps).notifier.wake(`cjob:${id}`);
+}
+
+/** Ticket totals over every attempt; marks the running attempt with its outcome. */
+async function totals(deps: AppDeps, id: string, attempt: number, status: string, _e: null, now: number) {
+  return writeTx(deps.db, async (tx) => {
+    if (attempt > 0) {
+      await tx
+        .update(consumerAttempts)
+        .set({ status, endedAt: now })
+        .where(and(eq(consumerAttempts.jobId, id), eq(consumerAttempts.attempt, attempt)));
+    }
+    const rows = await tx.select().from(consumerAttempts).where(eq(consumerAttempts.jobId, id));
+    let n = 0;
+    let face = 0n;
+    let ev = 0n;
+    for (const r of rows) {
+      n += r.tickets;
+      face += BigInt(r.ticketsFaceValue);
+      ev += BigInt(r.ticketsEv);
+    }
+    return { tickets: n, ticketsFaceValue: face.toString(), ticketsEv: ev.toString() };
+  });
+}
+
+function errorOf(err: unknown, fallback: string): { code: string; message: string } {
+  if (err instanceof LivepeerError) return { code: err.code, message: err.message };
+  return { code: fallback, message: err instanceof Error ? err.message : String(err) };
+}
+
+async function update(deps: AppDeps, id: string, set: Partial<typeof consumerJobs.$inferInsert>): Promise<void> {
+  await writeTx(deps.db, (tx) =>
+    tx
+      .update(consumerJobs)
+      .set({ ...set, updatedAt: deps.clock.now() })
+      .where(eq(consumerJobs.id, id)),
+  );
+}
+
+const join = (base: string, path: string) => `${base.replace(/\/+$/, "")}${path}`;
+
+/** POST {serviceURI}/v1/orchestrator/jobs with the spec, the payment and the input files. */
+async function sendToOrchestrator(deps: AppDeps, jp: JobPayment, input: SubmitInput): Promise<OrchestratorAnswer> {
+  const form = new FormData();
+  form.set("job", JSON.stringify(input.spec));
+  form.set("payment", JSON.stringify(jp.payment));
+  for (const i of input.inputs) {
+    form.set(i.name, new Blob([i.bytes as Uint8Array<ArrayBuffer>], { type: i.contentType }), i.name);
+  }
+  let res: Response;
+  try {
+    res = await fetch(join(jp.orchestrator.serviceURI, "/v1/orchestrator/jobs"), {
+      method: "POST",
+      body: form,
+      signal: AbortSignal.timeout(deps.config.gateway.requestTimeoutMs),
+    });
+  } catch (err) {
+    throw new JobError("ORCHESTRATOR_FAILED", `cannot reach the orchestrator: ${String(err)}`);
+  }
+  const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+  if (!res.ok || !body) {
+    const code = typeof body?.code === "string" ? body.code : "ORCHESTRATOR_FAILED";
+    const detail = typeof body?.detail === "string" ? body.detail : `HTTP ${res.status}`;
+    const details = (body?.details ?? undefined) as Record<string, unknown> | undefined;
+    throw new LivepeerError(code, detail, details ? { details } : undefined);
+  }
+  return body as unknown as OrchestratorAnswer;
+}
+
+/** Fetches each output from the orchestrator and stores it under this gateway's blob keys. */
+async function copyOutputs(deps: AppDeps, id: string, serviceURI: string, answer: OrchestratorAnswer) {
+  const { blobs } = jobsRuntime(deps);
+  const rows: (typeof consumerOutputs.$inferInsert)[] = [];
+  for (const o of answer.outputs) {
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(o.name)) throw new JobError("ORCHESTRATOR_FAILED", "bad output name");
+    const res = await fetch(join(serviceURI, o.url), { signal: AbortSignal.timeout(60_000) });
+    if (!res.ok) throw new JobError("ORCHESTRATOR_FAILED", `output ${o.name}: HTTP ${res.status}`);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const blobKey = `consumer/${id}/out/${o.name}`;
+    await blobs.put(blobKey, bytes, o.contentType);
+    rows.push({
+      jobId: id,
+      name: o.name,
+      blobKey,
+      contentType: o.contentType,
+      size: bytes.byteLength,
+      width: o.width ?? null,
+      height: o.height ?? null,
+      durationSec: o.durationSec ?? null,
+    });
+  }
+  return rows;
+}
+
+/** The job as consumers see it (GET /v1/jobs/{id}); null when unknown. */
+export async function getConsumerJob(deps: AppDeps, id: string): Promise<ConsumerJobView | null> {
+  const row = await deps.db.query.consumerJobs.findFirst({ where: eq(consumerJobs.id, id) });
+  if (!row) return null;
+  const [attempts, outputs] = await Promise.all([
+    deps.db.select().from(consumerAttempts).where(eq(consumerAttempts.jobId, id)).orderBy(asc(consumerAttempts.attempt)),
+    deps.db.select().from(consumerOutputs).where(eq(consumerOutputs.jobId, id)).orderBy(asc(consumerOutputs.id)),
+  ]);
+  return {
+    id: row.id,
+    status: row.status as ConsumerJobView["status"],
+    capability: row.capability,
+    orchestrator: row.orchestrator,
+    fee: row.fee,
+    units: row.units,
+    price:
+      row.pricePerUnit !== null && row.pixelsPerUnit !== null
+        ? { pricePerUnit: row.pricePerUnit, pixelsPerUnit: row.pixelsPerUnit }
+        : null,
+    tickets: { count: row.tickets, faceValue: row.ticketsFaceValue, ev: row.ticketsEv },
+    attempts: attempts.map((a) => ({
+      orchestrator: a.orchestrator,
+      status: a.status,
+      fee: a.fee,
+      tickets: a.tickets,
+      error: a.error,
+    })),
+    engine: row.engine,
+    ...(row.data === null ? {} : { data: JSON.parse(row.data) as unknown }),
+    error: row.errorCode ? { code: row.errorCode, message: row.error ?? "" } : null,
+    timings: row.timings ? (JSON.parse(row.timings) as Record<string, number>) : {},
+    outputs: outputs.map((o) => ({
+      name: o.name,
+      contentType: o.contentType,
+      size: o.size,
+      ...(o.width === null ? {} : { width: o.width }),
+      ...(o.height === null ? {} : { height: o.height }),
+      ...(o.durationSec === null ? {} : { durationSec: o.durationSec }),
+      url: `/v1/jobs/${row.id}/outputs/${encodeURIComponent(o.name)}`,
+    })),
+    createdAt: new Date(row.createdAt).toISOString(),
+    completedAt: row.completedAt === null ? null : new Date(row.completedAt).toISOString(),
+  };
+}
+
+/** Waits until the job is finished or the timeout passes; returns it as it stands. */
+export async function waitForConsumerJob(
+  deps: AppDeps,
+  id: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<ConsumerJobView> {
+  const deadline = Date.now() + timeoutMs;
+  const { notifier } = jobsRuntime(deps);
+  for (;;) {
+    const job = await getConsumerJob(deps, id);
+    if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
+    if (job.status === "succeeded" || job.status === "failed") return job;
+    const left = deadline - Date.now();
+    if (left <= 0 || signal?.aborted) return job;
+    await notifier.wait(`cjob:${id}`, Math.min(left, 250), signal);
+  }
+}
+
+/** The bytes of one output of a consumer job. */
+export async function consumerOutput(
+  deps: AppDeps,
+  id: string,
+  name: string,
+): Promise<{ bytes: Uint8Array; contentType: string }> {
+  const rows = await deps.db.select().from(consumerOutputs).where(eq(consumerOutputs.jobId, id));
+  const row = rows.find((r) => r.name === name);
+  if (!row) throw new JobError("OUTPUT_NOT_FOUND", `job ${id} has no output ${name}`);
+  const bytes = await jobsRuntime(deps).blobs.get(row.blobKey);
+  if (!bytes) throw new JobError("OUTPUT_NOT_FOUND", `output ${name} is missing from the blob store`);
+  return { bytes, contentType: row.contentType };
+}

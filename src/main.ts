@@ -1,0 +1,179 @@
+// `npm start`: the whole network on one machine. One edge with both roles (gateway and
+// orchestrator) on the devnet ledger with the default genesis, hosting the genesis orchestrators
+// (accounts 1-3; account 0 is the gateway's ticket sender), and a node-runner attached as a child
+// process. Data lives under .data/ (DATA_DIR).
+//
+// Environment: PORT (8787), HOST (127.0.0.1), DATA_DIR (.data), RUNNERS (1; runner i attaches to
+// orchestrator i mod 3), RUNNER_CAPACITY (2), EXTERNAL_RUNNERS=1 (price every orchestrator so
+// runners started elsewhere can serve them; tokens in DATA_DIR/runner-tokens.json), API_KEYS
+// (off | required), ADMIN_TOKEN, GENESIS_FILE, ROUND_SECONDS, SCHEDULER_INTERVAL_MS,
+// VISIBILITY_TIMEOUT_MS, SYNC_TIMEOUT_MS, TICKET_MAX_FACE_VALUE (wei; equal to the EV forces
+// every ticket to win), LOG_LEVEL.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { bytesToHex } from "viem";
+import { createApp } from "./edge/app.ts";
+import { buildDeps } from "./edge/bootstrap.ts";
+import { type EdgeConfigInput, parseConfig } from "./edge/config.ts";
+import { runners } from "./edge/db/schema/jobs.ts";
+import { DEFAULT_MNEMONIC, deriveAccounts } from "./edge/ledger/genesis.ts";
+import type { LogLevel } from "./edge/logger.ts";
+import { startScheduler } from "./edge/scheduler/tick.ts";
+import { settleConsumerJobs } from "./edge/services/consumer/jobs.ts";
+
+const env = process.env;
+const host = env.HOST ?? "127.0.0.1";
+const port = Number(env.PORT ?? 8787);
+const dataDir = resolve(env.DATA_DIR ?? ".data");
+const runnerCount = Number(env.RUNNERS ?? 1);
+const capacity = Number(env.RUNNER_CAPACITY ?? 2);
+const external = env.EXTERNAL_RUNNERS === "1";
+const base = `http://${host}:${port}`;
+mkdirSync(dataDir, { recursive: true });
+
+const [sender, ...orchestratorAccounts] = deriveAccounts(DEFAULT_MNEMONIC, 4);
+const key = (a: (typeof orchestratorAccounts)[number]) => bytesToHex(a.getHdKey().privateKey!);
+const token = () => bytesToHex(crypto.getRandomValues(new Uint8Array(24))).slice(2);
+const tokens = orchestratorAccounts.map(() => token());
+const served = new Set(Array.from({ length: runnerCount }, (_, i) => i % orchestratorAccounts.length));
+
+// Prices in wei per unit (PROTOCOL §7): per pixel for transcoding, per AI unit for pipelines.
+const prices = [
+  { capability: "transcode", pricePerUnit: "2000", pixelsPerUnit: "1" },
+  ...["upscale", "image-to-image", "image-to-text", "audio-to-text"].map((capability) => ({
+    capability,
+    pricePerUnit: "50000",
+    pixelsPerUnit: "1",
+  })),
+];
+const maxFace = env.TICKET_MAX_FACE_VALUE;
+
+const input: EdgeConfigInput = {
+  roles: ["gateway", "orchestrator"],
+  host,
+  port,
+  publicUrl: base,
+  database: { url: `file:${join(dataDir, "edge.db")}` },
+  ledger: {
+    kind: "devnet",
+    roundSeconds: Number(env.ROUND_SECONDS ?? 60),
+    blockMs: 1000,
+    ...(env.GENESIS_FILE ? { genesisFile: env.GENESIS_FILE } : {}),
+  },
+  orchestrators: orchestratorAccounts.map((a, i) => ({
+    privateKey: key(a),
+    serviceURI: base,
+    capacity,
+    // An orchestrator is priced (and so selectable) only when a runner can serve it.
+    prices: served.has(i) || external ? prices : [],
+    runnerTokens: [tokens[i]!],
+    ...(maxFace ? { ticket: { maxFaceValue: maxFace } } : {}),
+  })),
+  gateway: { senderPrivateKey: key(sender!) },
+  scheduler: { enabled: true, intervalMs: Number(env.SCHEDULER_INTERVAL_MS ?? 5000) },
+  api: {
+    keys: env.API_KEYS === "required" ? "required" : "off",
+    ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
+  },
+  blobs: { kind: "fs", dir: join(dataDir, "blobs") },
+  jobs: {
+    visibilityTimeoutMs: Number(env.VISIBILITY_TIMEOUT_MS ?? 30_000),
+    maxAttempts: 3,
+    syncTimeoutMs: Number(env.SYNC_TIMEOUT_MS ?? 120_000),
+  },
+};
+
+const config = parseConfig(input);
+const deps = await buildDeps(config, { logLevel: (env.LOG_LEVEL as LogLevel | undefined) ?? "info" });
+const app = createApp(deps);
+const addresses = orchestratorAccounts.map((a) => a.address);
+writeFileSync(
+  join(dataDir, "runner-tokens.json"),
+  `${JSON.stringify(Object.fromEntries(addresses.map((a, i) => [a, tokens[i]])), null, 2)}\n`,
+  { mode: 0o600 },
+);
+
+let ready = false;
+const server = Bun.serve({
+  hostname: host,
+  port,
+  idleTimeout: 0,
+  fetch(req) {
+    // /healthz says "not ready" until a runner has registered: only then can jobs run.
+    if (!ready && new URL(req.url).pathname === "/healthz") {
+      return Response.json({ ready: false, checks: { runners: { ok: false, detail: "waiting for a runner" } } }, { status: 503 });
+    }
+    return app.fetch(req);
+  },
+});
+const stopScheduler = startScheduler(deps);
+
+const started = Date.now();
+const children = Array.from({ length: runnerCount }, (_, i) =>
+  Bun.spawn(
+    [
+      process.execPath,
+      new URL("./node-runner/main.ts", import.meta.url).pathname,
+      "--edge",
+      base,
+      "--token",
+      tokens[i % tokens.length]!,
+      "--capacity",
+      String(capacity),
+      "--models",
+      join(dataDir, "models"),
+    ],
+    { stdout: "inherit", stderr: "inherit" },
+  ),
+);
+
+if (runnerCount > 0) {
+  for (;;) {
+    const rows = await deps.db.select({ registeredAt: runners.registeredAt }).from(runners);
+    if (rows.filter((r) => r.registeredAt >= started - 1000).length >= runnerCount) break;
+    if (children.some((c) => c.exitCode !== null)) {
+      console.error("livepeer: a node-runner exited before registering");
+      process.exit(1);
+    }
+    await Bun.sleep(100);
+  }
+}
+ready = true;
+
+const keysNote =
+  config.api.keys === "off"
+    ? "API keys are OFF (set API_KEYS=required and ADMIN_TOKEN to require them)"
+    : "API keys are REQUIRED: issue one with POST /v1/admin/keys (Authorization: Bearer $ADMIN_TOKEN)";
+console.log(`
+Livepeer local network ready
+  edge (gateway + orchestrator, devnet ledger)  ${base}
+  health     ${base}/healthz
+  API docs   ${base}/docs   (OpenAPI: ${base}/openapi.json)
+  metrics    ${base}/metrics
+  orchestrators  ${addresses.join(", ")}
+  gateway sender ${sender!.address}
+  node-runners   ${runnerCount} attached (capacity ${capacity} each); data in ${dataDir}
+  ${keysNote}
+
+Try it:
+  ffmpeg -f lavfi -i testsrc=size=640x360:rate=30 -t 2 -c:v libx264 -pix_fmt yuv420p -f mpegts /tmp/clip.ts
+  curl -s ${base}/v1/transcode -F segment=@/tmp/clip.ts \\
+    -F 'profiles=["P144p30fps16x9","P240p30fps16x9","P360p30fps16x9"]'
+  bun scripts/example.ts      # a 3-rendition ladder and an AI request, with fee, tickets and balance
+`);
+deps.logger.info("listening", { url: base, ready: true });
+
+let stopping = false;
+async function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) c.kill("SIGTERM");
+  await Promise.race([Promise.all(children.map((c) => c.exited)), Bun.sleep(35_000)]);
+  await stopScheduler();
+  await settleConsumerJobs();
+  await server.stop(true);
+  await deps.close();
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown());
+process.on("SIGTERM", () => void shutdown());

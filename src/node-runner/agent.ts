@@ -1,0 +1,248 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { LeaseGrant } from "../edge/services/jobs/wire.ts";
+import { EdgeCallError, EdgeClient } from "./edge-client.ts";
+import type { Capabilities, Executors, JobSpec } from "./executor.ts";
+
+export interface AgentLogger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface AgentOptions {
+  edgeUrl: string;
+  token: string;
+  executors: Executors;
+  /** Jobs run at once (one long poll per free slot). Default: what the executors report. */
+  capacity?: number;
+  /** Parent of each job's scratch directory. */
+  workDir?: string;
+  /** Long-poll wait per request. */
+  pollWaitMs?: number;
+  logger?: AgentLogger;
+}
+
+export interface Agent {
+  /** Probes, registers and starts pulling; resolves once registered. */
+  start(): Promise<{ runnerId: string; orchestrator: string; capabilities: Capabilities }>;
+  /**
+   * Stops pulling and lets running jobs finish for up to graceMs; jobs still running then are
+   * aborted and their leases released so another runner takes them at once.
+   */
+  stop(graceMs?: number): Promise<void>;
+  /** Jobs running now. */
+  readonly running: number;
+  /** Jobs finished (completed or failed) since start. */
+  readonly finished: number;
+}
+
+/** Codes of failures that another attempt cannot fix: the job fails at once. */
+const PERMANENT = new Set(["INVALID_INPUT", "INVALID_MEDIA", "UNKNOWN_PIPELINE", "MODEL_NOT_FOUND", "UNKNOWN_MODEL"]);
+
+const silent: AgentLogger = { info() {}, warn() {}, error() {} };
+
+interface Running {
+  grant: LeaseGrant;
+  controller: AbortController;
+  /** Set when the abort comes from shutdown: give the lease back instead of failing. */
+  releasing: boolean;
+  done: Promise<void>;
+}
+
+/**
+ * The node-runner's pull loop: registers its capabilities with the edge, then keeps `capacity`
+ * long polls open; each lease is run through the executors with heartbeats carrying progress,
+ * and its outputs uploaded before the attempt is completed.
+ *
+ * @example
+ * const agent = createAgent({ edgeUrl, token, executors: createExecutors({ capacity: 2 }) });
+ * await agent.start();
+ * process.on("SIGTERM", () => agent.stop(30_000).then(() => process.exit(0)));
+ */
+export function createAgent(options: AgentOptions): Agent {
+  const log = options.logger ?? silent;
+  const client = new EdgeClient({ edgeUrl: options.edgeUrl, token: options.token });
+  const pollWaitMs = options.pollWaitMs ?? 20_000;
+  const stopPolling = new AbortController();
+  const running = new Map<string, Running>();
+  const slots: Promise<void>[] = [];
+  let capabilities: Capabilities | undefined;
+  let leaseMs = 30_000;
+  let stopping = false;
+  let finished = 0;
+
+  async function register(): Promise<{ runnerId: string; orchestrator: string }> {
+    capabilities ??= await options.executors.probe();
+    if (options.capacity !== undefined) capabilities = { ...capabilities, capacity: options.capacity };
+    const r = await client.register(capabilities);
+    leaseMs = r.leaseMs;
+    return r;
+  }
+
+  async function slot(index: number): Promise<void> {
+    let backoff = 250;
+    while (!stopping) {
+      let grant: LeaseGrant | null;
+      try {
+        grant = await client.lease(pollWaitMs, stopPolling.signal);
+        backoff = 250;
+      } catch (err) {
+        if (stopping) return;
+        if (err instanceof EdgeCallError && err.code === "RUNNER_NOT_FOUND" && index === 0) {
+          log.warn("edge forgot this runner; registering again");
+          await register().catch(() => undefined);
+        } else {
+          log.warn("lease failed", { error: String(err) });
+        }
+        await Bun.sleep(backoff);
+        backoff = Math.min(backoff * 2, 5_000);
+        continue;
+      }
+      if (!grant) continue;
+      if (stopping) {
+        await client.release(grant).catch(() => undefined);
+        return;
+      }
+      const entry: Running = { grant, controller: new AbortController(), releasing: false, done: Promise.resolve() };
+      entry.done = runJob(entry);
+      running.set(grant.jobId, entry);
+      await entry.done;
+      running.delete(grant.jobId);
+      finished++;
+    }
+  }
+
+  async function runJob(entry: Running): Promise<void> {
+    const { grant, controller } = entry;
+    const started = performance.now();
+    let progress = 0;
+    let note: string | undefined;
+    let dir: string | undefined;
+    // Heartbeats extend the lease well before it lapses and carry the latest progress.
+    const beat = setInterval(
+      () => {
+        client.heartbeat(grant, progress, note).catch((err: unknown) => {
+          if (err instanceof EdgeCallError && (err.code === "LEASE_LOST" || err.code === "JOB_NOT_FOUND")) {
+            log.warn("lease lost; abandoning job", { job: grant.jobId, attempt: grant.attempt });
+            controller.abort();
+          }
+        });
+      },
+      Math.max(200, Math.floor(leaseMs / 3)),
+    );
+    try {
+      dir = await mkdtemp(join(options.workDir ?? tmpdir(), "lp-job-"));
+      const inDir = join(dir, "in");
+      const outDir = join(dir, "out");
+      await mkdir(inDir);
+      await mkdir(outDir);
+      const paths = new Map<string, string>();
+      for (const input of grant.inputs) {
+        const path = join(inDir, input.name);
+        await writeFile(path, await client.download(input.url, controller.signal));
+        paths.set(input.name, path);
+      }
+      const downloadedMs = performance.now() - started;
+      const spec = localSpec(grant, paths);
+      const result = await options.executors.execute(spec, {
+        workDir: outDir,
+        signal: controller.signal,
+        onProgress(fraction, n) {
+          progress = fraction;
+          note = n;
+        },
+      });
+      const executedMs = performance.now() - started;
+      for (const out of result.outputs) {
+        await client.upload(grant, out.name, new Uint8Array(await readFile(out.path)), {
+          contentType: out.contentType,
+          ...(out.width === undefined ? {} : { width: out.width }),
+          ...(out.height === undefined ? {} : { height: out.height }),
+          ...(out.durationSec === undefined ? {} : { durationSec: out.durationSec }),
+        });
+      }
+      const r = await client.complete(grant, {
+        engine: result.engine,
+        units: result.units.toString(),
+        ...(result.data === undefined ? {} : { data: result.data }),
+        timings: {
+          ...result.timings,
+          runnerDownloadMs: downloadedMs,
+          runnerExecuteMs: executedMs - downloadedMs,
+          runnerUploadMs: performance.now() - executedMs,
+        },
+      });
+      log.info("job completed", { job: grant.jobId, attempt: grant.attempt, duplicate: r.duplicate });
+    } catch (err) {
+      if (entry.releasing) {
+        await client.release(grant).catch(() => undefined);
+        log.info("job released on shutdown", { job: grant.jobId, attempt: grant.attempt });
+        return;
+      }
+      const code = (err as { code?: unknown }).code;
+      const message = err instanceof Error ? err.message : String(err);
+      const details = (err as { details?: { stderrTail?: unknown; exitCode?: unknown } }).details;
+      const tail = typeof details?.stderrTail === "string" ? `\n${details.stderrTail.slice(-2000)}` : "";
+      log.warn("job failed", { job: grant.jobId, attempt: grant.attempt, code, error: message });
+      await client
+        .fail(grant, {
+          error: `${message}${tail}`,
+          ...(typeof code === "string" ? { code } : {}),
+          retryable: !(typeof code === "string" && PERMANENT.has(code)),
+        })
+        .catch((e: unknown) => log.warn("could not report failure", { job: grant.jobId, error: String(e) }));
+    } finally {
+      clearInterval(beat);
+      if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  return {
+    get running() {
+      return running.size;
+    },
+    get finished() {
+      return finished;
+    },
+    async start() {
+      const r = await register();
+      const capacity = Math.max(1, capabilities?.capacity ?? 1);
+      for (let i = 0; i < capacity; i++) slots.push(slot(i));
+      log.info("runner registered", { runnerId: r.runnerId, orchestrator: r.orchestrator, capacity });
+      return { ...r, capabilities: capabilities! };
+    },
+    async stop(graceMs = 30_000) {
+      if (stopping) return;
+      stopping = true;
+      stopPolling.abort();
+      const all = () => Promise.all([...running.values()].map((e) => e.done));
+      const timedOut = await Promise.race([all().then(() => false), Bun.sleep(graceMs).then(() => true)]);
+      if (timedOut) {
+        for (const e of running.values()) {
+          e.releasing = true;
+          e.controller.abort();
+        }
+        await all();
+      }
+      await Promise.all(slots);
+    },
+  };
+}
+
+/** The executors' JobSpec: the wire spec with input names replaced by downloaded paths. */
+function localSpec(grant: LeaseGrant, paths: Map<string, string>): JobSpec {
+  const spec = grant.spec;
+  const path = (name: string) => {
+    const p = paths.get(name);
+    if (!p) throw Object.assign(new Error(`input ${name} was not delivered`), { code: "INVALID_INPUT" });
+    return p;
+  };
+  if (spec.kind === "transcode") {
+    return { kind: "transcode", input: path(spec.input), profiles: spec.profiles, format: spec.format };
+  }
+  const files: Record<string, string> = {};
+  for (const [field, name] of Object.entries(spec.files)) files[field] = path(name);
+  return { kind: "ai", pipeline: spec.pipeline, modelId: spec.modelId, files, params: spec.params };
+}

@@ -1,0 +1,151 @@
+import type { LeaseGrant } from "../edge/services/jobs/wire.ts";
+import type { Capabilities } from "./executor.ts";
+
+/** An edge call answered with an error; `code` is the problem+json code when there was one. */
+export class EdgeCallError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = "EdgeCallError";
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export interface EdgeClientOptions {
+  edgeUrl: string;
+  token: string;
+}
+
+/** The runner's HTTP client for the edge's /runner/v1 routes. */
+export class EdgeClient {
+  readonly base: string;
+  readonly #token: string;
+  #runnerId: string | undefined;
+
+  constructor(options: EdgeClientOptions) {
+    this.base = options.edgeUrl.replace(/\/+$/, "");
+    this.#token = options.token;
+  }
+
+  get runnerId(): string | undefined {
+    return this.#runnerId;
+  }
+
+  #headers(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      authorization: `Bearer ${this.#token}`,
+      ...(this.#runnerId ? { "x-runner-id": this.#runnerId } : {}),
+      ...extra,
+    };
+  }
+
+  async #call(path: string, init: RequestInit & { timeoutMs?: number } = {}): Promise<Response> {
+    const { timeoutMs = 30_000, signal, ...rest } = init;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const res = await fetch(`${this.base}${path}`, {
+      ...rest,
+      headers: { ...this.#headers(), ...(rest.headers as Record<string, string> | undefined) },
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
+    if (!res.ok) {
+      let code = `HTTP_${res.status}`;
+      let detail = res.statusText;
+      try {
+        const p = (await res.json()) as { code?: string; detail?: string };
+        code = p.code ?? code;
+        detail = p.detail ?? detail;
+      } catch {
+        // not problem+json
+      }
+      throw new EdgeCallError(res.status, code, `${path}: ${res.status} ${code}: ${detail}`);
+    }
+    return res;
+  }
+
+  #json(path: string, body: unknown, init: RequestInit & { timeoutMs?: number } = {}) {
+    return this.#call(path, {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { "content-type": "application/json" },
+      ...init,
+    });
+  }
+
+  async register(capabilities: Capabilities): Promise<{ runnerId: string; orchestrator: string; leaseMs: number }> {
+    const res = await this.#json("/runner/v1/register", capabilities);
+    const body = (await res.json()) as { runnerId: string; orchestrator: string; leaseMs: number };
+    this.#runnerId = body.runnerId;
+    return body;
+  }
+
+  /** Long-polls for a lease; null when none came within waitMs. */
+  async lease(waitMs: number, signal?: AbortSignal): Promise<LeaseGrant | null> {
+    const res = await this.#call(`/runner/v1/lease?waitMs=${waitMs}`, {
+      method: "POST",
+      timeoutMs: waitMs + 15_000,
+      ...(signal ? { signal } : {}),
+    });
+    if (res.status === 204) return null;
+    return (await res.json()) as LeaseGrant;
+  }
+
+  async download(url: string, signal?: AbortSignal): Promise<Uint8Array> {
+    const res = await this.#call(url, { timeoutMs: 120_000, ...(signal ? { signal } : {}) });
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  #attempt(grant: { jobId: string; attempt: number }, verb: string): string {
+    return `/runner/v1/jobs/${encodeURIComponent(grant.jobId)}/attempts/${grant.attempt}/${verb}`;
+  }
+
+  async heartbeat(
+    grant: { jobId: string; attempt: number },
+    progress?: number,
+    note?: string,
+  ): Promise<{ leaseExpiresAt: number }> {
+    const body: Record<string, unknown> = {};
+    if (progress !== undefined) body.progress = progress;
+    if (note !== undefined) body.note = note;
+    const res = await this.#json(this.#attempt(grant, "heartbeat"), body, { timeoutMs: 10_000 });
+    return (await res.json()) as { leaseExpiresAt: number };
+  }
+
+  async upload(
+    grant: { jobId: string; attempt: number },
+    name: string,
+    bytes: Uint8Array,
+    meta: { contentType: string; width?: number; height?: number; durationSec?: number },
+  ): Promise<void> {
+    const headers: Record<string, string> = { "content-type": meta.contentType };
+    if (meta.width !== undefined) headers["x-output-width"] = String(meta.width);
+    if (meta.height !== undefined) headers["x-output-height"] = String(meta.height);
+    if (meta.durationSec !== undefined) headers["x-output-duration"] = String(meta.durationSec);
+    await this.#call(this.#attempt(grant, `outputs/${encodeURIComponent(name)}`), {
+      method: "PUT",
+      body: bytes as Uint8Array<ArrayBuffer>,
+      headers,
+      timeoutMs: 120_000,
+    });
+  }
+
+  async complete(
+    grant: { jobId: string; attempt: number },
+    result: { engine: string; units: string; data?: unknown; timings: Record<string, number> },
+  ): Promise<{ duplicate: boolean }> {
+    const res = await this.#json(this.#attempt(grant, "complete"), result);
+    return (await res.json()) as { duplicate: boolean };
+  }
+
+  async fail(
+    grant: { jobId: string; attempt: number },
+    error: { error: string; code?: string; retryable: boolean },
+  ): Promise<void> {
+    await this.#json(this.#attempt(grant, "fail"), error);
+  }
+
+  async release(grant: { jobId: string; attempt: number }): Promise<void> {
+    await this.#call(this.#attempt(grant, "release"), { method: "POST", timeoutMs: 10_000 });
+  }
+}

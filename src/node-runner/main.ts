@@ -1,0 +1,97 @@
+// The node-runner CLI:
+//   bun src/node-runner/main.ts --edge URL --token TOKEN [--capacity N] [--models DIR]
+//     [--ffmpeg PATH] [--onnx node|web] [--grace-ms MS]
+// --models DIR: a directory with manifest.json (the tiny built-in models are written there when
+// it has none). SIGTERM/SIGINT: stop pulling, finish running jobs (up to --grace-ms), release the rest.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createAgent } from "./agent.ts";
+import { createExecutors, type ExecutorOptions } from "./executors.ts";
+import { writeDefaultModels } from "./models/build.ts";
+
+const { values } = parseArgs({
+  options: {
+    edge: { type: "string" },
+    token: { type: "string" },
+    capacity: { type: "string", default: "2" },
+    models: { type: "string" },
+    ffmpeg: { type: "string" },
+    onnx: { type: "string", default: "node" },
+    "grace-ms": { type: "string", default: "30000" },
+    "poll-ms": { type: "string", default: "20000" },
+  },
+});
+
+const log = (level: string, msg: string, fields: Record<string, unknown> = {}) =>
+  console.log(JSON.stringify({ time: new Date().toISOString(), level, msg, component: "runner", ...fields }));
+
+const edge = values.edge ?? process.env.EDGE_URL;
+const token = values.token ?? process.env.RUNNER_TOKEN;
+if (!edge || !token) {
+  console.error("usage: bun src/node-runner/main.ts --edge URL --token TOKEN [--capacity N] [--models DIR]");
+  process.exit(2);
+}
+const capacity = Number(values.capacity);
+if (!Number.isInteger(capacity) || capacity < 1) {
+  console.error("--capacity must be a positive integer");
+  process.exit(2);
+}
+if (values.onnx !== "node" && values.onnx !== "web") {
+  console.error("--onnx must be node or web");
+  process.exit(2);
+}
+
+const executorOptions: ExecutorOptions = { capacity, onnxBackend: values.onnx };
+if (values.ffmpeg) executorOptions.ffmpegPath = values.ffmpeg;
+if (values.models) {
+  const manifest = join(values.models, "manifest.json");
+  executorOptions.modelsManifest = existsSync(manifest) ? manifest : await writeDefaultModels(values.models);
+}
+const executors = createExecutors(executorOptions);
+const agent = createAgent({
+  edgeUrl: edge,
+  token,
+  executors,
+  capacity,
+  pollWaitMs: Number(values["poll-ms"]),
+  logger: {
+    info: (m, f) => log("info", m, f),
+    warn: (m, f) => log("warn", m, f),
+    error: (m, f) => log("error", m, f),
+  },
+});
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log("info", "shutting down", { signal, running: agent.running });
+  await agent.stop(Number(values["grace-ms"]));
+  await executors.close();
+  process.exit(0);
+};
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+
+for (let attempt = 0; ; attempt++) {
+  try {
+    const r = await agent.start();
+    log("info", "runner ready", {
+      runnerId: r.runnerId,
+      orchestrator: r.orchestrator,
+      capabilities: r.capabilities.capabilities,
+      models: r.capabilities.models.map((m) => m.modelId),
+      ffmpeg: r.capabilities.ffmpeg?.version ?? null,
+      gpus: r.capabilities.gpus.length,
+    });
+    break;
+  } catch (err) {
+    // The edge may still be starting: retry for a while before giving up.
+    if (attempt >= 60) {
+      log("error", "cannot register with the edge", { error: String(err) });
+      process.exit(1);
+    }
+    await Bun.sleep(500);
+  }
+}
