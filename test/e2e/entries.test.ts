@@ -69,6 +69,9 @@ describe("runtime entries", () => {
         "--compatibility-flags",
         "nodejs_compat",
         "--show-interactive-dev-session=false",
+        // Some shared modules resolve paths from import.meta.url at import; a bundle has none.
+        "--define",
+        "import.meta.url:'file:///worker/worker.js'",
       ],
       {
         cwd: ROOT,

@@ -4,13 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HDAccount } from "viem/accounts";
 import type { Clock } from "../../src/edge/deps.ts";
+import { createDevnet, type Devnet } from "../../src/edge/ledger/devnet.ts";
+import { DEFAULT_MNEMONIC, deriveAccounts, type GenesisInput } from "../../src/edge/ledger/genesis.ts";
 import { MAX_UINT256 } from "../../src/protocol/bytes.ts";
 import { recipientRandHash } from "../../src/protocol/commit-reveal.ts";
 import { signTicket } from "../../src/protocol/signature.ts";
 import { ticketHash } from "../../src/protocol/ticket.ts";
 import type { Ticket } from "../../src/protocol/types.ts";
-import { createDevnet, type Devnet } from "../../src/edge/ledger/devnet.ts";
-import { DEFAULT_MNEMONIC, deriveAccounts, type GenesisInput } from "../../src/edge/ledger/genesis.ts";
 
 export const LPT = 10n ** 18n;
 export const ETH = 10n ** 18n;

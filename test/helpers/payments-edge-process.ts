@@ -36,7 +36,10 @@ console.log(`READY http://127.0.0.1:${server.port}`);
 
 const decoder = new TextDecoder();
 let buffered = "";
-for await (const chunk of Bun.stdin.stream()) {
+const reader = Bun.stdin.stream().getReader();
+for (;;) {
+  const { value: chunk, done } = await reader.read();
+  if (done) break;
   buffered += decoder.decode(chunk);
   let nl = buffered.indexOf("\n");
   while (nl >= 0) {

@@ -1,4 +1,7 @@
-// Cloudflare Workers entry: `wrangler dev src/edge/entry/worker.ts` (compatibility flag nodejs_compat).
+// Cloudflare Workers entry:
+//   wrangler dev src/edge/entry/worker.ts --compatibility-date 2025-01-01 \
+//     --compatibility-flags nodejs_compat --define "import.meta.url:'file:///worker/worker.js'"
+// (the define gives the bundle the file URL some shared modules resolve paths from at import).
 // Configuration comes from the Worker's env bindings (the same names as the environment).
 // libSQL file and :memory: databases do not exist on Workers: with DATABASE_URL set to a remote
 // libsql:// or https:// database (migrations applied beforehand) the full app runs; otherwise

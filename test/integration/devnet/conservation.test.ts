@@ -3,10 +3,10 @@
 // ETH: total = Σ balances; the Minter holds at least Σ pendingFees + Σ deposits + Σ reserves.
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { LedgerError } from "../../../src/edge/ledger/errors.ts";
 import type { Devnet } from "../../../src/edge/ledger/devnet.ts";
+import { LedgerError } from "../../../src/edge/ledger/errors.ts";
 import type { GenesisInput } from "../../../src/edge/ledger/genesis.ts";
-import { ETH, freshDevnet, LPT, testGenesis, winningTicket, type TestDevnet } from "../../helpers/devnet.ts";
+import { ETH, freshDevnet, LPT, type TestDevnet, testGenesis, winningTicket } from "../../helpers/devnet.ts";
 
 function network(): GenesisInput {
   const l = (n: bigint) => (n * LPT).toString();
@@ -30,7 +30,11 @@ function network(): GenesisInput {
       { method: "transcoder", caller: { account: 7 }, args: ["1000000", "0"] },
       { method: "bond", caller: { account: 4 }, args: [l(700n), { account: 1 }] },
       { method: "bond", caller: { account: 5 }, args: [l(300n), { account: 2 }] },
-      { method: "fundDepositAndReserve", caller: { account: 0 }, args: [(2n * ETH).toString(), (3n * ETH).toString()] },
+      {
+        method: "fundDepositAndReserve",
+        caller: { account: 0 },
+        args: [(2n * ETH).toString(), (3n * ETH).toString()],
+      },
       { method: "advanceRound", args: [] },
       { method: "initializeRound", caller: { account: 0 }, args: [] },
     ],
@@ -45,25 +49,70 @@ const cmd = fc.oneof(
   { weight: 4, arbitrary: fc.record({ m: fc.constant("reward" as const), o: orch }) },
   { weight: 3, arbitrary: fc.record({ m: fc.constant("bond" as const), a: acct, amt: amount, o: orch }) },
   { weight: 2, arbitrary: fc.record({ m: fc.constant("unbond" as const), a: acct, amt: amount }) },
-  { weight: 1, arbitrary: fc.record({ m: fc.constant("rebond" as const), a: acct, id: fc.bigInt({ min: 0n, max: 3n }) }) },
   {
     weight: 1,
-    arbitrary: fc.record({ m: fc.constant("rebondFromUnbonded" as const), a: acct, o: orch, id: fc.bigInt({ min: 0n, max: 3n }) }),
+    arbitrary: fc.record({ m: fc.constant("rebond" as const), a: acct, id: fc.bigInt({ min: 0n, max: 3n }) }),
   },
-  { weight: 1, arbitrary: fc.record({ m: fc.constant("withdrawStake" as const), a: acct, id: fc.bigInt({ min: 0n, max: 3n }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      m: fc.constant("rebondFromUnbonded" as const),
+      a: acct,
+      o: orch,
+      id: fc.bigInt({ min: 0n, max: 3n }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      m: fc.constant("withdrawStake" as const),
+      a: acct,
+      id: fc.bigInt({ min: 0n, max: 3n }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ m: fc.constant("claim" as const), a: acct }) },
-  { weight: 1, arbitrary: fc.record({ m: fc.constant("withdrawFees" as const), a: acct, amt: fc.bigInt({ min: 1n, max: ETH }) }) },
-  { weight: 1, arbitrary: fc.record({ m: fc.constant("transferBond" as const), a: acct, b: acct, amt: amount }) },
   {
     weight: 1,
-    arbitrary: fc.record({ m: fc.constant("transcoder" as const), a: acct, cut: fc.bigInt({ min: 0n, max: 1_000_000n }) }),
+    arbitrary: fc.record({
+      m: fc.constant("withdrawFees" as const),
+      a: acct,
+      amt: fc.bigInt({ min: 1n, max: ETH }),
+    }),
   },
-  { weight: 3, arbitrary: fc.record({ m: fc.constant("redeem" as const), o: fc.constantFrom(1, 2, 3, 7, 4), fv: fc.bigInt({ min: 1n, max: 4n * ETH }) }) },
   {
     weight: 1,
-    arbitrary: fc.record({ m: fc.constant("fund" as const), d: fc.bigInt({ min: 0n, max: ETH }), r: fc.bigInt({ min: 0n, max: ETH }) }),
+    arbitrary: fc.record({ m: fc.constant("transferBond" as const), a: acct, b: acct, amt: amount }),
   },
-  { weight: 1, arbitrary: fc.record({ m: fc.constantFrom("unlock" as const, "cancelUnlock" as const, "withdraw" as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      m: fc.constant("transcoder" as const),
+      a: acct,
+      cut: fc.bigInt({ min: 0n, max: 1_000_000n }),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      m: fc.constant("redeem" as const),
+      o: fc.constantFrom(1, 2, 3, 7, 4),
+      fv: fc.bigInt({ min: 1n, max: 4n * ETH }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      m: fc.constant("fund" as const),
+      d: fc.bigInt({ min: 0n, max: ETH }),
+      r: fc.bigInt({ min: 0n, max: ETH }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      m: fc.constantFrom("unlock" as const, "cancelUnlock" as const, "withdraw" as const),
+    }),
+  },
 );
 type Cmd = typeof cmd extends fc.Arbitrary<infer T> ? T : never;
 

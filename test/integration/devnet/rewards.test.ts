@@ -2,8 +2,8 @@
 // Network: 8 accounts x 1,000,000 LPT (supply 8,000,000). O1 = acct1 (self 3,000, cut 10%),
 // O2 = acct2 (self 4,000, cut 25%), D = acct4 (1,000 to O1). Genesis ends in round 2, initialized.
 import { afterEach, describe, expect, test } from "bun:test";
-import { LedgerError } from "../../../src/edge/ledger/errors.ts";
 import { TREASURY_ADDRESS } from "../../../src/edge/ledger/devnet.ts";
+import { LedgerError } from "../../../src/edge/ledger/errors.ts";
 import type { GenesisInput } from "../../../src/edge/ledger/genesis.ts";
 import { freshDevnet, LPT, nextRound, type TestDevnet, testGenesis } from "../../helpers/devnet.ts";
 
@@ -59,14 +59,21 @@ describe("devnet rewards", () => {
 
     // Pending in the next round: D 1,000 * 1.4509 = 1,450.9; O1 3,000 * 1.4509 + 200.4 = 4,553.1.
     await nextRound(devnet, o2);
-    expect(await devnet.pendingStake(d)).toBe(14509n * LPT / 10n);
-    expect(await devnet.pendingStake(o1)).toBe(45531n * LPT / 10n);
+    expect(await devnet.pendingStake(d)).toBe((14509n * LPT) / 10n);
+    expect(await devnet.pendingStake(o1)).toBe((45531n * LPT) / 10n);
 
     // Claiming writes the pending value and emits EarningsClaimed(delegate, delegator, rewards, fees, start, end).
     const claim = await devnet.claimEarnings(d, 0n);
     const ec = claim.events.find((e) => e.name === "EarningsClaimed");
-    expect(ec?.args).toMatchObject({ delegate: o1, delegator: d, rewards: 4509n * LPT / 10n, fees: 0n, startRound: 2n, endRound: 3n });
-    expect((await devnet.getDelegator(d)).bondedAmount).toBe(14509n * LPT / 10n);
+    expect(ec?.args).toMatchObject({
+      delegate: o1,
+      delegator: d,
+      rewards: (4509n * LPT) / 10n,
+      fees: 0n,
+      startRound: 2n,
+      endRound: 3n,
+    });
+    expect((await devnet.getDelegator(d)).bondedAmount).toBe((14509n * LPT) / 10n);
   });
 
   test("a second reward in the same round reverts with REWARD_ALREADY_CALLED; a non-member with CALLER_NOT_ACTIVE", async () => {
@@ -85,7 +92,13 @@ describe("devnet rewards", () => {
   test("pending stake across several rounds compounds the CRF (figures from the spec formulas)", async () => {
     t = await freshDevnet({ genesis: network() });
     const { devnet, addr } = t;
-    const [, o1, o2, , d] = addr as `0x${string}`[] as [string, `0x${string}`, `0x${string}`, string, `0x${string}`];
+    const [, o1, o2, , d] = addr as `0x${string}`[] as [
+      string,
+      `0x${string}`,
+      `0x${string}`,
+      string,
+      `0x${string}`,
+    ];
     await devnet.reward(o1);
     await devnet.reward(o2);
     const before = await devnet.pendingStake(d);
@@ -126,7 +139,9 @@ describe("devnet rewards", () => {
     const minted = r.events.find((e) => e.name === "Reward")?.args.amount as bigint;
     expect(minted).toBe(await devnet.currentMintedTokens());
     expect((await devnet.getTranscoderEarningsPoolForRound(o2, 2n)).cumulativeRewardFactor).toBe(0n);
-    expect((await devnet.getTranscoderEarningsPoolForRound(o2, 3n)).cumulativeRewardFactor).toBeGreaterThan(P27);
+    expect((await devnet.getTranscoderEarningsPoolForRound(o2, 3n)).cumulativeRewardFactor).toBeGreaterThan(
+      P27,
+    );
     await nextRound(devnet, o1);
     // O2 (self-bonded) earned exactly one round's reward.
     expect(await devnet.pendingStake(o2)).toBe(4000n * LPT + minted);
@@ -135,19 +150,24 @@ describe("devnet rewards", () => {
 
   test("treasury takes 10% of each reward until the ceiling; the halt applies from the next round", async () => {
     t = await freshDevnet({
-      genesis: network({ treasuryRewardCutRate: (10n ** 26n).toString(), treasuryBalanceCeiling: (300n * LPT).toString() }),
+      genesis: network({
+        treasuryRewardCutRate: (10n ** 26n).toString(),
+        treasuryBalanceCeiling: (300n * LPT).toString(),
+      }),
     });
     const { devnet, addr } = t;
     const o1 = addr[1]!;
     const o2 = addr[2]!;
     // Round 2: 2,004 each, 200.4 to the treasury each, 1,803.6 as Reward.
     const r1 = await devnet.reward(o1);
-    expect(r1.events.find((e) => e.name === "TreasuryReward")?.args.amount).toBe(2004n * LPT / 10n);
-    expect(r1.events.find((e) => e.name === "Reward")?.args.amount).toBe(18036n * LPT / 10n);
+    expect(r1.events.find((e) => e.name === "TreasuryReward")?.args.amount).toBe((2004n * LPT) / 10n);
+    expect(r1.events.find((e) => e.name === "Reward")?.args.amount).toBe((18036n * LPT) / 10n);
     // O1's CRF uses the post-treasury amount: 1 + (1,803.6 - 180.36) / 4,000 = 1.40581.
-    expect((await devnet.getTranscoderEarningsPoolForRound(o1, 2n)).cumulativeRewardFactor).toBe(140581n * 10n ** 22n);
+    expect((await devnet.getTranscoderEarningsPoolForRound(o1, 2n)).cumulativeRewardFactor).toBe(
+      140581n * 10n ** 22n,
+    );
     await devnet.reward(o2); // treasury held 200.4 < 300 before this call: no halt yet
-    expect(await devnet.balanceOf(TREASURY_ADDRESS)).toBe(4008n * LPT / 10n);
+    expect(await devnet.balanceOf(TREASURY_ADDRESS)).toBe((4008n * LPT) / 10n);
     await nextRound(devnet, o1);
     // Round 3: the treasury holds 400.8 >= 300, so this reward halts the NEXT round's cut, but
     // this round still pays 10%.
@@ -158,6 +178,6 @@ describe("devnet rewards", () => {
     await nextRound(devnet, o1);
     const r4 = await devnet.reward(o1);
     expect(r4.events.some((e) => e.name === "TreasuryReward")).toBe(false);
-    expect(await devnet.balanceOf(TREASURY_ADDRESS)).toBe(4008n * LPT / 10n + tr3);
+    expect(await devnet.balanceOf(TREASURY_ADDRESS)).toBe((4008n * LPT) / 10n + tr3);
   });
 });

@@ -35,7 +35,10 @@ describe("devnet staking and the active set", () => {
     const o = addr[3]!;
     // As in BondingManager, the self-bond of a registered address already tries to join the pool.
     const self = await devnet.bond(o, 500n * LPT, o);
-    expect(self.events.find((e) => e.name === "TranscoderActivated")?.args).toMatchObject({ transcoder: o, activationRound: 2n });
+    expect(self.events.find((e) => e.name === "TranscoderActivated")?.args).toMatchObject({
+      transcoder: o,
+      activationRound: 2n,
+    });
     await devnet.transcoder(o, 50_000n, 900_000n);
     expect(await devnet.getTranscoderPool()).toEqual([{ address: o, totalStake: 500n * LPT }]);
     expect(await devnet.getActiveSet()).toEqual([]);
@@ -62,8 +65,14 @@ describe("devnet staking and the active set", () => {
     const tip = await devnet.bond(o3, 1n, o3);
     const names = tip.events.map((e) => e.name);
     expect(names).toContain("TranscoderDeactivated");
-    expect(tip.events.find((e) => e.name === "TranscoderDeactivated")?.args).toMatchObject({ transcoder: o2, deactivationRound: 3n });
-    expect(tip.events.find((e) => e.name === "TranscoderActivated")?.args).toMatchObject({ transcoder: o3, activationRound: 3n });
+    expect(tip.events.find((e) => e.name === "TranscoderDeactivated")?.args).toMatchObject({
+      transcoder: o2,
+      deactivationRound: 3n,
+    });
+    expect(tip.events.find((e) => e.name === "TranscoderActivated")?.args).toMatchObject({
+      transcoder: o3,
+      activationRound: 3n,
+    });
     expect(await devnet.nextRoundTotalActiveStake()).toBe(4000n * LPT + 3000n * LPT + 1n);
     // Round 2 is unchanged: O2 still active, O3 not yet.
     expect(await devnet.isActiveTranscoder(o2)).toBe(true);
@@ -106,7 +115,12 @@ describe("devnet staking and the active set", () => {
     await nextRound(devnet, o1!);
     const before = await devnet.balanceOf(d1!);
     const w = await devnet.withdrawStake(d1!, 0n);
-    expect(w.events[0]?.args).toMatchObject({ delegator: d1, unbondingLockId: 0n, amount: 400n * LPT, withdrawRound: 4n });
+    expect(w.events[0]?.args).toMatchObject({
+      delegator: d1,
+      unbondingLockId: 0n,
+      amount: 400n * LPT,
+      withdrawRound: 4n,
+    });
     expect(await devnet.balanceOf(d1!)).toBe(before + 400n * LPT);
     await expect(devnet.withdrawStake(d1!, 0n)).rejects.toMatchObject({ code: "INVALID_LOCK" });
   });
@@ -116,14 +130,22 @@ describe("devnet staking and the active set", () => {
     const { devnet, addr } = t;
     const [, o1, o2] = addr as `0x${string}`[];
     const res = await devnet.unbond(o2!, 3000n * LPT);
-    expect(res.events.find((e) => e.name === "TranscoderDeactivated")?.args).toMatchObject({ transcoder: o2, deactivationRound: 3n });
+    expect(res.events.find((e) => e.name === "TranscoderDeactivated")?.args).toMatchObject({
+      transcoder: o2,
+      deactivationRound: 3n,
+    });
     expect(await devnet.isActiveTranscoder(o2!)).toBe(true);
     expect(await devnet.nextRoundTotalActiveStake()).toBe(4000n * LPT);
     await nextRound(devnet, o1!);
     expect(await devnet.isActiveTranscoder(o2!)).toBe(false);
     await devnet.rebondFromUnbonded(o2!, o1!, 0n);
     const d = await devnet.getDelegator(o2!);
-    expect(d).toMatchObject({ bondedAmount: 3000n * LPT, delegateAddress: o1, startRound: 4n, status: "Pending" });
+    expect(d).toMatchObject({
+      bondedAmount: 3000n * LPT,
+      delegateAddress: o1,
+      startRound: 4n,
+      status: "Pending",
+    });
     expect(await devnet.transcoderTotalStake(o1!)).toBe(7000n * LPT);
   });
 
@@ -152,7 +174,9 @@ describe("devnet staking and the active set", () => {
     t = await freshDevnet({ genesis: network() });
     const { devnet, addr } = t;
     const [, o1, , , d1, d2] = addr as `0x${string}`[];
-    await expect(devnet.transferBond(d1!, d2!, 100n * LPT)).rejects.toMatchObject({ code: "CLAIM_FORBIDDEN" });
+    await expect(devnet.transferBond(d1!, d2!, 100n * LPT)).rejects.toMatchObject({
+      code: "CLAIM_FORBIDDEN",
+    });
     // Nothing applied: D1 still bonded 1,000, no lock.
     expect((await devnet.getDelegator(d1!)).bondedAmount).toBe(1000n * LPT);
     await devnet.reward(o1!);
@@ -195,7 +219,9 @@ describe("devnet staking and the active set", () => {
     await devnet.reward(o1!);
     await devnet.transcoder(o1!, 200_000n, 600_000n);
     expect(await devnet.getTranscoder(o1!)).toMatchObject({ rewardCut: 200_000n, feeShare: 600_000n });
-    await expect(devnet.transcoder(o1!, 1_000_001n, 0n)).rejects.toMatchObject({ code: "INVALID_PERCENTAGE" });
+    await expect(devnet.transcoder(o1!, 1_000_001n, 0n)).rejects.toMatchObject({
+      code: "INVALID_PERCENTAGE",
+    });
     // roundLength 100, lock 10%: blocks 90..99 of the round are locked.
     expect(await devnet.currentRoundLocked()).toBe(false);
     await devnet.advanceBlocks(90n);

@@ -4,7 +4,15 @@
 // D = acct4 (1,000 LPT to O1); the sender acct0 funds deposit 1 ETH and reserve 3 ETH. Round 2.
 import { afterEach, describe, expect, test } from "bun:test";
 import type { GenesisInput } from "../../../src/edge/ledger/genesis.ts";
-import { ETH, freshDevnet, LPT, nextRound, type TestDevnet, testGenesis, winningTicket } from "../../helpers/devnet.ts";
+import {
+  ETH,
+  freshDevnet,
+  LPT,
+  nextRound,
+  type TestDevnet,
+  testGenesis,
+  winningTicket,
+} from "../../helpers/devnet.ts";
 
 function network(): GenesisInput {
   return testGenesis({
@@ -14,7 +22,11 @@ function network(): GenesisInput {
       { method: "bond", caller: { account: 2 }, args: [(4000n * LPT).toString(), { account: 2 }] },
       { method: "transcoder", caller: { account: 2 }, args: ["250000", "750000"] },
       { method: "bond", caller: { account: 4 }, args: [(1000n * LPT).toString(), { account: 1 }] },
-      { method: "fundDepositAndReserve", caller: { account: 0 }, args: [ETH.toString(), (3n * ETH).toString()] },
+      {
+        method: "fundDepositAndReserve",
+        caller: { account: 0 },
+        args: [ETH.toString(), (3n * ETH).toString()],
+      },
       { method: "advanceRound", args: [] },
       { method: "initializeRound", caller: { account: 0 }, args: [] },
     ],
@@ -68,7 +80,7 @@ describe("devnet ticket broker", () => {
     // Rebuild: rewards = (4,008 + 2,004) * percPoints(4,000, 8,000) = 3,006; cut 10% -> 2,705.4;
     // prevCRF = 1.4509e27 * floor(4,000e27 / 6,705.4) / 1e27; CFF = prevCRF * percPoints(0.05 ETH, 4,000 LPT).
     const pp = (a: bigint, b: bigint) => (a * 10n ** 27n) / b;
-    const prevCRF = (14509n * 10n ** 23n * pp(4000n * LPT, 67054n * LPT / 10n)) / 10n ** 27n;
+    const prevCRF = (14509n * 10n ** 23n * pp(4000n * LPT, (67054n * LPT) / 10n)) / 10n ** 27n;
     const cff = (prevCRF * pp(ETH / 20n, 4000n * LPT)) / 10n ** 27n;
     expect((await devnet.getTranscoderEarningsPoolForRound(o1, 2n)).cumulativeFeeFactor).toBe(cff);
     // The quirk under-credits delegators relative to the true prev CRF of 1e27.
@@ -85,7 +97,10 @@ describe("devnet ticket broker", () => {
     // 2 ETH to O1: 1 from the deposit, 1 from the reserve.
     const a = await winningTicket(devnet, accounts[0]!, o1, 2n * ETH, 1n);
     const ra = await devnet.redeemWinningTicket(o1, a.ticket, a.sig, a.recipientRand);
-    expect(ra.events.find((e) => e.name === "ReserveClaimed")?.args).toMatchObject({ claimant: o1, amount: ETH });
+    expect(ra.events.find((e) => e.name === "ReserveClaimed")?.args).toMatchObject({
+      claimant: o1,
+      amount: ETH,
+    });
     expect(ra.events.find((e) => e.name === "WinningTicketTransfer")?.args.amount).toBe(2n * ETH);
     expect(await devnet.getSenderInfo(sender)).toEqual({
       sender: { deposit: 0n, withdrawRound: 0n },
@@ -129,37 +144,60 @@ describe("devnet ticket broker", () => {
       code: "TICKET_USED",
     });
     const x = await winningTicket(devnet, accounts[0]!, o1, ETH / 100n, 2n);
-    await expect(devnet.redeemWinningTicket(o1, x.ticket, x.sig, x.recipientRand + 1n)).rejects.toMatchObject({
-      code: "TICKET_RAND_INVALID",
-    });
-    await expect(devnet.redeemWinningTicket(o1, { ...x.ticket, winProb: 0n }, x.sig, x.recipientRand)).rejects.toMatchObject({
+    await expect(devnet.redeemWinningTicket(o1, x.ticket, x.sig, x.recipientRand + 1n)).rejects.toMatchObject(
+      {
+        code: "TICKET_RAND_INVALID",
+      },
+    );
+    await expect(
+      devnet.redeemWinningTicket(o1, { ...x.ticket, winProb: 0n }, x.sig, x.recipientRand),
+    ).rejects.toMatchObject({
       code: "TICKET_SIG_INVALID", // the signature covers winProb, so tampering breaks it first
     });
     const forged = await winningTicket(devnet, accounts[3]!, o1, ETH / 100n, 3n);
     await expect(
-      devnet.redeemWinningTicket(o1, { ...forged.ticket, sender: addr[0]! }, forged.sig, forged.recipientRand),
+      devnet.redeemWinningTicket(
+        o1,
+        { ...forged.ticket, sender: addr[0]! },
+        forged.sig,
+        forged.recipientRand,
+      ),
     ).rejects.toMatchObject({ code: "TICKET_SIG_INVALID" });
     const losing = await winningTicket(devnet, accounts[0]!, o1, ETH / 100n, 4n);
     const lose = { ...losing.ticket, winProb: 0n };
     const { signTicket } = await import("../../../src/protocol/signature.ts");
-    await expect(devnet.redeemWinningTicket(o1, lose, await signTicket(accounts[0]!, lose), losing.recipientRand)).rejects.toMatchObject({
+    await expect(
+      devnet.redeemWinningTicket(o1, lose, await signTicket(accounts[0]!, lose), losing.recipientRand),
+    ).rejects.toMatchObject({
       code: "TICKET_NOT_WINNING",
     });
     // Validity: creationRound + 2 > currentRound. Round 2's ticket expires in round 4.
     const old = await winningTicket(devnet, accounts[0]!, o1, ETH / 100n, 5n);
     await nextRound(devnet, o1);
     await nextRound(devnet, o1);
-    await expect(devnet.redeemWinningTicket(o1, old.ticket, old.sig, old.recipientRand)).rejects.toMatchObject({
+    await expect(
+      devnet.redeemWinningTicket(o1, old.ticket, old.sig, old.recipientRand),
+    ).rejects.toMatchObject({
       code: "TICKET_EXPIRED",
     });
     // The creation round's block hash must match the one stored at initialization.
     const bogus = await winningTicket(devnet, accounts[0]!, o1, ETH / 100n, 6n, 3n);
     await expect(
-      devnet.redeemWinningTicket(o1, { ...bogus.ticket, creationRoundBlockHash: `0x${"11".repeat(32)}` }, bogus.sig, bogus.recipientRand),
-    ).rejects.toMatchObject({ code: "TICKET_AUX_INVALID", message: "ticket creationRound blockHash invalid for creationRound" });
+      devnet.redeemWinningTicket(
+        o1,
+        { ...bogus.ticket, creationRoundBlockHash: `0x${"11".repeat(32)}` },
+        bogus.sig,
+        bogus.recipientRand,
+      ),
+    ).rejects.toMatchObject({
+      code: "TICKET_AUX_INVALID",
+      message: "ticket creationRound blockHash invalid for creationRound",
+    });
     // A round that was never initialized has no block hash.
     const future = await winningTicket(devnet, accounts[0]!, o1, ETH / 100n, 7n, 99n);
-    await expect(devnet.redeemWinningTicket(o1, future.ticket, future.sig, future.recipientRand)).rejects.toMatchObject({
+    await expect(
+      devnet.redeemWinningTicket(o1, future.ticket, future.sig, future.recipientRand),
+    ).rejects.toMatchObject({
       code: "TICKET_AUX_INVALID",
       message: "ticket creationRound does not have a block hash",
     });
@@ -181,7 +219,9 @@ describe("devnet ticket broker", () => {
     await expect(devnet.withdraw(sender)).rejects.toMatchObject({ code: "SENDER_UNLOCK_PENDING" });
     await nextRound(devnet, o1);
     const late = await winningTicket(devnet, accounts[0]!, o1, ETH / 10n, 2n);
-    await expect(devnet.redeemWinningTicket(o1, late.ticket, late.sig, late.recipientRand)).rejects.toMatchObject({
+    await expect(
+      devnet.redeemWinningTicket(o1, late.ticket, late.sig, late.recipientRand),
+    ).rejects.toMatchObject({
       code: "SENDER_UNLOCKED",
     });
     const eth = await devnet.ethBalanceOf(sender);

@@ -10,6 +10,7 @@ import {
   priceFromJson,
   ticketParamsFromJson,
 } from "../../../src/edge/services/tickets/payment-schema.ts";
+import { checkExpectedPrice } from "../../../src/edge/services/tickets/price.ts";
 import { recipientRandFor } from "../../../src/edge/services/tickets/rand.ts";
 import { recipientRandHash } from "../../../src/protocol/commit-reveal.ts";
 import type { Address } from "../../../src/protocol/types.ts";
@@ -321,5 +322,22 @@ describe("balance", () => {
     expect(refused).toMatchObject({ ok: false, code: "INSUFFICIENT_CREDIT", balance: -400n });
     expect(await getBalance(orch.deps, O1, s)).toBe(-400n);
     expect(await debit(orch.deps, O1, s, 100n)).toEqual({ ok: true, balance: -500n });
+  });
+});
+
+describe("expected price", () => {
+  test("a job's pinned price must pay at least the configured price of its capability", () => {
+    const at = (pricePerUnit: bigint, pixelsPerUnit: bigint) => ({ pricePerUnit, pixelsPerUnit });
+    // Configured: transcode 3 wei per 2 pixels.
+    expect(checkExpectedPrice(orch.deps, O0, "transcode", undefined, at(3n, 2n)).ok).toBe(true);
+    expect(checkExpectedPrice(orch.deps, O0, "transcode", undefined, at(15n, 10n)).ok).toBe(true);
+    expect(checkExpectedPrice(orch.deps, O0, "transcode", undefined, at(14n, 10n))).toMatchObject({
+      ok: false,
+      code: "PAYMENT_PRICE_TOO_LOW",
+    });
+    expect(checkExpectedPrice(orch.deps, O0, "upscale", undefined, at(9n, 1n))).toMatchObject({
+      ok: false,
+      code: "CAPABILITY_NOT_FOUND",
+    });
   });
 });

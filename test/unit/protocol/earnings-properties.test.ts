@@ -3,8 +3,8 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import {
-  EMPTY_POOL,
   type EarningsPool,
+  EMPTY_POOL,
   feeUpdate,
   pendingStakeAndFees,
   rewardUpdate,
@@ -32,7 +32,12 @@ function simulate(selfBond: bigint, delegated: bigint, rewardCut: bigint, feeSha
   let round = 1n;
   let minted = 0n;
   let fees = 0n;
-  const minter = { currentMintableTokens: 0n, currentMintedTokens: 0n, currentRoundTotalActiveStake: 1n, treasuryRewardCutRate: 0n };
+  const minter = {
+    currentMintableTokens: 0n,
+    currentMintedTokens: 0n,
+    currentRoundTotalActiveStake: 1n,
+    treasuryRewardCutRate: 0n,
+  };
   return {
     step(s: Step) {
       if (s.kind === "skip") {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import {
-  EMPTY_POOL,
   type EarningsPool,
+  EMPTY_POOL,
   feeUpdate,
   fillEndFactors,
   latestCumulativeFactors,
@@ -12,7 +12,13 @@ import {
   type TranscoderEarnings,
   treasuryShare,
 } from "../../../src/protocol/earnings.ts";
-import { PERC_DIVISOR, PRECISE_DIVISOR, percOf, percOfFraction, percPoints } from "../../../src/protocol/math.ts";
+import {
+  PERC_DIVISOR,
+  PRECISE_DIVISOR,
+  percOf,
+  percOfFraction,
+  percPoints,
+} from "../../../src/protocol/math.ts";
 
 const E27 = 10n ** 27n;
 
@@ -83,7 +89,12 @@ describe("reward update (LIP-36)", () => {
     const t = transcoder({ rewardCut: 1n, feeShare: 2n, lastActiveStakeUpdateRound: 4n });
     const synced = syncPoolForRound(t, EMPTY_POOL, pools([[4n, { totalStake: 77n }]]), 9n);
     expect(synced).toMatchObject({ totalStake: 77n, transcoderRewardCut: 1n, transcoderFeeShare: 2n });
-    const notSynced = syncPoolForRound({ ...t, lastActiveStakeUpdateRound: 9n }, { ...EMPTY_POOL, totalStake: 5n }, pools([]), 9n);
+    const notSynced = syncPoolForRound(
+      { ...t, lastActiveStakeUpdateRound: 9n },
+      { ...EMPTY_POOL, totalStake: 5n },
+      pools([]),
+      9n,
+    );
     expect(notSynced.totalStake).toBe(5n);
   });
 
@@ -142,14 +153,19 @@ describe("fee update (LIP-36)", () => {
     // With a 10% treasury cut and a 20% reward cut: 750 - 75 = 675; 675 - 135 = 540;
     // percPoints(50, 590) = floor(50e27/590) = 84745762711864406779661016; * 2 = 169491525423728813559322032.
     expect(
-      rebuildPreviousCRF({ ...pool, transcoderRewardCut: 200_000n }, { ...minter, treasuryRewardCutRate: 10n ** 26n }),
+      rebuildPreviousCRF(
+        { ...pool, transcoderRewardCut: 200_000n },
+        { ...minter, treasuryRewardCutRate: 10n ** 26n },
+      ),
     ).toBe(169491525423728813559322032n);
   });
 
   test("fees after reward in a round whose previous round had no reward use the rebuilt CRF", () => {
     // Missed round 4 (CRF 0), reward in 5 set CRF[5] = 2e27 (the first reward ever: prev = 1e27).
     const t = transcoder({ feeShare: PERC_DIVISOR, lastRewardRound: 5n, lastActiveStakeUpdateRound: 6n });
-    const lookup = pools([[5n, { totalStake: 50n, cumulativeRewardFactor: 2n * E27, transcoderFeeShare: PERC_DIVISOR }]]);
+    const lookup = pools([
+      [5n, { totalStake: 50n, cumulativeRewardFactor: 2n * E27, transcoderFeeShare: PERC_DIVISOR }],
+    ]);
     const minter = {
       currentMintableTokens: 1000n,
       currentMintedTokens: 500n,
@@ -164,7 +180,12 @@ describe("fee update (LIP-36)", () => {
 
 describe("pending stake and fees", () => {
   test("start CRF 0 reads as 1e27; end falls back to lastRewardRound; orchestrators add cumulative values", () => {
-    const t = transcoder({ lastRewardRound: 3n, lastFeeRound: 2n, cumulativeRewards: 7n, cumulativeFees: 9n });
+    const t = transcoder({
+      lastRewardRound: 3n,
+      lastFeeRound: 2n,
+      cumulativeRewards: 7n,
+      cumulativeFees: 9n,
+    });
     const lookup = pools([
       [3n, { cumulativeRewardFactor: 15n * 10n ** 26n, cumulativeFeeFactor: 0n }],
       [2n, { cumulativeFeeFactor: 4n * 10n ** 26n }],
@@ -172,7 +193,10 @@ describe("pending stake and fees", () => {
     const d = { bondedAmount: 1000n, fees: 5n, lastClaimRound: 1n, isTranscoder: false };
     // stake = 1000 * 1.5 = 1500; fees = 5 + 1000 * (0.4e27 - 0) / 1e27 = 405.
     expect(pendingStakeAndFees(d, t, lookup, 6n)).toEqual({ stake: 1500n, fees: 405n });
-    expect(pendingStakeAndFees({ ...d, isTranscoder: true }, t, lookup, 6n)).toEqual({ stake: 1507n, fees: 414n });
+    expect(pendingStakeAndFees({ ...d, isTranscoder: true }, t, lookup, 6n)).toEqual({
+      stake: 1507n,
+      fees: 414n,
+    });
     // Nothing to claim when lastClaimRound is the current round: stored values, no cumulative add.
     expect(pendingStakeAndFees({ ...d, lastClaimRound: 6n, isTranscoder: true }, t, lookup, 6n)).toEqual({
       stake: 1000n,
@@ -183,8 +207,14 @@ describe("pending stake and fees", () => {
   test("latest factors only fall back to rounds strictly before the asked round", () => {
     const t = transcoder({ lastRewardRound: 8n, lastFeeRound: 8n });
     const lookup = pools([[8n, { cumulativeRewardFactor: 3n * E27, cumulativeFeeFactor: E27 }]]);
-    expect(latestCumulativeFactors(t, lookup, 7n)).toEqual({ cumulativeRewardFactor: 0n, cumulativeFeeFactor: 0n });
-    expect(latestCumulativeFactors(t, lookup, 9n)).toEqual({ cumulativeRewardFactor: 3n * E27, cumulativeFeeFactor: E27 });
+    expect(latestCumulativeFactors(t, lookup, 7n)).toEqual({
+      cumulativeRewardFactor: 0n,
+      cumulativeFeeFactor: 0n,
+    });
+    expect(latestCumulativeFactors(t, lookup, 9n)).toEqual({
+      cumulativeRewardFactor: 3n * E27,
+      cumulativeFeeFactor: E27,
+    });
   });
 
   test("fillEndFactors fills only zero factors, from earlier reward / fee rounds", () => {

@@ -73,7 +73,13 @@ describe("Minter", () => {
         fc.bigInt({ min: 0n, max: 10n ** 27n }),
         fc.bigInt({ min: 1n, max: 10n ** 27n }),
         (inflation, change, bonded, supply) => {
-          const next = nextInflation({ inflation, inflationChange: change, targetBondingRate: 500_000_000n, totalBonded: bonded, totalSupply: supply });
+          const next = nextInflation({
+            inflation,
+            inflationChange: change,
+            targetBondingRate: 500_000_000n,
+            totalBonded: bonded,
+            totalSupply: supply,
+          });
           expect(next).toBeGreaterThanOrEqual(0n);
           const diff = next > inflation ? next - inflation : inflation - next;
           expect(diff).toBeLessThanOrEqual(change);

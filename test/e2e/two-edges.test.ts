@@ -1,0 +1,67 @@
+import { afterAll, expect, test } from "bun:test";
+import { join } from "node:path";
+import { openDb } from "../../src/edge/db/client.ts";
+import { rewardCalls } from "../../src/edge/db/schema/edge.ts";
+import { createDevnet } from "../../src/edge/ledger/devnet.ts";
+import { defaultGenesis } from "../../src/edge/ledger/genesis.ts";
+import { type EdgeProcess, genesisAccount, genesisKey, json, startEdgeProcess, tempDir } from "../helpers/edge.ts";
+
+// Two real edge processes on one database file, both hosting orchestrators 1, 2 and 3, their
+// schedulers ticking every 100 ms against 2-second devnet rounds. The database lease lets one
+// act at a time; the record must show exactly one reward() per orchestrator per round.
+const tmp = tempDir("edge-two-");
+const procs: EdgeProcess[] = [];
+afterAll(async () => {
+  await Promise.all(procs.map((p) => p.stop()));
+  tmp.cleanup();
+});
+
+const ORCHS = [1, 2, 3].map((i) => genesisAccount(i).address.toLowerCase());
+
+test("two edges on one database: each orchestrator gets exactly one reward call per round", async () => {
+  const dbUrl = `file:${join(tmp.dir, "shared.db")}`;
+  const env = {
+    DATABASE_URL: dbUrl,
+    ROLES: "orchestrator",
+    ROUND_SECONDS: "2",
+    BLOCK_MS: "100",
+    SCHEDULER_INTERVAL_MS: "100",
+    ORCHESTRATOR_KEYS: [1, 2, 3].map(genesisKey).join(","),
+  };
+  // Started together: they also race to write the devnet genesis.
+  procs.push(...(await Promise.all([startEdgeProcess("bun", env), startEdgeProcess("bun", env)])));
+  const [a, b] = procs as [EdgeProcess, EdgeProcess];
+  const roundOf = async (p: EdgeProcess) =>
+    BigInt((await json<{ currentRound: string }>(await fetch(`${p.url}/v1/protocol/round`))).currentRound);
+  const r0 = await roundOf(a);
+  // Let three full rounds pass.
+  const deadline = Date.now() + 30_000;
+  while ((await roundOf(b)) < r0 + 4n && Date.now() < deadline) await Bun.sleep(200);
+  const rEnd = await roundOf(a);
+  expect(rEnd).toBeGreaterThanOrEqual(r0 + 4n);
+  expect((await Promise.all(procs.map((p) => p.stop()))).every((code) => code === 0)).toBe(true);
+  procs.length = 0;
+
+  const handle = await openDb(dbUrl, { migrate: false });
+  try {
+    const devnet = await createDevnet({ url: dbUrl, handle, genesis: defaultGenesis(), roundSeconds: 2, blockMs: 100 });
+    const rewards = (await devnet.getEvents({ name: "Reward" })).filter((e) =>
+      ORCHS.includes(String(e.args.transcoder).toLowerCase()),
+    );
+    const calls = await handle.db.select().from(rewardCalls);
+    for (let r = r0 + 1n; r < rEnd; r++) {
+      for (const o of ORCHS) {
+        const events = rewards.filter((e) => e.round === r && String(e.args.transcoder).toLowerCase() === o);
+        expect({ round: r, o, events: events.length }).toEqual({ round: r, o, events: 1 });
+        const rows = calls.filter((c) => BigInt(c.round) === r && c.orchestrator === o);
+        expect(rows).toHaveLength(1);
+        // One attempt, succeeded: no edge ever tried a second reward() for the same round.
+        expect(rows[0]).toMatchObject({ status: "succeeded", attempts: 1, ref: events[0]!.ref });
+      }
+    }
+    expect(calls.every((c) => c.status === "succeeded" && c.attempts === 1)).toBe(true);
+    await devnet.close();
+  } finally {
+    handle.close();
+  }
+}, 90_000);
