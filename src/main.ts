@@ -4,10 +4,10 @@
 // process. Data lives under .data/ (DATA_DIR).
 //
 // Environment: PORT (8787), HOST (127.0.0.1), DATA_DIR (.data), RUNNERS (1; runner i attaches to
-// orchestrator i mod 3), RUNNER_CAPACITY (2), EXTERNAL_RUNNERS=1 (price every orchestrator so
-// runners started elsewhere can serve them; tokens in DATA_DIR/runner-tokens.json), API_KEYS
+// orchestrator i mod 3), RUNNER_CAPACITY (2), EXTERNAL_RUNNERS=N (price the first N orchestrators
+// so runners started elsewhere can serve them; tokens in DATA_DIR/runner-tokens.json), API_KEYS
 // (off | required), ADMIN_TOKEN, GENESIS_FILE, ROUND_SECONDS, SCHEDULER_INTERVAL_MS,
-// VISIBILITY_TIMEOUT_MS, SYNC_TIMEOUT_MS, TICKET_MAX_FACE_VALUE (wei; equal to the EV forces
+// VISIBILITY_TIMEOUT_MS, SYNC_TIMEOUT_MS, BODY_LIMIT_BYTES, TICKET_MAX_FACE_VALUE (wei; equal to the EV forces
 // every ticket to win), LOG_LEVEL.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -27,7 +27,7 @@ const port = Number(env.PORT ?? 8787);
 const dataDir = resolve(env.DATA_DIR ?? ".data");
 const runnerCount = Number(env.RUNNERS ?? 1);
 const capacity = Number(env.RUNNER_CAPACITY ?? 2);
-const external = env.EXTERNAL_RUNNERS === "1";
+const external = Number(env.EXTERNAL_RUNNERS ?? 0);
 const base = `http://${host}:${port}`;
 mkdirSync(dataDir, { recursive: true });
 
@@ -65,7 +65,7 @@ const input: EdgeConfigInput = {
     serviceURI: base,
     capacity,
     // An orchestrator is priced (and so selectable) only when a runner can serve it.
-    prices: served.has(i) || external ? prices : [],
+    prices: served.has(i) || i < external ? prices : [],
     runnerTokens: [tokens[i]!],
     ...(maxFace ? { ticket: { maxFaceValue: maxFace } } : {}),
   })),
@@ -73,6 +73,7 @@ const input: EdgeConfigInput = {
   scheduler: { enabled: true, intervalMs: Number(env.SCHEDULER_INTERVAL_MS ?? 5000) },
   api: {
     keys: env.API_KEYS === "required" ? "required" : "off",
+    ...(env.BODY_LIMIT_BYTES ? { bodyLimitBytes: Number(env.BODY_LIMIT_BYTES) } : {}),
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
   },
   blobs: { kind: "fs", dir: join(dataDir, "blobs") },

@@ -86,7 +86,12 @@ export function canonicalArgs(args: Record<string, unknown>): string {
 }
 
 /** The EIP-712 message for a request (what the signer signs and the edge verifies). */
-export function stakingMessage(action: StakingAction, args: Record<string, unknown>, nonce: Hex, deadline: bigint) {
+export function stakingMessage(
+  action: StakingAction,
+  args: Record<string, unknown>,
+  nonce: Hex,
+  deadline: bigint,
+) {
   return { action, args: canonicalArgs(args), nonce, deadline } as const;
 }
 

@@ -46,7 +46,7 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
   const ownsDb = !overrides.dbHandle;
   const dbHandle =
     overrides.dbHandle ??
-    (await openDb(config.database.url, {
+    (await openShared(config.database.url, {
       migrate: overrides.migrate ?? true,
       ...(config.database.authToken ? { authToken: config.database.authToken } : {}),
     }));
@@ -76,6 +76,23 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
     if (ledger && !overrides.ledger) await ledger.close().catch(() => {});
     if (ownsDb) dbHandle.close();
     throw err;
+  }
+}
+
+/**
+ * openDb, tolerating another edge migrating the same database at the same moment: drizzle's
+ * migrator reads the applied list before it writes, so the slower process fails on "already
+ * exists"; reopening reads the list again and finds nothing left to apply.
+ */
+async function openShared(url: string, options: { migrate: boolean; authToken?: string }): Promise<DbHandle> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openDb(url, options);
+    } catch (err) {
+      const raced = /already exists|SQLITE_BUSY|database is locked/i.test(String((err as Error)?.message));
+      if (!raced || attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 100 * attempt + Math.floor(Math.random() * 100)));
+    }
   }
 }
 

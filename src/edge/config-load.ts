@@ -47,7 +47,8 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): EdgeConfi
   let file: Record<string, unknown> = {};
   const path = env.LIVEPEER_CONFIG;
   if (path) {
-    if (!options.readFile) throw new ConfigError([`LIVEPEER_CONFIG: cannot read files on this runtime (${path})`]);
+    if (!options.readFile)
+      throw new ConfigError([`LIVEPEER_CONFIG: cannot read files on this runtime (${path})`]);
     let text: string;
     try {
       text = options.readFile(path);

@@ -33,11 +33,18 @@ const DECLARED: Record<string, Declaration> = {
   [METRIC.ticketsWon]: { kind: "counter", help: "Accepted tickets that won" },
   [METRIC.ticketsRedeemed]: { kind: "counter", help: "Winning tickets redeemed on the ledger" },
   [METRIC.ticketValueReceivedWei]: { kind: "counter", help: "Expected value credited from tickets, in wei" },
-  [METRIC.ticketValueRedeemedWei]: { kind: "counter", help: "Face value redeemed from winning tickets, in wei" },
+  [METRIC.ticketValueRedeemedWei]: {
+    kind: "counter",
+    help: "Face value redeemed from winning tickets, in wei",
+  },
   [METRIC.rewardCalls]: { kind: "counter", help: "reward() calls made by the scheduler" },
   [METRIC.rewardCallErrors]: { kind: "counter", help: "reward() calls that failed" },
   [METRIC.jobs]: { kind: "counter", help: "Jobs by capability and outcome" },
-  [METRIC.jobDuration]: { kind: "histogram", help: "Job duration, enqueue to result", buckets: LATENCY_BUCKETS },
+  [METRIC.jobDuration]: {
+    kind: "histogram",
+    help: "Job duration, enqueue to result",
+    buckets: LATENCY_BUCKETS,
+  },
   [METRIC.httpRequests]: { kind: "counter", help: "HTTP requests by method, route and status" },
   [METRIC.httpDuration]: { kind: "histogram", help: "HTTP request latency", buckets: LATENCY_BUCKETS },
   [METRIC.schedulerTicks]: { kind: "counter", help: "Scheduler ticks by outcome (led, skipped, failed)" },
@@ -63,7 +70,8 @@ export function createMetrics(): EdgeMetrics {
   const declOf = (name: string, kind: Kind): Declaration => {
     const d = DECLARED[name] ?? extraHelp.get(name);
     if (d) return d;
-    const made: Declaration = kind === "histogram" ? { kind, help: name, buckets: LATENCY_BUCKETS } : { kind, help: name };
+    const made: Declaration =
+      kind === "histogram" ? { kind, help: name, buckets: LATENCY_BUCKETS } : { kind, help: name };
     extraHelp.set(name, made);
     return made;
   };

@@ -144,7 +144,7 @@ export function createAgent(options: AgentOptions): Agent {
         await writeFile(path, await client.download(input.url, controller.signal));
         paths.set(input.name, path);
       }
-      const downloadedMs = performance.now() - started;
+      const downloaded = performance.now();
       const spec = localSpec(grant, paths);
       const result = await options.executors.execute(spec, {
         workDir: outDir,
@@ -154,7 +154,7 @@ export function createAgent(options: AgentOptions): Agent {
           note = n;
         },
       });
-      const executedMs = performance.now() - started;
+      const executed = performance.now();
       for (const out of result.outputs) {
         await client.upload(grant, out.name, new Uint8Array(await readFile(out.path)), {
           contentType: out.contentType,
@@ -169,9 +169,9 @@ export function createAgent(options: AgentOptions): Agent {
         ...(result.data === undefined ? {} : { data: result.data }),
         timings: {
           ...result.timings,
-          runnerDownloadMs: downloadedMs,
-          runnerExecuteMs: executedMs - downloadedMs,
-          runnerUploadMs: performance.now() - executedMs,
+          runnerDownloadMs: downloaded - started,
+          runnerExecuteMs: executed - downloaded,
+          runnerUploadMs: performance.now() - executed,
         },
       });
       log.info("job completed", { job: grant.jobId, attempt: grant.attempt, duplicate: r.duplicate });

@@ -1,7 +1,15 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type EdgeProcess, freePort, json, ROOT, type Runtime, startEdgeProcess, tempDir } from "../helpers/edge.ts";
+import {
+  type EdgeProcess,
+  freePort,
+  json,
+  ROOT,
+  type Runtime,
+  startEdgeProcess,
+  tempDir,
+} from "../helpers/edge.ts";
 
 // Boots each runtime's entry as a real process and makes real HTTP requests on loopback.
 // Bun and Node (through tsx) always run; Deno and Workers (wrangler/workerd) when installed.
@@ -53,68 +61,73 @@ describe("runtime entries", () => {
     expect(err.message).toMatch(/\n {2}roles\.0: /);
   }, 30_000);
 
-  test.skipIf(!existsSync(WRANGLER))("workers (wrangler dev, workerd): system routes, not ready without a remote DB", async () => {
-    const port = await freePort();
-    const proc = Bun.spawn(
-      [
-        WRANGLER,
-        "dev",
-        "src/edge/entry/worker.ts",
-        "--ip",
-        "127.0.0.1",
-        "--port",
-        String(port),
-        "--compatibility-date",
-        "2025-01-01",
-        "--compatibility-flags",
-        "nodejs_compat",
-        "--show-interactive-dev-session=false",
-        // Some shared modules resolve paths from import.meta.url at import; a bundle has none.
-        "--define",
-        "import.meta.url:'file:///worker/worker.js'",
-      ],
-      {
-        cwd: ROOT,
-        env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
-        stdout: "pipe",
-        stderr: "pipe",
-      },
-    );
-    let out = "";
-    const decoder = new TextDecoder();
-    const pump = async (s: ReadableStream<Uint8Array>) => {
-      const reader = s.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        out += decoder.decode(value, { stream: true });
+  test.skipIf(!existsSync(WRANGLER))(
+    "workers (wrangler dev, workerd): system routes, not ready without a remote DB",
+    async () => {
+      const port = await freePort();
+      const proc = Bun.spawn(
+        [
+          WRANGLER,
+          "dev",
+          "src/edge/entry/worker.ts",
+          "--ip",
+          "127.0.0.1",
+          "--port",
+          String(port),
+          "--compatibility-date",
+          "2025-01-01",
+          "--compatibility-flags",
+          "nodejs_compat",
+          "--show-interactive-dev-session=false",
+          // Some shared modules resolve paths from import.meta.url at import; a bundle has none.
+          "--define",
+          "import.meta.url:'file:///worker/worker.js'",
+        ],
+        {
+          cwd: ROOT,
+          env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
+          stdout: "pipe",
+          stderr: "pipe",
+        },
+      );
+      let out = "";
+      const decoder = new TextDecoder();
+      const pump = async (s: ReadableStream<Uint8Array>) => {
+        const reader = s.getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          out += decoder.decode(value, { stream: true });
+        }
+      };
+      void pump(proc.stdout);
+      void pump(proc.stderr);
+      try {
+        const deadline = Date.now() + 60_000;
+        while (!out.includes("Ready on") && proc.exitCode === null && Date.now() < deadline)
+          await Bun.sleep(100);
+        expect(out).toContain("Ready on");
+        const base = `http://127.0.0.1:${port}`;
+        const health = await fetch(`${base}/healthz`);
+        const body = await json<{ ready: boolean; checks: { deps: { detail: string } } }>(health);
+        expect({ status: health.status, body }).toMatchObject({ status: 503, body: { ready: false } });
+        expect(body.ready).toBe(false);
+        expect(body.checks.deps.detail).toContain("not a remote libSQL URL");
+        const metrics = await fetch(`${base}/metrics`);
+        expect(metrics.status).toBe(200);
+        expect(await metrics.text()).toContain("# TYPE livepeer_reward_calls_total counter");
+        const doc = await json<{ openapi: string }>(await fetch(`${base}/openapi.json`));
+        expect(doc.openapi).toBe("3.1.0");
+        const missing = await fetch(`${base}/v1/protocol/round`);
+        expect(missing.status).toBe(404);
+        expect(missing.headers.get("content-type")).toBe("application/problem+json");
+      } finally {
+        proc.kill("SIGTERM");
+        const timer = setTimeout(() => proc.kill("SIGKILL"), 5_000);
+        await proc.exited;
+        clearTimeout(timer);
       }
-    };
-    void pump(proc.stdout);
-    void pump(proc.stderr);
-    try {
-      const deadline = Date.now() + 60_000;
-      while (!out.includes("Ready on") && proc.exitCode === null && Date.now() < deadline) await Bun.sleep(100);
-      expect(out).toContain("Ready on");
-      const base = `http://127.0.0.1:${port}`;
-      const health = await fetch(`${base}/healthz`);
-      const body = await json<{ ready: boolean; checks: { deps: { detail: string } } }>(health);
-      expect({ status: health.status, body }).toMatchObject({ status: 503, body: { ready: false } });
-      expect(body.ready).toBe(false);
-      expect(body.checks.deps.detail).toContain("not a remote libSQL URL");
-      const metrics = await fetch(`${base}/metrics`);
-      expect(metrics.status).toBe(200);
-      expect(await metrics.text()).toContain("# TYPE livepeer_reward_calls_total counter");
-      const doc = await json<{ openapi: string }>(await fetch(`${base}/openapi.json`));
-      expect(doc.openapi).toBe("3.1.0");
-      const missing = await fetch(`${base}/v1/protocol/round`);
-      expect(missing.status).toBe(404);
-      expect(missing.headers.get("content-type")).toBe("application/problem+json");
-    } finally {
-      proc.kill("SIGTERM");
-      const timer = setTimeout(() => proc.kill("SIGKILL"), 5_000);
-      await proc.exited;
-      clearTimeout(timer);
-    }
-  }, 90_000);
+    },
+    90_000,
+  );
 });

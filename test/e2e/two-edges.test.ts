@@ -4,7 +4,14 @@ import { openDb } from "../../src/edge/db/client.ts";
 import { rewardCalls } from "../../src/edge/db/schema/edge.ts";
 import { createDevnet } from "../../src/edge/ledger/devnet.ts";
 import { defaultGenesis } from "../../src/edge/ledger/genesis.ts";
-import { type EdgeProcess, genesisAccount, genesisKey, json, startEdgeProcess, tempDir } from "../helpers/edge.ts";
+import {
+  type EdgeProcess,
+  genesisAccount,
+  genesisKey,
+  json,
+  startEdgeProcess,
+  tempDir,
+} from "../helpers/edge.ts";
 
 // Two real edge processes on one database file, both hosting orchestrators 1, 2 and 3, their
 // schedulers ticking every 100 ms against 2-second devnet rounds. The database lease lets one
@@ -39,12 +46,32 @@ test("two edges on one database: each orchestrator gets exactly one reward call 
   while ((await roundOf(b)) < r0 + 4n && Date.now() < deadline) await Bun.sleep(200);
   const rEnd = await roundOf(a);
   expect(rEnd).toBeGreaterThanOrEqual(r0 + 4n);
+  // Both schedulers ran: one led, the other ticked as a follower.
+  const ticks = async (p: EdgeProcess, outcome: string) => {
+    const text = await (await fetch(`${p.url}/metrics`)).text();
+    return Number(
+      text.match(new RegExp(`livepeer_scheduler_ticks_total\\{outcome="${outcome}"\\} (\\d+)`))?.[1] ?? 0,
+    );
+  };
+  const led = [
+    (await ticks(a, "led")) + (await ticks(a, "partial")),
+    (await ticks(b, "led")) + (await ticks(b, "partial")),
+  ];
+  const followed = [await ticks(a, "follower"), await ticks(b, "follower")];
+  expect(led[0]! + led[1]!).toBeGreaterThan(0);
+  expect(followed[0]! + followed[1]!).toBeGreaterThan(0);
   expect((await Promise.all(procs.map((p) => p.stop()))).every((code) => code === 0)).toBe(true);
   procs.length = 0;
 
   const handle = await openDb(dbUrl, { migrate: false });
   try {
-    const devnet = await createDevnet({ url: dbUrl, handle, genesis: defaultGenesis(), roundSeconds: 2, blockMs: 100 });
+    const devnet = await createDevnet({
+      url: dbUrl,
+      handle,
+      genesis: defaultGenesis(),
+      roundSeconds: 2,
+      blockMs: 100,
+    });
     const rewards = (await devnet.getEvents({ name: "Reward" })).filter((e) =>
       ORCHS.includes(String(e.args.transcoder).toLowerCase()),
     );

@@ -3,10 +3,10 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { mnemonicToAccount, type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import { type AppOptions, createApp } from "../../src/edge/app.ts";
 import { type BuildOverrides, buildDeps, type EdgeDeps } from "../../src/edge/bootstrap.ts";
 import { type EdgeConfigInput, parseConfig } from "../../src/edge/config.ts";
-import { mnemonicToAccount, type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import type { HonoEnv } from "../../src/edge/deps.ts";
 import { DEFAULT_MNEMONIC } from "../../src/edge/ledger/genesis.ts";
 import type { DevnetControl } from "../../src/edge/ledger/types.ts";
@@ -96,7 +96,13 @@ export async function startEdgeProcess(
 ): Promise<EdgeProcess> {
   const proc = Bun.spawn(ENTRY[runtime], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", HOST: "127.0.0.1", PORT: "0", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/tmp",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      ...env,
+    },
     stdout: "pipe",
     stderr: "pipe",
   });

@@ -7,7 +7,11 @@ import { reportStartupError, startEdge } from "./start.ts";
 interface DenoApi {
   env: { toObject(): Record<string, string> };
   serve(
-    options: { hostname: string; port: number; onListen?: (addr: { hostname: string; port: number }) => void },
+    options: {
+      hostname: string;
+      port: number;
+      onListen?: (addr: { hostname: string; port: number }) => void;
+    },
     handler: (req: Request) => Response | Promise<Response>,
   ): { shutdown(): Promise<void> };
   cron?: (name: string, schedule: string, handler: () => Promise<void>) => Promise<void>;
@@ -16,10 +20,12 @@ interface DenoApi {
 }
 const Deno = (globalThis as unknown as { Deno: DenoApi }).Deno;
 
-const edge = await startEdge(Deno.env.toObject(), { readFile: (p) => readFileSync(p, "utf8") }).catch((err): never => {
-  reportStartupError(err);
-  return Deno.exit(1);
-});
+const edge = await startEdge(Deno.env.toObject(), { readFile: (p) => readFileSync(p, "utf8") }).catch(
+  (err): never => {
+    reportStartupError(err);
+    return Deno.exit(1);
+  },
+);
 const server = Deno.serve(
   {
     hostname: edge.config.host,
@@ -30,7 +36,11 @@ const server = Deno.serve(
 );
 // Deno.cron fires at most once a minute; finer intervals use setInterval.
 let stopScheduler = async () => {};
-if (typeof Deno.cron === "function" && edge.config.scheduler.enabled && edge.config.scheduler.intervalMs >= 60_000) {
+if (
+  typeof Deno.cron === "function" &&
+  edge.config.scheduler.enabled &&
+  edge.config.scheduler.intervalMs >= 60_000
+) {
   Deno.cron("livepeer-edge-scheduler", "* * * * *", async () => {
     await tick(edge.deps);
   });

@@ -31,7 +31,14 @@ export function problemBody(
   extra: { status?: number; issues?: Problem["issues"]; details?: Record<string, unknown> } = {},
 ): Problem {
   const status = extra.status ?? statusForCode(code);
-  const body: Problem = { type: problemType(code), title: titleForStatus(status), status, code, detail, requestId };
+  const body: Problem = {
+    type: problemType(code),
+    title: titleForStatus(status),
+    status,
+    code,
+    detail,
+    requestId,
+  };
   if (extra.issues) body.issues = extra.issues;
   if (extra.details) body.details = extra.details;
   return body;

@@ -6,7 +6,12 @@ import type { AppDeps } from "../deps.ts";
  * when the lease is free, expired, or already ours, so two edges on one database never both
  * hold it. Returns whether `holder` holds it now.
  */
-export async function acquireLease(deps: AppDeps, name: string, holder: string, ttlMs: number): Promise<boolean> {
+export async function acquireLease(
+  deps: AppDeps,
+  name: string,
+  holder: string,
+  ttlMs: number,
+): Promise<boolean> {
   const now = deps.clock.now();
   const result = await deps.db.run(sql`
     INSERT INTO edge_leases (name, holder, expires_at, acquired_at)

@@ -27,14 +27,20 @@ export async function rewardHosted(deps: AppDeps, round: bigint, holder: string)
   return out;
 }
 
-async function rewardOne(deps: AppDeps, orchestrator: Address, round: bigint, holder: string): Promise<RewardOutcome> {
+async function rewardOne(
+  deps: AppDeps,
+  orchestrator: Address,
+  round: bigint,
+  holder: string,
+): Promise<RewardOutcome> {
   const base = { orchestrator, round };
   const [done] = await deps.db
     .select({ status: rewardCalls.status })
     .from(rewardCalls)
     .where(and(eq(rewardCalls.orchestrator, orchestrator), eq(rewardCalls.round, Number(round))));
   if (done?.status === "succeeded") return { ...base, status: "skipped", reason: "recorded" };
-  if (!(await deps.ledger.isActiveTranscoder(orchestrator))) return { ...base, status: "skipped", reason: "inactive" };
+  if (!(await deps.ledger.isActiveTranscoder(orchestrator)))
+    return { ...base, status: "skipped", reason: "inactive" };
   const t = await deps.ledger.getTranscoder(orchestrator);
   if (t.lastRewardRound === round) return { ...base, status: "skipped", reason: "already rewarded" };
 

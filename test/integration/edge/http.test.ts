@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { LivepeerError } from "../../../src/protocol/errors.ts";
 import type { HonoEnv } from "../../../src/edge/deps.ts";
 import { routeGroups } from "../../../src/edge/routes/index.ts";
+import { LivepeerError } from "../../../src/protocol/errors.ts";
 import { json, makeEdge, type TestEdge } from "../../helpers/edge.ts";
 
 // The HTTP surface every route shares: problem+json, request ids, body limit, CORS, 404, 500.
@@ -15,7 +15,9 @@ function throwingRoutes(app: OpenAPIHono<HonoEnv>) {
     throw new Error(SECRET);
   });
   app.get("/test/domain", () => {
-    throw new LivepeerError("ORCHESTRATOR_NOT_FOUND", "no such orchestrator", { details: { address: "0xabc" } });
+    throw new LivepeerError("ORCHESTRATOR_NOT_FOUND", "no such orchestrator", {
+      details: { address: "0xabc" },
+    });
   });
 }
 
@@ -28,7 +30,11 @@ beforeAll(async () => {
 afterAll(() => edge.close());
 
 const post = (path: string, body: string, headers: Record<string, string> = {}) =>
-  edge.app.request(path, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
+  edge.app.request(path, {
+    method: "POST",
+    body,
+    headers: { "content-type": "application/json", ...headers },
+  });
 
 describe("problem+json", () => {
   test("unknown route → 404 problem with the request id", async () => {

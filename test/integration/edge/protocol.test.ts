@@ -47,7 +47,9 @@ describe("protocol reads", () => {
     expect(Array.isArray(first.rewardHistory)).toBe(true);
     expect(orchestrators[1]?.hosted).toBe(false);
     // The next round's pool holds the same three (7 is below the set).
-    const next = await json<{ orchestrators: Body[] }>(await edge.app.request("/v1/protocol/orchestrators?set=next"));
+    const next = await json<{ orchestrators: Body[] }>(
+      await edge.app.request("/v1/protocol/orchestrators?set=next"),
+    );
     expect(next.orchestrators.map((o) => o.address)).not.toContain(orch7);
   });
 

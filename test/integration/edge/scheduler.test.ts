@@ -57,7 +57,10 @@ describe("scheduler tick", () => {
     expect(ta.errors).toEqual([]);
     expect(ta.redeemed).toBeDefined();
     expect(ta.rewards.find((r) => r.orchestrator === orch1)?.status).toBe("succeeded");
-    expect(ta.rewards.find((r) => r.orchestrator === orch7)).toMatchObject({ status: "skipped", reason: "inactive" });
+    expect(ta.rewards.find((r) => r.orchestrator === orch7)).toMatchObject({
+      status: "skipped",
+      reason: "inactive",
+    });
     expect(a.deps.metrics.render()).toMatch(
       new RegExp(`${METRIC.rewardCalls}\\{orchestrator="${orch1}",outcome="succeeded"\\} 1`),
     );
@@ -66,12 +69,17 @@ describe("scheduler tick", () => {
   test("reward() once per round: a second tick in the same round records nothing new", async () => {
     const round = await a.deps.ledger.currentRound();
     const again = await tick(a.deps);
-    expect(again.rewards.find((r) => r.orchestrator === orch1)).toMatchObject({ status: "skipped", reason: "recorded" });
+    expect(again.rewards.find((r) => r.orchestrator === orch1)).toMatchObject({
+      status: "skipped",
+      reason: "recorded",
+    });
     const rows = (await rowsFor(orch1)).filter((r) => BigInt(r.round) === round);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "succeeded", attempts: 1 });
     expect(BigInt(rows[0]!.amount!)).toBeGreaterThan(0n);
-    const events = (await a.deps.ledger.getEvents({ name: "Reward", address: orch1 })).filter((e) => e.round === round);
+    const events = (await a.deps.ledger.getEvents({ name: "Reward", address: orch1 })).filter(
+      (e) => e.round === round,
+    );
     expect(events).toHaveLength(1);
   });
 
@@ -109,7 +117,9 @@ describe("scheduler tick", () => {
     expect(retried.rewards.find((r) => r.orchestrator === orch1)?.status).toBe("succeeded");
     [row] = (await rowsFor(orch1)).filter((r) => BigInt(r.round) === round);
     expect(row).toMatchObject({ status: "succeeded", attempts: 2, errorCode: null });
-    expect(a.deps.metrics.render()).toContain(`${METRIC.rewardCallErrors}{code="LEDGER_UNAVAILABLE",orchestrator="${orch1}"} 1`);
+    expect(a.deps.metrics.render()).toContain(
+      `${METRIC.rewardCallErrors}{code="LEDGER_UNAVAILABLE",orchestrator="${orch1}"} 1`,
+    );
   });
 
   test("when the leader's lease expires, the other edge takes over", async () => {

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { DEVNET_CHAIN_ID, signStakingRequest, type StakingAction, type StakingArgs } from "../../../src/client/staking.ts";
+import {
+  DEVNET_CHAIN_ID,
+  type StakingAction,
+  type StakingArgs,
+  signStakingRequest,
+} from "../../../src/client/staking.ts";
 import { authNonces } from "../../../src/edge/db/schema/edge.ts";
 import { pruneNonces } from "../../../src/edge/services/staking/authorize.ts";
 import { devnetOf, genesisAccount, json, makeEdge, type TestEdge } from "../../helpers/edge.ts";
@@ -45,9 +50,11 @@ describe("staking writes: happy paths", () => {
     const before = await edge.deps.ledger.getDelegator(delegator.address);
     const res = await send("bond", await sign(delegator, "bond", { amount: "1000", to: orch1 }));
     expect(res.status).toBe(200);
-    const body = await json<{ caller: string; ref: string; events: { name: string; args: Record<string, string> }[] }>(
-      res,
-    );
+    const body = await json<{
+      caller: string;
+      ref: string;
+      events: { name: string; args: Record<string, string> }[];
+    }>(res);
     expect(body.caller).toBe(delegator.address.toLowerCase());
     expect(body.ref).toMatch(/^0x[0-9a-f]{64}$/);
     expect(body.events.map((e) => e.name)).toContain("Bond");
@@ -67,9 +74,14 @@ describe("staking writes: happy paths", () => {
     expect(locks.find((l) => l.id === lock!.id)).toBeUndefined();
 
     const again = await send("unbond", await sign(delegator, "unbond", { amount: "100" }));
-    const lock2 = (await edge.deps.ledger.getDelegatorUnbondingLocks(delegator.address)).find((l) => l.amount === 100n)!;
+    const lock2 = (await edge.deps.ledger.getDelegatorUnbondingLocks(delegator.address)).find(
+      (l) => l.amount === 100n,
+    )!;
     expect(again.status).toBe(200);
-    const early = await send("withdrawStake", await sign(delegator, "withdrawStake", { lockId: lock2.id.toString() }));
+    const early = await send(
+      "withdrawStake",
+      await sign(delegator, "withdrawStake", { lockId: lock2.id.toString() }),
+    );
     expect(early.status).toBe(422);
     expect(await json(early)).toMatchObject({ code: "LOCK_NOT_WITHDRAWABLE" });
     while ((await edge.deps.ledger.currentRound()) < lock2.withdrawRound) {
@@ -77,7 +89,10 @@ describe("staking writes: happy paths", () => {
       await edge.deps.ledger.initializeRound(orch1);
     }
     const lpt = await edge.deps.ledger.balanceOf(delegator.address);
-    const ok = await send("withdrawStake", await sign(delegator, "withdrawStake", { lockId: lock2.id.toString() }));
+    const ok = await send(
+      "withdrawStake",
+      await sign(delegator, "withdrawStake", { lockId: lock2.id.toString() }),
+    );
     expect(ok.status).toBe(200);
     expect((await edge.deps.ledger.balanceOf(delegator.address)) - lpt).toBe(100n);
   });
@@ -85,14 +100,22 @@ describe("staking writes: happy paths", () => {
   test("claimEarnings, transcoder and setServiceURI for a registered orchestrator", async () => {
     const claim = await send("claimEarnings", await sign(delegator, "claimEarnings", {}));
     expect(claim.status).toBe(200);
-    expect((await json<{ events: { name: string }[] }>(claim)).events.map((e) => e.name)).toContain("EarningsClaimed");
+    expect((await json<{ events: { name: string }[] }>(claim)).events.map((e) => e.name)).toContain(
+      "EarningsClaimed",
+    );
 
-    const cut = await send("transcoder", await sign(orch7, "transcoder", { rewardCut: "200000", feeShare: "400000" }));
+    const cut = await send(
+      "transcoder",
+      await sign(orch7, "transcoder", { rewardCut: "200000", feeShare: "400000" }),
+    );
     // Rounds advance only on request here, so the block sits at the round's start: never locked.
     expect(cut.status).toBe(200);
     const t = await edge.deps.ledger.getTranscoder(orch7.address);
     expect([t.rewardCut, t.feeShare]).toEqual([200000n, 400000n]);
-    const uri = await send("setServiceURI", await sign(orch7, "setServiceURI", { uri: "https://o7.example:8935" }));
+    const uri = await send(
+      "setServiceURI",
+      await sign(orch7, "setServiceURI", { uri: "https://o7.example:8935" }),
+    );
     expect(uri.status).toBe(200);
     expect(await edge.deps.ledger.getServiceURI(orch7.address)).toBe("https://o7.example:8935");
   });
@@ -116,11 +139,17 @@ describe("staking writes: happy paths", () => {
 
 describe("staking writes: errors and security", () => {
   test("a ledger revert is 422 with the ledger's code; input errors are 400", async () => {
-    const tooMuch = await send("unbond", await sign(genesisAccount(6), "unbond", { amount: (10n ** 30n).toString() }));
+    const tooMuch = await send(
+      "unbond",
+      await sign(genesisAccount(6), "unbond", { amount: (10n ** 30n).toString() }),
+    );
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.headers.get("content-type")).toBe("application/problem+json");
     expect((await json(tooMuch)).code).toBe("INSUFFICIENT_BONDED");
-    const badCut = await send("transcoder", await sign(orch7, "transcoder", { rewardCut: "2000000", feeShare: "0" }));
+    const badCut = await send(
+      "transcoder",
+      await sign(orch7, "transcoder", { rewardCut: "2000000", feeShare: "0" }),
+    );
     expect(badCut.status).toBe(400);
     expect(await json(badCut)).toMatchObject({ code: "INVALID_PERCENTAGE" });
   });

@@ -12,7 +12,9 @@ describe("system routes", () => {
   test("GET /healthz is ready with database and ledger checks", async () => {
     const res = await edge.app.request("/healthz");
     expect(res.status).toBe(200);
-    const body = await json<{ ready: boolean; checks: Record<string, { ok: boolean; detail?: string }> }>(res);
+    const body = await json<{ ready: boolean; checks: Record<string, { ok: boolean; detail?: string }> }>(
+      res,
+    );
     expect(body.ready).toBe(true);
     expect(body.checks.database?.ok).toBe(true);
     expect(body.checks.ledger?.detail).toMatch(/^devnet round \d+$/);
@@ -37,7 +39,9 @@ describe("system routes", () => {
     const text = await res.text();
     for (const name of Object.values(METRIC)) expect(text).toContain(`# TYPE ${name} `);
     expect(text).toMatch(/livepeer_http_requests_total\{method="GET",route="\/healthz",status="200"\} [1-9]/);
-    expect(text).toMatch(/livepeer_http_request_duration_seconds_count\{method="GET",route="\/healthz"\} [1-9]/);
+    expect(text).toMatch(
+      /livepeer_http_request_duration_seconds_count\{method="GET",route="\/healthz"\} [1-9]/,
+    );
   });
 
   test("GET /openapi.json documents every route group with shared problem responses", async () => {
@@ -63,7 +67,9 @@ describe("system routes", () => {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     const bond = doc.paths["/v1/staking/bond"]?.post;
-    expect(Object.keys(bond?.responses ?? {})).toEqual(expect.arrayContaining(["200", "400", "401", "409", "413"]));
+    expect(Object.keys(bond?.responses ?? {})).toEqual(
+      expect.arrayContaining(["200", "400", "401", "409", "413"]),
+    );
     expect(doc.components.schemas.Problem).toBeDefined();
   });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { getInfo } from "../../../src/client/orchestrator.ts";
 import {
   discoverOrchestrators,
@@ -19,6 +19,9 @@ import {
   type PaymentsNet,
   paymentsNet,
 } from "../../helpers/payments.ts";
+
+// Real devnet, HTTP and signing on a shared 2-core machine: allow for load.
+setDefaultTimeout(30_000);
 
 let net: PaymentsNet;
 let x: Edge; // hosts O0: transcode 1 wei/pixel, upscale/m1 5 wei/pixel

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { eq, inArray } from "drizzle-orm";
 import { getInfo, sendTickets } from "../../../src/client/orchestrator.ts";
 import { acceptedTickets, ticketRedemptions } from "../../../src/edge/db/schema/payments.ts";
@@ -16,6 +16,9 @@ import {
   paymentsNet,
   SMALL_FUNDS,
 } from "../../helpers/payments.ts";
+
+// Real devnet, HTTP and signing on a shared 2-core machine: allow for load.
+setDefaultTimeout(30_000);
 
 let net: PaymentsNet;
 const O0 = addressOf(ORCHS[0]!);

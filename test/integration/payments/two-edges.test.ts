@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { getInfo, sendTickets } from "../../../src/client/orchestrator.ts";
 import { acceptedTickets } from "../../../src/edge/db/schema/payments.ts";
@@ -13,6 +13,9 @@ import {
   type PaymentsNet,
   paymentsNet,
 } from "../../helpers/payments.ts";
+
+// Real devnet, HTTP and signing on a shared 2-core machine: allow for load.
+setDefaultTimeout(30_000);
 
 let net: PaymentsNet;
 let edgeA: Edge;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { getInfo, sendTickets } from "../../../src/client/orchestrator.ts";
 import { createPayment } from "../../../src/edge/services/gateway/sender.ts";
 import { getBalance } from "../../../src/edge/services/tickets/balance.ts";
@@ -10,6 +10,9 @@ import {
   type PaymentsNet,
   paymentsNet,
 } from "../../helpers/payments.ts";
+
+// Real devnet, HTTP and signing on a shared 2-core machine: allow for load.
+setDefaultTimeout(30_000);
 
 // Two real edge processes on one libSQL file (the "two edges on one database").
 let net: PaymentsNet;
@@ -94,5 +97,5 @@ describe("two edge processes on one database", () => {
     expect(ra!.redeemed + rb!.redeemed).toBe(6);
     expect(ra!.alreadyUsed + rb!.alreadyUsed).toBe(0);
     expect((await net.devnet.getEvents({ name: "WinningTicketRedeemed" })).length - eventsBefore).toBe(6);
-  });
+  }, 60_000); // two bun processes start here: allow for a loaded machine
 });

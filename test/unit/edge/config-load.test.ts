@@ -49,7 +49,11 @@ describe("loadConfig", () => {
   test("LEDGER=chain switches the variant and needs RPC_URL", () => {
     expect(() => loadConfig({ LEDGER: "chain" })).toThrow(ConfigError);
     const c = loadConfig({ LEDGER: "chain", RPC_URL: "http://127.0.0.1:8545", CHAIN_ID: "31337" });
-    expect(c.ledger as object).toMatchObject({ kind: "chain", rpcUrl: "http://127.0.0.1:8545", chainId: 31337 });
+    expect(c.ledger as object).toMatchObject({
+      kind: "chain",
+      rpcUrl: "http://127.0.0.1:8545",
+      chainId: 31337,
+    });
   });
 
   test("a bad config lists every problem with its path", () => {

@@ -52,7 +52,7 @@ describe("active set", () => {
         fc.bigInt({ min: 0n, max: 1100n }),
         (stakes, stake) => {
           const pool = stakes.map((s, i) => entry(i + 1, s));
-          const min = stakes.reduce((a, b) => (a < b ? a : b));
+          const min = [...stakes].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))[0]!;
           const d = decideJoin(pool, BigInt(pool.length), stake);
           expect(d.joins).toBe(stake > min);
           if (d.joins) expect(d.evicted?.stake).toBe(min);

@@ -36,7 +36,10 @@ const orchestrators = createRoute({
   summary: "The active set (or next round's pool) with stake, cuts, service URI and reward-call history",
   request: { query: z.object({ set: z.enum(["current", "next"]).default("current") }) },
   responses: {
-    200: json(z.object({ orchestrators: z.array(OrchestratorSummarySchema) }), "Orchestrators, highest stake first"),
+    200: json(
+      z.object({ orchestrators: z.array(OrchestratorSummarySchema) }),
+      "Orchestrators, highest stake first",
+    ),
     ...errorResponses,
   },
 });

@@ -5,7 +5,10 @@ export const addressParam = z.object({
   address: z
     .string()
     .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 20-byte 0x address")
-    .openapi({ param: { name: "address", in: "path" }, example: "0x1111111111111111111111111111111111111111" }),
+    .openapi({
+      param: { name: "address", in: "path" },
+      example: "0x1111111111111111111111111111111111111111",
+    }),
 });
 
 export const RoundStatusSchema = z
@@ -67,7 +70,9 @@ export const DelegatorDetailSchema = z
     startRound: dec,
     lastClaimRound: dec,
     currentRound: dec,
-    unbondingLocks: z.array(z.object({ id: dec, amount: dec, withdrawRound: dec, withdrawable: z.boolean() })),
+    unbondingLocks: z.array(
+      z.object({ id: dec, amount: dec, withdrawRound: dec, withdrawable: z.boolean() }),
+    ),
     warning: z.object({ code: z.literal("CLAIM_BEFORE_REWARD"), message: z.string() }).optional(),
   })
   .openapi("DelegatorDetail");

@@ -68,7 +68,9 @@ export function stakingRoutes(app: OpenAPIHono<HonoEnv>): void {
       description:
         "EIP-712 domain {name: 'Livepeer Edge', version: '1', chainId}; type StakingRequest(string action," +
         "string args,bytes32 nonce,uint256 deadline) where args is the JSON of the args object with sorted keys.",
-      request: { body: { required: true, content: { "application/json": { schema: requestSchema(action) } } } },
+      request: {
+        body: { required: true, content: { "application/json": { schema: requestSchema(action) } } },
+      },
       responses: {
         200: { description: "Applied", content: { "application/json": { schema: TxResultSchema } } },
         ...errorResponses,

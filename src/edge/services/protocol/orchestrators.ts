@@ -28,7 +28,10 @@ export interface OrchestratorDetail extends OrchestratorSummary {
 }
 
 /** The current round's active set (or the next round's pool), highest stake first. */
-export async function listOrchestrators(deps: AppDeps, set: "current" | "next"): Promise<OrchestratorSummary[]> {
+export async function listOrchestrators(
+  deps: AppDeps,
+  set: "current" | "next",
+): Promise<OrchestratorSummary[]> {
   const [members, round, events] = await Promise.all([
     set === "current" ? deps.ledger.getActiveSet() : deps.ledger.getTranscoderPool(),
     deps.ledger.currentRound(),

@@ -39,7 +39,8 @@ export async function rewardHistory(
   const events = rewardEvents ?? (await deps.ledger.getEvents({ name: "Reward", address: addr }));
   const byRound = new Map<bigint, LedgerEvent>();
   for (const e of events) {
-    if (e.name === "Reward" && String(e.args.transcoder ?? "").toLowerCase() === addr) byRound.set(e.round, e);
+    if (e.name === "Reward" && String(e.args.transcoder ?? "").toLowerCase() === addr)
+      byRound.set(e.round, e);
   }
   const rows = await deps.db
     .select()

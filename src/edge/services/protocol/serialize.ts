@@ -43,5 +43,10 @@ export function eventJson(e: LedgerEvent): EventJson {
 }
 
 export function txJson(r: TxResult): TxJson {
-  return { ref: r.ref, round: r.round.toString(), block: r.block.toString(), events: r.events.map(eventJson) };
+  return {
+    ref: r.ref,
+    round: r.round.toString(),
+    block: r.block.toString(),
+    events: r.events.map(eventJson),
+  };
 }

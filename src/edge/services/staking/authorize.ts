@@ -32,7 +32,10 @@ export async function authorize(deps: AppDeps, action: StakingAction, req: Staki
     throw new LivepeerError("AUTH_DEADLINE_EXPIRED", `deadline ${deadline} has passed (now ${now})`);
   }
   if (deadline > BigInt(now + MAX_DEADLINE_SECONDS)) {
-    throw new LivepeerError("AUTH_DEADLINE_TOO_FAR", `deadline may be at most ${MAX_DEADLINE_SECONDS}s ahead`);
+    throw new LivepeerError(
+      "AUTH_DEADLINE_TOO_FAR",
+      `deadline may be at most ${MAX_DEADLINE_SECONDS}s ahead`,
+    );
   }
   let valid = false;
   try {
@@ -48,13 +51,22 @@ export async function authorize(deps: AppDeps, action: StakingAction, req: Staki
     valid = false; // malformed signature bytes
   }
   if (!valid) {
-    throw new LivepeerError("AUTH_SIGNATURE_INVALID", `signature does not recover to ${req.signer} for ${action}`);
+    throw new LivepeerError(
+      "AUTH_SIGNATURE_INVALID",
+      `signature does not recover to ${req.signer} for ${action}`,
+    );
   }
   const signer = req.signer.toLowerCase() as Address;
   // The primary key (signer, nonce) makes the nonce single-use across every edge on this database.
   const inserted = await deps.db
     .insert(authNonces)
-    .values({ signer, nonce: req.nonce.toLowerCase(), action, deadline: Number(deadline), usedAt: deps.clock.now() })
+    .values({
+      signer,
+      nonce: req.nonce.toLowerCase(),
+      action,
+      deadline: Number(deadline),
+      usedAt: deps.clock.now(),
+    })
     .onConflictDoNothing()
     .returning({ nonce: authNonces.nonce });
   if (inserted.length === 0) throw new LivepeerError("AUTH_NONCE_REPLAYED", "this nonce was already used");
@@ -64,6 +76,9 @@ export async function authorize(deps: AppDeps, action: StakingAction, req: Staki
 /** Forgets nonces whose deadline has passed (their requests are refused anyway). */
 export async function pruneNonces(deps: AppDeps): Promise<number> {
   const now = Math.floor(deps.clock.now() / 1000);
-  const removed = await deps.db.delete(authNonces).where(lt(authNonces.deadline, now)).returning({ n: authNonces.nonce });
+  const removed = await deps.db
+    .delete(authNonces)
+    .where(lt(authNonces.deadline, now))
+    .returning({ n: authNonces.nonce });
   return removed.length;
 }

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { type StakingActionDef, addressArg, amountArg, lower } from "./action.ts";
+import { addressArg, amountArg, lower, type StakingActionDef } from "./action.ts";
 
 export const bond: StakingActionDef<"bond"> = {
   summary: "Bond `amount` LPT to orchestrator `to` (claims earnings first)",
@@ -38,5 +38,8 @@ export const claimEarnings: StakingActionDef<"claimEarnings"> = {
   summary: "Claim pending stake and fees (see the delegator's claim-timing warning first)",
   args: z.strictObject({ endRound: amountArg.optional() }),
   run: async (d, caller, a) =>
-    d.ledger.claimEarnings(caller, a.endRound === undefined ? await d.ledger.currentRound() : BigInt(a.endRound)),
+    d.ledger.claimEarnings(
+      caller,
+      a.endRound === undefined ? await d.ledger.currentRound() : BigInt(a.endRound),
+    ),
 };

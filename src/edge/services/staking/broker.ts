@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { type StakingActionDef, amountArg, noArgs } from "./action.ts";
+import { amountArg, noArgs, type StakingActionDef } from "./action.ts";
 
 export const fundDeposit: StakingActionDef<"fundDeposit"> = {
   summary: "Add `amount` wei to the sender's ticket deposit",

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { type StakingActionDef, amountArg } from "./action.ts";
+import { amountArg, type StakingActionDef } from "./action.ts";
 
 export const transcoder: StakingActionDef<"transcoder"> = {
   summary: "Register as an orchestrator or set rewardCut / feeShare (PERC, 1e6 = 100%)",

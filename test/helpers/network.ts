@@ -1,0 +1,178 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+import { type DbHandle, openDb } from "../../src/edge/db/client.ts";
+
+// A local network for e2e tests: src/main.ts (edge with both roles on the devnet) as a child
+// process on a free loopback port with a temp data dir, plus node-runners started on demand.
+
+const ROOT = new URL("../..", import.meta.url).pathname;
+
+export interface LocalNetwork {
+  url: string;
+  dataDir: string;
+  /** Runner tokens by orchestrator address (checksummed), as main.ts wrote them. */
+  tokens: Record<string, string>;
+  orchestrators: string[];
+  edge: Subprocess;
+  /** Starts a node-runner child process for the i-th orchestrator. */
+  startRunner(orchestratorIndex: number, options?: { capacity?: number }): Promise<Subprocess>;
+  /** A read connection to the edge's database (for assertions). */
+  db(): Promise<DbHandle>;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1 (bound and released; the OS does not hand it out again at once). */
+export function freePort(): number {
+  const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+  const port = s.port!;
+  s.stop(true);
+  return port;
+}
+
+async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs: number, proc?: Subprocess) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fn().catch(() => false)) return;
+    if (proc && proc.exitCode !== null) throw new Error(`${what}: process exited with ${proc.exitCode}`);
+    await Bun.sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export async function startNetwork(env: Record<string, string> = {}): Promise<LocalNetwork> {
+  const dataDir = mkdtempSync(join(tmpdir(), "lp-net-"));
+  const port = freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const edge = Bun.spawn([process.execPath, join(ROOT, "src/main.ts")], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "warn", RUNNER_CAPACITY: "1", ...env },
+    stdout: "ignore",
+    stderr: "inherit",
+  });
+  const runners: Subprocess[] = [];
+  const handles: DbHandle[] = [];
+  const stop = async () => {
+    for (const r of runners) if (r.exitCode === null) r.kill("SIGKILL");
+    edge.kill("SIGTERM");
+    await Promise.race([edge.exited, Bun.sleep(10_000)]);
+    if (edge.exitCode === null) edge.kill("SIGKILL");
+    for (const h of handles) h.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor("edge /healthz", async () => (await fetch(`${url}/healthz`)).status === 200, 60_000, edge);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const tokens = JSON.parse(readFileSync(join(dataDir, "runner-tokens.json"), "utf8")) as Record<string, string>;
+  const orchestrators = Object.keys(tokens);
+  return {
+    url,
+    dataDir,
+    tokens,
+    orchestrators,
+    edge,
+    async startRunner(i, options = {}) {
+      const token = tokens[orchestrators[i]!]!;
+      const proc = Bun.spawn(
+        [
+          process.execPath,
+          join(ROOT, "src/node-runner/main.ts"),
+          "--edge",
+          url,
+          "--token",
+          token,
+          "--capacity",
+          String(options.capacity ?? 1),
+          "--models",
+          join(dataDir, "models"),
+          "--poll-ms",
+          "2000",
+        ],
+        { cwd: ROOT, stdout: "pipe", stderr: "inherit" },
+      );
+      runners.push(proc);
+      // The runner logs "runner ready" (JSON) once registered.
+      const reader = proc.stdout.getReader();
+      let text = "";
+      await waitFor(
+        "runner ready",
+        async () => {
+          const { value, done } = await reader.read();
+          if (done) return true;
+          text += new TextDecoder().decode(value);
+          return text.includes('"runner ready"');
+        },
+        60_000,
+        proc,
+      );
+      reader.releaseLock();
+      void proc.stdout.pipeTo(new WritableStream()).catch(() => undefined);
+      return proc;
+    },
+    async db() {
+      const h = await openDb(`file:${join(dataDir, "edge.db")}`, { migrate: false });
+      handles.push(h);
+      return h;
+    },
+    stop,
+  };
+}
+
+/** Generates a test clip from FFmpeg's test sources, bounded by -t. */
+export async function makeClip(
+  path: string,
+  opts: { width: number; height: number; seconds: number; format?: "mpegts" | "mp4" },
+): Promise<void> {
+  const p = Bun.spawn(
+    [
+      "ffmpeg",
+      "-v",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      `testsrc=size=${opts.width}x${opts.height}:rate=30`,
+      "-t",
+      String(opts.seconds),
+      "-c:v",
+      "libx264",
+      "-preset",
+      "ultrafast",
+      "-pix_fmt",
+      "yuv420p",
+      "-f",
+      opts.format ?? "mpegts",
+      path,
+    ],
+    { stderr: "inherit" },
+  );
+  if ((await p.exited) !== 0) throw new Error("ffmpeg could not make the test clip");
+}
+
+/** A solid-colour PNG from FFmpeg's color source. */
+export async function makePng(path: string, color: string, size = 32): Promise<void> {
+  const p = Bun.spawn(
+    ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", `color=c=${color}:size=${size}x${size}`, "-frames:v", "1", path],
+    { stderr: "inherit" },
+  );
+  if ((await p.exited) !== 0) throw new Error("ffmpeg could not make the test image");
+}
+
+/** ffprobe's view of a media file: first video stream's geometry and the container duration. */
+export async function ffprobe(path: string): Promise<{ width: number; height: number; duration: number }> {
+  const p = Bun.spawn(
+    ["ffprobe", "-v", "error", "-print_format", "json", "-show_streams", "-show_format", path],
+    { stdout: "pipe" },
+  );
+  const json = JSON.parse(await new Response(p.stdout).text()) as {
+    streams: { codec_type: string; width?: number; height?: number }[];
+    format: { duration: string };
+  };
+  const v = json.streams.find((s) => s.codec_type === "video");
+  return { width: v?.width ?? 0, height: v?.height ?? 0, duration: Number(json.format.duration) };
+}
