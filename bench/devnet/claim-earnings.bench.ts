@@ -57,4 +57,6 @@ console.log(
   `claimEarnings after ${elapsed} rounds:        ${manyRounds.toFixed(3)} ms/claim (${DELEGATORS} claims; setup ${(setupMs / 1000).toFixed(1)} s)`,
 );
 console.log(`ratio 10,000 rounds / 1 round:            ${(manyRounds / oneRound).toFixed(2)}x`);
-console.log(`(a delegator's bonded amount after the long claim: ${Number(pending.bondedAmount / 10n ** 15n) / 1000} LPT)`);
+console.log(
+  `(a delegator's bonded amount after the long claim: ${Number(pending.bondedAmount / 10n ** 15n) / 1000} LPT)`,
+);

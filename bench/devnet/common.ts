@@ -1,7 +1,12 @@
 // Shared setup for the devnet benches: a devnet on a temp file with `n` funded mnemonic accounts.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { createClient } from "@libsql/client";
+import { drizzle } from "drizzle-orm/libsql";
+import { migrate } from "drizzle-orm/libsql/migrator";
+import type { DbHandle } from "../../src/edge/db/client.ts";
+import * as schema from "../../src/edge/db/schema/index.ts";
 import { createDevnet, type Devnet } from "../../src/edge/ledger/devnet.ts";
 import { DEFAULT_MNEMONIC, type GenesisInput } from "../../src/edge/ledger/genesis.ts";
 
@@ -29,10 +34,15 @@ export async function benchDevnet(
       ...params,
     },
     mnemonic: DEFAULT_MNEMONIC,
-    accounts: Array.from({ length: n }, () => ({ lpt: (1_000_000n * LPT).toString(), eth: (10n ** 20n).toString() })),
+    accounts: Array.from({ length: n }, () => ({
+      lpt: (1_000_000n * LPT).toString(),
+      eth: (10n ** 20n).toString(),
+    })),
     actions,
   };
-  const devnet = await createDevnet({ url: `file:${join(dir, "devnet.db")}`, genesis });
+  const url = `file:${join(dir, "devnet.db")}`;
+  const handle = await openBenchDb(url);
+  const devnet = await createDevnet({ url, genesis, handle });
   const { deriveAccounts } = await import("../../src/edge/ledger/genesis.ts");
   const addr = deriveAccounts(DEFAULT_MNEMONIC, n).map((a) => a.address);
   return {
@@ -40,6 +50,7 @@ export async function benchDevnet(
     addr,
     close: async () => {
       await devnet.close();
+      handle.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -50,4 +61,17 @@ export async function timeEach(calls: (() => Promise<unknown>)[]): Promise<numbe
   const t0 = performance.now();
   for (const c of calls) await c();
   return (performance.now() - t0) / calls.length;
+}
+
+/**
+ * openDb resolves migrations relative to its own module, which moves when bench/index.ts bundles
+ * a bench for Node; resolve them from the repository root (the cwd benches run in) instead.
+ */
+async function openBenchDb(url: string): Promise<DbHandle> {
+  const client = createClient({ url });
+  await client.execute("PRAGMA journal_mode = WAL");
+  await client.execute("PRAGMA synchronous = NORMAL");
+  const db = drizzle(client, { schema });
+  await migrate(db, { migrationsFolder: resolve(process.cwd(), "migrations") });
+  return { url, client, db, close: () => client.close() };
 }

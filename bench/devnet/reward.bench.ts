@@ -42,7 +42,9 @@ for (let i = 0; i < ROUNDS; i++) {
 const perOne = oneMs / ROUNDS;
 await one.close();
 
-console.log(`reward() x100 active orchestrators, one round: ${total100.toFixed(1)} ms total, ${per100.toFixed(3)} ms/call`);
+console.log(
+  `reward() x100 active orchestrators, one round: ${total100.toFixed(1)} ms total, ${per100.toFixed(3)} ms/call`,
+);
 console.log(`reward() with 1 active orchestrator:           ${perOne.toFixed(3)} ms/call (${ROUNDS} rounds)`);
 console.log(`ratio per call, 100 active / 1 active:         ${(per100 / perOne).toFixed(2)}x`);
 console.log(`minimal write transaction (advanceBlocks(0)):  ${noop.toFixed(3)} ms/call`);

@@ -51,19 +51,28 @@ describe("genesis", () => {
     const g = loadGenesis(testGenesis({ n: 2 }));
     expect(g.accounts[1]?.lpt).toBe(1_000_000n * LPT);
     expect(g.accounts[1]?.address).toBe(deriveAccounts(DEFAULT_MNEMONIC, 2)[1]!.address);
-    expect(() => loadGenesis({ ...testGenesis(), params: { ...testGenesis().params, inflation: "-1" } })).toThrow(GenesisError);
-    expect(() => loadGenesis({ ...testGenesis(), mnemonic: undefined })).toThrow(/no address and no mnemonic/);
     expect(() =>
-      loadGenesis({ ...testGenesis({ n: 2 }), actions: [{ method: "bond", caller: { account: 5 }, args: ["1", { account: 0 }] }] }),
-    ).toThrow(/no genesis account 5/);
-    expect(() => loadGenesis({ ...testGenesis(), actions: [{ method: "bond", caller: { account: 1 }, args: ["1"] }] })).toThrow(
-      /expected 2 arguments/,
+      loadGenesis({ ...testGenesis(), params: { ...testGenesis().params, inflation: "-1" } }),
+    ).toThrow(GenesisError);
+    expect(() => loadGenesis({ ...testGenesis(), mnemonic: undefined })).toThrow(
+      /no address and no mnemonic/,
     );
+    expect(() =>
+      loadGenesis({
+        ...testGenesis({ n: 2 }),
+        actions: [{ method: "bond", caller: { account: 5 }, args: ["1", { account: 0 }] }],
+      }),
+    ).toThrow(/no genesis account 5/);
+    expect(() =>
+      loadGenesis({ ...testGenesis(), actions: [{ method: "bond", caller: { account: 1 }, args: ["1"] }] }),
+    ).toThrow(/expected 2 arguments/);
   });
 
   test("a failing genesis action names itself", async () => {
     const g = testGenesis({ actions: [{ method: "reward", caller: { account: 1 }, args: [] }] });
-    await expect(createDevnet({ url: ":memory:", genesis: g })).rejects.toThrow(/genesis action 0 \(reward\) failed: caller must be an active transcoder/);
+    await expect(createDevnet({ url: ":memory:", genesis: g })).rejects.toThrow(
+      /genesis action 0 \(reward\) failed: caller must be an active transcoder/,
+    );
   });
 
   test("reopening a file keeps its state and ignores the new genesis", async () => {
@@ -95,7 +104,9 @@ describe("devnet clock", () => {
     expect(await devnet.inflation()).toBe(before + 500n);
     expect(await devnet.blockHashForRound(2n)).toBe(`0x${"00".repeat(32)}`);
     expect(await devnet.blockHashForRound(3n)).toMatch(/^0x[0-9a-f]{64}$/);
-    await expect(devnet.initializeRound(t.addr[0]!)).rejects.toMatchObject({ code: "ROUND_ALREADY_INITIALIZED" });
+    await expect(devnet.initializeRound(t.addr[0]!)).rejects.toMatchObject({
+      code: "ROUND_ALREADY_INITIALIZED",
+    });
   });
 
   test("wall-clock mode: a round lasts roundSeconds of the injected clock; two instances on one file agree", async () => {

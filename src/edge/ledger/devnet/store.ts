@@ -319,24 +319,28 @@ export class Store {
   /** Every transcoder in the pool with its stake (delegatedAmount) and insertion order. */
   async poolMembers(): Promise<{ address: Address; stake: bigint; seq: bigint }[]> {
     const rows = await this.db
-      .select({ address: t.devnetTranscoders.address, seq: t.devnetTranscoders.poolSeq })
+      .select({
+        address: t.devnetTranscoders.address,
+        seq: t.devnetTranscoders.poolSeq,
+        stake: t.devnetDelegators.delegatedAmount,
+      })
       .from(t.devnetTranscoders)
+      .innerJoin(t.devnetDelegators, eq(t.devnetDelegators.address, t.devnetTranscoders.address))
       .where(eq(t.devnetTranscoders.inPool, 1));
-    const out: { address: Address; stake: bigint; seq: bigint }[] = [];
-    for (const r of rows) {
-      // Cached objects win: this transaction may have changed membership or stake.
-      const tr = await this.transcoder(r.address);
-      if (!tr.inPool) continue;
-      const d = await this.delegator(r.address);
-      out.push({ address: r.address as Address, stake: d.delegatedAmount, seq: tr.poolSeq });
-    }
+    const members = new Map<string, { address: Address; stake: bigint; seq: bigint }>();
+    for (const r of rows)
+      members.set(r.address, { address: r.address as Address, stake: r.stake, seq: BigInt(r.seq) });
+    // Rows this transaction already holds win: it may have changed membership or stake.
     for (const [addr, c] of this.transcoders) {
-      if (c.value.inPool && !out.some((m) => m.address === addr)) {
-        const d = await this.delegator(addr);
-        out.push({ address: addr as Address, stake: d.delegatedAmount, seq: c.value.poolSeq });
-      }
+      if (!c.value.inPool) members.delete(addr);
+      else members.set(addr, { address: addr as Address, stake: 0n, seq: c.value.poolSeq });
     }
-    return out;
+    for (const m of members.values()) {
+      const d = this.delegators.get(m.address);
+      if (d) m.stake = d.value.delegatedAmount;
+      else if (this.transcoders.has(m.address)) m.stake = (await this.delegator(m.address)).delegatedAmount;
+    }
+    return [...members.values()];
   }
 
   // ---- write-back ----------------------------------------------------------------------------

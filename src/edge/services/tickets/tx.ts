@@ -16,15 +16,19 @@ function isBusy(err: unknown): boolean {
 
 /**
  * Runs `fn` in a write (BEGIN IMMEDIATE) transaction, retrying with jitter while another
- * connection or process holds the write lock. Keep ledger calls and other I/O out of `fn`.
+ * connection or process holds the write lock (SQLITE_BUSY, including SQLITE_BUSY_SNAPSHOT from a
+ * pooled connection whose read snapshot went stale) for up to `deadlineMs`. Keep ledger calls and
+ * other I/O out of `fn`.
  */
-export async function writeTx<T>(db: Db, fn: (tx: Tx) => Promise<T>, attempts = 60): Promise<T> {
+export async function writeTx<T>(db: Db, fn: (tx: Tx) => Promise<T>, deadlineMs = 30_000): Promise<T> {
+  const started = Date.now();
   for (let i = 0; ; i++) {
     try {
       return await db.transaction(fn, { behavior: "immediate" });
     } catch (err) {
-      if (!isBusy(err) || i >= attempts) throw err;
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * Math.min(200, 10 * (i + 1))));
+      if (!isBusy(err) || Date.now() - started > deadlineMs) throw err;
+      if (i % 20 === 19) console.error("DBG writeTx busy", i, (err as any)?.cause?.extendedCode ?? (err as any)?.extendedCode, new Error().stack?.split("\n").slice(2, 6).join(" / "));
+      await new Promise((r) => setTimeout(r, 2 + Math.random() * Math.min(200, 10 * (i + 1))));
     }
   }
 }
