@@ -6,7 +6,7 @@
 // Environment: PORT (8787), HOST (127.0.0.1), DATA_DIR (.data), RUNNERS (1; runner i attaches to
 // orchestrator i mod 3), RUNNER_CAPACITY (2), EXTERNAL_RUNNERS=N (price the first N orchestrators
 // so runners started elsewhere can serve them; tokens in DATA_DIR/runner-tokens.json), API_KEYS
-// (off | required), ADMIN_TOKEN, GENESIS_FILE, ROUND_SECONDS, SCHEDULER_INTERVAL_MS,
+// (off | required), ADMIN_TOKEN, GENESIS_FILE, ROUND_SECONDS, BLOCK_MS, SCHEDULER_INTERVAL_MS,
 // VISIBILITY_TIMEOUT_MS, SYNC_TIMEOUT_MS, BODY_LIMIT_BYTES, TICKET_MAX_FACE_VALUE (wei; equal to the EV forces
 // every ticket to win), LOG_LEVEL.
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -57,7 +57,7 @@ const input: EdgeConfigInput = {
   ledger: {
     kind: "devnet",
     roundSeconds: Number(env.ROUND_SECONDS ?? 60),
-    blockMs: 1000,
+    blockMs: Number(env.BLOCK_MS ?? 1000),
     ...(env.GENESIS_FILE ? { genesisFile: env.GENESIS_FILE } : {}),
   },
   orchestrators: orchestratorAccounts.map((a, i) => ({

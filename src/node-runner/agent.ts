@@ -96,7 +96,7 @@ export function createAgent(options: AgentOptions): Agent {
         } else {
           log.warn("lease failed", { error: String(err) });
         }
-        await Bun.sleep(backoff);
+        await sleep(backoff);
         backoff = Math.min(backoff * 2, 5_000);
         continue;
       }
@@ -218,7 +218,7 @@ export function createAgent(options: AgentOptions): Agent {
       stopping = true;
       stopPolling.abort();
       const all = () => Promise.all([...running.values()].map((e) => e.done));
-      const timedOut = await Promise.race([all().then(() => false), Bun.sleep(graceMs).then(() => true)]);
+      const timedOut = await Promise.race([all().then(() => false), sleep(graceMs).then(() => true)]);
       if (timedOut) {
         for (const e of running.values()) {
           e.releasing = true;
@@ -246,3 +246,6 @@ function localSpec(grant: LeaseGrant, paths: Map<string, string>): JobSpec {
   for (const [field, name] of Object.entries(spec.files)) files[field] = path(name);
   return { kind: "ai", pipeline: spec.pipeline, modelId: spec.modelId, files, params: spec.params };
 }
+
+// Portable (Bun and Node): the agent also runs inside benches bundled for Node.
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -11,10 +11,10 @@ let net: LocalNetwork;
 beforeAll(async () => {
   // No runner of main.ts's own; orchestrator 0 is priced for runners started here.
   net = await startNetwork({ RUNNERS: "0", EXTERNAL_RUNNERS: "1", VISIBILITY_TIMEOUT_MS: "1500" });
-});
+}, 90_000);
 afterAll(async () => {
   await net?.stop();
-});
+}, 30_000);
 
 test("a runner killed mid-job loses its lease and the job completes on another runner exactly once", async () => {
   const clip = join(net.dataDir, "long.ts");
@@ -61,4 +61,4 @@ test("a runner killed mid-job loses its lease and the job completes on another r
   expect(final!.failures).toBe(1);
   second.kill("SIGTERM");
   await second.exited;
-});
+}, 120_000);

@@ -13,7 +13,12 @@ export interface DbHandle {
 }
 
 // Resolved when used, not at import: Workers bundles have no file URL and never migrate.
-const migrationsFolder = () => new URL("../../../migrations", import.meta.url).pathname;
+// A bundled copy of this module (benches run under Node) lives elsewhere: fall back to ./migrations.
+const migrationsFolder = async (): Promise<string> => {
+  const beside = new URL("../../../migrations", import.meta.url).pathname;
+  const { existsSync } = await import("node:fs");
+  return existsSync(`${beside}/meta/_journal.json`) ? beside : `${process.cwd()}/migrations`;
+};
 
 /**
  * Opens a libSQL database (`file:…`, `:memory:` or `libsql://…`) and applies the committed
@@ -21,7 +26,7 @@ const migrationsFolder = () => new URL("../../../migrations", import.meta.url).p
  */
 export async function openDb(
   url: string,
-  options: { authToken?: string; migrate?: boolean } = {},
+  options: { authToken?: string; migrate?: boolean; migrationsFolder?: string } = {},
 ): Promise<DbHandle> {
   const client = createClient(options.authToken ? { url, authToken: options.authToken } : { url });
   if (url.startsWith("file:")) {
@@ -31,7 +36,9 @@ export async function openDb(
   }
   const db = drizzle(client, { schema });
   serializeTransactions(db);
-  if (options.migrate !== false) await migrate(db, { migrationsFolder: migrationsFolder() });
+  if (options.migrate !== false) {
+    await migrate(db, { migrationsFolder: options.migrationsFolder ?? (await migrationsFolder()) });
+  }
   return { url, client, db, close: () => client.close() };
 }
 

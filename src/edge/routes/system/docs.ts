@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { HonoEnv } from "../../deps.ts";
-import { swaggerAssets } from "./docs/assets.ts";
+import { type SwaggerAssets, swaggerAssets } from "./docs/assets.ts";
 import { basicPage } from "./docs/basic-page.ts";
 import { swaggerPage } from "./docs/swagger-page.ts";
 
@@ -25,12 +25,17 @@ const ASSET_CACHE = "public, max-age=86400";
  * - GET /docs: Swagger UI from the swagger-ui-dist package (/docs/assets/*); where the package
  *   cannot be read (Workers: no filesystem) the self-written page instead.
  * - GET /docs/basic: always the self-written page.
+ * `options.assets` replaces the package loader (tests: a runtime without the files).
  */
-export function registerDocs(app: OpenAPIHono<HonoEnv>): void {
+export function registerDocs(
+  app: OpenAPIHono<HonoEnv>,
+  options: { assets?: () => Promise<SwaggerAssets | undefined> } = {},
+): void {
+  const loadAssets = options.assets ?? swaggerAssets;
   app.doc31(SPEC_URL, { openapi: "3.1.0", info: OPENAPI_INFO });
 
   app.get("/docs", async (c) => {
-    const assets = await swaggerAssets();
+    const assets = await loadAssets();
     c.header("cache-control", PAGE_CACHE);
     c.header("content-type", HTML);
     const page = assets
@@ -40,7 +45,7 @@ export function registerDocs(app: OpenAPIHono<HonoEnv>): void {
   });
 
   app.get("/docs/basic", async (c) => {
-    const assets = await swaggerAssets();
+    const assets = await loadAssets();
     c.header("cache-control", PAGE_CACHE);
     c.header("content-type", HTML);
     return c.body(
@@ -52,12 +57,19 @@ export function registerDocs(app: OpenAPIHono<HonoEnv>): void {
     );
   });
 
+  const asset = (c: Context<HonoEnv>, type: string, part: "css" | "js") =>
+    serveAsset(c, loadAssets, type, part);
   app.get("/docs/assets/swagger-ui.css", (c) => asset(c, "text/css; charset=utf-8", "css"));
   app.get("/docs/assets/swagger-ui-bundle.js", (c) => asset(c, "text/javascript; charset=utf-8", "js"));
 }
 
-async function asset(c: Context<HonoEnv>, type: string, part: "css" | "js"): Promise<Response> {
-  const assets = await swaggerAssets();
+async function serveAsset(
+  c: Context<HonoEnv>,
+  loadAssets: () => Promise<SwaggerAssets | undefined>,
+  type: string,
+  part: "css" | "js",
+): Promise<Response> {
+  const assets = await loadAssets();
   if (!assets) return c.notFound();
   const etag = `"swagger-ui-dist-${assets.version}-${part}"`;
   c.header("cache-control", ASSET_CACHE);

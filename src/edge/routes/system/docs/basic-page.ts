@@ -8,9 +8,7 @@ import { escapeHtml } from "./swagger-page.ts";
  */
 export function basicPage(opts: { title: string; specUrl: string; swaggerUrl?: string }): string {
   const spec = JSON.stringify(opts.specUrl).replace(/</g, "\\u003c");
-  const swagger = opts.swaggerUrl
-    ? ` · <a href="${escapeHtml(opts.swaggerUrl)}">Swagger UI</a>`
-    : "";
+  const swagger = opts.swaggerUrl ? ` · <a href="${escapeHtml(opts.swaggerUrl)}">Swagger UI</a>` : "";
   return `<!doctype html>
 <html lang="en">
 <head>
