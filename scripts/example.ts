@@ -8,7 +8,10 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 
 const { values } = parseArgs({ options: { url: { type: "string" }, key: { type: "string" } } });
-const base = (values.url ?? process.env.EDGE_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8787}`).replace(/\/+$/, "");
+const base = (values.url ?? process.env.EDGE_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8787}`).replace(
+  /\/+$/,
+  "",
+);
 const headers: Record<string, string> = values.key ? { authorization: `Bearer ${values.key}` } : {};
 const dir = mkdtempSync(join(tmpdir(), "lp-example-"));
 
@@ -41,18 +44,38 @@ async function submit(path: string, form: FormData): Promise<Job> {
 
 function show(title: string, job: Job) {
   console.log(`\n${title}: job ${job.id} ${job.status} on ${job.orchestrator} (${job.engine})`);
-  console.log(`  units ${job.units} at ${job.price?.pricePerUnit}/${job.price?.pixelsPerUnit} wei → fee ${job.fee} wei`);
-  console.log(`  tickets ${job.tickets.count} (face value ${job.tickets.faceValue} wei, EV ${job.tickets.ev} wei)`);
+  console.log(
+    `  units ${job.units} at ${job.price?.pricePerUnit}/${job.price?.pixelsPerUnit} wei → fee ${job.fee} wei`,
+  );
+  console.log(
+    `  tickets ${job.tickets.count} (face value ${job.tickets.faceValue} wei, EV ${job.tickets.ev} wei)`,
+  );
   console.log(`  took ${Math.round(job.timings.totalMs ?? 0)} ms`);
   for (const o of job.outputs) {
-    console.log(`  output ${o.name}: ${o.width ?? "-"}x${o.height ?? "-"}, ${o.size} bytes → ${base}${o.url}`);
+    console.log(
+      `  output ${o.name}: ${o.width ?? "-"}x${o.height ?? "-"}, ${o.size} bytes → ${base}${o.url}`,
+    );
   }
   if (job.data !== undefined) console.log(`  data ${JSON.stringify(job.data)}`);
 }
 
 try {
   const clip = join(dir, "clip.ts");
-  await ffmpeg(["-f", "lavfi", "-i", "testsrc=size=1280x720:rate=30", "-t", "2", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-f", "mpegts", clip]);
+  await ffmpeg([
+    "-f",
+    "lavfi",
+    "-i",
+    "testsrc=size=1280x720:rate=30",
+    "-t",
+    "2",
+    "-c:v",
+    "libx264",
+    "-pix_fmt",
+    "yuv420p",
+    "-f",
+    "mpegts",
+    clip,
+  ]);
   const form = new FormData();
   form.set("segment", new Blob([await Bun.file(clip).arrayBuffer()], { type: "video/mp2t" }), "clip.ts");
   form.set("profiles", JSON.stringify(["P144p30fps16x9", "P240p30fps16x9", "P360p30fps16x9"]));
@@ -66,12 +89,24 @@ try {
   const classify = await submit("/v1/ai/image-to-text", ai);
   show("AI image-to-text (tiny colour classifier)", classify);
 
-  const o = (await (await fetch(`${base}/v1/protocol/orchestrators/${ladder.orchestrator}`)).json()) as Record<string, unknown>;
+  const o = (await (
+    await fetch(`${base}/v1/protocol/orchestrators/${ladder.orchestrator}`)
+  ).json()) as Record<string, unknown>;
   console.log(`\nOrchestrator ${ladder.orchestrator} on the ledger:`);
-  for (const k of ["totalStake", "feeShare", "rewardCut", "cumulativeFees", "pendingFees", "pendingStake", "lastRewardRound"]) {
+  for (const k of [
+    "totalStake",
+    "feeShare",
+    "rewardCut",
+    "cumulativeFees",
+    "pendingFees",
+    "pendingStake",
+    "lastRewardRound",
+  ]) {
     console.log(`  ${k} ${o[k]}`);
   }
-  console.log("  (winning tickets are redeemed by the scheduler once their params expire; fees then show here)");
+  console.log(
+    "  (winning tickets are redeemed by the scheduler once their params expire; fees then show here)",
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -102,7 +102,10 @@ const server = Bun.serve({
   fetch(req) {
     // /healthz says "not ready" until a runner has registered: only then can jobs run.
     if (!ready && new URL(req.url).pathname === "/healthz") {
-      return Response.json({ ready: false, checks: { runners: { ok: false, detail: "waiting for a runner" } } }, { status: 503 });
+      return Response.json(
+        { ready: false, checks: { runners: { ok: false, detail: "waiting for a runner" } } },
+        { status: 503 },
+      );
     }
     return app.fetch(req);
   },

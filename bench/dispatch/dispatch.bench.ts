@@ -1,9 +1,10 @@
 // Dispatch latency of a no-op job through edge + runner (enqueue → long-poll lease → complete →
 // waiter woken), p50 and p99, against a bare HTTP round trip on loopback measured in the same run.
 //   npx bun run bench/dispatch/dispatch.bench.ts
+
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
@@ -22,7 +23,9 @@ const orchestratorKey = `0x${"22".repeat(32)}` as const;
 const token = "bench-runner-token-000000000001";
 
 const listen = (server: ReturnType<typeof createServer>) =>
-  new Promise<number>((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)));
+  new Promise<number>((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)),
+  );
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -90,8 +93,12 @@ rmSync(dir, { recursive: true, force: true });
 const b = stats(bareSamples);
 const d = stats(dispatchSamples);
 const f = (n: number) => `${n.toFixed(3)} ms`;
-console.log(`dispatch of a no-op job through edge + runner (n=${N}, runtime ${typeof Bun !== "undefined" ? "bun" : "node"})`);
+console.log(
+  `dispatch of a no-op job through edge + runner (n=${N}, runtime ${typeof Bun !== "undefined" ? "bun" : "node"})`,
+);
 console.log(`  bare HTTP round trip     p50 ${f(b.p50)}   p99 ${f(b.p99)}`);
 console.log(`  edge + runner dispatch   p50 ${f(d.p50)}   p99 ${f(d.p99)}`);
-console.log(`  ratio dispatch / bare    p50 ${(d.p50 / b.p50).toFixed(1)}x   p99 ${(d.p99 / b.p99).toFixed(1)}x`);
+console.log(
+  `  ratio dispatch / bare    p50 ${(d.p50 / b.p50).toFixed(1)}x   p99 ${(d.p99 / b.p99).toFixed(1)}x`,
+);
 process.exit(0);

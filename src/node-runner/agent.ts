@@ -39,7 +39,13 @@ export interface Agent {
 }
 
 /** Codes of failures that another attempt cannot fix: the job fails at once. */
-const PERMANENT = new Set(["INVALID_INPUT", "INVALID_MEDIA", "UNKNOWN_PIPELINE", "MODEL_NOT_FOUND", "UNKNOWN_MODEL"]);
+const PERMANENT = new Set([
+  "INVALID_INPUT",
+  "INVALID_MEDIA",
+  "UNKNOWN_PIPELINE",
+  "MODEL_NOT_FOUND",
+  "UNKNOWN_MODEL",
+]);
 
 const silent: AgentLogger = { info() {}, warn() {}, error() {} };
 
@@ -105,7 +111,12 @@ export function createAgent(options: AgentOptions): Agent {
         await client.release(grant).catch(() => undefined);
         return;
       }
-      const entry: Running = { grant, controller: new AbortController(), releasing: false, done: Promise.resolve() };
+      const entry: Running = {
+        grant,
+        controller: new AbortController(),
+        releasing: false,
+        done: Promise.resolve(),
+      };
       entry.done = runJob(entry);
       running.set(grant.jobId, entry);
       await entry.done;

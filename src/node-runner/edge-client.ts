@@ -73,7 +73,9 @@ export class EdgeClient {
     });
   }
 
-  async register(capabilities: Capabilities): Promise<{ runnerId: string; orchestrator: string; leaseMs: number }> {
+  async register(
+    capabilities: Capabilities,
+  ): Promise<{ runnerId: string; orchestrator: string; leaseMs: number }> {
     const res = await this.#json("/runner/v1/register", capabilities);
     const body = (await res.json()) as { runnerId: string; orchestrator: string; leaseMs: number };
     this.#runnerId = body.runnerId;

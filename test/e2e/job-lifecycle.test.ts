@@ -38,7 +38,14 @@ describe("consumer → gateway → orchestrator → runner", () => {
     await makeClip(clip, { width: 640, height: 360, seconds: 2 });
     const form = new FormData();
     form.set("segment", new Blob([await Bun.file(clip).arrayBuffer()], { type: "video/mp2t" }), "clip.ts");
-    form.set("profiles", JSON.stringify(["P144p30fps16x9", "P240p30fps16x9", { name: "small", width: 320, height: 180, bitrate: 300000, fps: 30 }]));
+    form.set(
+      "profiles",
+      JSON.stringify([
+        "P144p30fps16x9",
+        "P240p30fps16x9",
+        { name: "small", width: 320, height: 180, bitrate: 300000, fps: 30 },
+      ]),
+    );
     const res = await fetch(`${net.url}/v1/transcode`, { method: "POST", body: form });
     const job = (await res.json()) as JobJson;
     expect(res.status).toBe(200);
@@ -66,7 +73,10 @@ describe("consumer → gateway → orchestrator → runner", () => {
     expect(again.fee).toBe(job.fee);
     // The orchestrator stored the gateway's tickets as accepted.
     const { db } = await net.db();
-    const [row] = await db.select({ n: count() }).from(acceptedTickets).where(eq(acceptedTickets.sender, sender));
+    const [row] = await db
+      .select({ n: count() })
+      .from(acceptedTickets)
+      .where(eq(acceptedTickets.sender, sender));
     expect(row!.n).toBeGreaterThanOrEqual(job.tickets.count);
   }, 60_000);
 
@@ -83,7 +93,9 @@ describe("consumer → gateway → orchestrator → runner", () => {
 
     const up = new FormData();
     up.set("image", new Blob([await Bun.file(png).arrayBuffer()], { type: "image/png" }), "green.png");
-    const r2 = (await (await fetch(`${net.url}/v1/ai/upscale`, { method: "POST", body: up })).json()) as JobJson;
+    const r2 = (await (
+      await fetch(`${net.url}/v1/ai/upscale`, { method: "POST", body: up })
+    ).json()) as JobJson;
     expect(r2.status).toBe("succeeded");
     const out = r2.outputs[0]!;
     const bytes = new Uint8Array(await (await fetch(`${net.url}${out.url}`)).arrayBuffer());
@@ -120,7 +132,11 @@ describe("consumer → gateway → orchestrator → runner", () => {
       const form = new FormData();
       for (const [k, v] of Object.entries(fields)) form.set(k, v);
       const r = await fetch(`${net.url}${path}`, { method: "POST", body: form });
-      return { status: r.status, type: r.headers.get("content-type"), body: (await r.json()) as { code: string } };
+      return {
+        status: r.status,
+        type: r.headers.get("content-type"),
+        body: (await r.json()) as { code: string },
+      };
     };
     const pngBlob = new Blob([await Bun.file(png).arrayBuffer()], { type: "image/png" });
     const clipBlob = new Blob([await Bun.file(clip).arrayBuffer()], { type: "video/mp2t" });
@@ -130,7 +146,10 @@ describe("consumer → gateway → orchestrator → runner", () => {
     // MPEG-TS sync bytes but garbage inside: caught by ffprobe, not just the magic bytes.
     const fake = new Uint8Array(188 * 20).fill(0xff);
     for (let i = 0; i < fake.length; i += 188) fake[i] = 0x47;
-    const garbage = await post("/v1/transcode", { segment: new Blob([fake]), profiles: '["P144p30fps16x9"]' });
+    const garbage = await post("/v1/transcode", {
+      segment: new Blob([fake]),
+      profiles: '["P144p30fps16x9"]',
+    });
     expect([garbage.status, garbage.body.code]).toEqual([415, "NOT_VIDEO"]);
     const preset = await post("/v1/transcode", { segment: clipBlob, profiles: '["P1080p999fps"]' });
     expect([preset.status, preset.body.code]).toEqual([400, "UNKNOWN_PRESET"]);

@@ -54,7 +54,10 @@ test("a winning ticket is redeemed and shows up as fees in the orchestrator's ea
     if (BigInt(after.pendingFees) > feesBefore) break;
     await Bun.sleep(100);
   }
-  const redemptions = await db.select().from(ticketRedemptions).where(eq(ticketRedemptions.status, "redeemed"));
+  const redemptions = await db
+    .select()
+    .from(ticketRedemptions)
+    .where(eq(ticketRedemptions.status, "redeemed"));
   expect(redemptions.length).toBe(tickets.length);
   // feeShare of the genesis orchestrators passes part of the fees to delegators; the
   // orchestrator's own pending fees grow by its share, at most the whole face value.

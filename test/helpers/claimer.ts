@@ -12,7 +12,11 @@ for await (const _ of console) break;
 const claimed: string[] = [];
 let empty = 0;
 while (empty < 3) {
-  const lease = await leaseJob(env.deps, { runnerId: name, orchestrator: ORCH_ADDRESS, capabilities: ["noop"] });
+  const lease = await leaseJob(env.deps, {
+    runnerId: name,
+    orchestrator: ORCH_ADDRESS,
+    capabilities: ["noop"],
+  });
   if (lease) {
     claimed.push(lease.job.id);
     empty = 0;

@@ -16,7 +16,12 @@ export const RUNNER_TOKEN = "runner-token-for-tests-0001";
 /** A clock the test moves by hand. */
 export function manualClock(start = 1_700_000_000_000): Clock & { advance(ms: number): void } {
   let t = start;
-  return { now: () => t, advance: (ms) => void (t += ms) };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 /**

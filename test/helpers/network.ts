@@ -47,7 +47,14 @@ export async function startNetwork(env: Record<string, string> = {}): Promise<Lo
   const url = `http://127.0.0.1:${port}`;
   const edge = Bun.spawn([process.execPath, join(ROOT, "src/main.ts")], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: "warn", RUNNER_CAPACITY: "1", ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+      RUNNER_CAPACITY: "1",
+      ...env,
+    },
     stdout: "ignore",
     stderr: "inherit",
   });
@@ -67,7 +74,10 @@ export async function startNetwork(env: Record<string, string> = {}): Promise<Lo
     await stop();
     throw err;
   }
-  const tokens = JSON.parse(readFileSync(join(dataDir, "runner-tokens.json"), "utf8")) as Record<string, string>;
+  const tokens = JSON.parse(readFileSync(join(dataDir, "runner-tokens.json"), "utf8")) as Record<
+    string,
+    string
+  >;
   const orchestrators = Object.keys(tokens);
   return {
     url,
@@ -157,7 +167,19 @@ export async function makeClip(
 /** A solid-colour PNG from FFmpeg's color source. */
 export async function makePng(path: string, color: string, size = 32): Promise<void> {
   const p = Bun.spawn(
-    ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", `color=c=${color}:size=${size}x${size}`, "-frames:v", "1", path],
+    [
+      "ffmpeg",
+      "-v",
+      "error",
+      "-y",
+      "-f",
+      "lavfi",
+      "-i",
+      `color=c=${color}:size=${size}x${size}`,
+      "-frames:v",
+      "1",
+      path,
+    ],
     { stderr: "inherit" },
   );
   if ((await p.exited) !== 0) throw new Error("ffmpeg could not make the test image");

@@ -1,8 +1,13 @@
 import { afterEach, expect, test } from "bun:test";
-import { issueApiKey, listApiKeys, revokeApiKey, verifyApiKey } from "../../../src/edge/services/apikeys/keys.ts";
+import { apiKeys } from "../../../src/edge/db/schema/jobs.ts";
+import {
+  issueApiKey,
+  listApiKeys,
+  revokeApiKey,
+  verifyApiKey,
+} from "../../../src/edge/services/apikeys/keys.ts";
 import { JobError } from "../../../src/edge/services/jobs/errors.ts";
 import { sha256Hex } from "../../../src/edge/services/jobs/ids.ts";
-import { apiKeys } from "../../../src/edge/db/schema/jobs.ts";
 import { type JobsTestEnv, jobsTestEnv, manualClock } from "../../helpers/jobs.ts";
 
 let env: JobsTestEnv | undefined;

@@ -66,7 +66,9 @@ test("s3 store: path-style SigV4-signed PUT/GET/DELETE against a loopback stand-
       "GET /jobs/consumer/j/out/a.ts",
     ]);
     for (const s of seen) {
-      expect(s.auth).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/auto\/s3\/aws4_request, SignedHeaders=.*, Signature=[0-9a-f]{64}$/);
+      expect(s.auth).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/auto\/s3\/aws4_request, SignedHeaders=.*, Signature=[0-9a-f]{64}$/,
+      );
       expect(s.sha).toMatch(/^[0-9a-f]{64}$|^UNSIGNED-PAYLOAD$/);
     }
     expect(seen[0]!.type).toBe("video/mp2t");

@@ -107,7 +107,9 @@ describe("job queue", () => {
     expect(await errorCode(completeJob(deps, { jobId: job.id, attempt: 1, runnerId: "r1", result }))).toBe(
       "LEASE_LOST",
     );
-    expect(await errorCode(heartbeatJob(deps, { jobId: job.id, attempt: 1, runnerId: "r1" }))).toBe("LEASE_LOST");
+    expect(await errorCode(heartbeatJob(deps, { jobId: job.id, attempt: 1, runnerId: "r1" }))).toBe(
+      "LEASE_LOST",
+    );
     await completeJob(deps, { jobId: job.id, attempt: 2, runnerId: "r2", result });
     const attempts = await jobAttempts(deps, job.id);
     expect(attempts.map((a) => [a.attempt, a.runnerId, a.status])).toEqual([
@@ -121,7 +123,9 @@ describe("job queue", () => {
     const { deps, clock } = await setup();
     const job = await enqueueJob(deps, { orchestrator: ORCH_ADDRESS, spec, inputs: [] });
     await claim(deps, "r1");
-    expect(await failJob(deps, { jobId: job.id, attempt: 1, runnerId: "r1", error: "boom", retryable: true })).toEqual({
+    expect(
+      await failJob(deps, { jobId: job.id, attempt: 1, runnerId: "r1", error: "boom", retryable: true }),
+    ).toEqual({
       status: "queued",
     });
     expect(await claim(deps, "r1")).toBeNull(); // backoff

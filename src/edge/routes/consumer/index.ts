@@ -3,19 +3,19 @@ import type { Context } from "hono";
 import type { HonoEnv } from "../../deps.ts";
 import { authErrorResponses, errorResponses, notFoundResponse, problemResponse } from "../../http/problem.ts";
 import {
-  type ConsumerInput,
-  consumerOutput,
-  getConsumerJob,
-  submitConsumerJob,
-  waitForConsumerJob,
-} from "../../services/consumer/jobs.ts";
-import {
   AI_PIPELINES,
   aiRequestUnits,
   probeSegment,
   resolveProfiles,
   transcodeUnits,
 } from "../../services/consumer/inputs.ts";
+import {
+  type ConsumerInput,
+  consumerOutput,
+  getConsumerJob,
+  submitConsumerJob,
+  waitForConsumerJob,
+} from "../../services/consumer/jobs.ts";
 import { JobError } from "../../services/jobs/errors.ts";
 import type { WireSpec } from "../../services/jobs/wire.ts";
 import { consumerKey } from "./auth.ts";
@@ -37,7 +37,11 @@ const JobSchema = z
     fee: z.string().nullable().openapi({ description: "wei" }),
     units: z.string().nullable(),
     price: z.object({ pricePerUnit: z.string(), pixelsPerUnit: z.string() }).nullable(),
-    tickets: z.object({ count: z.number().int(), faceValue: z.string().nullable(), ev: z.string().nullable() }),
+    tickets: z.object({
+      count: z.number().int(),
+      faceValue: z.string().nullable(),
+      ev: z.string().nullable(),
+    }),
     attempts: z.array(
       z.object({
         orchestrator: z.string(),

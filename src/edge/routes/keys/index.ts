@@ -28,7 +28,10 @@ async function admin(c: Context<HonoEnv>): Promise<void> {
   const given = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
   // Compare hashes so the comparison takes the same time whatever the prefix in common.
   if (!expected || !given || (await sha256Hex(given)) !== (await sha256Hex(expected))) {
-    throw new JobError("ADMIN_TOKEN_INVALID", "admin token required (Authorization: Bearer <api.adminToken>)");
+    throw new JobError(
+      "ADMIN_TOKEN_INVALID",
+      "admin token required (Authorization: Bearer <api.adminToken>)",
+    );
   }
 }
 
@@ -68,7 +71,10 @@ const list = createRoute({
   security,
   summary: "List API keys (hashes are never shown)",
   responses: {
-    200: { description: "Keys", content: { "application/json": { schema: z.object({ keys: z.array(KeySchema) }) } } },
+    200: {
+      description: "Keys",
+      content: { "application/json": { schema: z.object({ keys: z.array(KeySchema) }) } },
+    },
     ...errorResponses,
     ...authErrorResponses,
   },

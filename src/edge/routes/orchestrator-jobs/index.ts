@@ -4,7 +4,13 @@ import type { HonoEnv } from "../../deps.ts";
 import { errorResponses, notFoundResponse, problemResponse } from "../../http/problem.ts";
 import { JobError } from "../../services/jobs/errors.ts";
 import { newId } from "../../services/jobs/ids.ts";
-import { enqueueJob, getQueueJob, jobOutputs, type QueueJobView, waitForJob } from "../../services/jobs/queue.ts";
+import {
+  enqueueJob,
+  getQueueJob,
+  jobOutputs,
+  type QueueJobView,
+  waitForJob,
+} from "../../services/jobs/queue.ts";
 import { jobsRuntime } from "../../services/jobs/runtime.ts";
 import type { JobInput, WireSpec } from "../../services/jobs/wire.ts";
 import { WireSpecSchema } from "../../services/jobs/wire-schema.ts";
@@ -98,7 +104,10 @@ const submit = createRoute({
     },
   },
   responses: {
-    200: { description: "The finished job", content: { "application/json": { schema: OrchestratorJobSchema } } },
+    200: {
+      description: "The finished job",
+      content: { "application/json": { schema: OrchestratorJobSchema } },
+    },
     402: problemResponse("No valid ticket, or the sender's balance does not cover its debt"),
     502: problemResponse("The job failed on every attempt (JOB_FAILED)"),
     504: problemResponse("The job did not finish in time (JOB_TIMEOUT); poll GET /v1/orchestrator/jobs/{id}"),
@@ -157,7 +166,8 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
     const deps = c.get("deps");
     const form = await c.req.parseBody();
     const specResult = WireSpecSchema.safeParse(parseJson(form.job, "job"));
-    if (!specResult.success) throw new JobError("INVALID_INPUT", `invalid job spec: ${specResult.error.message}`);
+    if (!specResult.success)
+      throw new JobError("INVALID_INPUT", `invalid job spec: ${specResult.error.message}`);
     const spec = specResult.data as WireSpec;
     const payResult = PaymentSchema.safeParse(parseJson(form.payment, "payment"));
     if (!payResult.success) throw new JobError("PAYMENT_REQUIRED", "missing or malformed payment");
@@ -207,13 +217,21 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
       sender: payment.sender,
       price: payment.expectedPrice,
     });
-    deps.logger.info("job accepted", { job: id, orchestrator: accepted.orchestrator, tickets: accepted.accepted });
+    deps.logger.info("job accepted", {
+      job: id,
+      orchestrator: accepted.orchestrator,
+      tickets: accepted.accepted,
+    });
     const job = await waitForJob(deps, id, deps.config.jobs.syncTimeoutMs, c.req.raw.signal);
     if (job.status === "succeeded") return c.json({ ...(await jobJson(c, job)), payment: paymentJson }, 200);
     if (job.status === "failed" || job.status === "dead") {
-      throw new JobError("JOB_FAILED", job.error ?? "job failed", { details: { jobId: id, payment: paymentJson } });
+      throw new JobError("JOB_FAILED", job.error ?? "job failed", {
+        details: { jobId: id, payment: paymentJson },
+      });
     }
-    throw new JobError("JOB_TIMEOUT", "the job did not finish in time", { details: { jobId: id, payment: paymentJson } });
+    throw new JobError("JOB_TIMEOUT", "the job did not finish in time", {
+      details: { jobId: id, payment: paymentJson },
+    });
   });
 
   app.openapi(getJob, async (c) => {
@@ -233,4 +251,3 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": out.contentType });
   });
 }
-

@@ -2,7 +2,12 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { Capabilities } from "../../../node-runner/executor.ts";
 import type { HonoEnv } from "../../deps.ts";
-import { authErrorResponses, conflictResponse, errorResponses, notFoundResponse } from "../../http/problem.ts";
+import {
+  authErrorResponses,
+  conflictResponse,
+  errorResponses,
+  notFoundResponse,
+} from "../../http/problem.ts";
 import { JobError } from "../../services/jobs/errors.ts";
 import {
   completeJob,
@@ -13,7 +18,7 @@ import {
   putOutput,
   releaseJob,
 } from "../../services/jobs/queue.ts";
-import { authRunner, registerRunner, type RunnerSession, touchRunner } from "../../services/jobs/runners.ts";
+import { authRunner, type RunnerSession, registerRunner, touchRunner } from "../../services/jobs/runners.ts";
 import { jobsRuntime } from "../../services/jobs/runtime.ts";
 import type { LeaseGrant } from "../../services/jobs/wire.ts";
 import { ensureJobsWiring } from "../../services/jobs/wiring.ts";
@@ -148,7 +153,10 @@ const heartbeat = createRoute({
       required: false,
       content: {
         "application/json": {
-          schema: z.object({ progress: z.number().min(0).max(1).optional(), note: z.string().max(200).optional() }),
+          schema: z.object({
+            progress: z.number().min(0).max(1).optional(),
+            note: z.string().max(200).optional(),
+          }),
         },
       },
     },
@@ -202,7 +210,10 @@ const complete = createRoute({
   tags,
   security,
   summary: "Record the result of an attempt (idempotent per job and attempt)",
-  request: { params: AttemptParams, body: { required: true, content: { "application/json": { schema: ResultSchema } } } },
+  request: {
+    params: AttemptParams,
+    body: { required: true, content: { "application/json": { schema: ResultSchema } } },
+  },
   responses: {
     200: {
       description: "Recorded",
@@ -288,7 +299,11 @@ export function runnerRoutes(app: OpenAPIHono<HonoEnv>): void {
     const signal = c.req.raw.signal;
     await touchRunner(deps, s.id);
     for (;;) {
-      const got = await leaseJob(deps, { runnerId: s.id, orchestrator: s.orchestrator, capabilities: s.serves });
+      const got = await leaseJob(deps, {
+        runnerId: s.id,
+        orchestrator: s.orchestrator,
+        capabilities: s.serves,
+      });
       if (got) {
         const grant: LeaseGrant = {
           jobId: got.job.id,
@@ -384,7 +399,13 @@ export function runnerRoutes(app: OpenAPIHono<HonoEnv>): void {
     const { id, attempt } = c.req.valid("param");
     const body = c.req.valid("json");
     const error = body.code ? `${body.code}: ${body.error}` : body.error;
-    const r = await failJob(c.get("deps"), { jobId: id, attempt, runnerId: s.id, error, retryable: body.retryable });
+    const r = await failJob(c.get("deps"), {
+      jobId: id,
+      attempt,
+      runnerId: s.id,
+      error,
+      retryable: body.retryable,
+    });
     return c.json(r, 200);
   });
 

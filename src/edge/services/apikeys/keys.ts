@@ -97,9 +97,13 @@ export async function verifyApiKey(deps: AppDeps, key: string): Promise<ApiKeyVi
   if (!row) throw new JobError("API_KEY_INVALID", "unknown or revoked API key");
   if (row.windowCount > row.rateLimitPerMinute) {
     const retryAfterSec = Math.ceil((window + WINDOW_MS - now) / 1000);
-    throw new JobError("RATE_LIMITED", `rate limit of ${row.rateLimitPerMinute} requests per minute reached`, {
-      details: { retryAfterSec, limit: row.rateLimitPerMinute },
-    });
+    throw new JobError(
+      "RATE_LIMITED",
+      `rate limit of ${row.rateLimitPerMinute} requests per minute reached`,
+      {
+        details: { retryAfterSec, limit: row.rateLimitPerMinute },
+      },
+    );
   }
   return view(row);
 }

@@ -1,5 +1,5 @@
 import { AwsClient } from "aws4fetch";
-import { type BlobStore, assertBlobKey } from "./blob-store.ts";
+import { assertBlobKey, type BlobStore } from "./blob-store.ts";
 
 export interface S3Options {
   endpoint: string;
@@ -33,7 +33,10 @@ export function createS3BlobStore(options: S3Options, fetchImpl: typeof fetch = 
   return {
     kind: "s3",
     async put(key, data, contentType) {
-      const res = await send("PUT", key, { body: data as Uint8Array<ArrayBuffer>, headers: { "content-type": contentType } });
+      const res = await send("PUT", key, {
+        body: data as Uint8Array<ArrayBuffer>,
+        headers: { "content-type": contentType },
+      });
       if (!res.ok) throw new Error(`s3 put ${key}: HTTP ${res.status} ${await res.text()}`);
     },
     async get(key) {

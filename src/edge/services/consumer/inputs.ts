@@ -1,10 +1,10 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AiUnitsInput, aiUnits } from "../../../protocol/pricing.ts";
-import { PRESETS, type VideoProfile } from "../../../protocol/profiles.ts";
 import { probeVideo } from "../../../node-runner/ffmpeg/ffprobe.ts";
 import { locateFfmpeg } from "../../../node-runner/ffmpeg/locate.ts";
+import { type AiUnitsInput, aiUnits } from "../../../protocol/pricing.ts";
+import { PRESETS, type VideoProfile } from "../../../protocol/profiles.ts";
 import { JobError } from "../jobs/errors.ts";
 
 // Checks of what consumers send, done before any job exists: a bad request creates nothing.
@@ -48,7 +48,8 @@ export function resolveProfiles(raw: unknown): VideoProfile[] {
       }
       return { ...preset };
     }
-    if (typeof p !== "object" || p === null) throw new JobError("INVALID_INPUT", `profiles[${i}] is not valid`);
+    if (typeof p !== "object" || p === null)
+      throw new JobError("INVALID_INPUT", `profiles[${i}] is not valid`);
     const o = p as Record<string, unknown>;
     const int = (k: string, min: number, max: number) => {
       const v = o[k];
@@ -64,7 +65,10 @@ export function resolveProfiles(raw: unknown): VideoProfile[] {
     const width = int("width", 16, 7680);
     const height = int("height", 16, 4320);
     return {
-      name: typeof o.name === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(o.name) ? o.name : `${width}x${height}_${i}`,
+      name:
+        typeof o.name === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(o.name)
+          ? o.name
+          : `${width}x${height}_${i}`,
       width,
       height,
       bitrate: int("bitrate", 10_000, 200_000_000),
@@ -149,12 +153,20 @@ export function imageSize(b: Uint8Array): { width: number; height: number } | nu
     }
     return null;
   }
-  if (b.length >= 30 && String.fromCharCode(...b.subarray(0, 4)) === "RIFF" && String.fromCharCode(...b.subarray(8, 12)) === "WEBP") {
+  if (
+    b.length >= 30 &&
+    String.fromCharCode(...b.subarray(0, 4)) === "RIFF" &&
+    String.fromCharCode(...b.subarray(8, 12)) === "WEBP"
+  ) {
     const kind = String.fromCharCode(...b.subarray(12, 16));
     if (kind === "VP8X") {
-      return { width: 1 + (b[24]! | (b[25]! << 8) | (b[26]! << 16)), height: 1 + (b[27]! | (b[28]! << 8) | (b[29]! << 16)) };
+      return {
+        width: 1 + (b[24]! | (b[25]! << 8) | (b[26]! << 16)),
+        height: 1 + (b[27]! | (b[28]! << 8) | (b[29]! << 16)),
+      };
     }
-    if (kind === "VP8 ") return { width: dv.getUint16(26, true) & 0x3fff, height: dv.getUint16(28, true) & 0x3fff };
+    if (kind === "VP8 ")
+      return { width: dv.getUint16(26, true) & 0x3fff, height: dv.getUint16(28, true) & 0x3fff };
     if (kind === "VP8L") {
       const bits = dv.getUint32(21, true);
       return { width: (bits & 0x3fff) + 1, height: ((bits >> 14) & 0x3fff) + 1 };
@@ -173,7 +185,8 @@ export async function audioSeconds(bytes: Uint8Array): Promise<number> {
     const file = join(dir, "audio");
     await writeFile(file, bytes);
     const info = await probeMedia(file, t);
-    if (!info.hasAudio || !(info.durationSec > 0)) throw new JobError("INVALID_INPUT", "audio has no audio stream");
+    if (!info.hasAudio || !(info.durationSec > 0))
+      throw new JobError("INVALID_INPUT", "audio has no audio stream");
     return info.durationSec;
   } catch (err) {
     if (err instanceof JobError) throw err;
@@ -192,7 +205,8 @@ export async function aiRequestUnits(
   const num = (k: string, d: number) => {
     const v = params[k];
     const n = typeof v === "string" ? Number(v) : typeof v === "number" ? v : d;
-    if (!Number.isFinite(n) || n < 0) throw new JobError("INVALID_INPUT", `${k} must be a non-negative number`);
+    if (!Number.isFinite(n) || n < 0)
+      throw new JobError("INVALID_INPUT", `${k} must be a non-negative number`);
     return Math.floor(n);
   };
   const image = () => {
@@ -206,7 +220,12 @@ export async function aiRequestUnits(
   let input: AiUnitsInput;
   switch (pipeline) {
     case "text-to-image":
-      input = { pipeline, width: num("width", 512), height: num("height", 512), numImages: num("num_images_per_prompt", 1) };
+      input = {
+        pipeline,
+        width: num("width", 512),
+        height: num("height", 512),
+        numImages: num("num_images_per_prompt", 1),
+      };
       break;
     case "image-to-image":
       input = { pipeline, ...image(), numImages: num("num_images_per_prompt", 1) };
@@ -227,7 +246,8 @@ export async function aiRequestUnits(
       break;
     case "text-to-speech": {
       const text = params.text;
-      if (typeof text !== "string" || text.length === 0) throw new JobError("INVALID_INPUT", "text is required");
+      if (typeof text !== "string" || text.length === 0)
+        throw new JobError("INVALID_INPUT", "text is required");
       input = { pipeline, characters: text.length };
       break;
     }

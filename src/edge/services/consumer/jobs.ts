@@ -110,7 +110,15 @@ interface OrchestratorAnswer {
   units: string | null;
   data?: unknown;
   timings?: Record<string, number>;
-  outputs: { name: string; contentType: string; size: number; width?: number; height?: number; durationSec?: number; url: string }[];
+  outputs: {
+    name: string;
+    contentType: string;
+    size: number;
+    width?: number;
+    height?: number;
+    durationSec?: number;
+    url: string;
+  }[];
   payment?: { accepted: number; errors: unknown[] };
 }
 
@@ -118,7 +126,10 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
   const started = performance.now();
   const timings: Record<string, number> = {};
   const tried: Address[] = [];
-  let lastError: { code: string; message: string } = { code: "NO_ORCHESTRATOR", message: "no orchestrator tried" };
+  let lastError: { code: string; message: string } = {
+    code: "NO_ORCHESTRATOR",
+    message: "no orchestrator tried",
+  };
   await update(deps, id, { status: "running" });
   for (let attempt = 1; attempt <= MAX_ORCHESTRATORS; attempt++) {
     let jp: JobPayment;
@@ -177,7 +188,8 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
       const outputs = await copyOutputs(deps, id, jp.orchestrator.serviceURI, answer);
       timings.fetchOutputsMs = performance.now() - t2;
       timings.totalMs = performance.now() - started;
-      if (answer.timings) for (const [k, v] of Object.entries(answer.timings)) timings[`orchestrator.${k}`] = v;
+      if (answer.timings)
+        for (const [k, v] of Object.entries(answer.timings)) timings[`orchestrator.${k}`] = v;
       reportOrchestratorSuccess(deps, orchestrator, timings[`attempt${attempt}OrchestratorMs`]);
       const now = deps.clock.now();
       const stats = await totals(deps, id, attempt, "succeeded", null, now);
@@ -216,7 +228,11 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
       await writeTx(deps.db, (tx) =>
         tx
           .update(consumerAttempts)
-          .set({ status: "failed", error: `${lastError.code}: ${lastError.message}`.slice(0, 2000), endedAt: deps.clock.now() })
+          .set({
+            status: "failed",
+            error: `${lastError.code}: ${lastError.message}`.slice(0, 2000),
+            endedAt: deps.clock.now(),
+          })
           .where(and(eq(consumerAttempts.jobId, id), eq(consumerAttempts.attempt, attempt))),
       ).catch(() => undefined);
     }
@@ -269,7 +285,11 @@ function errorOf(err: unknown, fallback: string): { code: string; message: strin
   return { code: fallback, message: err instanceof Error ? err.message : String(err) };
 }
 
-async function update(deps: AppDeps, id: string, set: Partial<typeof consumerJobs.$inferInsert>): Promise<void> {
+async function update(
+  deps: AppDeps,
+  id: string,
+  set: Partial<typeof consumerJobs.$inferInsert>,
+): Promise<void> {
   await writeTx(deps.db, (tx) =>
     tx
       .update(consumerJobs)
@@ -281,7 +301,11 @@ async function update(deps: AppDeps, id: string, set: Partial<typeof consumerJob
 const join = (base: string, path: string) => `${base.replace(/\/+$/, "")}${path}`;
 
 /** POST {serviceURI}/v1/orchestrator/jobs with the spec, the payment and the input files. */
-async function sendToOrchestrator(deps: AppDeps, jp: JobPayment, input: SubmitInput): Promise<OrchestratorAnswer> {
+async function sendToOrchestrator(
+  deps: AppDeps,
+  jp: JobPayment,
+  input: SubmitInput,
+): Promise<OrchestratorAnswer> {
   const form = new FormData();
   form.set("job", JSON.stringify(input.spec));
   form.set("payment", JSON.stringify(jp.payment));
@@ -338,8 +362,16 @@ export async function getConsumerJob(deps: AppDeps, id: string): Promise<Consume
   const row = await deps.db.query.consumerJobs.findFirst({ where: eq(consumerJobs.id, id) });
   if (!row) return null;
   const [attempts, outputs] = await Promise.all([
-    deps.db.select().from(consumerAttempts).where(eq(consumerAttempts.jobId, id)).orderBy(asc(consumerAttempts.attempt)),
-    deps.db.select().from(consumerOutputs).where(eq(consumerOutputs.jobId, id)).orderBy(asc(consumerOutputs.id)),
+    deps.db
+      .select()
+      .from(consumerAttempts)
+      .where(eq(consumerAttempts.jobId, id))
+      .orderBy(asc(consumerAttempts.attempt)),
+    deps.db
+      .select()
+      .from(consumerOutputs)
+      .where(eq(consumerOutputs.jobId, id))
+      .orderBy(asc(consumerOutputs.id)),
   ]);
   return {
     id: row.id,

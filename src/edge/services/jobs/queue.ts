@@ -155,7 +155,9 @@ async function expireInTx(tx: Tx, now: number, orchestrator?: string): Promise<s
         error: dead ? `dead letter: ${failures} attempts failed (last: lease expired)` : job.error,
         completedAt: dead ? now : null,
       })
-      .where(and(eq(queueJobs.id, job.id), eq(queueJobs.status, "leased"), eq(queueJobs.attempts, job.attempts)));
+      .where(
+        and(eq(queueJobs.id, job.id), eq(queueJobs.status, "leased"), eq(queueJobs.attempts, job.attempts)),
+      );
   }
   return expired.map((j) => j.id);
 }
@@ -487,7 +489,8 @@ export async function failJob(
   deps.metrics.inc("jobs_attempts_failed_total", { status: out.status });
   const { notifier } = jobsRuntime(deps);
   notifier.wake(`job:${input.jobId}`);
-  if (out.status === "queued") for (const o of jobsRuntime(deps).orchestrators.keys()) notifier.wake(`queue:${o}`);
+  if (out.status === "queued")
+    for (const o of jobsRuntime(deps).orchestrators.keys()) notifier.wake(`queue:${o}`);
   return out;
 }
 

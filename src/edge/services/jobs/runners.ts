@@ -1,6 +1,6 @@
 import { and, eq, gte } from "drizzle-orm";
-import type { Address } from "../../../protocol/types.ts";
 import type { Capabilities } from "../../../node-runner/executor.ts";
+import type { Address } from "../../../protocol/types.ts";
 import { runners } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
 import type { CapabilityJson } from "../tickets/info-schema.ts";
@@ -60,7 +60,8 @@ export async function registerRunner(
 export async function authRunner(deps: AppDeps, token: string, runnerId: string): Promise<RunnerSession> {
   const row = await deps.db.query.runners.findFirst({ where: eq(runners.id, runnerId) });
   if (!row) throw new JobError("RUNNER_NOT_FOUND", "unknown runner session; register again");
-  if (row.tokenHash !== (await sha256Hex(token))) throw new JobError("RUNNER_TOKEN_INVALID", "runner token mismatch");
+  if (row.tokenHash !== (await sha256Hex(token)))
+    throw new JobError("RUNNER_TOKEN_INVALID", "runner token mismatch");
   return {
     id: row.id,
     orchestrator: row.orchestrator as Address,
@@ -72,12 +73,7 @@ export async function authRunner(deps: AppDeps, token: string, runnerId: string)
 /** Marks a runner as seen (long polls and heartbeats). */
 export async function touchRunner(deps: AppDeps, runnerId: string): Promise<void> {
   const now = deps.clock.now();
-  await writeTx(deps.db, (tx) =>
-    tx
-      .update(runners)
-      .set({ lastSeenAt: now })
-      .where(eq(runners.id, runnerId)),
-  );
+  await writeTx(deps.db, (tx) => tx.update(runners).set({ lastSeenAt: now }).where(eq(runners.id, runnerId)));
 }
 
 /**
@@ -93,7 +89,10 @@ export async function liveCapabilities(
     .select()
     .from(runners)
     .where(
-      and(eq(runners.orchestrator, orchestrator.toLowerCase()), gte(runners.lastSeenAt, deps.clock.now() - withinMs)),
+      and(
+        eq(runners.orchestrator, orchestrator.toLowerCase()),
+        gte(runners.lastSeenAt, deps.clock.now() - withinMs),
+      ),
     );
   const out: CapabilityJson[] = [];
   for (const r of rows) {

@@ -2,7 +2,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import type { AppDeps } from "../../deps.ts";
 import type { BlobStore } from "../blobs/blob-store.ts";
 import { createBlobStore } from "../blobs/create.ts";
-import { type Notifier, createNotifier } from "./notifier.ts";
+import { createNotifier, type Notifier } from "./notifier.ts";
 
 /** Per-database process state of the job area: the blob store and the wake-up notifier. */
 export interface JobsRuntime {
