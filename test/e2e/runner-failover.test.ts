@@ -62,3 +62,43 @@ test("a runner killed mid-job loses its lease and the job completes on another r
   second.kill("SIGTERM");
   await second.exited;
 }, 120_000);
+
+test("SIGTERM past the grace period releases the lease: the next runner takes the job, no failure counted", async () => {
+  const clip = join(net.dataDir, "long2.ts");
+  await makeClip(clip, { width: 1280, height: 720, seconds: 4 });
+  const first = await net.startRunner(0, { graceMs: 100 });
+  const form = new FormData();
+  form.set("segment", new Blob([await Bun.file(clip).arrayBuffer()], { type: "video/mp2t" }), "long2.ts");
+  form.set("profiles", JSON.stringify(["P720p30fps16x9", "P360p30fps16x9"]));
+  const res = await fetch(`${net.url}/v1/transcode?async=true`, { method: "POST", body: form });
+  const { id } = (await res.json()) as { id: string };
+  const { db } = await net.db();
+  let leased: typeof queueJobs.$inferSelect | undefined;
+  for (let i = 0; i < 300 && !leased; i++) {
+    [leased] = await db.select().from(queueJobs).where(eq(queueJobs.status, "leased"));
+    if (!leased) await Bun.sleep(20);
+  }
+  expect(leased).toBeDefined();
+  first.kill("SIGTERM");
+  expect(await first.exited).toBe(0);
+  const [afterStop] = await db.select().from(queueJobs).where(eq(queueJobs.id, leased!.id));
+  expect(afterStop!.status).toBe("queued");
+  const second = await net.startRunner(0);
+  let job: { status: string } | undefined;
+  for (let i = 0; i < 600; i++) {
+    job = (await (await fetch(`${net.url}/v1/jobs/${id}`)).json()) as typeof job;
+    if (job?.status === "succeeded" || job?.status === "failed") break;
+    await Bun.sleep(100);
+  }
+  expect(job?.status).toBe("succeeded");
+  const attempts = await db
+    .select()
+    .from(queueAttempts)
+    .where(eq(queueAttempts.jobId, leased!.id))
+    .orderBy(asc(queueAttempts.attempt));
+  expect(attempts.map((a) => a.status)).toEqual(["released", "succeeded"]);
+  const [final] = await db.select().from(queueJobs).where(eq(queueJobs.id, leased!.id));
+  expect(final!.failures).toBe(0);
+  second.kill("SIGTERM");
+  await second.exited;
+}, 120_000);

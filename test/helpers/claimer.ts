@@ -20,6 +20,8 @@ while (empty < 3) {
   if (lease) {
     claimed.push(lease.job.id);
     empty = 0;
+    // A runner works between leases; without a pause one process can starve the other's retries.
+    await Bun.sleep(3);
   } else {
     empty++;
     await Bun.sleep(20);

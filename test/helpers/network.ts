@@ -17,7 +17,10 @@ export interface LocalNetwork {
   orchestrators: string[];
   edge: Subprocess;
   /** Starts a node-runner child process for the i-th orchestrator. */
-  startRunner(orchestratorIndex: number, options?: { capacity?: number }): Promise<Subprocess>;
+  startRunner(
+    orchestratorIndex: number,
+    options?: { capacity?: number; graceMs?: number },
+  ): Promise<Subprocess>;
   /** A read connection to the edge's database (for assertions). */
   db(): Promise<DbHandle>;
   stop(): Promise<void>;
@@ -101,6 +104,8 @@ export async function startNetwork(env: Record<string, string> = {}): Promise<Lo
           join(dataDir, "models"),
           "--poll-ms",
           "2000",
+          "--grace-ms",
+          String(options.graceMs ?? 30_000),
         ],
         { cwd: ROOT, stdout: "pipe", stderr: "inherit" },
       );

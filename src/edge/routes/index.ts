@@ -1,12 +1,12 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../deps.ts";
-import { orchestratorRoutes } from "./orchestrator/index.ts";
-import { protocolRoutes } from "./protocol/index.ts";
-import { stakingRoutes } from "./staking/index.ts";
-import { runnerRoutes } from "./runner/index.ts";
-import { orchestratorJobRoutes } from "./orchestrator-jobs/index.ts";
 import { consumerRoutes } from "./consumer/index.ts";
 import { keysRoutes } from "./keys/index.ts";
+import { orchestratorRoutes } from "./orchestrator/index.ts";
+import { orchestratorJobRoutes } from "./orchestrator-jobs/index.ts";
+import { protocolRoutes } from "./protocol/index.ts";
+import { runnerRoutes } from "./runner/index.ts";
+import { stakingRoutes } from "./staking/index.ts";
 
 /** A route group: one folder under routes/, registering its routes on the app. */
 export type RouteGroup = (app: OpenAPIHono<HonoEnv>) => void;

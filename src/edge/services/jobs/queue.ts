@@ -526,7 +526,7 @@ export async function jobOutputs(
   jobId: string,
 ): Promise<(JobOutputView & { blobKey: string })[]> {
   const job = await getQueueJob(deps, jobId);
-  if (!job || job.status !== "succeeded") return [];
+  if (job?.status !== "succeeded") return [];
   const rows = await deps.db
     .select()
     .from(queueOutputs)
