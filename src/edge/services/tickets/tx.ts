@@ -27,7 +27,6 @@ export async function writeTx<T>(db: Db, fn: (tx: Tx) => Promise<T>, deadlineMs 
       return await db.transaction(fn, { behavior: "immediate" });
     } catch (err) {
       if (!isBusy(err) || Date.now() - started > deadlineMs) throw err;
-      if (i % 20 === 19) console.error("DBG writeTx busy", i, (err as any)?.cause?.extendedCode ?? (err as any)?.extendedCode, new Error().stack?.split("\n").slice(2, 6).join(" / "));
       await new Promise((r) => setTimeout(r, 2 + Math.random() * Math.min(200, 10 * (i + 1))));
     }
   }
