@@ -30,5 +30,7 @@ await devnet.initializeRound(gateway); // …and anyone initializes the new roun
 await devnet.reward(orch1);
 await show("next round, after reward");
 await devnet.claimEarnings(delegator, await devnet.currentRound());
-console.log(JSON.stringify({ label: "claimed", bonded: String((await devnet.getDelegator(delegator)).bondedAmount) }));
+console.log(
+  JSON.stringify({ label: "claimed", bonded: String((await devnet.getDelegator(delegator)).bondedAmount) }),
+);
 await devnet.close();

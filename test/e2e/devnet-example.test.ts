@@ -8,7 +8,12 @@ test("scripts/devnet-example.ts runs on the default genesis and accrues the dele
   const dir = mkdtempSync(join(tmpdir(), "devnet-example-"));
   try {
     const proc = Bun.spawn(
-      [process.execPath, "scripts/devnet-example.ts", "src/edge/ledger/genesis/default.json", `file:${dir}/x.db`],
+      [
+        process.execPath,
+        "scripts/devnet-example.ts",
+        "src/edge/ledger/genesis/default.json",
+        `file:${dir}/x.db`,
+      ],
       { stdout: "pipe", stderr: "pipe" },
     );
     const [out, err, code] = await Promise.all([
@@ -28,7 +33,9 @@ test("scripts/devnet-example.ts runs on the default genesis and accrues the dele
     const next = byLabel["next round, after reward"]!;
     // reward() grows the orchestrator's stake and the delegator's pending stake, twice over two rounds.
     expect(BigInt(afterReward.orchestratorStake!)).toBeGreaterThan(BigInt(genesis.orchestratorStake!));
-    expect(BigInt(afterReward.delegatorPendingStake!)).toBeGreaterThan(BigInt(genesis.delegatorPendingStake!));
+    expect(BigInt(afterReward.delegatorPendingStake!)).toBeGreaterThan(
+      BigInt(genesis.delegatorPendingStake!),
+    );
     expect(BigInt(next.round!)).toBe(BigInt(afterReward.round!) + 1n);
     expect(BigInt(next.delegatorPendingStake!)).toBeGreaterThan(BigInt(afterReward.delegatorPendingStake!));
     // Claiming writes exactly the pending stake into the bond.
