@@ -1,14 +1,17 @@
 // `npm start`: the whole network on one machine. One edge with both roles (gateway and
 // orchestrator) on the devnet ledger with the default genesis, hosting the genesis orchestrators
-// (accounts 1-3; account 0 is the gateway's ticket sender), and a node-runner attached as a child
-// process. Data lives under .data/ (DATA_DIR).
+// (accounts 1-3; account 0 is the gateway's ticket sender), and one node-runner child process
+// serving all three (one runner token per orchestrator, one shared capacity). Data lives under
+// .data/ (DATA_DIR).
 //
-// Environment: PORT (8787), HOST (127.0.0.1), DATA_DIR (.data), RUNNERS (1; runner i attaches to
-// orchestrator i mod 3), RUNNER_CAPACITY (2), EXTERNAL_RUNNERS=N (price the first N orchestrators
+// Environment: PORT (8787), HOST (127.0.0.1), DATA_DIR (.data), RUNNERS (1: node-runner
+// processes), RUNNER_ORCHESTRATORS (3: each runner serves the first N orchestrators),
+// RUNNER_CAPACITY (2, per runner process), EXTERNAL_RUNNERS=N (price the first N orchestrators
 // so runners started elsewhere can serve them; tokens in DATA_DIR/runner-tokens.json), API_KEYS
 // (off | required), ADMIN_TOKEN, GENESIS_FILE, ROUND_SECONDS, BLOCK_MS, SCHEDULER_INTERVAL_MS,
-// VISIBILITY_TIMEOUT_MS, SYNC_TIMEOUT_MS, BODY_LIMIT_BYTES, TICKET_MAX_FACE_VALUE (wei; equal to the EV forces
-// every ticket to win), LOG_LEVEL.
+// VISIBILITY_TIMEOUT_MS, SYNC_TIMEOUT_MS, BODY_LIMIT_BYTES, SUSPEND_AFTER_FAILURES (3: failed
+// jobs before the gateway suspends an orchestrator), TICKET_MAX_FACE_VALUE (wei; equal to the EV
+// forces every ticket to win), LOG_LEVEL.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { bytesToHex } from "viem";
@@ -26,6 +29,7 @@ const host = env.HOST ?? "127.0.0.1";
 const port = Number(env.PORT ?? 8787);
 const dataDir = resolve(env.DATA_DIR ?? ".data");
 const runnerCount = Number(env.RUNNERS ?? 1);
+const runnerOrchestrators = Number(env.RUNNER_ORCHESTRATORS ?? 3);
 const capacity = Number(env.RUNNER_CAPACITY ?? 2);
 const external = Number(env.EXTERNAL_RUNNERS ?? 0);
 const base = `http://${host}:${port}`;
@@ -35,7 +39,11 @@ const [sender, ...orchestratorAccounts] = deriveAccounts(DEFAULT_MNEMONIC, 4);
 const key = (a: (typeof orchestratorAccounts)[number]) => bytesToHex(a.getHdKey().privateKey!);
 const token = () => bytesToHex(crypto.getRandomValues(new Uint8Array(24))).slice(2);
 const tokens = orchestratorAccounts.map(() => token());
-const served = new Set(Array.from({ length: runnerCount }, (_, i) => i % orchestratorAccounts.length));
+// The orchestrators this process's runners serve: each runner holds one token per orchestrator.
+const served =
+  runnerCount > 0
+    ? Array.from({ length: Math.min(Math.max(runnerOrchestrators, 1), orchestratorAccounts.length) }, (_, i) => i)
+    : [];
 
 // Prices in wei per unit (PROTOCOL §7): per pixel for transcoding, per AI unit for pipelines.
 const prices = [
@@ -65,11 +73,14 @@ const input: EdgeConfigInput = {
     serviceURI: base,
     capacity,
     // An orchestrator is priced (and so selectable) only when a runner can serve it.
-    prices: served.has(i) || i < external ? prices : [],
+    prices: served.includes(i) || i < external ? prices : [],
     runnerTokens: [tokens[i]!],
     ...(maxFace ? { ticket: { maxFaceValue: maxFace } } : {}),
   })),
-  gateway: { senderPrivateKey: key(sender!) },
+  gateway: {
+    senderPrivateKey: key(sender!),
+    ...(env.SUSPEND_AFTER_FAILURES ? { suspendAfterFailures: Number(env.SUSPEND_AFTER_FAILURES) } : {}),
+  },
   scheduler: { enabled: true, intervalMs: Number(env.SCHEDULER_INTERVAL_MS ?? 5000) },
   api: {
     keys: env.API_KEYS === "required" ? "required" : "off",
@@ -113,7 +124,7 @@ const server = Bun.serve({
 const stopScheduler = startScheduler(deps);
 
 const started = Date.now();
-const children = Array.from({ length: runnerCount }, (_, i) =>
+const children = Array.from({ length: runnerCount }, () =>
   Bun.spawn(
     [
       process.execPath,
@@ -121,7 +132,7 @@ const children = Array.from({ length: runnerCount }, (_, i) =>
       "--edge",
       base,
       "--token",
-      tokens[i % tokens.length]!,
+      served.map((i) => tokens[i]!).join(","),
       "--capacity",
       String(capacity),
       "--models",
@@ -134,7 +145,8 @@ const children = Array.from({ length: runnerCount }, (_, i) =>
 if (runnerCount > 0) {
   for (;;) {
     const rows = await deps.db.select({ registeredAt: runners.registeredAt }).from(runners);
-    if (rows.filter((r) => r.registeredAt >= started - 1000).length >= runnerCount) break;
+    // One registration per runner per orchestrator it serves.
+    if (rows.filter((r) => r.registeredAt >= started - 1000).length >= runnerCount * served.length) break;
     if (children.some((c) => c.exitCode !== null)) {
       console.error("livepeer: a node-runner exited before registering");
       process.exit(1);
@@ -156,7 +168,8 @@ Livepeer local network ready
   metrics    ${base}/metrics
   orchestrators  ${addresses.join(", ")}
   gateway sender ${sender!.address}
-  node-runners   ${runnerCount} attached (capacity ${capacity} each); data in ${dataDir}
+  node-runners   ${runnerCount} attached (capacity ${capacity} each), serving ${served.length} orchestrator(s): ${served.map((i) => addresses[i]).join(", ") || "none"}
+  data           ${dataDir}
   ${keysNote}
 
 Try it:

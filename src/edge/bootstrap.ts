@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { type LocalAccount, privateKeyToAccount } from "viem/accounts";
 import { LivepeerError } from "../protocol/errors.ts";
 import type { Address } from "../protocol/types.ts";
+import type { TicketVerifier } from "../protocol/verifier.ts";
 import type { EdgeConfig } from "./config.ts";
 import { type Db, type DbHandle, openDb } from "./db/client.ts";
 import { edgeSettings } from "./db/schema/edge.ts";
@@ -11,6 +12,7 @@ import { defaultGenesis, type GenesisInput } from "./ledger/genesis.ts";
 import type { Ledger } from "./ledger/types.ts";
 import { createLogger, type LogLevel } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
+import { createIntakeVerifier, readSecpWasm, type SecpWasm } from "./services/tickets/verifier.ts";
 
 /** AppDeps plus what the entry must release at shutdown. */
 export interface EdgeDeps extends AppDeps {
@@ -30,11 +32,19 @@ export interface BuildOverrides {
   dbHandle?: DbHandle;
   /** Apply migrations when opening the database (default true; Workers cannot read them). */
   migrate?: boolean;
+  /** The ticket verifier of the payment intake (tests inject one); built from `secpWasm` otherwise. */
+  ticketVerifier?: TicketVerifier;
+  /**
+   * libsecp256k1's wasm, for runtimes that cannot read it from node_modules (Workers import it
+   * as a module). Without it the edge reads the file where it can, else verifies in pure JS.
+   */
+  secpWasm?: SecpWasm;
 }
 
 /**
  * Opens everything the app needs from a parsed config: database (migrated), ledger, keys
- * (hosted orchestrators, gateway sender, the shared ticket secret), clock, logger and metrics.
+ * (hosted orchestrators, gateway sender, the shared ticket secret), clock, logger, metrics and
+ * the intake's ticket verifier.
  *
  * @example
  * const deps = await buildDeps(loadConfig(process.env));
@@ -54,6 +64,9 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
   try {
     ledger = overrides.ledger ?? (await createLedger(config, dbHandle, clock));
     const keys = await buildKeys(config, dbHandle.db, clock);
+    const ticketVerifier =
+      overrides.ticketVerifier ??
+      createIntakeVerifier({ wasm: overrides.secpWasm ?? (await readSecpWasm()), logger });
     let closed = false;
     const ownedLedger = overrides.ledger ? undefined : ledger;
     return {
@@ -65,6 +78,7 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
       keys,
       logger,
       metrics: createMetrics(),
+      ticketVerifier,
       async close() {
         if (closed) return;
         closed = true;

@@ -1,5 +1,6 @@
 import type { LocalAccount } from "viem/accounts";
 import type { Address } from "../protocol/types.ts";
+import type { TicketVerifier } from "../protocol/verifier.ts";
 import type { EdgeConfig } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import type { Ledger } from "./ledger/types.ts";
@@ -42,6 +43,11 @@ export interface AppDeps {
   keys: Keys;
   logger: Logger;
   metrics: Metrics;
+  /**
+   * Checks ticket signatures in the payment intake, caching each sender's key. Built once at
+   * bootstrap (libsecp256k1 wasm where it loads); without one the intake builds a plain one per payment.
+   */
+  ticketVerifier?: TicketVerifier;
 }
 
 /** Hono environment: the deps are set on the context by one init middleware. */

@@ -13,9 +13,13 @@ export interface AgentLogger {
 
 export interface AgentOptions {
   edgeUrl: string;
-  token: string;
+  /**
+   * Runner token(s). Each token is bound to one orchestrator on the edge; with several, the
+   * runner registers once per token and serves all those orchestrators from one capacity.
+   */
+  token: string | readonly string[];
   executors: Executors;
-  /** Jobs run at once (one long poll per free slot). Default: what the executors report. */
+  /** Jobs run at once, over all orchestrators served. Default: what the executors report. */
   capacity?: number;
   /** Parent of each job's scratch directory. */
   workDir?: string;
@@ -24,9 +28,18 @@ export interface AgentOptions {
   logger?: AgentLogger;
 }
 
+/** One registration: a runner token and the session the edge gave it. */
+export interface AgentSession {
+  runnerId: string;
+  orchestrator: string;
+}
+
 export interface Agent {
-  /** Probes, registers and starts pulling; resolves once registered. */
-  start(): Promise<{ runnerId: string; orchestrator: string; capabilities: Capabilities }>;
+  /**
+   * Probes, registers once per token and starts pulling; resolves once every token is
+   * registered. `runnerId`/`orchestrator` are the first session's.
+   */
+  start(): Promise<AgentSession & { sessions: AgentSession[]; capabilities: Capabilities }>;
   /**
    * Stops pulling and lets running jobs finish for up to graceMs; jobs still running then are
    * aborted and their leases released so another runner takes them at once.
@@ -49,8 +62,15 @@ const PERMANENT = new Set([
 
 const silent: AgentLogger = { info() {}, warn() {}, error() {} };
 
+/** One token's connection to the edge: its own client (token + session id) and long poll. */
+interface Binding {
+  client: EdgeClient;
+  session?: AgentSession;
+}
+
 interface Running {
   grant: LeaseGrant;
+  client: EdgeClient;
   controller: AbortController;
   /** Set when the abort comes from shutdown: give the lease back instead of failing. */
   releasing: boolean;
@@ -58,75 +78,104 @@ interface Running {
 }
 
 /**
- * The node-runner's pull loop: registers its capabilities with the edge, then keeps `capacity`
- * long polls open; each lease is run through the executors with heartbeats carrying progress,
- * and its outputs uploaded before the attempt is completed.
+ * The node-runner's pull loop: registers its capabilities with the edge once per runner token
+ * (each token is bound to one orchestrator), then keeps one long poll open per token while a
+ * slot of the shared `capacity` is free; each lease is run through the executors with
+ * heartbeats carrying progress, and its outputs uploaded before the attempt is completed. A
+ * lease that arrives when every slot is taken (two polls answered at once) is released at once.
  *
  * @example
- * const agent = createAgent({ edgeUrl, token, executors: createExecutors({ capacity: 2 }) });
+ * const agent = createAgent({ edgeUrl, token: [tokenA, tokenB], executors: createExecutors({ capacity: 2 }) });
  * await agent.start();
  * process.on("SIGTERM", () => agent.stop(30_000).then(() => process.exit(0)));
  */
 export function createAgent(options: AgentOptions): Agent {
   const log = options.logger ?? silent;
-  const client = new EdgeClient({ edgeUrl: options.edgeUrl, token: options.token });
+  const tokens = typeof options.token === "string" ? [options.token] : [...new Set(options.token)];
+  if (tokens.length === 0) throw new Error("createAgent: at least one runner token is needed");
+  const bindings: Binding[] = tokens.map((token) => ({
+    client: new EdgeClient({ edgeUrl: options.edgeUrl, token }),
+  }));
   const pollWaitMs = options.pollWaitMs ?? 20_000;
   const stopPolling = new AbortController();
   const running = new Map<string, Running>();
-  const slots: Promise<void>[] = [];
+  const pollers: Promise<void>[] = [];
   let capabilities: Capabilities | undefined;
+  let capacity = 1;
+  let free = 0;
+  let wakeFree: (() => void)[] = [];
   let leaseMs = 30_000;
   let stopping = false;
   let finished = 0;
 
-  async function register(): Promise<{ runnerId: string; orchestrator: string }> {
+  async function register(b: Binding): Promise<AgentSession> {
     capabilities ??= await options.executors.probe();
     if (options.capacity !== undefined) capabilities = { ...capabilities, capacity: options.capacity };
-    const r = await client.register(capabilities);
+    const r = await b.client.register(capabilities);
     leaseMs = r.leaseMs;
-    return r;
+    b.session = { runnerId: r.runnerId, orchestrator: r.orchestrator };
+    return b.session;
   }
 
-  async function slot(index: number): Promise<void> {
+  /** Resolves once a slot is free (or the agent is stopping). */
+  function slotFree(): Promise<void> {
+    if (free > 0 || stopping) return Promise.resolve();
+    return new Promise((resolve) => wakeFree.push(resolve));
+  }
+
+  function wake(): void {
+    const waiting = wakeFree;
+    wakeFree = [];
+    for (const w of waiting) w();
+  }
+
+  async function poll(b: Binding): Promise<void> {
     let backoff = 250;
     while (!stopping) {
+      await slotFree();
+      if (stopping) return;
       let grant: LeaseGrant | null;
       try {
-        grant = await client.lease(pollWaitMs, stopPolling.signal);
+        grant = await b.client.lease(pollWaitMs, stopPolling.signal);
         backoff = 250;
       } catch (err) {
         if (stopping) return;
-        if (err instanceof EdgeCallError && err.code === "RUNNER_NOT_FOUND" && index === 0) {
-          log.warn("edge forgot this runner; registering again");
-          await register().catch(() => undefined);
+        if (err instanceof EdgeCallError && err.code === "RUNNER_NOT_FOUND") {
+          log.warn("edge forgot this runner; registering again", { orchestrator: b.session?.orchestrator });
+          await register(b).catch(() => undefined);
         } else {
-          log.warn("lease failed", { error: String(err) });
+          log.warn("lease failed", { orchestrator: b.session?.orchestrator, error: String(err) });
         }
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 5_000);
         continue;
       }
       if (!grant) continue;
-      if (stopping) {
-        await client.release(grant).catch(() => undefined);
-        return;
+      if (stopping || free <= 0) {
+        // Every slot is taken (or we are stopping): give the lease back; no failure is counted.
+        await b.client.release(grant).catch(() => undefined);
+        continue;
       }
+      free--;
       const entry: Running = {
         grant,
+        client: b.client,
         controller: new AbortController(),
         releasing: false,
         done: Promise.resolve(),
       };
-      entry.done = runJob(entry);
       running.set(grant.jobId, entry);
-      await entry.done;
-      running.delete(grant.jobId);
-      finished++;
+      entry.done = runJob(entry).finally(() => {
+        running.delete(grant.jobId);
+        finished++;
+        free++;
+        wake();
+      });
     }
   }
 
   async function runJob(entry: Running): Promise<void> {
-    const { grant, controller } = entry;
+    const { grant, controller, client } = entry;
     const started = performance.now();
     let progress = 0;
     let note: string | undefined;
@@ -218,16 +267,22 @@ export function createAgent(options: AgentOptions): Agent {
       return finished;
     },
     async start() {
-      const r = await register();
-      const capacity = Math.max(1, capabilities?.capacity ?? 1);
-      for (let i = 0; i < capacity; i++) slots.push(slot(i));
-      log.info("runner registered", { runnerId: r.runnerId, orchestrator: r.orchestrator, capacity });
-      return { ...r, capabilities: capabilities! };
+      // A retried start registers only the tokens not registered yet.
+      for (const b of bindings) if (!b.session) await register(b);
+      const sessions = bindings.map((b) => b.session!);
+      capacity = Math.max(1, capabilities?.capacity ?? 1);
+      free = capacity;
+      for (const b of bindings) pollers.push(poll(b));
+      for (const s of sessions) {
+        log.info("runner registered", { runnerId: s.runnerId, orchestrator: s.orchestrator, capacity });
+      }
+      return { ...sessions[0]!, sessions, capabilities: capabilities! };
     },
     async stop(graceMs = 30_000) {
       if (stopping) return;
       stopping = true;
       stopPolling.abort();
+      wake();
       const all = () => Promise.all([...running.values()].map((e) => e.done));
       const timedOut = await Promise.race([all().then(() => false), sleep(graceMs).then(() => true)]);
       if (timedOut) {
@@ -237,7 +292,7 @@ export function createAgent(options: AgentOptions): Agent {
         }
         await all();
       }
-      await Promise.all(slots);
+      await Promise.all(pollers);
     },
   };
 }

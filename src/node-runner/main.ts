@@ -1,6 +1,8 @@
 // The node-runner CLI:
-//   bun src/node-runner/main.ts --edge URL --token TOKEN [--capacity N] [--models DIR]
-//     [--ffmpeg PATH] [--onnx node|web] [--grace-ms MS]
+//   bun src/node-runner/main.ts --edge URL --token TOKEN[,TOKEN…] [--token TOKEN…] [--capacity N]
+//     [--models DIR] [--ffmpeg PATH] [--onnx node|web] [--grace-ms MS]
+// Each runner token is bound to one orchestrator; several tokens make one process serve several
+// orchestrators (one registration and long poll each) from one shared --capacity.
 // --models DIR: a directory with manifest.json (the tiny built-in models are written there when
 // it has none). SIGTERM/SIGINT: stop pulling, finish running jobs (up to --grace-ms), release the rest.
 import { existsSync } from "node:fs";
@@ -13,7 +15,7 @@ import { writeDefaultModels } from "./models/build.ts";
 const { values } = parseArgs({
   options: {
     edge: { type: "string" },
-    token: { type: "string" },
+    token: { type: "string", multiple: true },
     capacity: { type: "string", default: "2" },
     models: { type: "string" },
     ffmpeg: { type: "string" },
@@ -27,9 +29,14 @@ const log = (level: string, msg: string, fields: Record<string, unknown> = {}) =
   console.log(JSON.stringify({ time: new Date().toISOString(), level, msg, component: "runner", ...fields }));
 
 const edge = values.edge ?? process.env.EDGE_URL;
-const token = values.token ?? process.env.RUNNER_TOKEN;
-if (!edge || !token) {
-  console.error("usage: bun src/node-runner/main.ts --edge URL --token TOKEN [--capacity N] [--models DIR]");
+const tokens = (values.token ?? [process.env.RUNNER_TOKEN ?? ""])
+  .flatMap((t) => t.split(","))
+  .map((t) => t.trim())
+  .filter((t) => t.length > 0);
+if (!edge || tokens.length === 0) {
+  console.error(
+    "usage: bun src/node-runner/main.ts --edge URL --token TOKEN[,TOKEN…] [--capacity N] [--models DIR]",
+  );
   process.exit(2);
 }
 const capacity = Number(values.capacity);
@@ -51,7 +58,7 @@ if (values.models) {
 const executors = createExecutors(executorOptions);
 const agent = createAgent({
   edgeUrl: edge,
-  token,
+  token: tokens,
   executors,
   capacity,
   pollWaitMs: Number(values["poll-ms"]),
@@ -80,6 +87,8 @@ for (let attempt = 0; ; attempt++) {
     log("info", "runner ready", {
       runnerId: r.runnerId,
       orchestrator: r.orchestrator,
+      sessions: r.sessions,
+      capacity,
       capabilities: r.capabilities.capabilities,
       models: r.capabilities.models.map((m) => m.modelId),
       ffmpeg: r.capabilities.ffmpeg?.version ?? null,

@@ -6,6 +6,9 @@ import { type DbHandle, openDb } from "../../src/edge/db/client.ts";
 
 // A local network for e2e tests: src/main.ts (edge with both roles on the devnet) as a child
 // process on a free loopback port with a temp data dir, plus node-runners started on demand.
+// Unlike `npm start` (whose runner serves all three orchestrators), main.ts's runners here serve
+// only orchestrator 0 unless the test sets RUNNER_ORCHESTRATORS: tests that look at one
+// orchestrator's books know where their jobs go.
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 
@@ -16,10 +19,13 @@ export interface LocalNetwork {
   tokens: Record<string, string>;
   orchestrators: string[];
   edge: Subprocess;
-  /** Starts a node-runner child process for the i-th orchestrator. */
+  /**
+   * Starts a node-runner child process for the i-th orchestrator, or one process serving several
+   * (one token each, one shared capacity). `ffmpeg` overrides the FFmpeg binary it uses.
+   */
   startRunner(
-    orchestratorIndex: number,
-    options?: { capacity?: number; graceMs?: number },
+    orchestratorIndex: number | number[],
+    options?: { capacity?: number; graceMs?: number; ffmpeg?: string },
   ): Promise<Subprocess>;
   /** A read connection to the edge's database (for assertions). */
   db(): Promise<DbHandle>;
@@ -56,6 +62,7 @@ export async function startNetwork(env: Record<string, string> = {}): Promise<Lo
       DATA_DIR: dataDir,
       LOG_LEVEL: "warn",
       RUNNER_CAPACITY: "1",
+      RUNNER_ORCHESTRATORS: "1",
       ...env,
     },
     stdout: "ignore",
@@ -88,8 +95,10 @@ export async function startNetwork(env: Record<string, string> = {}): Promise<Lo
     tokens,
     orchestrators,
     edge,
-    async startRunner(i, options = {}) {
-      const token = tokens[orchestrators[i]!]!;
+    async startRunner(which, options = {}) {
+      const token = (Array.isArray(which) ? which : [which])
+        .map((i) => tokens[orchestrators[i]!]!)
+        .join(",");
       const proc = Bun.spawn(
         [
           process.execPath,
@@ -98,6 +107,7 @@ export async function startNetwork(env: Record<string, string> = {}): Promise<Lo
           url,
           "--token",
           token,
+          ...(options.ffmpeg ? ["--ffmpeg", options.ffmpeg] : []),
           "--capacity",
           String(options.capacity ?? 1),
           "--models",

@@ -103,6 +103,9 @@ export interface EdgeOptions {
   gateway?: EdgeConfigInput["gateway"];
   /** Gateway sender key (default GATEWAY's). */
   sender?: HDAccount | null;
+  /** Filesystem blob store directory (default: the config's default). */
+  blobsDir?: string;
+  jobs?: EdgeConfigInput["jobs"];
 }
 
 export interface Edge {
@@ -178,6 +181,8 @@ export async function paymentsNet(): Promise<PaymentsNet> {
         ...(options.sender === null ? {} : { senderPrivateKey: keyOf(options.sender ?? GATEWAY) }),
         ...options.gateway,
       },
+      ...(options.blobsDir ? { blobs: { kind: "fs" as const, dir: options.blobsDir } } : {}),
+      ...(options.jobs ? { jobs: options.jobs } : {}),
     });
     const edgeHandle = openPeer(dbUrl);
     const edgeDevnet = await createDevnet({

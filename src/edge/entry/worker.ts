@@ -7,9 +7,12 @@
 // libsql:// or https:// database (migrations applied beforehand) the full app runs; otherwise
 // the Worker serves the system routes only and /healthz reports not ready, with the reason.
 // Everything is imported inside the handlers: Workers forbid random values and timers at global
-// scope, and some modules draw an id at import.
+// scope, and some modules draw an id at import. The one static import is libsecp256k1's wasm,
+// which wrangler compiles into a WebAssembly.Module (Workers cannot compile wasm from bytes at
+// run time); the path goes through node_modules because the package's exports map hides the file.
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { ExecutionContext } from "hono";
+import secpWasm from "../../../node_modules/tiny-secp256k1/lib/secp256k1.wasm";
 import type { EdgeDeps } from "../bootstrap.ts";
 import type { Env } from "../config-load.ts";
 import type { HonoEnv } from "../deps.ts";
@@ -43,7 +46,7 @@ async function boot(env: Env): Promise<Edge> {
     logger.warn("system routes only", { reason });
     return { app: createSystemApp({ config, logger, metrics: createMetrics(), reason }) };
   }
-  const deps = await buildDeps(config, { logger, migrate: false });
+  const deps = await buildDeps(config, { logger, migrate: false, secpWasm });
   return { app: createApp(deps), deps };
 }
 

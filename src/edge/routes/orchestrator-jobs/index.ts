@@ -12,12 +12,16 @@ import {
   waitForJob,
 } from "../../services/jobs/queue.ts";
 import { jobsRuntime } from "../../services/jobs/runtime.ts";
-import type { JobInput, WireSpec } from "../../services/jobs/wire.ts";
+import { capabilityOf, type JobInput, type WireSpec } from "../../services/jobs/wire.ts";
 import { WireSpecSchema } from "../../services/jobs/wire-schema.ts";
 import { acceptPayment } from "../../services/tickets/accept.ts";
-import { creditLimitFor } from "../../services/tickets/balance.ts";
+import { creditLimitFor, getBalance } from "../../services/tickets/balance.ts";
+import { findHosted } from "../../services/tickets/hosted.ts";
 import { PaymentSchema, paymentFromJson } from "../../services/tickets/payment-schema.ts";
+import { checkExpectedPrice } from "../../services/tickets/price.ts";
 import { jobErrors } from "../consumer/job-errors.ts";
+import { balanceRoutes } from "./balance.ts";
+import { PriceRefusal, priceRefusals } from "./price-refusal.ts";
 
 // The orchestrator's job endpoint: a gateway submits a job with its Payment. The payment is
 // validated and credited, the job queued for a runner, and the answer returned when the runner
@@ -108,7 +112,10 @@ const submit = createRoute({
       description: "The finished job",
       content: { "application/json": { schema: OrchestratorJobSchema } },
     },
-    402: problemResponse("No valid ticket, or the sender's balance does not cover its debt"),
+    402: problemResponse(
+      "No valid ticket, the sender's balance does not cover its debt, or the payment's pinned price is below this capability's price (PAYMENT_PRICE_TOO_LOW)",
+    ),
+    422: problemResponse("This orchestrator has no price for the job's capability/model (CAPABILITY_NOT_FOUND)"),
     502: problemResponse("The job failed on every attempt (JOB_FAILED)"),
     504: problemResponse("The job did not finish in time (JOB_TIMEOUT); poll GET /v1/orchestrator/jobs/{id}"),
     ...errorResponses,
@@ -161,6 +168,8 @@ function inputNames(spec: WireSpec): string[] {
 export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
   app.use("/v1/orchestrator/jobs/*", jobErrors);
   app.use("/v1/orchestrator/jobs", jobErrors);
+  app.use("/v1/orchestrator/jobs", priceRefusals);
+  balanceRoutes(app);
 
   app.openapi(submit, async (c) => {
     const deps = c.get("deps");
@@ -179,6 +188,30 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
     }
 
     const payment = paymentFromJson(payResult.data);
+    const recipient = payment.ticketParams.recipient;
+    // The HMAC over the ticket params proves this orchestrator offered `expectedPrice`, not for
+    // which capability: refuse a payment pinned below this job's price before any ticket is
+    // credited or any job queued (a cheap capability's price must not buy an expensive job).
+    // A recipient not hosted here is refused by acceptPayment below, with per-ticket errors.
+    const priced = findHosted(deps, recipient)
+      ? checkExpectedPrice(
+          deps,
+          recipient,
+          capabilityOf(spec),
+          spec.kind === "ai" ? spec.modelId : undefined,
+          payment.expectedPrice,
+        )
+      : null;
+    if (priced && !priced.ok) {
+      const balance = await getBalance(deps, recipient, payment.sender);
+      throw new PriceRefusal(priced.code, priced.message, {
+        payment: { accepted: 0, won: 0, credit: "0", balance: balance.toString(), errors: [] },
+        expectedPrice: {
+          pricePerUnit: payment.expectedPrice.pricePerUnit.toString(),
+          pixelsPerUnit: payment.expectedPrice.pixelsPerUnit.toString(),
+        },
+      });
+    }
     const accepted = await acceptPayment(deps, payment);
     const paymentJson = {
       accepted: accepted.accepted,

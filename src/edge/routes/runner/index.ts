@@ -75,9 +75,23 @@ const LeaseSchema = z
   })
   .openapi("RunnerLease");
 
+// Numbers in paths, queries and headers are plain decimal digits: z.coerce would also take "",
+// " 1", "1e3" and "0x10" (Number's reading of them), so a typo would act on a guessed value.
+const decimalParam = (max: number, what: string) =>
+  z
+    .string()
+    .regex(/^\d{1,16}$/, `${what} must be a decimal integer`)
+    .transform(Number)
+    .pipe(z.number().int().max(max));
+const numberHeader = z
+  .string()
+  .regex(/^\d{1,16}(\.\d{1,30})?(e-\d{1,3})?$/, "must be a non-negative decimal number")
+  .transform(Number)
+  .pipe(z.number().nonnegative());
+
 const AttemptParams = z.object({
   id: z.string().min(1).max(100),
-  attempt: z.coerce.number().int().positive(),
+  attempt: decimalParam(Number.MAX_SAFE_INTEGER, "attempt").pipe(z.number().positive()),
 });
 
 function bearer(c: Context<HonoEnv>): string {
@@ -113,7 +127,13 @@ const lease = createRoute({
   tags,
   security,
   summary: "Long-poll for one job lease",
-  request: { query: z.object({ waitMs: z.coerce.number().int().min(0).max(60_000).default(20_000) }) },
+  request: {
+    query: z.object({
+      waitMs: decimalParam(60_000, "waitMs")
+        .optional()
+        .openapi({ description: "0 to 60000 ms (default 20000)" }),
+    }),
+  },
   responses: {
     200: { description: "A leased job", content: { "application/json": { schema: LeaseSchema } } },
     204: { description: "No job within the wait" },
@@ -181,9 +201,9 @@ const upload = createRoute({
   request: {
     params: AttemptParams.extend({ name: z.string().min(1).max(100) }),
     headers: z.object({
-      "x-output-width": z.coerce.number().int().nonnegative().optional(),
-      "x-output-height": z.coerce.number().int().nonnegative().optional(),
-      "x-output-duration": z.coerce.number().nonnegative().optional(),
+      "x-output-width": decimalParam(Number.MAX_SAFE_INTEGER, "x-output-width").optional(),
+      "x-output-height": decimalParam(Number.MAX_SAFE_INTEGER, "x-output-height").optional(),
+      "x-output-duration": numberHeader.optional(),
     }),
   },
   responses: {
@@ -293,7 +313,7 @@ export function runnerRoutes(app: OpenAPIHono<HonoEnv>): void {
   app.openapi(lease, async (c) => {
     const deps = c.get("deps");
     const s = await session(c);
-    const { waitMs } = c.req.valid("query");
+    const waitMs = c.req.valid("query").waitMs ?? 20_000;
     const deadline = Date.now() + waitMs;
     const { notifier } = jobsRuntime(deps);
     const signal = c.req.raw.signal;

@@ -67,6 +67,7 @@ const policy = (deps: AppDeps) => ({
 export function reportOrchestratorFailure(deps: AppDeps, address: Address): void {
   const s = state(deps);
   s.suspensions = recordFailure(s.suspensions, address, s.refresh, policy(deps));
+  deps.metrics.inc("livepeer_gateway_orchestrator_failures_total", { orchestrator: address.toLowerCase() });
   for (const key of [...s.cache.keys()]) if (key.startsWith(address.toLowerCase())) s.cache.delete(key);
 }
 
@@ -176,7 +177,10 @@ export async function discoverOrchestrators(
   const found = await Promise.all(
     active.map(async (m): Promise<DiscoveredOrchestrator | undefined> => {
       const address = m.address.toLowerCase() as Address;
-      if (isSuspended(s.suspensions, address, s.refresh)) return undefined;
+      if (isSuspended(s.suspensions, address, s.refresh)) {
+        deps.metrics.inc("livepeer_gateway_orchestrator_skipped_total", { orchestrator: address, reason: "suspended" });
+        return undefined;
+      }
       const serviceURI = await deps.ledger.getServiceURI(address);
       if (!serviceURI) return undefined;
       try {

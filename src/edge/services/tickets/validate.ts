@@ -1,7 +1,7 @@
 import { bytesToHex } from "../../../protocol/bytes.ts";
 import { recipientRandHash } from "../../../protocol/commit-reveal.ts";
 import type { Address, Hex, Ticket } from "../../../protocol/types.ts";
-import { createTicketVerifier } from "../../../protocol/verifier.ts";
+import { createTicketVerifier, type TicketVerifier } from "../../../protocol/verifier.ts";
 import { nobleBackend } from "../../../protocol/verifier-noble.ts";
 import { MAX_WIN_PROB, ticketEV } from "../../../protocol/win.ts";
 import type { AppDeps } from "../../deps.ts";
@@ -56,9 +56,6 @@ export interface PaymentValidation {
 export const MAX_NONCES_PER_RAND_HASH = 600;
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
-
-// Senders are few and tickets many: the verifier recovers a sender's key once, then only verifies.
-const verifier = createTicketVerifier({ backend: nobleBackend() });
 
 /**
  * Validates a payment exactly as PROTOCOL.md §6 lists, except the nonce replay check against
@@ -135,6 +132,7 @@ export async function validatePayment(deps: AppDeps, payment: Payment): Promise<
   if (info.sender.deposit <= 0n) return rejectAll("SENDER_NO_DEPOSIT", "sender has no deposit");
   if (info.reserve.fundsRemaining <= 0n) return rejectAll("SENDER_NO_RESERVE", "sender has no reserve");
 
+  const verifier = deps.ticketVerifier ?? paymentVerifier();
   const ev = ticketEV(p.faceValue, p.winProb);
   const seen = new Set<bigint>();
   for (const t of payment.tickets) {
@@ -176,4 +174,12 @@ export async function validatePayment(deps: AppDeps, payment: Payment): Promise<
     });
   }
   return out;
+}
+
+/**
+ * For deps built without a verifier (hand-made in tests): one per payment, so no state outlives
+ * it; the key cache still spares recovery for the payment's later tickets.
+ */
+function paymentVerifier(): TicketVerifier {
+  return createTicketVerifier({ backend: nobleBackend(), maxCachedSenders: 1 });
 }
