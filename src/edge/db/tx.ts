@@ -28,7 +28,11 @@ const BUSY_MESSAGE = /database is locked|database table is locked|SQLITE_BUSY|SQ
  */
 export function isBusy(err: unknown): boolean {
   const seen = new Set<unknown>();
-  for (let e: unknown = err; e && typeof e === "object" && !seen.has(e); e = (e as { cause?: unknown }).cause) {
+  for (
+    let e: unknown = err;
+    e && typeof e === "object" && !seen.has(e);
+    e = (e as { cause?: unknown }).cause
+  ) {
     seen.add(e);
     const { code, extendedCode, rawCode, message } = e as {
       code?: unknown;

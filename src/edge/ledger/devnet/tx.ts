@@ -4,6 +4,7 @@ import { encodePacked, keccak256 } from "viem";
 import type { Hex } from "../../../protocol/types.ts";
 import type { DbHandle } from "../../db/client.ts";
 import { devnetEvents } from "../../db/schema/devnet.ts";
+import { isBusy, retryBusy } from "../../db/tx.ts";
 import type { Clock } from "../../deps.ts";
 import { LedgerError } from "../errors.ts";
 import type { TxResult } from "../types.ts";
@@ -21,76 +22,62 @@ export interface DevnetEnv {
 const ZERO_REF = `0x${"00".repeat(32)}` as Hex;
 const BUSY_DEADLINE_MS = 30_000;
 
-function isBusy(e: unknown): boolean {
-  const err = e as { code?: string; message?: string; cause?: { code?: string } } | undefined;
-  const code = err?.code ?? err?.cause?.code ?? "";
-  return (
-    code.startsWith("SQLITE_BUSY") ||
-    code.startsWith("SQLITE_LOCKED") ||
-    /database is locked/i.test(err?.message ?? "")
-  );
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Runs `fn` in a write transaction and returns the receipt. */
 export async function write(env: DevnetEnv, fn: (ctx: Ctx) => Promise<void>): Promise<TxResult> {
-  return env.mutex.run(async () => {
-    const started = Date.now();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await env.handle.db.transaction(async (tx) => {
-          const store = new Store(tx as unknown as Executor);
-          await store.loadGlobals();
-          const n = store.big("txCounter") + 1n;
-          store.set("txCounter", n);
-          const ref = keccak256(encodePacked(["bytes32", "uint256"], [store.str("genesisId") as Hex, n]));
-          const ctx = makeCtx(store, env.clock.now(), ref);
-          await fn(ctx);
-          await store.flush();
-          const events = [];
-          if (store.events.length > 0) {
-            const rows = await tx
-              .insert(devnetEvents)
-              .values(
-                store.events.map((e) => ({
-                  ref,
-                  name: e.name,
-                  round: Number(ctx.round),
-                  block: Number(ctx.block),
-                  args: encodeArgs(e.args),
-                  addresses: addressesOf(e.args),
-                })),
-              )
-              .returning();
-            events.push(...rows.map(toLedgerEvent));
-          }
-          return { ref, round: ctx.round, block: ctx.block, events };
-        });
-      } catch (e) {
-        if (e instanceof LedgerError || !isBusy(e)) throw e;
-        if (Date.now() - started > BUSY_DEADLINE_MS) {
-          throw new LedgerError("LEDGER_BUSY", "devnet database stayed locked", { cause: e });
+  return env.mutex.run(() =>
+    busyRetry(() =>
+      env.handle.db.transaction(async (tx) => {
+        const store = new Store(tx as unknown as Executor);
+        await store.loadGlobals();
+        const n = store.big("txCounter") + 1n;
+        store.set("txCounter", n);
+        const ref = keccak256(encodePacked(["bytes32", "uint256"], [store.str("genesisId") as Hex, n]));
+        const ctx = makeCtx(store, env.clock.now(), ref);
+        await fn(ctx);
+        await store.flush();
+        const events = [];
+        if (store.events.length > 0) {
+          const rows = await tx
+            .insert(devnetEvents)
+            .values(
+              store.events.map((e) => ({
+                ref,
+                name: e.name,
+                round: Number(ctx.round),
+                block: Number(ctx.block),
+                args: encodeArgs(e.args),
+                addresses: addressesOf(e.args),
+              })),
+            )
+            .returning();
+          events.push(...rows.map(toLedgerEvent));
         }
-        await sleep(Math.random() * Math.min(100, 5 * attempt));
-      }
-    }
-  });
+        return { ref, round: ctx.round, block: ctx.block, events };
+      }),
+    ),
+  );
 }
 
 /** Runs a read against the committed state. */
 export async function read<T>(env: DevnetEnv, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
-  return env.mutex.run(async () => {
-    const started = Date.now();
-    for (;;) {
-      try {
-        const store = new Store(env.handle.db as unknown as Executor);
-        await store.loadGlobals();
-        return await fn(makeCtx(store, env.clock.now(), ZERO_REF));
-      } catch (e) {
-        if (!isBusy(e) || Date.now() - started > BUSY_DEADLINE_MS) throw e;
-        await sleep(Math.random() * 20);
-      }
-    }
-  });
+  return env.mutex.run(() =>
+    busyRetry(async () => {
+      const store = new Store(env.handle.db as unknown as Executor);
+      await store.loadGlobals();
+      return fn(makeCtx(store, env.clock.now(), ZERO_REF));
+    }),
+  );
+}
+
+/**
+ * The shared busy retry (src/edge/db/tx.ts), except that the devnet's own domain errors are
+ * never retried, and running out of time is a LedgerError (LEDGER_BUSY) like any ledger failure.
+ */
+async function busyRetry<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await retryBusy(fn, { deadlineMs: BUSY_DEADLINE_MS, retryIf: (e) => !(e instanceof LedgerError) });
+  } catch (e) {
+    if (e instanceof LedgerError || !isBusy(e)) throw e;
+    throw new LedgerError("LEDGER_BUSY", "devnet database stayed locked", { cause: e });
+  }
 }
