@@ -1,6 +1,7 @@
 // The documented example: against a running local network (`npm start`), submit a generated
-// test clip for a 3-rendition ladder and send an AI request; print outputs, fee, tickets, and
-// the orchestrator's standing on the ledger.
+// test clip for a 3-rendition ladder and send an AI request; print outputs, fee, tickets, the
+// gateway's credit balance at the orchestrator (GET /v1/orchestrator/balance: ticket EV credited
+// minus fees debited), and the orchestrator's standing on the ledger.
 //   bun scripts/example.ts [--url http://127.0.0.1:8787] [--key API_KEY]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,18 +33,39 @@ interface Job {
   data?: unknown;
   error: unknown;
   timings: Record<string, number>;
+  attempts: { orchestrator: string; status: string; fee: string; tickets: number; error: string | null }[];
   outputs: { name: string; width?: number; height?: number; size: number; url: string }[];
+}
+
+interface Balance {
+  orchestrator: string;
+  sender: string;
+  balance: string;
+  creditLimit: string;
+}
+
+async function balanceAt(orchestrator: string): Promise<Balance> {
+  const res = await fetch(`${base}/v1/orchestrator/balance?orchestrator=${orchestrator}`, { headers });
+  if (!res.ok) throw new Error(`/v1/orchestrator/balance: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Balance;
 }
 
 async function submit(path: string, form: FormData): Promise<Job> {
   const res = await fetch(`${base}${path}`, { method: "POST", body: form, headers });
   const body = (await res.json()) as Job & { detail?: string };
   if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
-  return body;
+  // The full record (attempts included) is GET /v1/jobs/{id}.
+  const full = await fetch(`${base}/v1/jobs/${body.id}`, { headers });
+  return full.ok ? ((await full.json()) as Job) : body;
 }
 
-function show(title: string, job: Job) {
+async function show(title: string, job: Job, before: Balance) {
   console.log(`\n${title}: job ${job.id} ${job.status} on ${job.orchestrator} (${job.engine})`);
+  for (const [i, a] of job.attempts.entries()) {
+    console.log(
+      `  attempt ${i + 1}: ${a.orchestrator} ${a.status}, ${a.tickets} ticket(s)${a.error ? ` (${a.error.split("\n")[0]})` : ""}`,
+    );
+  }
   console.log(
     `  units ${job.units} at ${job.price?.pricePerUnit}/${job.price?.pixelsPerUnit} wei → fee ${job.fee} wei`,
   );
@@ -57,7 +79,35 @@ function show(title: string, job: Job) {
     );
   }
   if (job.data !== undefined) console.log(`  data ${JSON.stringify(job.data)}`);
+  const after = await balanceAt(job.orchestrator);
+  const delta = BigInt(after.balance) - BigInt(before.balance);
+  console.log(
+    `  balance of sender ${after.sender} at the orchestrator: ${before.balance} → ${after.balance} wei (${delta >= 0n ? "+" : ""}${delta}: tickets' EV credited minus the fee; credit limit ${after.creditLimit})`,
+  );
 }
+
+/** Balances at every orchestrator, so the one the job lands on has its "before". */
+async function balancesNow(): Promise<Map<string, Balance>> {
+  const { orchestrators } = (await (
+    await fetch(`${base}/v1/protocol/orchestrators`, { headers })
+  ).json()) as {
+    orchestrators: { address: string; hosted: boolean }[];
+  };
+  const out = new Map<string, Balance>();
+  for (const o of orchestrators) {
+    if (!o.hosted) continue;
+    const res = await fetch(`${base}/v1/orchestrator/balance?orchestrator=${o.address}`, { headers });
+    if (res.ok) out.set(o.address.toLowerCase(), (await res.json()) as Balance);
+  }
+  return out;
+}
+
+const zero = (orchestrator: string): Balance => ({
+  orchestrator,
+  sender: "",
+  balance: "0",
+  creditLimit: "0",
+});
 
 try {
   const clip = join(dir, "clip.ts");
@@ -79,15 +129,25 @@ try {
   const form = new FormData();
   form.set("segment", new Blob([await Bun.file(clip).arrayBuffer()], { type: "video/mp2t" }), "clip.ts");
   form.set("profiles", JSON.stringify(["P144p30fps16x9", "P240p30fps16x9", "P360p30fps16x9"]));
+  let before = await balancesNow();
   const ladder = await submit("/v1/transcode", form);
-  show("Transcode (3-rendition ladder)", ladder);
+  await show(
+    "Transcode (3-rendition ladder)",
+    ladder,
+    before.get(ladder.orchestrator.toLowerCase()) ?? zero(ladder.orchestrator),
+  );
 
   const png = join(dir, "orange.png");
   await ffmpeg(["-f", "lavfi", "-i", "color=c=red:size=48x48", "-frames:v", "1", png]);
   const ai = new FormData();
   ai.set("image", new Blob([await Bun.file(png).arrayBuffer()], { type: "image/png" }), "red.png");
+  before = await balancesNow();
   const classify = await submit("/v1/ai/image-to-text", ai);
-  show("AI image-to-text (tiny colour classifier)", classify);
+  await show(
+    "AI image-to-text (tiny colour classifier)",
+    classify,
+    before.get(classify.orchestrator.toLowerCase()) ?? zero(classify.orchestrator),
+  );
 
   const o = (await (
     await fetch(`${base}/v1/protocol/orchestrators/${ladder.orchestrator}`)

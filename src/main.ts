@@ -42,7 +42,10 @@ const tokens = orchestratorAccounts.map(() => token());
 // The orchestrators this process's runners serve: each runner holds one token per orchestrator.
 const served =
   runnerCount > 0
-    ? Array.from({ length: Math.min(Math.max(runnerOrchestrators, 1), orchestratorAccounts.length) }, (_, i) => i)
+    ? Array.from(
+        { length: Math.min(Math.max(runnerOrchestrators, 1), orchestratorAccounts.length) },
+        (_, i) => i,
+      )
     : [];
 
 // Prices in wei per unit (PROTOCOL §7): per pixel for transcoding, per AI unit for pipelines.
@@ -176,7 +179,7 @@ Try it:
   ffmpeg -f lavfi -i testsrc=size=640x360:rate=30 -t 2 -c:v libx264 -pix_fmt yuv420p -f mpegts /tmp/clip.ts
   curl -s ${base}/v1/transcode -F segment=@/tmp/clip.ts \\
     -F 'profiles=["P144p30fps16x9","P240p30fps16x9","P360p30fps16x9"]'
-  bun scripts/example.ts      # a 3-rendition ladder and an AI request, with fee, tickets and balance
+  bun scripts/example.ts --url ${base}   # a 3-rendition ladder and an AI request: outputs, fee, tickets, balance
 `);
 deps.logger.info("listening", { url: base, ready: true });
 

@@ -18,7 +18,9 @@ afterAll(async () => {
 test("one runner process registers with all three orchestrators, and each is priced", async () => {
   const { db } = await net.db();
   const rows = await db.select().from(runners);
-  expect(rows.map((r) => r.orchestrator).sort()).toEqual(net.orchestrators.map((o) => o.toLowerCase()).sort());
+  expect(rows.map((r) => r.orchestrator).sort()).toEqual(
+    net.orchestrators.map((o) => o.toLowerCase()).sort(),
+  );
   // The sessions share one process: same probed capabilities and the same shared capacity.
   expect(new Set(rows.map((r) => r.capabilities)).size).toBe(1);
   expect(rows.every((r) => r.capacity === 2)).toBe(true);
@@ -27,7 +29,9 @@ test("one runner process registers with all three orchestrators, and each is pri
     await fetch(`${net.url}/v1/orchestrator/balance?orchestrator=${net.orchestrators[0]}`)
   ).json()) as { sender: string };
   for (const o of net.orchestrators) {
-    const res = await fetch(`${net.url}/v1/orchestrator/info?sender=${sender}&orchestrator=${o}&capability=transcode`);
+    const res = await fetch(
+      `${net.url}/v1/orchestrator/info?sender=${sender}&orchestrator=${o}&capability=transcode`,
+    );
     expect(res.status).toBe(200);
     const info = (await res.json()) as { priceInfo: { pricePerUnit: string } };
     expect(BigInt(info.priceInfo.pricePerUnit)).toBeGreaterThan(0n);

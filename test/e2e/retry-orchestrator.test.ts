@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { and, desc, eq } from "drizzle-orm";
 import type { Subprocess } from "bun";
+import { and, desc, eq } from "drizzle-orm";
 import { consumerAttempts, queueAttempts, queueJobs, runners } from "../../src/edge/db/schema/jobs.ts";
 import { ffprobe, type LocalNetwork, makeClip, startNetwork } from "../helpers/network.ts";
 
@@ -47,9 +47,11 @@ beforeAll(async () => {
   sharedRunner = await net.startRunner([1, 2], { capacity: 2 });
   clip = join(net.dataDir, "clip.ts");
   await makeClip(clip, { width: 320, height: 180, seconds: 1 });
-  sender = ((await (await fetch(`${net.url}/v1/orchestrator/balance?orchestrator=${A}`)).json()) as {
-    sender: string;
-  }).sender;
+  sender = (
+    (await (await fetch(`${net.url}/v1/orchestrator/balance?orchestrator=${A}`)).json()) as {
+      sender: string;
+    }
+  ).sender;
 }, 120_000);
 afterAll(async () => {
   await net?.stop();

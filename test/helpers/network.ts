@@ -96,9 +96,7 @@ export async function startNetwork(env: Record<string, string> = {}): Promise<Lo
     orchestrators,
     edge,
     async startRunner(which, options = {}) {
-      const token = (Array.isArray(which) ? which : [which])
-        .map((i) => tokens[orchestrators[i]!]!)
-        .join(",");
+      const token = (Array.isArray(which) ? which : [which]).map((i) => tokens[orchestrators[i]!]!).join(",");
       const proc = Bun.spawn(
         [
           process.execPath,

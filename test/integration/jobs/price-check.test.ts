@@ -5,7 +5,14 @@ import { queueJobs } from "../../../src/edge/db/schema/jobs.ts";
 import { acceptedTickets } from "../../../src/edge/db/schema/payments.ts";
 import { payForJob } from "../../../src/edge/services/gateway/pay.ts";
 import type { WireSpec } from "../../../src/edge/services/jobs/wire.ts";
-import { addressOf, type Edge, GATEWAY, ORCHS, type PaymentsNet, paymentsNet } from "../../helpers/payments.ts";
+import {
+  addressOf,
+  type Edge,
+  GATEWAY,
+  ORCHS,
+  type PaymentsNet,
+  paymentsNet,
+} from "../../helpers/payments.ts";
 
 // The HMAC in a payment's ticket params proves the orchestrator offered `expectedPrice`, not for
 // which capability. The orchestrator's job endpoint must refuse a job whose payment is pinned to a
@@ -36,9 +43,12 @@ function jobForm(spec: WireSpec, payment: unknown): FormData {
 }
 
 const balance = async () =>
-  (await (
-    await fetch(`${orch.url}/v1/orchestrator/balance?orchestrator=${O0}&sender=${sender}`)
-  ).json()) as { balance: string; creditLimit: string; orchestrator: string; sender: string };
+  (await (await fetch(`${orch.url}/v1/orchestrator/balance?orchestrator=${O0}&sender=${sender}`)).json()) as {
+    balance: string;
+    creditLimit: string;
+    orchestrator: string;
+    sender: string;
+  };
 
 beforeAll(async () => {
   net = await paymentsNet();
@@ -91,7 +101,10 @@ test("a job paid at a cheaper capability's price is refused with 402 and creates
 test("a job for a capability the orchestrator does not price is refused with 422", async () => {
   const cheap = await payForJob(gateway.deps, { capability: "transcode", units: 1_000n });
   const spec: WireSpec = { ...upscale, pipeline: "image-to-text", modelId: "tiny-colors" };
-  const res = await fetch(`${orch.url}/v1/orchestrator/jobs`, { method: "POST", body: jobForm(spec, cheap.payment) });
+  const res = await fetch(`${orch.url}/v1/orchestrator/jobs`, {
+    method: "POST",
+    body: jobForm(spec, cheap.payment),
+  });
   expect(res.status).toBe(422);
   expect(((await res.json()) as { code: string }).code).toBe("CAPABILITY_NOT_FOUND");
   expect(await orch.deps.db.select().from(queueJobs)).toEqual([]);

@@ -51,7 +51,8 @@ export function balanceRoutes(app: OpenAPIHono<HonoEnv>): void {
       throw new LivepeerError("ORCHESTRATOR_NOT_FOUND", `orchestrator ${q.orchestrator} is not hosted here`);
     }
     const sender = q.sender ?? (deps.keys.sender?.address.toLowerCase() as Address | undefined);
-    if (!sender) throw new LivepeerError("SENDER_NOT_FOUND", "no sender given and this edge has no gateway sender");
+    if (!sender)
+      throw new LivepeerError("SENDER_NOT_FOUND", "no sender given and this edge has no gateway sender");
     const balance = await getBalance(deps, q.orchestrator, sender);
     return c.json(
       {

@@ -115,7 +115,9 @@ const submit = createRoute({
     402: problemResponse(
       "No valid ticket, the sender's balance does not cover its debt, or the payment's pinned price is below this capability's price (PAYMENT_PRICE_TOO_LOW)",
     ),
-    422: problemResponse("This orchestrator has no price for the job's capability/model (CAPABILITY_NOT_FOUND)"),
+    422: problemResponse(
+      "This orchestrator has no price for the job's capability/model (CAPABILITY_NOT_FOUND)",
+    ),
     502: problemResponse("The job failed on every attempt (JOB_FAILED)"),
     504: problemResponse("The job did not finish in time (JOB_TIMEOUT); poll GET /v1/orchestrator/jobs/{id}"),
     ...errorResponses,

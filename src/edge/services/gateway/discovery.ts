@@ -178,7 +178,10 @@ export async function discoverOrchestrators(
     active.map(async (m): Promise<DiscoveredOrchestrator | undefined> => {
       const address = m.address.toLowerCase() as Address;
       if (isSuspended(s.suspensions, address, s.refresh)) {
-        deps.metrics.inc("livepeer_gateway_orchestrator_skipped_total", { orchestrator: address, reason: "suspended" });
+        deps.metrics.inc("livepeer_gateway_orchestrator_skipped_total", {
+          orchestrator: address,
+          reason: "suspended",
+        });
         return undefined;
       }
       const serviceURI = await deps.ledger.getServiceURI(address);
