@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { keccak256, toHex } from "viem";
 import type { DbHandle } from "../../db/client.ts";
 import { devnetBalances, devnetState } from "../../db/schema/devnet.ts";
+import { writeTx } from "../../db/tx.ts";
 import type { Genesis } from "../genesis.ts";
 import { PARAM_KEYS } from "./context.ts";
 
@@ -33,7 +34,7 @@ export async function writeGenesisState(
   c: ClockOptions,
 ): Promise<boolean> {
   const roundLength = roundLengthFor(genesis, c);
-  return handle.db.transaction(async (tx) => {
+  return writeTx(handle.db, async (tx) => {
     const [existing] = await tx.select().from(devnetState).where(eq(devnetState.key, "genesisId"));
     if (existing) return false;
     const nonce = crypto.getRandomValues(new Uint8Array(16));
