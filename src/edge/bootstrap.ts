@@ -6,6 +6,7 @@ import type { TicketVerifier } from "../protocol/verifier.ts";
 import type { EdgeConfig } from "./config.ts";
 import { type Db, type DbHandle, openDb } from "./db/client.ts";
 import { edgeSettings } from "./db/schema/edge.ts";
+import { retryBusy } from "./db/tx.ts";
 import type { AppDeps, Clock, Keys, Logger } from "./deps.ts";
 import { createDevnet } from "./ledger/devnet.ts";
 import { defaultGenesis, type GenesisInput } from "./ledger/genesis.ts";
@@ -136,10 +137,12 @@ const TICKET_SECRET_KEY = "ticket_secret";
  */
 export async function sharedTicketSecret(db: Db, clock: Clock): Promise<Uint8Array> {
   const fresh = bytesToHex(crypto.getRandomValues(new Uint8Array(32)));
-  await db
-    .insert(edgeSettings)
-    .values({ key: TICKET_SECRET_KEY, value: fresh, createdAt: clock.now() })
-    .onConflictDoNothing();
+  await retryBusy(() =>
+    db
+      .insert(edgeSettings)
+      .values({ key: TICKET_SECRET_KEY, value: fresh, createdAt: clock.now() })
+      .onConflictDoNothing(),
+  );
   const [row] = await db.select().from(edgeSettings).where(eq(edgeSettings.key, TICKET_SECRET_KEY));
   if (!row) throw new LivepeerError("TICKET_SECRET_UNAVAILABLE", "ticket secret could not be stored");
   return hexToBytes(row.value);

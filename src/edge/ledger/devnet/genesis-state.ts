@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { keccak256, toHex } from "viem";
 import type { DbHandle } from "../../db/client.ts";
 import { devnetBalances, devnetState } from "../../db/schema/devnet.ts";
-import { writeTx } from "../../db/tx.ts";
+import { retryBusy, writeTx } from "../../db/tx.ts";
 import type { Genesis } from "../genesis.ts";
 import { PARAM_KEYS } from "./context.ts";
 
@@ -75,7 +75,9 @@ export async function writeGenesisState(
 }
 
 export async function markGenesisComplete(handle: DbHandle): Promise<void> {
-  await handle.db.update(devnetState).set({ value: "1" }).where(eq(devnetState.key, "genesisComplete"));
+  await retryBusy(() =>
+    handle.db.update(devnetState).set({ value: "1" }).where(eq(devnetState.key, "genesisComplete")),
+  );
 }
 
 /** Another process is replaying the genesis actions: wait until it is done. */
