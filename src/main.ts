@@ -23,6 +23,7 @@ import { DEFAULT_MNEMONIC, deriveAccounts } from "./edge/ledger/genesis.ts";
 import type { LogLevel } from "./edge/logger.ts";
 import { startScheduler } from "./edge/scheduler/tick.ts";
 import { settleConsumerJobs } from "./edge/services/consumer/jobs.ts";
+import type { Capabilities } from "./node-runner/executor.ts";
 
 const env = process.env;
 const host = env.HOST ?? "127.0.0.1";
@@ -159,6 +160,16 @@ if (runnerCount > 0) {
 }
 ready = true;
 
+// Which FFmpeg and ONNX Runtime the runners found (system FFmpeg first, then the static build in
+// @ffmpeg-installer/linux-x64, then @ffmpeg/ffmpeg wasm): say which one will run the jobs.
+const engines = new Set<string>();
+for (const row of await deps.db.select({ capabilities: runners.capabilities }).from(runners)) {
+  const caps = JSON.parse(row.capabilities) as Capabilities;
+  const ff = caps.ffmpeg;
+  engines.add(ff ? `FFmpeg ${ff.version} (${ff.source}: ${ff.path})` : "no FFmpeg: transcoding unavailable");
+  for (const o of caps.onnx) engines.add(`${o.backend} [${o.executionProviders.join(", ")}]`);
+}
+
 const keysNote =
   config.api.keys === "off"
     ? "API keys are OFF (set API_KEYS=required and ADMIN_TOKEN to require them)"
@@ -171,6 +182,7 @@ Livepeer local network ready
   metrics    ${base}/metrics
   orchestrators  ${addresses.join(", ")}
   gateway sender ${sender!.address}
+  engines        ${[...engines].join("; ") || "none"}
   node-runners   ${runnerCount} attached (capacity ${capacity} each), serving ${served.length} orchestrator(s): ${served.map((i) => addresses[i]).join(", ") || "none"}
   data           ${dataDir}
   ${keysNote}

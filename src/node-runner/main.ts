@@ -91,7 +91,13 @@ for (let attempt = 0; ; attempt++) {
       capacity,
       capabilities: r.capabilities.capabilities,
       models: r.capabilities.models.map((m) => m.modelId),
-      ffmpeg: r.capabilities.ffmpeg?.version ?? null,
+      ffmpeg: r.capabilities.ffmpeg
+        ? {
+            version: r.capabilities.ffmpeg.version,
+            source: r.capabilities.ffmpeg.source,
+            path: r.capabilities.ffmpeg.path,
+          }
+        : null,
       gpus: r.capabilities.gpus.length,
     });
     break;
