@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { locateFfmpeg } from "../src/node-runner/ffmpeg/locate.ts";
 
 const { values } = parseArgs({ options: { url: { type: "string" }, key: { type: "string" } } });
 const base = (values.url ?? process.env.EDGE_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8787}`).replace(
@@ -16,8 +17,13 @@ const base = (values.url ?? process.env.EDGE_URL ?? `http://127.0.0.1:${process.
 const headers: Record<string, string> = values.key ? { authorization: `Bearer ${values.key}` } : {};
 const dir = mkdtempSync(join(tmpdir(), "lp-example-"));
 
+// The same FFmpeg the runner would use: system binary, then @ffmpeg-installer's static build.
+const located = await locateFfmpeg({ sources: ["system", "ffmpeg-installer"] });
+if (!located || located.kind !== "native") throw new Error("no native FFmpeg to generate the test clip");
+const ffmpegPath = located.ffmpegPath;
+
 async function ffmpeg(args: string[]) {
-  const p = Bun.spawn(["ffmpeg", "-v", "error", "-y", ...args], { stderr: "inherit" });
+  const p = Bun.spawn([ffmpegPath, "-v", "error", "-y", ...args], { stderr: "inherit" });
   if ((await p.exited) !== 0) throw new Error(`ffmpeg ${args.join(" ")} failed`);
 }
 

@@ -191,7 +191,7 @@ Try it:
   ffmpeg -f lavfi -i testsrc=size=640x360:rate=30 -t 2 -c:v libx264 -pix_fmt yuv420p -f mpegts /tmp/clip.ts
   curl -s ${base}/v1/transcode -F segment=@/tmp/clip.ts \\
     -F 'profiles=["P144p30fps16x9","P240p30fps16x9","P360p30fps16x9"]'
-  bun scripts/example.ts --url ${base}   # a 3-rendition ladder and an AI request: outputs, fee, tickets, balance
+  npm run example -- --url ${base}   # a 3-rendition ladder and an AI request: outputs, fee, tickets, balance
 `);
 deps.logger.info("listening", { url: base, ready: true });
 
