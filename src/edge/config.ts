@@ -95,14 +95,12 @@ export const configSchema = z.object({
       infoTtlMs: z.number().int().positive().default(30_000),
       /** Price caps per capability (wei per unit, per pixelsPerUnit). */
       maxPrices: z.array(priceSchema).default([]),
-      stakeWeight: z.number().min(0).max(1).default(0.7),
       suspendAfterFailures: z.number().int().positive().default(3),
       requestTimeoutMs: z.number().int().positive().default(120_000),
     })
     .default({
       infoTtlMs: 30_000,
       maxPrices: [],
-      stakeWeight: 0.7,
       suspendAfterFailures: 3,
       requestTimeoutMs: 120_000,
     }),
