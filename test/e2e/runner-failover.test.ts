@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { queueAttempts, queueJobs } from "../../src/edge/db/schema/jobs.ts";
 import { type LocalNetwork, makeClip, startNetwork } from "../helpers/network.ts";
 
@@ -79,6 +79,19 @@ test("SIGTERM past the grace period releases the lease: the next runner takes th
     if (!leased) await Bun.sleep(20);
   }
   expect(leased).toBeDefined();
+  // "leased" is written before the grant reaches the runner: a SIGTERM in between aborts the
+  // long poll, the runner never learns of the job and only the visibility timeout frees it. Wait
+  // for the attempt's first heartbeat, proof that the runner is running the job.
+  let heartbeat = false;
+  for (let i = 0; i < 600 && !heartbeat; i++) {
+    const [a] = await db
+      .select()
+      .from(queueAttempts)
+      .where(and(eq(queueAttempts.jobId, leased!.id), eq(queueAttempts.attempt, 1)));
+    heartbeat = a !== undefined && a.heartbeatAt > a.startedAt;
+    if (!heartbeat) await Bun.sleep(20);
+  }
+  expect(heartbeat).toBe(true);
   first.kill("SIGTERM");
   expect(await first.exited).toBe(0);
   const [afterStop] = await db.select().from(queueJobs).where(eq(queueJobs.id, leased!.id));

@@ -252,6 +252,16 @@ export async function leaseJob(
 }
 
 /** Checks that (job, attempt) is the live lease of this runner; throws LEASE_LOST otherwise. */
+/** The row of one (job, attempt), if recorded. */
+async function findAttempt(tx: Tx, jobId: string, attempt: number) {
+  const rows = await tx
+    .select()
+    .from(queueAttempts)
+    .where(and(eq(queueAttempts.jobId, jobId), eq(queueAttempts.attempt, attempt)))
+    .limit(1);
+  return rows[0];
+}
+
 async function assertLease(tx: Tx, jobId: string, attempt: number, runnerId: string): Promise<JobRow> {
   const job = (await tx.select().from(queueJobs).where(eq(queueJobs.id, jobId)).limit(1))[0];
   if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${jobId}`);
@@ -384,13 +394,7 @@ export async function completeJob(
   const out = await withBusyRetry(() =>
     deps.db.transaction(
       async (tx) => {
-        const prior = (
-          await tx
-            .select()
-            .from(queueAttempts)
-            .where(and(eq(queueAttempts.jobId, input.jobId), eq(queueAttempts.attempt, input.attempt)))
-            .limit(1)
-        )[0];
+        const prior = await findAttempt(tx, input.jobId, input.attempt);
         if (prior?.status === "succeeded" && prior.runnerId === input.runnerId) return { duplicate: true };
         const job = await assertLease(tx, input.jobId, input.attempt, input.runnerId);
         const now = deps.clock.now();
@@ -444,13 +448,7 @@ export async function failJob(
   const out = await withBusyRetry(() =>
     deps.db.transaction(
       async (tx) => {
-        const prior = (
-          await tx
-            .select()
-            .from(queueAttempts)
-            .where(and(eq(queueAttempts.jobId, input.jobId), eq(queueAttempts.attempt, input.attempt)))
-            .limit(1)
-        )[0];
+        const prior = await findAttempt(tx, input.jobId, input.attempt);
         if (prior?.status === "failed" && prior.runnerId === input.runnerId) {
           const job = (await tx.select().from(queueJobs).where(eq(queueJobs.id, input.jobId)))[0];
           return { status: (job?.status ?? "failed") as QueueStatus };
