@@ -74,6 +74,10 @@ describe("runtime entries", () => {
           "127.0.0.1",
           "--port",
           String(port),
+          // Its devtools inspector otherwise binds 127.0.0.1:9229, which another test run on the
+          // machine may hold at the same moment.
+          "--inspector-port",
+          String(await freePort()),
           "--compatibility-date",
           "2025-01-01",
           "--compatibility-flags",

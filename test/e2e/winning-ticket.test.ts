@@ -48,8 +48,11 @@ test("a winning ticket is redeemed and shows up as fees in the orchestrator's ea
   expect(tickets.every((t) => t.won)).toBe(true);
   const faceValue = tickets.reduce((s, t) => s + BigInt(t.faceValue), 0n);
 
+  // A safety net, not a speed check: a redemption that meets a transient failure (a round not
+  // initialized yet) is retried by the scheduler after 5 s, then 10 s.
   let after = before;
-  for (let i = 0; i < 200; i++) {
+  const deadline = Date.now() + 45_000;
+  while (Date.now() < deadline) {
     after = await detail();
     if (BigInt(after.pendingFees) > feesBefore) break;
     await Bun.sleep(100);
@@ -65,4 +68,4 @@ test("a winning ticket is redeemed and shows up as fees in the orchestrator's ea
   expect(gained).toBeGreaterThan(0n);
   expect(gained).toBeLessThanOrEqual(faceValue);
   expect(BigInt(after.cumulativeFees)).toBeGreaterThanOrEqual(BigInt(before.cumulativeFees));
-}, 60_000);
+}, 90_000);

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import { loadConfig } from "../../src/edge/config-load.ts";
 
 // The README points operators at these files: they must stay valid configs for their role.
-const load = (path: string) => loadConfig({ LIVEPEER_CONFIG: path }, { readFile: (p) => readFileSync(p, "utf8") });
+const load = (path: string) =>
+  loadConfig({ LIVEPEER_CONFIG: path }, { readFile: (p) => readFileSync(p, "utf8") });
 
 test("config/orchestrator.example.json is a valid orchestrator-only config", () => {
   const config = load("config/orchestrator.example.json");
