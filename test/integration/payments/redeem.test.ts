@@ -209,4 +209,27 @@ describe("redemption", () => {
     expect(row?.status).toBe("expired");
     expect((await net.devnet.getEvents({ name: "WinningTicketRedeemed" })).length).toBe(eventsBefore);
   });
+  test("in a round nobody initialized yet, due winners wait without spending an attempt, then redeem", async () => {
+    const face = 1_000_000n;
+    const edge = await net.startEdge({ host: [0], ticket: { faceValue: face, ev: face } });
+    await net.setServiceURIs(edge.url, [0]);
+    const { created, expirationBlock } = await winners(edge, edge, O0, 1);
+    const rand = created.json.ticketParams.recipientRandHash;
+    // Past the params' expiry and into a fresh round that is not initialized.
+    const now = await net.devnet.blockNumber();
+    if (now <= expirationBlock) await net.devnet.advanceBlocks(expirationBlock - now + 1n);
+    if (await net.devnet.currentRoundInitialized()) await net.devnet.advanceRound();
+    expect(await net.devnet.currentRoundInitialized()).toBe(false);
+
+    const waiting = await redeemDueTickets(edge.deps);
+    expect(waiting.claimed).toBe(0);
+    const [row] = await queueRows(edge, rand);
+    expect(row?.status).toBe("queued");
+    expect(row?.attempts).toBe(0);
+
+    await net.devnet.initializeRound(addressOf(GATEWAY));
+    const report = await redeemDueTickets(edge.deps);
+    expect(report).toMatchObject({ claimed: 1, redeemed: 1 });
+    expect((await queueRows(edge, rand))[0]?.status).toBe("redeemed");
+  });
 });

@@ -251,7 +251,6 @@ export async function leaseJob(
   return result.leased;
 }
 
-/** Checks that (job, attempt) is the live lease of this runner; throws LEASE_LOST otherwise. */
 /** The row of one (job, attempt), if recorded. */
 async function findAttempt(tx: Tx, jobId: string, attempt: number) {
   const rows = await tx
@@ -262,6 +261,7 @@ async function findAttempt(tx: Tx, jobId: string, attempt: number) {
   return rows[0];
 }
 
+/** Checks that (job, attempt) is the live lease of this runner; throws LEASE_LOST otherwise. */
 async function assertLease(tx: Tx, jobId: string, attempt: number, runnerId: string): Promise<JobRow> {
   const job = (await tx.select().from(queueJobs).where(eq(queueJobs.id, jobId)).limit(1))[0];
   if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${jobId}`);

@@ -88,8 +88,15 @@ export async function redeemDueTickets(deps: AppDeps, options: RedeemOptions = {
   const retryMs = options.retryMs ?? 5_000;
   const maxRetryMs = options.maxRetryMs ?? 300_000;
   const { ledger, db } = deps;
-  const [block, round] = await Promise.all([ledger.blockNumber(), ledger.currentRound()]);
+  const [block, round, initialized] = await Promise.all([
+    ledger.blockNumber(),
+    ledger.currentRound(),
+    ledger.currentRoundInitialized(),
+  ]);
   let now = deps.clock.now();
+  // TicketBroker reverts in an uninitialized round: wait for the next tick instead of spending an
+  // attempt and a backoff that, on short devnet rounds, could outlast the ticket's validity.
+  if (!initialized) return report;
 
   // Close the window on tickets that can no longer be redeemed.
   const expired = await writeTx(db, async (tx) => {
