@@ -19,7 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), "lp-example-"));
 
 // The same FFmpeg the runner would use: system binary, then @ffmpeg-installer's static build.
 const located = await locateFfmpeg({ sources: ["system", "ffmpeg-installer"] });
-if (!located || located.kind !== "native") throw new Error("no native FFmpeg to generate the test clip");
+if (located?.kind !== "native") throw new Error("no native FFmpeg to generate the test clip");
 const ffmpegPath = located.ffmpegPath;
 
 async function ffmpeg(args: string[]) {
