@@ -325,6 +325,12 @@ export function runnerRoutes(app: OpenAPIHono<HonoEnv>): void {
         capabilities: s.serves,
       });
       if (got) {
+        // The runner hung up (shutdown) while the lease was being taken: hand the job straight
+        // back rather than leave it until the visibility timeout.
+        if (signal.aborted) {
+          await releaseJob(deps, { jobId: got.job.id, attempt: got.attempt, runnerId: s.id });
+          return c.body(null, 204);
+        }
         const grant: LeaseGrant = {
           jobId: got.job.id,
           attempt: got.attempt,
