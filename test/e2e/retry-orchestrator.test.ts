@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { and, desc, eq } from "drizzle-orm";
 import { consumerAttempts, queueAttempts, queueJobs, runners } from "../../src/edge/db/schema/jobs.ts";
+import { gatewayBalances } from "../../src/edge/db/schema/payments.ts";
 import { ffprobe, type LocalNetwork, makeClip, startNetwork } from "../helpers/network.ts";
 
 // "Retried on another orchestrator if one fails", end to end with real processes. All three
@@ -163,6 +164,17 @@ test("a job that fails on its first orchestrator completes on another, which alo
   expect(after[B]! - before[B]!).toBe(ev(B) - BigInt(j.fee));
   const third = net.orchestrators.map((o) => o.toLowerCase()).find((o) => o !== A && o !== B)!;
   expect(after[third]).toBe(before[third]);
+
+  // The gateway's own ledger of its credit agrees with each orchestrator's, to the wei: the fee it
+  // reserved for the failed attempt came back, since orchestrator 0 never charged it.
+  const gateway = await db
+    .select()
+    .from(gatewayBalances)
+    .where(eq(gatewayBalances.sender, sender.toLowerCase()));
+  for (const o of [A, B, third]) {
+    const row = gateway.find((g) => g.orchestrator === o);
+    expect(BigInt(row?.balance ?? "0")).toBe(after[o]!);
+  }
 
   // Selection penalised orchestrator 0: suspended after its failure, the next discovery skips it
   // (the metric counts each time selection passed it over as suspended).

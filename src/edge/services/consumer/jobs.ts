@@ -183,6 +183,7 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
       await recordPaymentResult(deps, jp.created, {
         accepted: answer.payment?.accepted ?? jp.created.tickets,
         errors: answer.payment?.errors ?? [],
+        charged: answer.fee ? BigInt(answer.fee) : jp.fee,
       });
       const t2 = performance.now();
       const outputs = await copyOutputs(deps, id, jp.orchestrator.serviceURI, answer);
@@ -220,9 +221,11 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
       deps.logger.warn("orchestrator failed the job", { job: id, orchestrator, attempt, error: lastError });
       const details = err instanceof LivepeerError ? err.details : undefined;
       const pay = details?.payment as { accepted?: number; errors?: unknown[] } | undefined;
+      // A failed job is not debited by the orchestrator: its fee goes back to the gateway's credit.
       await recordPaymentResult(deps, jp.created, {
         accepted: pay?.accepted ?? jp.created.tickets,
         errors: pay?.errors ?? [],
+        charged: 0n,
       }).catch(() => undefined);
       reportOrchestratorFailure(deps, orchestrator);
       await writeTx(deps.db, (tx) =>

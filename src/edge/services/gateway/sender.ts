@@ -173,24 +173,27 @@ export async function createPayment(
 
 /**
  * Applies the orchestrator's answer to the gateway-side balance: tickets it rejected carried no
- * credit, so their EV is taken back. Call with the `errors` of the payment result.
+ * credit, so their EV is taken back; and when `charged` is given (what the orchestrator actually
+ * debited for the work: 0 for a job it failed), the part of the reserved fee it did not charge is
+ * given back. Call with the `errors` of the payment result.
  */
 export async function recordPaymentResult(
   deps: AppDeps,
   created: CreatedPayment,
-  result: { accepted: number; errors: readonly unknown[] },
+  result: { accepted: number; errors: readonly unknown[]; charged?: bigint },
 ): Promise<bigint> {
   const account = deps.keys.sender;
   if (!account) return 0n;
   const rejected = BigInt(Math.max(0, created.tickets - result.accepted));
+  const refund = result.charged === undefined ? 0n : created.fee - result.charged;
   const sender = lower(account.address);
   return writeTx(deps.db, async (tx) => {
     const current = await balanceIn(tx, sender, created.orchestrator);
-    if (rejected === 0n) return current.balance;
+    if (rejected === 0n && refund === 0n) return current.balance;
     const next = {
-      ...current,
-      balance: current.balance - rejected * created.ev,
+      balance: current.balance - rejected * created.ev + refund,
       sentEv: current.sentEv - rejected * created.ev,
+      spent: current.spent - refund,
     };
     await writeBalance(tx, sender, created.orchestrator, next, deps.clock.now());
     return next.balance;
