@@ -8,6 +8,7 @@ import { type JobPayment, payForJob } from "../gateway/pay.ts";
 import { recordPaymentResult } from "../gateway/sender.ts";
 import { JobError } from "../jobs/errors.ts";
 import { newId } from "../jobs/ids.ts";
+import { waitFor } from "../jobs/notifier.ts";
 import { jobsRuntime } from "../jobs/runtime.ts";
 import { writeTx } from "../jobs/tx.ts";
 import type { JobInput, WireSpec } from "../jobs/wire.ts";
@@ -420,16 +421,18 @@ export async function waitForConsumerJob(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<ConsumerJobView> {
-  const deadline = Date.now() + timeoutMs;
-  const { notifier } = jobsRuntime(deps);
-  for (;;) {
-    const job = await getConsumerJob(deps, id);
-    if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
-    if (job.status === "succeeded" || job.status === "failed") return job;
-    const left = deadline - Date.now();
-    if (left <= 0 || signal?.aborted) return job;
-    await notifier.wait(`cjob:${id}`, Math.min(left, 250), signal);
-  }
+  return waitFor(
+    jobsRuntime(deps).notifier,
+    `cjob:${id}`,
+    async () => {
+      const job = await getConsumerJob(deps, id);
+      if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
+      return job;
+    },
+    (job) => job.status === "succeeded" || job.status === "failed",
+    timeoutMs,
+    signal,
+  );
 }
 
 /** The bytes of one output of a consumer job. */

@@ -41,3 +41,28 @@ export function createNotifier(): Notifier {
     },
   };
 }
+
+/**
+ * Re-reads a value until `done` says so or `timeoutMs` passes (or `signal` aborts), sleeping on
+ * `topic` between reads (at most `pollMs`, so other processes' changes are seen); returns the last
+ * value read. `load` may return undefined to ask for an immediate re-read (after repairing state).
+ */
+export async function waitFor<T>(
+  notifier: Notifier,
+  topic: string,
+  load: () => Promise<T | undefined>,
+  done: (value: T) => boolean,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  pollMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await load();
+    if (value === undefined) continue;
+    if (done(value)) return value;
+    const left = deadline - Date.now();
+    if (left <= 0 || signal?.aborted) return value;
+    await notifier.wait(topic, Math.min(left, pollMs), signal);
+  }
+}

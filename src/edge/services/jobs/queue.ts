@@ -6,6 +6,7 @@ import type { AppDeps } from "../../deps.ts";
 import { adjustBalanceIn } from "../tickets/balance.ts";
 import { JobError } from "./errors.ts";
 import { newId } from "./ids.ts";
+import { waitFor } from "./notifier.ts";
 import { jobsRuntime } from "./runtime.ts";
 import { type Tx, withBusyRetry, writeTx } from "./tx.ts";
 import type { JobInput, JobOutputView, JobResultView, WireSpec } from "./wire.ts";
@@ -553,20 +554,22 @@ export async function waitForJob(
   timeoutMs: number,
   signal?: AbortSignal,
 ): Promise<QueueJobView> {
-  const deadline = Date.now() + timeoutMs;
-  const { notifier } = jobsRuntime(deps);
-  for (;;) {
-    const job = await getQueueJob(deps, jobId);
-    if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${jobId}`);
-    if (isTerminal(job.status)) return job;
-    if (job.status === "leased" && job.leaseExpiresAt !== null && job.leaseExpiresAt <= deps.clock.now()) {
-      await expireLeases(deps);
-      continue;
-    }
-    const left = deadline - Date.now();
-    if (left <= 0 || signal?.aborted) return job;
-    await notifier.wait(`job:${jobId}`, Math.min(left, 250), signal);
-  }
+  return waitFor(
+    jobsRuntime(deps).notifier,
+    `job:${jobId}`,
+    async () => {
+      const job = await getQueueJob(deps, jobId);
+      if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${jobId}`);
+      if (job.status === "leased" && job.leaseExpiresAt !== null && job.leaseExpiresAt <= deps.clock.now()) {
+        await expireLeases(deps);
+        return undefined; // swept: read it again
+      }
+      return job;
+    },
+    (job) => isTerminal(job.status),
+    timeoutMs,
+    signal,
+  );
 }
 
 /** Counts jobs by status (for metrics and tests). */
