@@ -83,6 +83,9 @@ const input: EdgeConfigInput = {
   })),
   gateway: {
     senderPrivateKey: key(sender!),
+    // The local network's orchestrators are this process, on loopback: allowed here on purpose
+    // (a gateway refuses private, loopback and link-local destinations by default).
+    outbound: { allowPrivate: ["127.0.0.0/8", "::1", "localhost"] },
     ...(env.SUSPEND_AFTER_FAILURES ? { suspendAfterFailures: Number(env.SUSPEND_AFTER_FAILURES) } : {}),
   },
   scheduler: { enabled: true, intervalMs: Number(env.SCHEDULER_INTERVAL_MS ?? 5000) },
