@@ -156,8 +156,9 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
         { exclude: tried },
       );
     } catch (err) {
-      lastError = errorOf(err, "NO_ORCHESTRATOR");
-      break; // nobody (else) to send it to
+      // Nobody (else) to send it to: the last attempt's error, if any, says why the job failed.
+      if (tried.length === 0) lastError = errorOf(err, "NO_ORCHESTRATOR");
+      break;
     }
     timings[`attempt${attempt}SelectPayMs`] = performance.now() - t0;
     const orchestrator = jp.orchestrator.address;
