@@ -202,7 +202,7 @@ async function shutdown() {
   for (const c of children) c.kill("SIGTERM");
   await Promise.race([Promise.all(children.map((c) => c.exited)), Bun.sleep(35_000)]);
   await stopScheduler();
-  await settleConsumerJobs();
+  await settleConsumerJobs(deps);
   await server.stop(true);
   await deps.close();
   process.exit(0);

@@ -23,6 +23,7 @@ import {
   priceFromJson,
   ticketParamsFromJson,
 } from "../../src/edge/services/tickets/payment-schema.ts";
+import { findHosted } from "../../src/edge/services/tickets/hosted.ts";
 import { recipientRandFor } from "../../src/edge/services/tickets/rand.ts";
 import { createIntakeVerifier, readSecpWasm } from "../../src/edge/services/tickets/verifier.ts";
 import { bytesToHex, hexToBytesOrNull } from "../../src/protocol/bytes.ts";
@@ -126,7 +127,7 @@ async function makePayments(): Promise<{ payments: Payment[]; tickets: Signed[] 
       expectedPrice: priceFromJson(info.priceInfo),
       tickets: [],
     };
-    const rand = recipientRandFor(deps, sender, params, payment.expectedPrice);
+    const rand = recipientRandFor(findHosted(deps, params.recipient)!, sender, params, payment.expectedPrice);
     for (let n = 1n; n <= BigInt(TICKETS); n++) {
       const ticket: Ticket = {
         recipient: params.recipient,

@@ -11,6 +11,7 @@ import {
   ticketParamsFromJson,
 } from "../../../src/edge/services/tickets/payment-schema.ts";
 import { checkExpectedPrice } from "../../../src/edge/services/tickets/price.ts";
+import { findHosted } from "../../../src/edge/services/tickets/hosted.ts";
 import { recipientRandFor } from "../../../src/edge/services/tickets/rand.ts";
 import { recipientRandHash } from "../../../src/protocol/commit-reveal.ts";
 import type { Address } from "../../../src/protocol/types.ts";
@@ -272,7 +273,7 @@ describe("POST /v1/orchestrator/tickets", () => {
 async function issuedTo(s: Address) {
   const info = await getInfo(orch.url, { sender, orchestrator: O0 });
   const params = ticketParamsFromJson(info.ticketParams);
-  const rand = recipientRandFor(orch.deps, s, params, priceFromJson(info.priceInfo));
+  const rand = recipientRandFor(findHosted(orch.deps, params.recipient)!, s, params, priceFromJson(info.priceInfo));
   return {
     ...info,
     sender: s,

@@ -11,7 +11,6 @@ import {
   type QueueJobView,
   waitForJob,
 } from "../../services/jobs/queue.ts";
-import { jobsRuntime } from "../../services/jobs/runtime.ts";
 import { capabilityOf, type JobInput, type WireSpec } from "../../services/jobs/wire.ts";
 import { WireSpecSchema } from "../../services/jobs/wire-schema.ts";
 import { acceptPayment } from "../../services/tickets/accept.ts";
@@ -236,7 +235,7 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
     }
 
     const id = newId("ojob");
-    const { blobs } = jobsRuntime(deps);
+    const { blobs } = deps.services.jobs;
     const inputs: JobInput[] = [];
     for (const { name, file } of files) {
       const blobKey = `queue/${id}/in/${name}`;
@@ -281,7 +280,7 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
     const { id, name } = c.req.valid("param");
     const out = (await jobOutputs(deps, id)).find((o) => o.name === name);
     if (!out) throw new JobError("OUTPUT_NOT_FOUND", `job ${id} has no output ${name}`);
-    const bytes = await jobsRuntime(deps).blobs.get(out.blobKey);
+    const bytes = await deps.services.jobs.blobs.get(out.blobKey);
     if (!bytes) throw new JobError("OUTPUT_NOT_FOUND", `output ${name} is missing from the blob store`);
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": out.contentType });
   });

@@ -89,7 +89,7 @@ export async function validatePayment(deps: AppDeps, payment: Payment): Promise<
     return rejectAll("TICKET_PARAMS_INVALID", "expectedPrice.pixelsPerUnit must be positive");
   }
   // The hash binds seed, sender, faceValue, winProb, expiry and price: any change means we never issued it.
-  const rand = recipientRandFor(deps, sender, p, payment.expectedPrice);
+  const rand = recipientRandFor(out.hosted, sender, p, payment.expectedPrice);
   if (recipientRandHash(rand) !== p.recipientRandHash.toLowerCase()) {
     return rejectAll(
       "TICKET_RAND_HASH_UNKNOWN",
