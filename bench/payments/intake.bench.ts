@@ -17,13 +17,13 @@ import { openDb } from "../../src/edge/db/client.ts";
 import { createDevnet } from "../../src/edge/ledger/devnet.ts";
 import { createLogger } from "../../src/edge/logger.ts";
 import { acceptPayment } from "../../src/edge/services/tickets/accept.ts";
+import { findHosted } from "../../src/edge/services/tickets/hosted.ts";
 import { buildOrchestratorInfo } from "../../src/edge/services/tickets/info.ts";
 import {
   type Payment,
   priceFromJson,
   ticketParamsFromJson,
 } from "../../src/edge/services/tickets/payment-schema.ts";
-import { findHosted } from "../../src/edge/services/tickets/hosted.ts";
 import { recipientRandFor } from "../../src/edge/services/tickets/rand.ts";
 import { createIntakeVerifier, readSecpWasm } from "../../src/edge/services/tickets/verifier.ts";
 import { bytesToHex, hexToBytesOrNull } from "../../src/protocol/bytes.ts";

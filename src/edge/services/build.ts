@@ -3,8 +3,8 @@ import type { Keys, Services } from "../deps.ts";
 import { createDiscoveryState } from "./gateway/discovery.ts";
 import { liveCapabilities } from "./jobs/runners.ts";
 import { createJobsRuntime } from "./jobs/runtime.ts";
-import type { CapabilitySource } from "./tickets/info.ts";
 import { hostedFrom } from "./tickets/hosted.ts";
+import type { CapabilitySource } from "./tickets/info.ts";
 
 export interface ServiceOverrides {
   /** Where the orchestrator info learns extra capabilities; the live runners' by default. */

@@ -505,8 +505,7 @@ export async function failJob(
   deps.metrics.inc("jobs_attempts_failed_total", { status: out.status });
   const { notifier } = deps.services.jobs;
   notifier.wake(`job:${input.jobId}`);
-  if (out.status === "queued")
-    for (const o of deps.services.hosted) notifier.wake(`queue:${o.address}`);
+  if (out.status === "queued") for (const o of deps.services.hosted) notifier.wake(`queue:${o.address}`);
   return out;
 }
 

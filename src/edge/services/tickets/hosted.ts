@@ -35,7 +35,10 @@ export function hostedFrom(config: Pick<EdgeConfig, "orchestrators">, keys: Keys
 }
 
 /** The hosted orchestrator with this address (any case), or the default one when none is given. */
-export function findHosted(deps: Pick<AppDeps, "services">, address?: string): HostedOrchestrator | undefined {
+export function findHosted(
+  deps: Pick<AppDeps, "services">,
+  address?: string,
+): HostedOrchestrator | undefined {
   const list = deps.services.hosted;
   if (address === undefined) return list[0];
   const want = address.toLowerCase();
