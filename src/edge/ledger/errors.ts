@@ -33,8 +33,16 @@ export type LedgerErrorCode =
   | "SENDER_NOT_UNLOCKING"
   | "SENDER_UNLOCK_PENDING"
   | "SENDER_NO_FUNDS"
+  | "ARITHMETIC_PANIC"
   | "LEDGER_BUSY"
   | "LEDGER_UNAVAILABLE";
+
+/** The contracts' checked arithmetic failing (Solidity Panic 0x11): the call reverts with no reason. */
+export function arithmeticPanic(what: string): LedgerError {
+  return new LedgerError("ARITHMETIC_PANIC", `arithmetic underflow or overflow in ${what}`, {
+    details: { panic: "0x11" },
+  });
+}
 
 export class LedgerError extends LivepeerError {
   override readonly code: LedgerErrorCode;

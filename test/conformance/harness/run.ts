@@ -69,6 +69,8 @@ export interface Pair {
   close(): Promise<void>;
 }
 
+const brief = (o: Outcome) => (o.ok ? `ok [${o.events.map((e) => e.name).join(",")}]` : `revert ${o.reason}`);
+
 const sameOutcome = (a: Outcome, b: Outcome) =>
   JSON.stringify(a) === JSON.stringify(b);
 
@@ -103,7 +105,7 @@ export async function startPair(setup: Setup): Promise<Pair> {
         } else {
           await d.syncBlock(await chain.nextBlock());
           const [x, y] = await Promise.all([d.apply(a), chain.apply(a)]);
-          history.push(`${showAction(a)} → devnet ${JSON.stringify(x)} chain ${JSON.stringify(y)}`);
+          history.push(`${showAction(a)} → ${brief(x)} / ${brief(y)}`);
           if (!sameOutcome(x, y)) {
             throw new Error(
               `outcome divergence at ${showAction(a)}\n  devnet: ${JSON.stringify(x)}\n  chain:  ${JSON.stringify(y)}\nlast steps:\n  ${history.slice(-8, -1).join("\n  ")}`,

@@ -76,7 +76,7 @@ export async function startAnvil(options: { accounts?: number; balanceEth?: numb
     rpcUrls: { default: { http: [url] } },
   });
   // No retries: a retried anvil_mine would mine twice.
-  const transport = http(url, { retryCount: 0, timeout: 120_000 });
+  const transport = http(url, { retryCount: 0, timeout: 120_000, batch: { batchSize: 200, wait: 0 } });
   const client = createPublicClient({ chain, transport, pollingInterval: 20 }) as PublicClient;
   const wallets = new Map<number, WalletClient<Transport, Chain, Account>>();
   const anvil: Anvil = {
