@@ -14,7 +14,12 @@ const orch = (by: number, amount: bigint): Action[] => [
   { kind: "bond", by, amount, to: by },
   { kind: "transcoder", by, rewardCut: 250_000n, feeShare: 600_000n },
 ];
-const fund = (by: number): Action => ({ kind: "fundDepositAndReserve", by, deposit: 10n * LPT, reserve: 9n * LPT });
+const fund = (by: number): Action => ({
+  kind: "fundDepositAndReserve",
+  by,
+  deposit: 10n * LPT,
+  reserve: 9n * LPT,
+});
 
 export const SCENARIOS: Scenario[] = [
   {

@@ -37,11 +37,14 @@ export type LedgerErrorCode =
   | "LEDGER_BUSY"
   | "LEDGER_UNAVAILABLE";
 
-/** The contracts' checked arithmetic failing (Solidity Panic 0x11): the call reverts with no reason. */
-export function arithmeticPanic(what: string): LedgerError {
-  return new LedgerError("ARITHMETIC_PANIC", `arithmetic underflow or overflow in ${what}`, {
-    details: { panic: "0x11" },
-  });
+const PANICS = { "0x11": "arithmetic underflow or overflow", "0x12": "division by zero" } as const;
+
+/**
+ * A Solidity panic where the contracts' checked arithmetic fails (0x11 underflow/overflow, 0x12
+ * division by zero): the call reverts with no reason string, so the devnet does too.
+ */
+export function solidityPanic(code: keyof typeof PANICS, where: string): LedgerError {
+  return new LedgerError("ARITHMETIC_PANIC", `${PANICS[code]} in ${where}`, { details: { panic: code } });
 }
 
 export class LedgerError extends LivepeerError {

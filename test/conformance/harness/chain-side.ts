@@ -9,7 +9,11 @@ import {
   maxUint256,
 } from "viem";
 import type { HDAccount } from "viem/accounts";
-import { type DeployedProtocol, deployProtocol, type ProtocolParams } from "../../../src/edge/ledger/chain/deploy.ts";
+import {
+  type DeployedProtocol,
+  deployProtocol,
+  type ProtocolParams,
+} from "../../../src/edge/ledger/chain/deploy.ts";
 import type { Address } from "../../../src/protocol/types.ts";
 import type { Anvil } from "../../helpers/contracts/anvil.ts";
 import { loadArtifacts } from "../../helpers/contracts/artifacts.ts";
@@ -26,7 +30,10 @@ export function chainReason(e: unknown): string {
   if (e instanceof BaseError) {
     const r = e.walk((x) => x instanceof ContractFunctionRevertedError);
     if (r instanceof ContractFunctionRevertedError) {
-      if (r.data?.errorName === "Panic") return `panic:0x${(r.data.args?.[0] as bigint).toString(16)}`;
+      if (r.data?.errorName === "Panic") {
+        const code = (r.data.args ?? [])[0];
+        return `panic:0x${typeof code === "bigint" ? code.toString(16) : String(code)}`;
+      }
       if (r.reason !== undefined) return r.reason;
       return "revert";
     }
@@ -88,7 +95,7 @@ export async function chainSide(
         try {
           const ev = decodeEventLog({ abi, data: log.data, topics: log.topics });
           if (ev.eventName && LEDGER_EVENTS.has(ev.eventName)) {
-            events.push(normEvent(ev.eventName, ev.args as Record<string, unknown>, names));
+            events.push(normEvent(ev.eventName, ev.args as unknown as Record<string, unknown>, names));
           }
           break;
         } catch {
@@ -138,7 +145,14 @@ export async function chainSide(
       case "redeem": {
         const round = await currentRound();
         const hash = await read<Hex>("rm", "blockHashForRound", [round]);
-        const t = await buildTicket(accounts[a.sender]!, addr[a.recipient]!, a.faceValue, a.nonce, round, hash);
+        const t = await buildTicket(
+          accounts[a.sender]!,
+          addr[a.recipient]!,
+          a.faceValue,
+          a.nonce,
+          round,
+          hash,
+        );
         tickets.push(t.hash);
         const aux = `0x${round.toString(16).padStart(64, "0")}${hash.slice(2)}` as Hex;
         const ticket = {
@@ -171,24 +185,52 @@ export async function chainSide(
     lastInitializedRound: () => read("rm", "lastInitializedRound"),
     delegator: async (a) => {
       const r = await read<readonly unknown[]>("bm", "getDelegator", [a]);
-      const k = ["bondedAmount", "fees", "delegateAddress", "delegatedAmount", "startRound", "lastClaimRound", "nextUnbondingLockId"];
+      const k = [
+        "bondedAmount",
+        "fees",
+        "delegateAddress",
+        "delegatedAmount",
+        "startRound",
+        "lastClaimRound",
+        "nextUnbondingLockId",
+      ];
       return Object.fromEntries(k.map((n, i) => [n, r[i]]));
     },
     status: async (a) => STATUS[Number(await read<number>("bm", "delegatorStatus", [a]))]!,
     pendingStake: (a, r) => read("bm", "pendingStake", [a, r]),
     pendingFees: (a, r) => read("bm", "pendingFees", [a, r]),
     lock: async (a, id) => {
-      const [amount, withdrawRound] = await read<[bigint, bigint]>("bm", "getDelegatorUnbondingLock", [a, id]);
+      const [amount, withdrawRound] = await read<[bigint, bigint]>("bm", "getDelegatorUnbondingLock", [
+        a,
+        id,
+      ]);
       return { amount, withdrawRound };
     },
     transcoder: async (a) => {
       const r = await read<readonly unknown[]>("bm", "getTranscoder", [a]);
-      const k = ["lastRewardRound", "rewardCut", "feeShare", "lastActiveStakeUpdateRound", "activationRound", "deactivationRound", "activeCumulativeRewards", "cumulativeRewards", "cumulativeFees", "lastFeeRound"];
+      const k = [
+        "lastRewardRound",
+        "rewardCut",
+        "feeShare",
+        "lastActiveStakeUpdateRound",
+        "activationRound",
+        "deactivationRound",
+        "activeCumulativeRewards",
+        "cumulativeRewards",
+        "cumulativeFees",
+        "lastFeeRound",
+      ];
       return Object.fromEntries(k.map((n, i) => [n, r[i]]));
     },
     earningsPool: async (a, round) => {
       const r = await read<readonly unknown[]>("bm", "getTranscoderEarningsPoolForRound", [a, round]);
-      const k = ["totalStake", "transcoderRewardCut", "transcoderFeeShare", "cumulativeRewardFactor", "cumulativeFeeFactor"];
+      const k = [
+        "totalStake",
+        "transcoderRewardCut",
+        "transcoderFeeShare",
+        "cumulativeRewardFactor",
+        "cumulativeFeeFactor",
+      ];
       return Object.fromEntries(k.map((n, i) => [n, r[i]]));
     },
     isActive: (a) => read("bm", "isActiveTranscoder", [a]),
@@ -214,10 +256,17 @@ export async function chainSide(
     }),
     lpt: (a) => read("lpt", "balanceOf", [a]),
     senderInfo: async (a) => {
-      const [sender, reserve] = await read<[Record<string, bigint>, Record<string, bigint>]>("tb", "getSenderInfo", [a]);
+      const [sender, reserve] = await read<[Record<string, bigint>, Record<string, bigint>]>(
+        "tb",
+        "getSenderInfo",
+        [a],
+      );
       return {
         sender: { deposit: sender.deposit, withdrawRound: sender.withdrawRound },
-        reserve: { fundsRemaining: reserve.fundsRemaining, claimedInCurrentRound: reserve.claimedInCurrentRound },
+        reserve: {
+          fundsRemaining: reserve.fundsRemaining,
+          claimedInCurrentRound: reserve.claimedInCurrentRound,
+        },
       };
     },
     claimableReserve: (h, c) => read("tb", "claimableReserve", [h, c]),
@@ -229,7 +278,8 @@ export async function chainSide(
     await send(i, "lpt", "approve", [A.BondingManager, maxUint256]);
   }
   const latest = await anvil.blockNumber();
-  if (latest >= params.roundLength - 1n) throw new Error(`deployment used ${latest} blocks; round 1 must start after it`);
+  if (latest >= params.roundLength - 1n)
+    throw new Error(`deployment used ${latest} blocks; round 1 must start after it`);
   await anvil.mine(params.roundLength - 1n - latest);
   await send(0, "rm", "initializeRound", []);
 

@@ -1,7 +1,12 @@
 // The devnet as one side of a conformance run. Its block follows the chain's: `syncBlock` moves it
 // to the block the chain's next transaction will be mined in.
 import type { HDAccount } from "viem/accounts";
-import { createDevnet, type Devnet, MINTER_ADDRESS, TREASURY_ADDRESS } from "../../../src/edge/ledger/devnet.ts";
+import {
+  createDevnet,
+  type Devnet,
+  MINTER_ADDRESS,
+  TREASURY_ADDRESS,
+} from "../../../src/edge/ledger/devnet.ts";
 import { LedgerError } from "../../../src/edge/ledger/errors.ts";
 import type { GenesisInput } from "../../../src/edge/ledger/genesis.ts";
 import type { LedgerEvent } from "../../../src/edge/ledger/types.ts";
@@ -36,8 +41,7 @@ export async function devnetSide(genesis: GenesisInput, accounts: HDAccount[]): 
   const addr = accounts.map((a) => a.address as Address);
   const who = (w: number | "zero") => (w === "zero" ? ZERO : addr[w]!);
   const tickets: Hex[] = [];
-  const norm = (evs: LedgerEvent[]) =>
-    evs.map((e) => normEvent(e.name, e.args, DEVNET_NAMES));
+  const norm = (evs: LedgerEvent[]) => evs.map((e) => normEvent(e.name, e.args, DEVNET_NAMES));
 
   async function run(a: Action) {
     switch (a.kind) {

@@ -53,7 +53,8 @@ export async function snapshot(
   out.round = String(round);
   out.lastInitializedRound = String(await r.lastInitializedRound());
   for (const [k, val] of Object.entries(await r.scalars())) out[`scalar.${k}`] = String(val);
-  for (const [addr, label] of Object.entries(names)) out[`lpt.${label}`] = await v(() => r.lpt(addr as Address));
+  for (const [addr, label] of Object.entries(names))
+    out[`lpt.${label}`] = await v(() => r.lpt(addr as Address));
   const who = [...accounts, ZERO];
   await Promise.all(
     who.map(async (a, i) => {
@@ -69,16 +70,24 @@ export async function snapshot(
         if (l.withdrawRound !== 0n) out[`${p}.lock${id}`] = `${l.amount}@${l.withdrawRound}`;
       }
       if (a === ZERO) return;
-      flatten(`${p}.transcoder`, await r.transcoder(a), out, names);
+      const t = await r.transcoder(a);
+      flatten(`${p}.transcoder`, t, out, names);
       out[`${p}.active`] = await v(() => r.isActive(a));
       out[`${p}.totalStake`] = await v(() => r.transcoderTotalStake(a));
       // Past pools were compared while they were current; a step writes rounds N-1..N+1 at most.
-      for (let k = round > 3n ? round - 2n : 1n; k <= round + 1n; k++) {
-        flatten(`${p}.pool${k}`, await r.earningsPool(a, k), out, names);
+      // An account that never held delegated stake has only empty pools.
+      if (t.lastActiveStakeUpdateRound !== 0n || d.delegatedAmount !== 0n) {
+        for (let k = round > 3n ? round - 2n : 1n; k <= round + 1n; k++) {
+          flatten(`${p}.pool${k}`, await r.earningsPool(a, k), out, names);
+        }
       }
-      flatten(`${p}.sender`, await r.senderInfo(a), out, names);
-      for (const [j, c] of accounts.entries()) {
-        out[`${p}.claimable${j}`] = await v(() => r.claimableReserve(a, c));
+      const sender = await r.senderInfo(a);
+      flatten(`${p}.sender`, sender, out, names);
+      const reserve = sender.reserve as { fundsRemaining: bigint; claimedInCurrentRound: bigint };
+      if (reserve.fundsRemaining !== 0n || reserve.claimedInCurrentRound !== 0n) {
+        for (const [j, c] of accounts.entries()) {
+          out[`${p}.claimable${j}`] = await v(() => r.claimableReserve(a, c));
+        }
       }
     }),
   );

@@ -71,8 +71,7 @@ export interface Pair {
 
 const brief = (o: Outcome) => (o.ok ? `ok [${o.events.map((e) => e.name).join(",")}]` : `revert ${o.reason}`);
 
-const sameOutcome = (a: Outcome, b: Outcome) =>
-  JSON.stringify(a) === JSON.stringify(b);
+const sameOutcome = (a: Outcome, b: Outcome) => JSON.stringify(a) === JSON.stringify(b);
 
 export async function startPair(setup: Setup): Promise<Pair> {
   const params = paramsFor(setup);
@@ -90,7 +89,9 @@ export async function startPair(setup: Setup): Promise<Pair> {
       const [a, b] = await Promise.all([d.observe(), chain.observe()]);
       const diff = diffSnapshots(a, b);
       if (diff.length > 0) {
-        throw new Error(`divergence ${label}\nlast steps:\n  ${history.slice(-8).join("\n  ")}\n${diff.join("\n")}`);
+        throw new Error(
+          `divergence ${label}\nlast steps:\n  ${history.slice(-8).join("\n  ")}\n${diff.join("\n")}`,
+        );
       }
     };
     await compare("at genesis");

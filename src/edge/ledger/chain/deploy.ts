@@ -11,8 +11,8 @@ import {
   type Hex,
   keccak256,
   type PublicClient,
-  toHex,
   type Transport,
+  toHex,
   type WalletClient,
 } from "viem";
 
@@ -42,7 +42,13 @@ export type ProtocolContractName = (typeof PROTOCOL_CONTRACTS)[number];
 export type ProtocolArtifacts = Record<ProtocolContractName, ContractArtifact>;
 
 /** The proxied contracts, in deployment order. */
-const PROXIED = ["TicketBroker", "BondingManager", "BondingVotes", "RoundsManager", "ServiceRegistry"] as const;
+const PROXIED = [
+  "TicketBroker",
+  "BondingManager",
+  "BondingVotes",
+  "RoundsManager",
+  "ServiceRegistry",
+] as const;
 
 export interface ProtocolParams {
   inflation: bigint;
@@ -96,7 +102,8 @@ export function linkBytecode(a: ContractArtifact, libraries: Record<string, Addr
       const addr = libraries[lib];
       if (addr === undefined) throw new Error(`${a.contractName}: library ${lib} not deployed`);
       for (const r of refs) {
-        code = code.slice(0, r.start * 2) + addr.slice(2).toLowerCase() + code.slice((r.start + r.length) * 2);
+        code =
+          code.slice(0, r.start * 2) + addr.slice(2).toLowerCase() + code.slice((r.start + r.length) * 2);
       }
     }
   }
@@ -195,7 +202,13 @@ export async function deployProtocol(
   const abis = {} as Record<ProtocolContractName, Abi>;
   for (const n of PROTOCOL_CONTRACTS) abis[n] = artifacts[n].abi;
   return {
-    addresses: { Controller: controller, Minter: minter, LivepeerToken: token, Treasury: treasury, ...proxies },
+    addresses: {
+      Controller: controller,
+      Minter: minter,
+      LivepeerToken: token,
+      Treasury: treasury,
+      ...proxies,
+    },
     abis,
   };
 }

@@ -7,7 +7,7 @@ import { encodeAuxData, ticketHash } from "../../../protocol/ticket.ts";
 import type { Hex, Ticket } from "../../../protocol/types.ts";
 import { isWinningTicket } from "../../../protocol/win.ts";
 import * as schema from "../../db/schema/devnet.ts";
-import { arithmeticPanic, LedgerError } from "../errors.ts";
+import { LedgerError, solidityPanic } from "../errors.ts";
 import { key, MINTER_ADDRESS, ZERO_ADDRESS } from "./addresses.ts";
 import type { Ctx } from "./context.ts";
 import { updateTranscoderWithFees } from "./earnings.ts";
@@ -113,7 +113,7 @@ export async function claimableReserve(ctx: Ctx, holder: string, claimant: strin
   const claimedRound = await store.reserveClaim(holder, round, ROUND_TOTAL);
   const claimedBy = await store.reserveClaim(holder, round, claimant);
   const share = (remainingReserve(s) + claimedRound) / poolSize;
-  if (share < claimedBy) throw arithmeticPanic("TicketBroker.claimableReserve");
+  if (share < claimedBy) throw solidityPanic("0x11", "TicketBroker.claimableReserve");
   return share - claimedBy;
 }
 
@@ -191,14 +191,15 @@ export async function redeemWinningTicket(
   const s = await store.sender(senderAddr);
   if (!isLocked(s, round)) throw new LedgerError("SENDER_UNLOCKED", "sender is unlocked");
   const reserve = remainingReserve(s);
-  if (s.deposit === 0n && reserve === 0n) {
-    throw new LedgerError("SENDER_NO_FUNDS", "sender deposit and reserve are zero");
-  }
+  // The protocol#657 guard comes before the older zero-funds check.
   if (s.deposit + reserve < ticket.faceValue) {
     throw new LedgerError(
       "TICKET_UNDERFUNDED",
       "sender deposit and reserve insufficient to cover ticket face value",
     );
+  }
+  if (s.deposit === 0n && reserve === 0n) {
+    throw new LedgerError("SENDER_NO_FUNDS", "sender deposit and reserve are zero");
   }
   store.markUsed(th, round, ctx.ref);
 
