@@ -13,9 +13,13 @@ describe.skipIf(missing !== undefined)("devnet = contracts (named scenarios)", (
     test(s.name, async () => {
       const pair = await startPair({ accounts: s.accounts, numActiveTranscoders: s.seats });
       try {
-        let ok = 0;
-        for (const a of s.steps) if ((await pair.step(a)).ok) ok++;
-        expect(ok).toBeGreaterThan(0);
+        const seen = new Set<string>();
+        for (const a of s.steps) {
+          const o = await pair.step(a);
+          if (o.ok) for (const e of o.events) seen.add(e.name);
+          else seen.add(o.reason);
+        }
+        for (const m of s.mustSee) expect(seen).toContain(m);
       } finally {
         await pair.close();
       }

@@ -7,6 +7,8 @@ export interface Scenario {
   seats: bigint;
   accounts: number;
   steps: Action[];
+  /** Revert reasons and event names the scenario must produce (on both ledgers alike). */
+  mustSee: string[];
 }
 
 const adv: Action[] = [{ kind: "advanceRound" }, { kind: "initializeRound", by: 0 }];
@@ -24,6 +26,7 @@ const fund = (by: number): Action => ({
 export const SCENARIOS: Scenario[] = [
   {
     name: "orchestrator claims before reward in the same round (cumulativeRewards, cumulativeFees)",
+    mustSee: ["EarningsClaimed", "WinningTicketTransfer", "TreasuryReward"],
     seats: 3n,
     accounts: 5,
     steps: [
@@ -51,6 +54,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "ties at the bottom of the active set",
+    mustSee: ["TranscoderDeactivated", "caller must be an active transcoder"],
     seats: 2n,
     accounts: 6,
     steps: [
@@ -69,6 +73,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "bond and rebondFromUnbonded to the zero address",
+    mustSee: ["Bond", "Rebond"],
     seats: 3n,
     accounts: 4,
     steps: [
@@ -85,6 +90,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "transferBond to a never-registered delegator, and claim-before-bond order",
+    mustSee: ["TransferBond", "ILLEGAL_CLAIM_EARNINGS"],
     seats: 3n,
     accounts: 5,
     steps: [
@@ -107,6 +113,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "claimableReserve after the pool grows",
+    mustSee: ["ReserveClaimed", "panic:0x11"],
     seats: 5n,
     accounts: 6,
     steps: [
@@ -126,6 +133,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "unlock, withdraw and redemption against an unlocking sender",
+    mustSee: ["Unlock", "Withdrawal", "UnlockCancelled"],
     seats: 3n,
     accounts: 4,
     steps: [
