@@ -1,6 +1,7 @@
 import { and, eq, gte } from "drizzle-orm";
 import type { Capabilities } from "../../../node-runner/executor.ts";
 import type { Address } from "../../../protocol/types.ts";
+import { pipelineSpec } from "../../../wire/pipelines.ts";
 import { runners } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
 import type { CapabilityJson } from "../tickets/info-schema.ts";
@@ -97,8 +98,11 @@ export async function liveCapabilities(
   const out: CapabilityJson[] = [];
   for (const r of rows) {
     const caps = JSON.parse(r.capabilities) as Capabilities;
-    for (const c of caps.capabilities) out.push({ capability: c });
-    for (const m of caps.models) out.push({ capability: m.pipeline, modelId: m.modelId });
+    // Only what the registry knows can be priced and checked, so only that is advertised.
+    for (const c of caps.capabilities) if (pipelineSpec(c)) out.push({ capability: c });
+    for (const m of caps.models) {
+      if (pipelineSpec(m.pipeline)) out.push({ capability: m.pipeline, modelId: m.modelId });
+    }
   }
   return out;
 }
