@@ -3,6 +3,7 @@ import { LivepeerError } from "../../../protocol/errors.ts";
 import type { Address } from "../../../protocol/types.ts";
 import { consumerAttempts, consumerJobs, consumerOutputs } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
+import { METRIC } from "../../metrics.ts";
 import { reportOrchestratorFailure, reportOrchestratorSuccess } from "../gateway/discovery.ts";
 import { type JobPayment, payForJob } from "../gateway/pay.ts";
 import { recordPaymentResult } from "../gateway/sender.ts";
@@ -213,8 +214,8 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
           })
           .where(eq(consumerJobs.id, id));
       });
-      deps.metrics.inc("livepeer_jobs_total", { capability: capabilityOf(input.spec), outcome: "succeeded" });
-      deps.metrics.observe("livepeer_job_duration_seconds", timings.totalMs / 1000);
+      deps.metrics.inc(METRIC.jobs, { capability: capabilityOf(input.spec), outcome: "succeeded" });
+      deps.metrics.observe(METRIC.jobDuration, timings.totalMs / 1000);
       jobsRuntime(deps).notifier.wake(`cjob:${id}`);
       return;
     } catch (err) {
@@ -258,7 +259,7 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
       })
       .where(eq(consumerJobs.id, id)),
   );
-  deps.metrics.inc("livepeer_jobs_total", { capability: capabilityOf(input.spec), outcome: "failed" });
+  deps.metrics.inc(METRIC.jobs, { capability: capabilityOf(input.spec), outcome: "failed" });
   jobsRuntime(deps).notifier.wake(`cjob:${id}`);
 }
 

@@ -11,6 +11,7 @@ import {
 } from "../../../protocol/selection.ts";
 import type { Address } from "../../../protocol/types.ts";
 import type { AppDeps } from "../../deps.ts";
+import { METRIC } from "../../metrics.ts";
 import type { OrchestratorInfoJson } from "../tickets/info-schema.ts";
 import { verifyOrchestratorInfo } from "../tickets/info-signature.ts";
 import type { PriceInfo } from "../tickets/payment-schema.ts";
@@ -67,7 +68,7 @@ const policy = (deps: AppDeps) => ({
 export function reportOrchestratorFailure(deps: AppDeps, address: Address): void {
   const s = state(deps);
   s.suspensions = recordFailure(s.suspensions, address, s.refresh, policy(deps));
-  deps.metrics.inc("livepeer_gateway_orchestrator_failures_total", { orchestrator: address.toLowerCase() });
+  deps.metrics.inc(METRIC.orchestratorFailures, { orchestrator: address.toLowerCase() });
   for (const key of [...s.cache.keys()]) if (key.startsWith(address.toLowerCase())) s.cache.delete(key);
 }
 
@@ -178,7 +179,7 @@ export async function discoverOrchestrators(
     active.map(async (m): Promise<DiscoveredOrchestrator | undefined> => {
       const address = m.address.toLowerCase() as Address;
       if (isSuspended(s.suspensions, address, s.refresh)) {
-        deps.metrics.inc("livepeer_gateway_orchestrator_skipped_total", {
+        deps.metrics.inc(METRIC.orchestratorSkipped, {
           orchestrator: address,
           reason: "suspended",
         });

@@ -77,6 +77,9 @@ export async function touchRunner(deps: AppDeps, runnerId: string): Promise<void
   await writeTx(deps.db, (tx) => tx.update(runners).set({ lastSeenAt: now }).where(eq(runners.id, runnerId)));
 }
 
+/** A runner not seen (registration, poll or heartbeat) for this long counts as gone. */
+export const RUNNER_LIVE_MS = 120_000;
+
 /**
  * Capabilities of the runners attached to an orchestrator and seen within `withinMs`, in the
  * shape the orchestrator info advertises (pipelines with their model ids, and transcode).
@@ -84,7 +87,7 @@ export async function touchRunner(deps: AppDeps, runnerId: string): Promise<void
 export async function liveCapabilities(
   deps: AppDeps,
   orchestrator: string,
-  withinMs = 120_000,
+  withinMs = RUNNER_LIVE_MS,
 ): Promise<CapabilityJson[]> {
   const rows = await deps.db
     .select()
