@@ -1,6 +1,6 @@
 import type { InferenceSession } from "onnxruntime-common";
 import type * as OrtNode from "onnxruntime-node";
-import { LivepeerError } from "../../protocol/errors.ts";
+import { LivepeerError } from "../../wire/errors.ts";
 import type { Capabilities } from "../executor.ts";
 import type { ModelEntry } from "./manifest.ts";
 

@@ -1,5 +1,4 @@
 import { getInfo, type OrchestratorClientOptions } from "../../../client/orchestrator.ts";
-import { LivepeerError } from "../../../protocol/errors.ts";
 import {
   isSuspended,
   type RandomSource,
@@ -10,6 +9,7 @@ import {
   selectOrchestrator,
 } from "../../../protocol/selection.ts";
 import type { Address } from "../../../protocol/types.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
 import type { AppDeps } from "../../deps.ts";
 import type { OrchestratorInfoJson } from "../tickets/info-schema.ts";
 import { verifyOrchestratorInfo } from "../tickets/info-signature.ts";

@@ -3,8 +3,8 @@ import {
   type PaymentResultJson,
   sendTickets,
 } from "../../../client/orchestrator.ts";
-import { LivepeerError } from "../../../protocol/errors.ts";
 import { feeForUnits, pricePerPixel } from "../../../protocol/pricing.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
 import type { AppDeps } from "../../deps.ts";
 import { type PaymentJson, type PriceInfo, priceFromJson } from "../tickets/payment-schema.ts";
 import {

@@ -8,8 +8,8 @@ import {
   stakingMessage,
   stakingTypes,
 } from "../../../client/staking.ts";
-import { LivepeerError } from "../../../protocol/errors.ts";
 import type { Address } from "../../../protocol/types.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
 import { authNonces } from "../../db/schema/edge.ts";
 import type { AppDeps } from "../../deps.ts";
 
