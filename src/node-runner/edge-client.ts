@@ -1,5 +1,5 @@
-import type { LeaseGrant } from "../edge/services/jobs/wire.ts";
-import type { Capabilities } from "./executor.ts";
+import type { Capabilities } from "../wire/capabilities.ts";
+import type { LeaseGrant } from "../wire/jobs.ts";
 
 /** An edge call answered with an error; `code` is the problem+json code when there was one. */
 export class EdgeCallError extends Error {

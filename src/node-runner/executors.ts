@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LivepeerError } from "../protocol/errors.ts";
+import type { Capabilities } from "../wire/capabilities.ts";
 import { findModel, loadManifest, type ModelManifest } from "./ai/manifest.ts";
 import { PIPELINES } from "./ai/pipelines/index.ts";
 import {
@@ -12,7 +13,7 @@ import {
   onnxCapability,
   SessionPool,
 } from "./ai/sessions.ts";
-import type { Capabilities, ExecContext, ExecResult, Executors, JobSpec, TranscodeSpec } from "./executor.ts";
+import type { ExecContext, ExecResult, Executors, JobSpec, TranscodeSpec } from "./executor.ts";
 import { TranscodeCodes } from "./ffmpeg/errors.ts";
 import { type LadderResult, runLadder } from "./ffmpeg/ladder.ts";
 import { type FfmpegLocation, type FfmpegSource, locateFfmpeg } from "./ffmpeg/locate.ts";

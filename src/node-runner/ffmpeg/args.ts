@@ -1,5 +1,5 @@
 import { LivepeerError } from "../../protocol/errors.ts";
-import type { VideoProfile } from "../../protocol/profiles.ts";
+import type { VideoProfile } from "../../wire/jobs.ts";
 import { TranscodeCodes } from "./errors.ts";
 
 export type Container = "mpegts" | "mp4" | "webm";
