@@ -23,7 +23,7 @@ import { DEFAULT_MNEMONIC, deriveAccounts } from "./edge/ledger/genesis.ts";
 import type { LogLevel } from "./edge/logger.ts";
 import { startScheduler } from "./edge/scheduler/tick.ts";
 import { settleConsumerJobs } from "./edge/services/consumer/jobs.ts";
-import type { Capabilities } from "./node-runner/executor.ts";
+import type { Capabilities } from "./wire/capabilities.ts";
 
 const env = process.env;
 const host = env.HOST ?? "127.0.0.1";

@@ -1,10 +1,11 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { LeaseGrant } from "../edge/services/jobs/wire.ts";
+import type { Capabilities } from "../wire/capabilities.ts";
 import { type ErrorCode, LivepeerError } from "../wire/errors.ts";
+import type { LeaseGrant } from "../wire/jobs.ts";
 import { EdgeCallError, EdgeClient } from "./edge-client.ts";
-import type { Capabilities, Executors, JobSpec } from "./executor.ts";
+import type { Executors, JobSpec } from "./executor.ts";
 
 export interface AgentLogger {
   info(msg: string, fields?: Record<string, unknown>): void;

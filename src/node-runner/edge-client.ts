@@ -1,6 +1,6 @@
-import type { LeaseGrant } from "../edge/services/jobs/wire.ts";
+import type { Capabilities } from "../wire/capabilities.ts";
 import { type ErrorCode, LivepeerError, problemCode } from "../wire/errors.ts";
-import type { Capabilities } from "./executor.ts";
+import type { LeaseGrant } from "../wire/jobs.ts";
 
 /**
  * An edge call answered with an error: `code` is the problem+json code, or EDGE_HTTP_ERROR when the

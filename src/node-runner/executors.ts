@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Capabilities } from "../wire/capabilities.ts";
 import { LivepeerError } from "../wire/errors.ts";
 import { findModel, loadManifest, type ModelManifest } from "./ai/manifest.ts";
 import { PIPELINES } from "./ai/pipelines/index.ts";
@@ -12,7 +13,7 @@ import {
   onnxCapability,
   SessionPool,
 } from "./ai/sessions.ts";
-import type { Capabilities, ExecContext, ExecResult, Executors, JobSpec, TranscodeSpec } from "./executor.ts";
+import type { ExecContext, ExecResult, Executors, JobSpec, TranscodeSpec } from "./executor.ts";
 import { type LadderResult, runLadder } from "./ffmpeg/ladder.ts";
 import { type FfmpegLocation, type FfmpegSource, locateFfmpeg } from "./ffmpeg/locate.ts";
 import { type FfmpegProbe, probeFfmpeg } from "./ffmpeg/probe.ts";

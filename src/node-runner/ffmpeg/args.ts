@@ -1,5 +1,5 @@
-import type { VideoProfile } from "../../protocol/profiles.ts";
 import { LivepeerError } from "../../wire/errors.ts";
+import type { VideoProfile } from "../../wire/jobs.ts";
 
 export type Container = "mpegts" | "mp4" | "webm";
 

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { WireSpec } from "../../../wire/jobs.ts";
 import type { HonoEnv } from "../../deps.ts";
 import { authErrorResponses, errorResponses, notFoundResponse, problemResponse } from "../../http/problem.ts";
 import {
@@ -17,7 +18,6 @@ import {
   waitForConsumerJob,
 } from "../../services/consumer/jobs.ts";
 import { JobError } from "../../services/jobs/errors.ts";
-import type { WireSpec } from "../../services/jobs/wire.ts";
 import { consumerKey } from "./auth.ts";
 
 // The consumer REST API: POST /v1/transcode, POST /v1/ai/{pipeline}, GET /v1/jobs/{id},

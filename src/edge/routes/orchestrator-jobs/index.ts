@@ -1,6 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { LivepeerError } from "../../../wire/errors.ts";
+import { WireSpecSchema } from "../../../wire/job-schema.ts";
+import { capabilityOf, type JobInput, type WireSpec } from "../../../wire/jobs.ts";
+import { PaymentSchema, paymentFromJson } from "../../../wire/payment.ts";
 import type { HonoEnv } from "../../deps.ts";
 import { errorResponses, notFoundResponse, problemResponse } from "../../http/problem.ts";
 import { JobError } from "../../services/jobs/errors.ts";
@@ -13,12 +16,9 @@ import {
   waitForJob,
 } from "../../services/jobs/queue.ts";
 import { jobsRuntime } from "../../services/jobs/runtime.ts";
-import { capabilityOf, type JobInput, type WireSpec } from "../../services/jobs/wire.ts";
-import { WireSpecSchema } from "../../services/jobs/wire-schema.ts";
 import { acceptPayment } from "../../services/tickets/accept.ts";
 import { creditLimitFor, getBalance } from "../../services/tickets/balance.ts";
 import { findHosted } from "../../services/tickets/hosted.ts";
-import { PaymentSchema, paymentFromJson } from "../../services/tickets/payment-schema.ts";
 import { checkExpectedPrice } from "../../services/tickets/price.ts";
 import { balanceRoutes } from "./balance.ts";
 

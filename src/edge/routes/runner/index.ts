@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { Capabilities } from "../../../node-runner/executor.ts";
+import type { Capabilities } from "../../../wire/capabilities.ts";
+import type { LeaseGrant } from "../../../wire/jobs.ts";
 import type { HonoEnv } from "../../deps.ts";
 import {
   authErrorResponses,
@@ -20,7 +21,6 @@ import {
 } from "../../services/jobs/queue.ts";
 import { authRunner, type RunnerSession, registerRunner, touchRunner } from "../../services/jobs/runners.ts";
 import { jobsRuntime } from "../../services/jobs/runtime.ts";
-import type { LeaseGrant } from "../../services/jobs/wire.ts";
 import { ensureJobsWiring } from "../../services/jobs/wiring.ts";
 
 // The node-runner's side of the queue: register, long-poll for a lease, heartbeat, fetch inputs,

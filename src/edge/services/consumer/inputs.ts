@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { probeVideo } from "../../../node-runner/ffmpeg/ffprobe.ts";
 import { locateFfmpeg } from "../../../node-runner/ffmpeg/locate.ts";
 import { type AiUnitsInput, aiUnits } from "../../../protocol/pricing.ts";
-import { PRESETS, type VideoProfile } from "../../../protocol/profiles.ts";
+import { PRESETS } from "../../../protocol/profiles.ts";
+import type { VideoProfile } from "../../../wire/jobs.ts";
 import { JobError } from "../jobs/errors.ts";
 
 // Checks of what consumers send, done before any job exists: a bad request creates nothing.

@@ -1,6 +1,8 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Address } from "../../../protocol/types.ts";
 import { type ErrorCode, isErrorCode, LivepeerError, problemCode } from "../../../wire/errors.ts";
+import type { JobInput, WireSpec } from "../../../wire/jobs.ts";
+import { capabilityOf } from "../../../wire/jobs.ts";
 import { consumerAttempts, consumerJobs, consumerOutputs } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
 import { reportOrchestratorFailure, reportOrchestratorSuccess } from "../gateway/discovery.ts";
@@ -11,8 +13,6 @@ import { newId } from "../jobs/ids.ts";
 import { waitFor } from "../jobs/notifier.ts";
 import { jobsRuntime } from "../jobs/runtime.ts";
 import { writeTx } from "../jobs/tx.ts";
-import type { JobInput, WireSpec } from "../jobs/wire.ts";
-import { capabilityOf } from "../jobs/wire.ts";
 
 // The gateway's job flow: record the job, then for up to MAX_ORCHESTRATORS orchestrators:
 // select one and pay it (tickets), send the job to its job endpoint, and on success copy the

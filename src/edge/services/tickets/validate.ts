@@ -5,9 +5,9 @@ import { createTicketVerifier, type TicketVerifier } from "../../../protocol/ver
 import { nobleBackend } from "../../../protocol/verifier-noble.ts";
 import { MAX_WIN_PROB, ticketEV } from "../../../protocol/win.ts";
 import type { ErrorCode } from "../../../wire/errors.ts";
+import type { Payment } from "../../../wire/payment.ts";
 import type { AppDeps } from "../../deps.ts";
 import { findHosted, type HostedOrchestrator } from "./hosted.ts";
-import type { Payment } from "./payment-schema.ts";
 import { recipientRandFor } from "./rand.ts";
 
 /** Stable codes for a rejected ticket (PROTOCOL.md §6). */

@@ -1,7 +1,9 @@
-import { type OrchestratorInfoJson, OrchestratorInfoSchema } from "../edge/services/tickets/info-schema.ts";
-import type { PaymentJson } from "../edge/services/tickets/payment-schema.ts";
-import type { Address } from "../protocol/types.ts";
-import { type ErrorCode, LivepeerError, problemCode } from "../wire/errors.ts";
+import type { Address } from "viem";
+import { type ErrorCode, LivepeerError, problemCode } from "./errors.ts";
+import { type OrchestratorInfoJson, OrchestratorInfoSchema } from "./orchestrator-info.ts";
+import type { PaymentJson } from "./payment.ts";
+
+// The orchestrator API as its callers see it: the edge's gateway role and any app.
 
 /** Answer of POST /v1/orchestrator/tickets (amounts as decimal strings). */
 export interface PaymentResultJson {
