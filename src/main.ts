@@ -23,7 +23,7 @@ import { DEFAULT_MNEMONIC, deriveAccounts } from "./edge/ledger/genesis.ts";
 import type { LogLevel } from "./edge/logger.ts";
 import { startScheduler } from "./edge/scheduler/tick.ts";
 import { settleConsumerJobs } from "./edge/services/consumer/jobs.ts";
-import type { Capabilities } from "./node-runner/executor.ts";
+import type { Capabilities } from "./wire/capabilities.ts";
 import { PIPELINES, SERVED_PIPELINES } from "./wire/pipelines.ts";
 
 const env = process.env;

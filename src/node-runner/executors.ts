@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LivepeerError } from "../protocol/errors.ts";
+import type { Capabilities } from "../wire/capabilities.ts";
+import { LivepeerError } from "../wire/errors.ts";
 import { pipelineSpec } from "../wire/pipelines.ts";
 import { findModel, loadManifest, type ModelManifest } from "./ai/manifest.ts";
 import { PIPELINES } from "./ai/pipelines/index.ts";
@@ -13,8 +14,7 @@ import {
   onnxCapability,
   SessionPool,
 } from "./ai/sessions.ts";
-import type { Capabilities, ExecContext, ExecResult, Executors, JobSpec, TranscodeSpec } from "./executor.ts";
-import { TranscodeCodes } from "./ffmpeg/errors.ts";
+import type { ExecContext, ExecResult, Executors, JobSpec, TranscodeSpec } from "./executor.ts";
 import { type LadderResult, runLadder } from "./ffmpeg/ladder.ts";
 import { type FfmpegLocation, type FfmpegSource, locateFfmpeg } from "./ffmpeg/locate.ts";
 import { type FfmpegProbe, probeFfmpeg } from "./ffmpeg/probe.ts";
@@ -137,7 +137,7 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
       return toExecResult(r, ff.source);
     }
     if (ff?.kind === "wasm") return toExecResult(await runLadderWasm(ff, req), "wasm");
-    throw new LivepeerError(TranscodeCodes.noFfmpeg, "no FFmpeg on this runner (native or wasm)");
+    throw new LivepeerError("FFMPEG_NOT_FOUND", "no FFmpeg on this runner (native or wasm)");
   }
 
   return {

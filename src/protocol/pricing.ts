@@ -1,4 +1,4 @@
-import { LivepeerError } from "./errors.ts";
+import { LivepeerError } from "../wire/errors.ts";
 
 /** A non-negative rational number of wei; den > 0. Prices stay exact until a fee is rounded. */
 export interface Rational {

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
-import { LivepeerError } from "../../protocol/errors.ts";
+import { LivepeerError } from "../../wire/errors.ts";
 import { AI_PIPELINE_NAMES, type ModelExecutor, RUNNER_EXECUTORS } from "../../wire/pipelines.ts";
 
 const uint = z.string().regex(/^\d+$/, "a non-negative integer as a decimal string");

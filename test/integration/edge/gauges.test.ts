@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { privateKeyToAccount } from "viem/accounts";
-import { getInfo, sendTickets } from "../../../src/client/orchestrator.ts";
 import { createApp } from "../../../src/edge/app.ts";
 import { METRIC, METRICS } from "../../../src/edge/metrics.ts";
 import { createPayment } from "../../../src/edge/services/gateway/sender.ts";
 import { enqueueJob, leaseJob } from "../../../src/edge/services/jobs/queue.ts";
 import { registerRunner } from "../../../src/edge/services/jobs/runners.ts";
-import type { Capabilities } from "../../../src/node-runner/executor.ts";
 import type { Address } from "../../../src/protocol/types.ts";
+import type { Capabilities } from "../../../src/wire/capabilities.ts";
+import { getInfo, sendTickets } from "../../../src/wire/orchestrator-client.ts";
 import { jobsTestEnv, ORCH_ADDRESS, ORCH_KEY, RUNNER_TOKEN } from "../../helpers/jobs.ts";
 import { addressOf, GATEWAY, ORCHS, type PaymentsNet, paymentsNet } from "../../helpers/payments.ts";
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { eq, inArray } from "drizzle-orm";
-import { getInfo, sendTickets } from "../../../src/client/orchestrator.ts";
 import { acceptedTickets, ticketRedemptions } from "../../../src/edge/db/schema/payments.ts";
 import { METRIC } from "../../../src/edge/metrics.ts";
 import { createPayment } from "../../../src/edge/services/gateway/sender.ts";
 import { redeemDueTickets } from "../../../src/edge/services/tickets/redeem.ts";
 import type { Address, Hex } from "../../../src/protocol/types.ts";
+import { getInfo, sendTickets } from "../../../src/wire/orchestrator-client.ts";
 import {
   ACCOUNTS,
   addressOf,

@@ -3,13 +3,13 @@ import fc from "fast-check";
 import {
   DEFAULT_LADDER,
   feeForUnits,
-  LivepeerError,
   overpayment,
   PRESETS,
   pricePerPixel,
   ticketsForFee,
   transcodeFee,
 } from "../../../src/protocol/index.ts";
+import { LivepeerError } from "../../../src/wire/errors.ts";
 
 describe("pricePerPixel", () => {
   test("is pricePerUnit / pixelsPerUnit, reduced", () => {

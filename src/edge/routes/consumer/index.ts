@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { WireSpec } from "../../../wire/jobs.ts";
 import { AI_PIPELINE_NAMES, PIPELINES, pipelineSpec } from "../../../wire/pipelines.ts";
 import type { HonoEnv } from "../../deps.ts";
 import { authErrorResponses, errorResponses, notFoundResponse, problemResponse } from "../../http/problem.ts";
@@ -12,9 +13,7 @@ import {
   waitForConsumerJob,
 } from "../../services/consumer/jobs.ts";
 import { JobError } from "../../services/jobs/errors.ts";
-import type { WireSpec } from "../../services/jobs/wire.ts";
 import { consumerKey } from "./auth.ts";
-import { jobErrors } from "./job-errors.ts";
 
 // The consumer REST API: POST /v1/transcode, POST /v1/ai/{pipeline}, GET /v1/jobs/{id},
 // GET /v1/jobs/{id}/outputs/{name}. Synchronous by default (up to jobs.syncTimeoutMs; 202 with
@@ -194,10 +193,6 @@ async function fileBytes(v: unknown, field: string): Promise<{ bytes: Uint8Array
 }
 
 export function consumerRoutes(app: OpenAPIHono<HonoEnv>): void {
-  app.use("/v1/transcode", jobErrors);
-  app.use("/v1/ai/*", jobErrors);
-  app.use("/v1/jobs/*", jobErrors);
-
   app.openapi(transcode, async (c) => {
     const apiKeyId = await consumerKey(c);
     const q = c.req.valid("query");

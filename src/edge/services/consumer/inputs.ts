@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { probeVideo } from "../../../node-runner/ffmpeg/ffprobe.ts";
 import { locateFfmpeg } from "../../../node-runner/ffmpeg/locate.ts";
-import { PRESETS, type VideoProfile } from "../../../protocol/profiles.ts";
+import { PRESETS } from "../../../protocol/profiles.ts";
+import type { VideoProfile } from "../../../wire/jobs.ts";
 import type { Measured, PipelineSpec } from "../../../wire/pipelines.ts";
 import { JobError } from "../jobs/errors.ts";
 

@@ -1,5 +1,3 @@
-import { getInfo, type OrchestratorClientOptions } from "../../../client/orchestrator.ts";
-import { LivepeerError } from "../../../protocol/errors.ts";
 import {
   isSuspended,
   type RandomSource,
@@ -10,11 +8,13 @@ import {
   selectOrchestrator,
 } from "../../../protocol/selection.ts";
 import type { Address } from "../../../protocol/types.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
+import { getInfo, type OrchestratorClientOptions } from "../../../wire/orchestrator-client.ts";
+import type { OrchestratorInfoJson } from "../../../wire/orchestrator-info.ts";
+import type { PriceInfo } from "../../../wire/payment.ts";
 import type { AppDeps } from "../../deps.ts";
 import { METRIC } from "../../metrics.ts";
-import type { OrchestratorInfoJson } from "../tickets/info-schema.ts";
 import { verifyOrchestratorInfo } from "../tickets/info-signature.ts";
-import type { PriceInfo } from "../tickets/payment-schema.ts";
 
 /** An active orchestrator whose signed info this gateway fetched and verified. */
 export interface DiscoveredOrchestrator {

@@ -1,6 +1,8 @@
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import { feeForUnits, pricePerPixel } from "../../../protocol/pricing.ts";
 import type { Address } from "../../../protocol/types.ts";
+import type { JobInput, JobOutputView, JobResultView, WireSpec } from "../../../wire/jobs.ts";
+import { capabilityOf } from "../../../wire/jobs.ts";
 import { queueAttempts, queueJobs, queueOutputs } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
 import { METRIC } from "../../metrics.ts";
@@ -10,8 +12,6 @@ import { newId } from "./ids.ts";
 import { waitFor } from "./notifier.ts";
 import { jobsRuntime } from "./runtime.ts";
 import { type Tx, withBusyRetry, writeTx } from "./tx.ts";
-import type { JobInput, JobOutputView, JobResultView, WireSpec } from "./wire.ts";
-import { capabilityOf } from "./wire.ts";
 
 export type QueueStatus = "queued" | "leased" | "succeeded" | "failed" | "dead";
 

@@ -1,10 +1,10 @@
 import { and, eq, gte } from "drizzle-orm";
-import type { Capabilities } from "../../../node-runner/executor.ts";
 import type { Address } from "../../../protocol/types.ts";
+import type { Capabilities } from "../../../wire/capabilities.ts";
+import type { CapabilityJson } from "../../../wire/orchestrator-info.ts";
 import { pipelineSpec } from "../../../wire/pipelines.ts";
 import { runners } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
-import type { CapabilityJson } from "../tickets/info-schema.ts";
 import { JobError } from "./errors.ts";
 import { newId, sha256Hex } from "./ids.ts";
 import { jobsRuntime } from "./runtime.ts";

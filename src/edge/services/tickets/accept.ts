@@ -1,10 +1,10 @@
 import { count, eq } from "drizzle-orm";
 import type { Address } from "../../../protocol/types.ts";
+import type { Payment } from "../../../wire/payment.ts";
 import { acceptedTickets, ticketRedemptions } from "../../db/schema/payments.ts";
 import type { AppDeps } from "../../deps.ts";
 import { METRIC } from "../../metrics.ts";
 import { adjustBalanceIn, getBalance } from "./balance.ts";
-import type { Payment } from "./payment-schema.ts";
 import { writeTx } from "./tx.ts";
 import { MAX_NONCES_PER_RAND_HASH, type TicketError, validatePayment } from "./validate.ts";
 

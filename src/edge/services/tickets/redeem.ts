@@ -1,5 +1,6 @@
 import { and, eq, inArray, lt, lte, or } from "drizzle-orm";
 import type { Address, Hex, Ticket } from "../../../protocol/types.ts";
+import type { ErrorCode } from "../../../wire/errors.ts";
 import { acceptedTickets, ticketRedemptions } from "../../db/schema/payments.ts";
 import type { AppDeps } from "../../deps.ts";
 import { LedgerError } from "../../ledger/errors.ts";
@@ -230,9 +231,9 @@ export async function redeemDueTickets(deps: AppDeps, options: RedeemOptions = {
 type Outcome =
   | { kind: "redeemed"; ref: Hex; paid: bigint }
   | { kind: "used" }
-  | { kind: "retry"; code: string; error: string }
+  | { kind: "retry"; code: ErrorCode; error: string }
   | { kind: "expired"; error: string }
-  | { kind: "failed"; code: string; error: string };
+  | { kind: "failed"; code: ErrorCode; error: string };
 
 async function redeemOne(
   deps: AppDeps,
