@@ -1,7 +1,8 @@
-import { LivepeerError } from "../../protocol/errors.ts";
+import { type ErrorCode, LivepeerError, type LivepeerErrorOptions } from "../../wire/errors.ts";
 
 /** Stable codes for contract reverts; the message carries the contract's revert reason. */
-export type LedgerErrorCode =
+export type LedgerErrorCode = Extract<
+  ErrorCode,
   | "CALLER_NOT_ACTIVE"
   | "CALLER_NOT_REGISTERED"
   | "REWARD_ALREADY_CALLED"
@@ -35,7 +36,8 @@ export type LedgerErrorCode =
   | "SENDER_NO_FUNDS"
   | "ARITHMETIC_PANIC"
   | "LEDGER_BUSY"
-  | "LEDGER_UNAVAILABLE";
+  | "LEDGER_UNAVAILABLE"
+>;
 
 const PANICS = { "0x11": "arithmetic underflow or overflow", "0x12": "division by zero" } as const;
 
@@ -47,16 +49,10 @@ export function solidityPanic(code: keyof typeof PANICS, where: string): LedgerE
   return new LedgerError("ARITHMETIC_PANIC", `${PANICS[code]} in ${where}`, { details: { panic: code } });
 }
 
-export class LedgerError extends LivepeerError {
-  override readonly code: LedgerErrorCode;
-
-  constructor(
-    code: LedgerErrorCode,
-    message: string,
-    options?: { details?: Record<string, unknown>; cause?: unknown },
-  ) {
+/** A LivepeerError raised by a ledger (a contract revert or the ledger being unavailable). */
+export class LedgerError extends LivepeerError<LedgerErrorCode> {
+  constructor(code: LedgerErrorCode, message: string, options?: LivepeerErrorOptions) {
     super(code, message, options);
     this.name = "LedgerError";
-    this.code = code;
   }
 }

@@ -3,8 +3,8 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { hexToBytes } from "../../../protocol/bytes.ts";
 import { deriveRecipientRand } from "../../../protocol/commit-reveal.ts";
 import type { Address } from "../../../protocol/types.ts";
+import type { PriceInfo, TicketParams } from "../../../wire/payment.ts";
 import type { AppDeps } from "../../deps.ts";
-import type { PriceInfo, TicketParams } from "./payment-schema.ts";
 
 const secrets = new WeakMap<Uint8Array, Map<string, Uint8Array>>();
 const LABEL = new TextEncoder().encode("livepeer-edge/recipient-secret/");
