@@ -4,6 +4,7 @@ import type { TicketVerifier } from "../protocol/verifier.ts";
 import type { EdgeConfig } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import type { Ledger } from "./ledger/types.ts";
+import type { Metrics } from "./metrics.ts";
 import type { DiscoveryState } from "./services/gateway/discovery.ts";
 import type { JobsRuntime } from "./services/jobs/runtime.ts";
 import type { HostedOrchestrator } from "./services/tickets/hosted.ts";
@@ -31,12 +32,8 @@ export interface Keys {
   ticketSecret: Uint8Array;
 }
 
-/** Counters and histograms rendered at GET /metrics (Prometheus text format). */
-export interface Metrics {
-  inc(name: string, labels?: Record<string, string>, by?: number): void;
-  observe(name: string, value: number, labels?: Record<string, string>): void;
-  render(): string;
-}
+/** Counters, histograms and gauges rendered at GET /metrics: declared in metrics.ts. */
+export type { Metrics };
 
 /**
  * The services' process state, built once by bootstrap (services/build.ts) and reached only

@@ -44,13 +44,13 @@ test("a fresh edge advertises its runners' capabilities on its first request, an
       ffmpeg: null,
       gpus: [],
       onnx: [],
-      models: [{ pipeline: "image-classification", modelId: "tiny", warm: true }],
-      capabilities: ["transcode", "image-classification"],
+      models: [{ pipeline: "image-to-text", modelId: "tiny", warm: true }],
+      capabilities: ["transcode", "image-to-text"],
       capacity: 1,
     }),
   });
   expect(reg.status).toBe(200);
-  const withRunner = ["image-classification", "image-classification/tiny", "transcode"];
+  const withRunner = ["image-to-text", "image-to-text/tiny", "transcode"];
   expect(await advertised(first)).toEqual(withRunner);
 
   // A second edge on the same database (a restart, or another replica): its very first request

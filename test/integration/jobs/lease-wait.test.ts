@@ -3,8 +3,8 @@ import { waitForLease } from "../../../src/edge/services/jobs/lease-wait.ts";
 import type { Notifier } from "../../../src/edge/services/jobs/notifier.ts";
 import { enqueueJob, getQueueJob } from "../../../src/edge/services/jobs/queue.ts";
 import { registerRunner } from "../../../src/edge/services/jobs/runners.ts";
-import type { WireSpec } from "../../../src/edge/services/jobs/wire.ts";
-import type { Capabilities } from "../../../src/node-runner/executor.ts";
+import type { Capabilities } from "../../../src/wire/capabilities.ts";
+import type { WireSpec } from "../../../src/wire/jobs.ts";
 import {
   type JobsTestEnv,
   jobsTestEnv,

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { Capabilities } from "../../../node-runner/executor.ts";
+import type { Capabilities } from "../../../wire/capabilities.ts";
 import type { HonoEnv } from "../../deps.ts";
 import {
   authErrorResponses,
@@ -19,7 +19,6 @@ import {
   releaseJob,
 } from "../../services/jobs/queue.ts";
 import { authRunner, type RunnerSession, registerRunner } from "../../services/jobs/runners.ts";
-import { jobErrors } from "../consumer/job-errors.ts";
 
 // The node-runner's side of the queue: register, long-poll for a lease, heartbeat, fetch inputs,
 // upload outputs, complete / fail / release. Authenticated by a runner token bound to one
@@ -291,8 +290,6 @@ const release = createRoute({
 
 /** Routes under /runner/v1 for node-runners. */
 export function runnerRoutes(app: OpenAPIHono<HonoEnv>): void {
-  app.use("/runner/*", jobErrors);
-
   app.openapi(register, async (c) => {
     const deps = c.get("deps");
     const s = await registerRunner(deps, bearer(c), c.req.valid("json") as Capabilities);

@@ -1,5 +1,3 @@
-import { getInfo, type OrchestratorClientOptions } from "../../../client/orchestrator.ts";
-import { LivepeerError } from "../../../protocol/errors.ts";
 import {
   isSuspended,
   type RandomSource,
@@ -10,10 +8,13 @@ import {
   selectOrchestrator,
 } from "../../../protocol/selection.ts";
 import type { Address } from "../../../protocol/types.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
+import { getInfo, type OrchestratorClientOptions } from "../../../wire/orchestrator-client.ts";
+import type { OrchestratorInfoJson } from "../../../wire/orchestrator-info.ts";
+import type { PriceInfo } from "../../../wire/payment.ts";
 import type { AppDeps } from "../../deps.ts";
-import type { OrchestratorInfoJson } from "../tickets/info-schema.ts";
+import { METRIC } from "../../metrics.ts";
 import { verifyOrchestratorInfo } from "../tickets/info-signature.ts";
-import type { PriceInfo } from "../tickets/payment-schema.ts";
 
 /** An active orchestrator whose signed info this gateway fetched and verified. */
 export interface DiscoveredOrchestrator {
@@ -63,7 +64,7 @@ const policy = (deps: AppDeps) => ({
 export function reportOrchestratorFailure(deps: AppDeps, address: Address): void {
   const s = state(deps);
   s.suspensions = recordFailure(s.suspensions, address, s.refresh, policy(deps));
-  deps.metrics.inc("livepeer_gateway_orchestrator_failures_total", { orchestrator: address.toLowerCase() });
+  deps.metrics.inc(METRIC.orchestratorFailures, { orchestrator: address.toLowerCase() });
   for (const key of [...s.cache.keys()]) if (key.startsWith(address.toLowerCase())) s.cache.delete(key);
 }
 
@@ -174,7 +175,7 @@ export async function discoverOrchestrators(
     active.map(async (m): Promise<DiscoveredOrchestrator | undefined> => {
       const address = m.address.toLowerCase() as Address;
       if (isSuspended(s.suspensions, address, s.refresh)) {
-        deps.metrics.inc("livepeer_gateway_orchestrator_skipped_total", {
+        deps.metrics.inc(METRIC.orchestratorSkipped, {
           orchestrator: address,
           reason: "suspended",
         });

@@ -1,8 +1,8 @@
+import type { LeaseGrant } from "../../../wire/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
 import { waitFor } from "./notifier.ts";
 import { type LeasedJob, leaseJob, releaseJob } from "./queue.ts";
 import { type RunnerSession, touchRunner } from "./runners.ts";
-import type { LeaseGrant } from "./wire.ts";
 
 export interface LeaseWaitInput {
   /** The authenticated runner session that polls. */

@@ -1,15 +1,16 @@
 import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import { feeForUnits, pricePerPixel } from "../../../protocol/pricing.ts";
 import type { Address } from "../../../protocol/types.ts";
+import type { JobInput, JobOutputView, JobResultView, WireSpec } from "../../../wire/jobs.ts";
+import { capabilityOf } from "../../../wire/jobs.ts";
 import { queueAttempts, queueJobs, queueOutputs } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
+import { METRIC } from "../../metrics.ts";
 import { adjustBalanceIn } from "../tickets/balance.ts";
 import { JobError } from "./errors.ts";
 import { newId } from "./ids.ts";
 import { waitFor } from "./notifier.ts";
 import { type Tx, withBusyRetry, writeTx } from "./tx.ts";
-import type { JobInput, JobOutputView, JobResultView, WireSpec } from "./wire.ts";
-import { capabilityOf } from "./wire.ts";
 
 export type QueueStatus = "queued" | "leased" | "succeeded" | "failed" | "dead";
 
@@ -105,7 +106,7 @@ export async function enqueueJob(deps: AppDeps, input: EnqueueInput): Promise<Qu
     completedAt: null,
   };
   await writeTx(deps.db, (tx) => tx.insert(queueJobs).values(row));
-  deps.metrics.inc("jobs_enqueued_total", { capability: row.capability });
+  deps.metrics.inc(METRIC.queueEnqueued, { capability: row.capability });
   deps.services.jobs.notifier.wake(`queue:${row.orchestrator}`);
   return view(row);
 }
@@ -247,7 +248,7 @@ export async function leaseJob(
     ),
   );
   wakeMoved(deps, result.moved);
-  if (result.leased) deps.metrics.inc("jobs_leased_total", { capability: result.leased.job.capability });
+  if (result.leased) deps.metrics.inc(METRIC.queueLeased, { capability: result.leased.job.capability });
   return result.leased;
 }
 
@@ -449,7 +450,7 @@ export async function completeJob(
       { behavior: "immediate" },
     ),
   );
-  if (!out.duplicate) deps.metrics.inc("jobs_completed_total", { status: "succeeded" });
+  if (!out.duplicate) deps.metrics.inc(METRIC.queueCompleted, { status: "succeeded" });
   deps.services.jobs.notifier.wake(`job:${input.jobId}`);
   return out;
 }
@@ -502,7 +503,7 @@ export async function failJob(
       { behavior: "immediate" },
     ),
   );
-  deps.metrics.inc("jobs_attempts_failed_total", { status: out.status });
+  deps.metrics.inc(METRIC.queueAttemptsFailed, { status: out.status });
   const { notifier } = deps.services.jobs;
   notifier.wake(`job:${input.jobId}`);
   if (out.status === "queued") for (const o of deps.services.hosted) notifier.wake(`queue:${o.address}`);

@@ -1,15 +1,19 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { bytesToHex } from "../../../protocol/bytes.ts";
 import { recipientRandHash } from "../../../protocol/commit-reveal.ts";
-import { LivepeerError } from "../../../protocol/errors.ts";
 import { computeTicketParams, maxFloat } from "../../../protocol/ticket-params.ts";
 import type { Address } from "../../../protocol/types.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
+import type {
+  CapabilityJson,
+  CapabilityPriceJson,
+  OrchestratorInfoJson,
+} from "../../../wire/orchestrator-info.ts";
+import { type PriceInfo, priceToJson, type TicketParams, ticketParamsToJson } from "../../../wire/payment.ts";
 import { ticketRedemptions } from "../../db/schema/payments.ts";
 import type { AppDeps } from "../../deps.ts";
 import { findHosted, type HostedOrchestrator } from "./hosted.ts";
-import type { CapabilityJson, CapabilityPriceJson, OrchestratorInfoJson } from "./info-schema.ts";
 import { signOrchestratorInfo } from "./info-signature.ts";
-import { type PriceInfo, priceToJson, type TicketParams, ticketParamsToJson } from "./payment-schema.ts";
 import { recipientRandFor } from "./rand.ts";
 
 /**

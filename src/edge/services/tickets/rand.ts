@@ -3,7 +3,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { hexToBytes } from "../../../protocol/bytes.ts";
 import { deriveRecipientRand } from "../../../protocol/commit-reveal.ts";
 import type { Address } from "../../../protocol/types.ts";
-import type { PriceInfo, TicketParams } from "./payment-schema.ts";
+import type { PriceInfo, TicketParams } from "../../../wire/payment.ts";
 
 const LABEL = new TextEncoder().encode("livepeer-edge/recipient-secret/");
 
