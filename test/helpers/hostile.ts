@@ -1,6 +1,6 @@
 import type { HDAccount } from "viem/accounts";
-import type { OrchestratorInfoJson } from "../../src/edge/services/tickets/info-schema.ts";
 import { signOrchestratorInfo } from "../../src/edge/services/tickets/info-signature.ts";
+import type { OrchestratorInfoJson } from "../../src/wire/orchestrator-info.ts";
 
 // A hostile orchestrator as a real HTTP server on loopback: it relays an honest edge's signed
 // info for its identity, re-signed after the test's changes, and answers jobs and outputs as

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
-import { fetchBounded } from "../../../src/client/fetch-bounded.ts";
 import { gatewayNonces } from "../../../src/edge/db/schema/payments.ts";
 import { submitConsumerJob, waitForConsumerJob } from "../../../src/edge/services/consumer/jobs.ts";
 import {
@@ -15,6 +14,7 @@ import { getGatewayBalance } from "../../../src/edge/services/gateway/sender.ts"
 import { getBalance } from "../../../src/edge/services/tickets/balance.ts";
 import { PRESETS } from "../../../src/protocol/profiles.ts";
 import { MAX_WIN_PROB } from "../../../src/protocol/win.ts";
+import { fetchBounded } from "../../../src/wire/fetch-bounded.ts";
 import { type Hostile, hugeBody, slowBody, startHostile, startInternal } from "../../helpers/hostile.ts";
 import {
   addressOf,

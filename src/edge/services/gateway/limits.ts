@@ -1,7 +1,7 @@
-import { LivepeerError } from "../../../protocol/errors.ts";
 import { MAX_WIN_PROB, ticketEV } from "../../../protocol/win.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
+import type { OrchestratorInfoJson } from "../../../wire/orchestrator-info.ts";
 import type { AppDeps } from "../../deps.ts";
-import type { OrchestratorInfoJson } from "../tickets/info-schema.ts";
 
 /**
  * An orchestrator asked for more than this gateway will pay: ticket params beyond the configured

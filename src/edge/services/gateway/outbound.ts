@@ -1,5 +1,5 @@
-import type { DestinationPolicy } from "../../../client/destination.ts";
-import type { OrchestratorClientOptions } from "../../../client/orchestrator.ts";
+import type { DestinationPolicy } from "../../../wire/destination.ts";
+import type { OrchestratorClientOptions } from "../../../wire/orchestrator-client.ts";
 import type { AppDeps } from "../../deps.ts";
 
 /** Resolves a host name where the runtime can (Bun, Node, Deno); elsewhere names go unresolved. */

@@ -1,12 +1,12 @@
+import { feeForUnits, pricePerPixel } from "../../../protocol/pricing.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
 import {
   type OrchestratorClientOptions,
   type PaymentResultJson,
   sendTickets,
-} from "../../../client/orchestrator.ts";
-import { LivepeerError } from "../../../protocol/errors.ts";
-import { feeForUnits, pricePerPixel } from "../../../protocol/pricing.ts";
+} from "../../../wire/orchestrator-client.ts";
+import { type PaymentJson, type PriceInfo, priceFromJson } from "../../../wire/payment.ts";
 import type { AppDeps } from "../../deps.ts";
-import { type PaymentJson, type PriceInfo, priceFromJson } from "../tickets/payment-schema.ts";
 import {
   type DiscoveredOrchestrator,
   invalidateInfo,
@@ -48,7 +48,7 @@ export interface JobPayment {
  *
  * @example
  * const jp = await payForJob(deps, { capability: "transcode", units: pixels });
- * await fetch(`${jp.orchestrator.serviceURI}/…`, { body: JSON.stringify({ …job, payment: jp.payment }) });
+ * // then POST the job with jp.payment to serviceURL(jp.orchestrator.serviceURI, "/v1/orchestrator/jobs")
  */
 export async function payForJob(
   deps: AppDeps,

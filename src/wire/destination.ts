@@ -1,4 +1,4 @@
-import { LivepeerError } from "../protocol/errors.ts";
+import { LivepeerError } from "./errors.ts";
 
 /** Which destinations a peer-supplied URL may point at. */
 export interface DestinationPolicy {

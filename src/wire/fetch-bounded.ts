@@ -1,5 +1,5 @@
-import { LivepeerError } from "../protocol/errors.ts";
 import { checkDestination, type DestinationPolicy } from "./destination.ts";
+import { type ErrorCode, LivepeerError } from "./errors.ts";
 
 export interface BoundedFetchOptions {
   /** Largest body accepted, bytes; a longer one is cut off and refused. */
@@ -18,12 +18,21 @@ export interface BoundedResponse {
   bytes: Uint8Array;
 }
 
+type PeerFetchCode = Extract<
+  ErrorCode,
+  | "PEER_URL_REFUSED"
+  | "PEER_REDIRECT_REFUSED"
+  | "PEER_RESPONSE_TOO_LARGE"
+  | "PEER_TIMEOUT"
+  | "PEER_UNREACHABLE"
+>;
+
 /**
  * A request to a peer failed: PEER_URL_REFUSED, PEER_REDIRECT_REFUSED, PEER_RESPONSE_TOO_LARGE,
  * PEER_TIMEOUT or PEER_UNREACHABLE.
  */
 export class PeerFetchError extends LivepeerError {
-  constructor(code: string, message: string, cause?: unknown) {
+  constructor(code: PeerFetchCode, message: string, cause?: unknown) {
     super(code, message, cause === undefined ? undefined : { cause });
     this.name = "PeerFetchError";
   }
