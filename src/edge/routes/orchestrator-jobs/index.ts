@@ -10,6 +10,7 @@ import { newId } from "../../services/jobs/ids.ts";
 import {
   enqueueJob,
   getQueueJob,
+  isTerminal,
   jobOutputs,
   type QueueJobView,
   waitForJob,
@@ -95,6 +96,12 @@ const submit = createRoute({
   tags,
   summary: "Submit a paid job (multipart: job JSON, payment JSON, input files by name)",
   request: {
+    query: z.object({
+      wait: z.enum(["true", "false"]).optional().openapi({
+        description:
+          "false: answer 202 with the queued job (its id and the payment result) at once; follow it with GET /v1/orchestrator/jobs/{id}",
+      }),
+    }),
     body: {
       required: true,
       content: {
@@ -110,6 +117,10 @@ const submit = createRoute({
   responses: {
     200: {
       description: "The finished job",
+      content: { "application/json": { schema: OrchestratorJobSchema } },
+    },
+    202: {
+      description: "Queued (wait=false); the payment was accepted",
       content: { "application/json": { schema: OrchestratorJobSchema } },
     },
     402: problemResponse(
@@ -128,8 +139,27 @@ const getJob = createRoute({
   method: "get",
   path: "/v1/orchestrator/jobs/{id}",
   tags,
-  summary: "A queued job's status and outputs",
-  request: { params: z.object({ id: z.string().min(1).max(100) }) },
+  summary: "A queued job's status, progress and outputs; with waitMs, a long poll",
+  request: {
+    params: z.object({ id: z.string().min(1).max(100) }),
+    query: z.object({
+      waitMs: z
+        .string()
+        .regex(/^\d{1,5}$/)
+        .transform(Number)
+        .pipe(z.number().max(60_000))
+        .optional()
+        .openapi({
+          description: "wait up to this long (0-60000 ms) for the job to finish or its progress to move",
+        }),
+      progress: z
+        .string()
+        .regex(/^(0(\.\d{1,17})?|1(\.0+)?)$/)
+        .transform(Number)
+        .optional()
+        .openapi({ description: "the progress the caller last saw (default: the current one)" }),
+    }),
+  },
   responses: {
     200: { description: "The job", content: { "application/json": { schema: OrchestratorJobSchema } } },
     ...errorResponses,
@@ -257,6 +287,12 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
       orchestrator: accepted.orchestrator,
       tickets: accepted.accepted,
     });
+    if (c.req.valid("query").wait === "false") {
+      const queued = await getQueueJob(deps, id);
+      if (!queued) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
+      c.header("location", `/v1/orchestrator/jobs/${id}`);
+      return c.json({ ...(await jobJson(c, queued)), payment: paymentJson }, 202);
+    }
     const job = await waitForJob(deps, id, deps.config.jobs.syncTimeoutMs, c.req.raw.signal);
     if (job.status === "succeeded") return c.json({ ...(await jobJson(c, job)), payment: paymentJson }, 200);
     if (job.status === "failed" || job.status === "dead") {
@@ -270,9 +306,21 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
   });
 
   app.openapi(getJob, async (c) => {
+    const deps = c.get("deps");
     const { id } = c.req.valid("param");
-    const job = await getQueueJob(c.get("deps"), id);
+    const { waitMs, progress } = c.req.valid("query");
+    let job = await getQueueJob(deps, id);
     if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
+    if (waitMs && !isTerminal(job.status)) {
+      const seen = progress ?? job.progress;
+      job = await waitForJob(
+        deps,
+        id,
+        waitMs,
+        c.req.raw.signal,
+        (j) => isTerminal(j.status) || j.progress !== seen,
+      );
+    }
     return c.json(await jobJson(c, job), 200);
   });
 
