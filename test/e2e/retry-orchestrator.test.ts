@@ -5,6 +5,7 @@ import type { Subprocess } from "bun";
 import { and, desc, eq } from "drizzle-orm";
 import { consumerAttempts, queueAttempts, queueJobs, runners } from "../../src/edge/db/schema/jobs.ts";
 import { gatewayBalances } from "../../src/edge/db/schema/payments.ts";
+import { ffmpegTools } from "../helpers/ffmpeg-tools.ts";
 import { ffprobe, type LocalNetwork, makeClip, startNetwork } from "../helpers/network.ts";
 
 // "Retried on another orchestrator if one fails", end to end with real processes. All three
@@ -35,8 +36,7 @@ beforeAll(async () => {
   // One failed job is enough for the gateway to suspend an orchestrator.
   net = await startNetwork({ RUNNERS: "0", EXTERNAL_RUNNERS: "3", SUSPEND_AFTER_FAILURES: "1" });
   A = net.orchestrators[0]!.toLowerCase();
-  const real = Bun.which("ffmpeg");
-  if (!real) throw new Error("ffmpeg is not on PATH");
+  const real = (await ffmpegTools()).ffmpeg;
   const broken = join(net.dataDir, "broken-ffmpeg");
   // Probes (-version, -encoders, -hwaccels) pass through; anything with an input fails.
   writeFileSync(

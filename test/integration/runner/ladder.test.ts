@@ -23,8 +23,9 @@ const outDir = () => {
 
 beforeAll(async () => {
   tmp = tempDir();
-  const found = await locateFfmpeg({ sources: ["system"] });
-  if (found?.kind !== "native") throw new Error("system ffmpeg required");
+  // The FFmpeg the runner would pick: the system's, else the packaged static build.
+  const found = await locateFfmpeg({ sources: ["system", "ffmpeg-installer"] });
+  if (found?.kind !== "native") throw new Error("no native FFmpeg (system or @ffmpeg-installer)");
   ff = found;
   encoders = new Set((await probeFfmpeg(ff)).encoders);
   clip = await makeClip(tmp.dir, { seconds: 1, width: 320, height: 240 });
