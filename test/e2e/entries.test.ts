@@ -18,6 +18,8 @@ afterAll(() => tmp.cleanup());
 
 const DENO = join(ROOT, "node_modules/.bin/deno");
 const WRANGLER = join(ROOT, "node_modules/.bin/wrangler");
+/** The reason a runtime's test is skipped, in its name (the run's closing lines list skipped names). */
+const skipNote = (bin: string) => (existsSync(bin) ? "" : ` [skipped: ${bin} missing; npm install]`);
 
 async function checkServes(p: EdgeProcess) {
   const health = await fetch(`${p.url}/healthz`);
@@ -48,7 +50,11 @@ function runtimeTest(runtime: Runtime) {
 describe("runtime entries", () => {
   test("bun: src/edge/entry/bun.ts", runtimeTest("bun"), 60_000);
   test("node (tsx): src/edge/entry/node.ts", runtimeTest("node"), 60_000);
-  test.skipIf(!existsSync(DENO))("deno: src/edge/entry/deno.ts", runtimeTest("deno"), 60_000);
+  test.skipIf(!existsSync(DENO))(
+    `deno: src/edge/entry/deno.ts${skipNote(DENO)}`,
+    runtimeTest("deno"),
+    60_000,
+  );
 
   test("a bad config stops the start with the problems listed", async () => {
     const err = await startEdgeProcess("bun", { PORT: "not-a-port", ROLES: "janitor" }, 15_000).then(
@@ -62,7 +68,7 @@ describe("runtime entries", () => {
   }, 30_000);
 
   test.skipIf(!existsSync(WRANGLER))(
-    "workers (wrangler dev, workerd): system routes, not ready without a remote DB",
+    `workers (wrangler dev, workerd): system routes, not ready without a remote DB${skipNote(WRANGLER)}`,
     async () => {
       const port = await freePort();
       const proc = Bun.spawn(
@@ -83,6 +89,9 @@ describe("runtime entries", () => {
           "--compatibility-flags",
           "nodejs_compat",
           "--show-interactive-dev-session=false",
+          // Local state in this run's temp dir, not .wrangler/ shared with another run of the suite.
+          "--persist-to",
+          join(tmp.dir, "wrangler-state"),
           // Some shared modules resolve paths from import.meta.url at import; a bundle has none.
           "--define",
           "import.meta.url:'file:///worker/worker.js'",
