@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { type FSWatcher, mkdirSync, readdirSync, watch, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runLadder, transcodeRenditionsSeparately } from "../../../src/node-runner/ffmpeg/ladder.ts";
 import { locateFfmpeg, type NativeFfmpeg } from "../../../src/node-runner/ffmpeg/locate.ts";
@@ -139,6 +139,7 @@ describe("one-process ladder (native FFmpeg)", () => {
     });
     const ac = new AbortController();
     let pid = 0;
+    let watcher: FSWatcher | undefined;
     const dir = outDir();
     const err = await runLadder(ff, {
       input: long,
@@ -147,11 +148,14 @@ describe("one-process ladder (native FFmpeg)", () => {
       outDir: dir,
       encoders,
       signal: ac.signal,
+      // Aborted once FFmpeg has opened its outputs: mid-run, with partial files to remove.
       onSpawn: (p) => {
         pid = p;
-        setTimeout(() => ac.abort(), 100);
+        watcher = watch(dir, () => ac.abort());
       },
-    }).catch((e) => e);
+    })
+      .catch((e) => e)
+      .finally(() => watcher?.close());
     expect(err).toBeInstanceOf(LivepeerError);
     expect(err.code).toBe("JOB_ABORTED");
     expect(pid).toBeGreaterThan(0);
