@@ -49,7 +49,8 @@ const served =
       )
     : [];
 
-// Prices in wei per unit (PROTOCOL §7): per pixel for transcoding, per AI unit for pipelines.
+// Prices in wei per unit (docs/protocol.md#pricing-and-work-units): per pixel for transcoding, per AI unit
+// for pipelines.
 const prices = [
   { capability: "transcode", pricePerUnit: "2000", pixelsPerUnit: "1" },
   ...["upscale", "image-to-image", "image-to-text", "audio-to-text"].map((capability) => ({

@@ -78,7 +78,7 @@ export function transcodeFee(renditions: readonly Rendition[], durationMs: bigin
   return ceilDiv(num * durationMs * price.num, den * 1000n * price.den);
 }
 
-/** The AI pipelines and the inputs their units depend on (PROTOCOL.md §7). */
+/** The AI pipelines and the inputs their units depend on (docs/protocol.md#pricing-and-work-units). */
 export type AiUnitsInput =
   | { pipeline: "text-to-image"; width: number; height: number; numImages?: number }
   | { pipeline: "image-to-image"; width: number; height: number; numImages?: number }

@@ -57,7 +57,7 @@ describe("transcodeFee", () => {
 });
 
 describe("aiUnits", () => {
-  test("per pipeline, as PROTOCOL §7 lists them", () => {
+  test("per pipeline, as docs/protocol.md lists them", () => {
     expect(aiUnits({ pipeline: "text-to-image", width: 1024, height: 768, numImages: 2 })).toBe(
       1024n * 768n * 2n,
     );

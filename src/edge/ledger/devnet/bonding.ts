@@ -178,7 +178,7 @@ export async function claimEarnings(ctx: Ctx, caller: string): Promise<void> {
 /**
  * transferBond: unbonds from the caller and rebonds the lock to the receiver. Claiming the
  * receiver's earnings is a claim forced by a third party, so it is refused when it would lose
- * the receiver its round-N share (PROTOCOL.md §4, the claim-timing edge case).
+ * the receiver its round-N share (docs/protocol.md#the-claim-timing-edge-case).
  */
 export async function transferBond(
   ctx: Ctx,

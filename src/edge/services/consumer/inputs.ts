@@ -9,7 +9,10 @@ import { JobError } from "../jobs/errors.ts";
 
 // Checks of what consumers send, done before any job exists: a bad request creates nothing.
 
-/** The AI pipelines a gateway knows how to price (PROTOCOL.md §7) and the file field each takes. */
+/**
+ * The AI pipelines a gateway knows how to price (docs/protocol.md#pricing-and-work-units) and the file field
+ * each takes.
+ */
 export const AI_PIPELINES: Readonly<Record<string, { file?: "image" | "audio" }>> = {
   "text-to-image": {},
   "image-to-image": { file: "image" },
@@ -24,7 +27,9 @@ export const AI_PIPELINES: Readonly<Record<string, { file?: "image" | "audio" }>
 
 const CODECS = new Set(["h264", "h265", "vp8", "vp9"]);
 
-/** Resolves the `profiles` field: preset names (PROTOCOL §9) or explicit renditions. */
+/**
+ * Resolves the `profiles` field: preset names (docs/protocol.md#transcoding-presets) or explicit renditions.
+ */
 export function resolveProfiles(raw: unknown): VideoProfile[] {
   let list: unknown = raw;
   if (typeof raw === "string") {
@@ -124,7 +129,10 @@ export async function probeSegment(bytes: Uint8Array): Promise<SegmentInfo> {
   }
 }
 
-/** Pixels the ladder produces: Σ width × height × fps × duration (PROTOCOL §7), rounded up. */
+/**
+ * Pixels the ladder produces: Σ width × height × fps × duration (docs/protocol.md#pricing-and-work-units),
+ * rounded up.
+ */
 export function transcodeUnits(profiles: readonly VideoProfile[], durationSec: number): bigint {
   const perSecond = profiles.reduce((sum, p) => sum + BigInt(p.width * p.height * p.fps), 0n);
   const ms = BigInt(Math.ceil(durationSec * 1000));
@@ -196,7 +204,10 @@ export async function audioSeconds(bytes: Uint8Array): Promise<number> {
   }
 }
 
-/** Billable units of an AI request (PROTOCOL §7), from its input file and parameters. */
+/**
+ * Billable units of an AI request (docs/protocol.md#pricing-and-work-units), from its input file and
+ * parameters.
+ */
 export async function aiRequestUnits(
   pipeline: string,
   file: Uint8Array | undefined,

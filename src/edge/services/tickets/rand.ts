@@ -32,7 +32,10 @@ function recipientSecret(ticketSecret: Uint8Array, recipient: Address): Uint8Arr
   return s;
 }
 
-/** recipientRand for these params, sender and expected price (PROTOCOL.md §6 commit-reveal). */
+/**
+ * recipientRand for these params, sender and expected price (docs/protocol.md#ticket-parameters,
+ * commit-reveal).
+ */
 export function recipientRandFor(
   deps: Pick<AppDeps, "keys">,
   sender: Address,
