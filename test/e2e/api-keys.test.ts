@@ -8,7 +8,7 @@ const ADMIN = "admin-token-for-e2e-000000000001";
 let net: LocalNetwork;
 beforeAll(async () => {
   net = await startNetwork({ RUNNERS: "0", API_KEYS: "required", ADMIN_TOKEN: ADMIN });
-}, 90_000);
+}, 180_000);
 afterAll(async () => {
   await net?.stop();
 }, 30_000);
@@ -65,4 +65,4 @@ test("keys: required, issued by the admin, rate limited, revocable", async () =>
   expect(revoked.status).toBe(204);
   const after = await get("/v1/jobs/job_missing", key);
   expect([after.status, ((await after.json()) as { code: string }).code]).toEqual([401, "API_KEY_INVALID"]);
-}, 60_000);
+});

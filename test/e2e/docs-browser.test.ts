@@ -65,7 +65,7 @@ describe.skipIf(!chromium.ok)(
         SCHEDULER: "off",
       });
       doc = await json<OpenApiDoc>(await fetch(`${edge.url}/openapi.json`));
-    }, 60_000);
+    });
 
     afterAll(async () => {
       await edge?.stop();
@@ -141,7 +141,7 @@ describe.skipIf(!chromium.ok)(
       } finally {
         await b.close();
       }
-    }, 60_000);
+    });
 
     test("the self-written page (/docs/basic) lists every operation with parameters, body and responses", async () => {
       const b = await launchBrowser(chromium);
@@ -194,7 +194,7 @@ describe.skipIf(!chromium.ok)(
       } finally {
         await b.close();
       }
-    }, 60_000);
+    });
 
     test("the Workers fallback (/docs without swagger-ui-dist) renders every operation too", async () => {
       const app = appWithoutSwaggerFiles();
@@ -219,7 +219,7 @@ describe.skipIf(!chromium.ok)(
         await b.close();
         server.stop(true);
       }
-    }, 60_000);
+    });
 
     type Schema = { $ref?: string; properties?: Record<string, unknown> };
     function resolve(schema: Schema | undefined): Schema {

@@ -53,7 +53,7 @@ beforeAll(async () => {
   });
   // The gateway: its own database and the funded genesis sender (account 0).
   gateway = await makeEdge({ roles: ["gateway"], gateway: { senderPrivateKey: genesisKey(0) } });
-}, 60_000);
+});
 
 afterAll(async () => {
   await peer?.close();

@@ -98,4 +98,4 @@ test("two edges on one database: each orchestrator gets exactly one reward call 
     }
   }
   expect(calls.every((c) => c.status === "succeeded" && c.attempts === 1)).toBe(true);
-}, 90_000);
+}, 180_000);
