@@ -17,12 +17,8 @@ import { openDb } from "../../src/edge/db/client.ts";
 import { createDevnet } from "../../src/edge/ledger/devnet.ts";
 import { createLogger } from "../../src/edge/logger.ts";
 import { acceptPayment } from "../../src/edge/services/tickets/accept.ts";
+import { findHosted } from "../../src/edge/services/tickets/hosted.ts";
 import { buildOrchestratorInfo } from "../../src/edge/services/tickets/info.ts";
-import {
-  type Payment,
-  priceFromJson,
-  ticketParamsFromJson,
-} from "../../src/edge/services/tickets/payment-schema.ts";
 import { recipientRandFor } from "../../src/edge/services/tickets/rand.ts";
 import { createIntakeVerifier, readSecpWasm } from "../../src/edge/services/tickets/verifier.ts";
 import { bytesToHex, hexToBytesOrNull } from "../../src/protocol/bytes.ts";
@@ -31,6 +27,7 @@ import { ticketHashBytes } from "../../src/protocol/ticket.ts";
 import type { Hex, Ticket } from "../../src/protocol/types.ts";
 import { createTicketVerifier, type SecpBackend, type TicketVerifier } from "../../src/protocol/verifier.ts";
 import { nobleBackend, noblePrecomputedBackend } from "../../src/protocol/verifier-noble.ts";
+import { type Payment, priceFromJson, ticketParamsFromJson } from "../../src/wire/payment.ts";
 import { addressOf, GATEWAY, keyOf, ORCHS, paymentsGenesis } from "../../test/helpers/payments.ts";
 import { fmt, rate, ratio } from "../tickets/measure.ts";
 
@@ -126,7 +123,7 @@ async function makePayments(): Promise<{ payments: Payment[]; tickets: Signed[] 
       expectedPrice: priceFromJson(info.priceInfo),
       tickets: [],
     };
-    const rand = recipientRandFor(deps, sender, params, payment.expectedPrice);
+    const rand = recipientRandFor(findHosted(deps, params.recipient)!, sender, params, payment.expectedPrice);
     for (let n = 1n; n <= BigInt(TICKETS); n++) {
       const ticket: Ticket = {
         recipient: params.recipient,

@@ -13,7 +13,8 @@ import { transcodeRenditionsSeparately } from "../../src/node-runner/ffmpeg/ladd
 import { locateFfmpeg } from "../../src/node-runner/ffmpeg/locate.ts";
 import { planOutputs } from "../../src/node-runner/ffmpeg/plan.ts";
 import { probeFfmpeg } from "../../src/node-runner/ffmpeg/probe.ts";
-import { PRESETS, type VideoProfile } from "../../src/protocol/profiles.ts";
+import { PRESETS } from "../../src/protocol/profiles.ts";
+import type { VideoProfile } from "../../src/wire/jobs.ts";
 import { makeClip, tempDir } from "../../test/helpers/media.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);

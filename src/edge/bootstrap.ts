@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { type LocalAccount, privateKeyToAccount } from "viem/accounts";
-import { LivepeerError } from "../protocol/errors.ts";
 import type { Address } from "../protocol/types.ts";
 import type { TicketVerifier } from "../protocol/verifier.ts";
+import { LivepeerError } from "../wire/errors.ts";
 import type { EdgeConfig } from "./config.ts";
 import { type Db, type DbHandle, openDb } from "./db/client.ts";
 import { edgeSettings } from "./db/schema/edge.ts";
@@ -13,6 +13,8 @@ import { defaultGenesis, type GenesisInput } from "./ledger/genesis.ts";
 import type { Ledger } from "./ledger/types.ts";
 import { createLogger, type LogLevel } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
+import { buildServices, type ServiceOverrides } from "./services/build.ts";
+import { syncServiceURIs } from "./services/hosted/service-uri.ts";
 import { createIntakeVerifier, readSecpWasm, type SecpWasm } from "./services/tickets/verifier.ts";
 
 /** AppDeps plus what the entry must release at shutdown. */
@@ -40,12 +42,17 @@ export interface BuildOverrides {
    * as a module). Without it the edge reads the file where it can, else verifies in pure JS.
    */
   secpWasm?: SecpWasm;
+  /** Replacements for parts of the services' state (tests). */
+  services?: ServiceOverrides;
+  /** Update each hosted orchestrator's service URI on the ledger to the configured one (default true). */
+  syncServiceURIs?: boolean;
 }
 
 /**
  * Opens everything the app needs from a parsed config: database (migrated), ledger, keys
  * (hosted orchestrators, gateway sender, the shared ticket secret), clock, logger, metrics and
- * the intake's ticket verifier.
+ * the intake's ticket verifier. Hosted orchestrators' service URIs on the ledger are brought in
+ * line with the config (syncServiceURIs).
  *
  * @example
  * const deps = await buildDeps(loadConfig(process.env));
@@ -65,6 +72,8 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
   try {
     ledger = overrides.ledger ?? (await createLedger(config, dbHandle, clock));
     const keys = await buildKeys(config, dbHandle.db, clock);
+    // A restart on another port or host must not leave gateways calling the old address.
+    if (overrides.syncServiceURIs ?? true) await syncServiceURIs({ config, ledger, logger });
     const ticketVerifier =
       overrides.ticketVerifier ??
       createIntakeVerifier({ wasm: overrides.secpWasm ?? (await readSecpWasm()), logger });
@@ -79,6 +88,7 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
       keys,
       logger,
       metrics: createMetrics(),
+      services: buildServices(config, keys, overrides.services),
       ticketVerifier,
       async close() {
         if (closed) return;

@@ -1,23 +1,7 @@
-import type { VideoProfile } from "../protocol/profiles.ts";
+import type { Capabilities } from "../wire/capabilities.ts";
+import type { VideoProfile } from "../wire/jobs.ts";
 
 // The contract between the runner's pull loop (agent) and its executors (video, AI).
-
-/** What the runner can do, registered with the edge. */
-export interface Capabilities {
-  ffmpeg: {
-    path: string;
-    version: string;
-    source: "system" | "configured" | "ffmpeg-installer" | "wasm";
-    encoders: string[];
-    hwaccels: string[];
-  } | null;
-  gpus: { name: string; memoryMiB: number; driver: string }[];
-  onnx: { backend: "onnxruntime-node" | "onnxruntime-web"; executionProviders: string[] }[];
-  models: { pipeline: string; modelId: string; warm: boolean }[];
-  /** Capability names this runner serves: "transcode" and AI pipeline names. */
-  capabilities: string[];
-  capacity: number;
-}
 
 export interface TranscodeSpec {
   kind: "transcode";

@@ -1,4 +1,4 @@
-import type { Capabilities } from "./executor.ts";
+import type { Capabilities } from "../wire/capabilities.ts";
 import { which } from "./ffmpeg/locate.ts";
 import { runProcess } from "./ffmpeg/process.ts";
 

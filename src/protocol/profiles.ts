@@ -1,15 +1,6 @@
 import { keccak256, toBytes } from "viem";
+import type { VideoProfile } from "../wire/jobs.ts";
 import type { Hex } from "./types.ts";
-
-/** A rendition to produce. bitrate in bits per second. */
-export interface VideoProfile {
-  name: string;
-  width: number;
-  height: number;
-  bitrate: number;
-  fps: number;
-  codec: "h264" | "h265" | "vp8" | "vp9";
-}
 
 const preset = (name: string, width: number, height: number, kbps: number, fps: number): VideoProfile => ({
   name,

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { getInfo, type PaymentResultJson, sendTickets } from "../../src/client/orchestrator.ts";
 import { buildDeps, type EdgeDeps } from "../../src/edge/bootstrap.ts";
 import { parseConfig } from "../../src/edge/config.ts";
 import { acceptedTickets, senderBalances, ticketRedemptions } from "../../src/edge/db/schema/payments.ts";
@@ -9,6 +8,7 @@ import { defaultGenesis } from "../../src/edge/ledger/genesis.ts";
 import { createPayment } from "../../src/edge/services/gateway/sender.ts";
 import { redeemDueTickets } from "../../src/edge/services/tickets/redeem.ts";
 import type { Address } from "../../src/protocol/types.ts";
+import { getInfo, type PaymentResultJson, sendTickets } from "../../src/wire/orchestrator-client.ts";
 import { genesisAccount, genesisKey, json, makeEdge, type TestEdge } from "../helpers/edge.ts";
 import { startTwoEdges, type TwoEdges } from "../helpers/two-edges.ts";
 

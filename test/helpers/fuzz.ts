@@ -6,9 +6,10 @@ import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import fc from "fast-check";
 import type { LocalAccount } from "viem/accounts";
-import { DEVNET_CHAIN_ID, type StakingAction, signStakingRequest } from "../../src/client/staking.ts";
+import { signStakingRequest } from "../../src/client/staking.ts";
 import type { EdgeConfigInput } from "../../src/edge/config.ts";
 import { PROBLEM_CONTENT_TYPE } from "../../src/edge/http/problem.ts";
+import { DEVNET_CHAIN_ID, type StakingAction } from "../../src/wire/staking.ts";
 import { genesisKey, makeEdge, type TestEdge, tempDir } from "./edge.ts";
 
 /** The fixed seed of every fuzz run (override with FUZZ_SEED to explore; failures print it). */

@@ -51,9 +51,16 @@ async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs: numb
   throw new Error(`timed out waiting for ${what}`);
 }
 
-export async function startNetwork(env: Record<string, string> = {}): Promise<LocalNetwork> {
-  const dataDir = mkdtempSync(join(tmpdir(), "lp-net-"));
-  const port = freePort();
+/**
+ * `options.dataDir` reuses a data directory (a restart over the same database); the caller then
+ * owns it and `stop` leaves it in place.
+ */
+export async function startNetwork(
+  env: Record<string, string> = {},
+  options: { dataDir?: string } = {},
+): Promise<LocalNetwork> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "lp-net-"));
+  const port = env.PORT ? Number(env.PORT) : freePort();
   const url = `http://127.0.0.1:${port}`;
   const edge = Bun.spawn([process.execPath, join(ROOT, "src/main.ts")], {
     cwd: ROOT,
@@ -77,7 +84,7 @@ export async function startNetwork(env: Record<string, string> = {}): Promise<Lo
     await Promise.race([edge.exited, Bun.sleep(10_000)]);
     if (edge.exitCode === null) edge.kill("SIGKILL");
     for (const h of handles) h.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   try {
     await waitFor("edge /healthz", async () => (await fetch(`${url}/healthz`)).status === 200, 60_000, edge);

@@ -1,5 +1,5 @@
 import { rm } from "node:fs/promises";
-import type { VideoProfile } from "../../protocol/profiles.ts";
+import type { VideoProfile } from "../../wire/jobs.ts";
 import type { OutputFile } from "../executor.ts";
 import { ladderArgs, type PlannedOutput, progressMicros, singleArgs } from "./args.ts";
 import { transcodeFailed } from "./errors.ts";

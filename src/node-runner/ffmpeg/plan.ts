@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { VideoProfile } from "../../protocol/profiles.ts";
+import type { VideoProfile } from "../../wire/jobs.ts";
 import type { OutputFile } from "../executor.ts";
 import { CONTENT_TYPE, chooseEncoder, containerFor, EXTENSION, type PlannedOutput } from "./args.ts";
 import { invalidMedia } from "./errors.ts";

@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import {
-  DEVNET_CHAIN_ID,
-  type StakingAction,
-  type StakingArgs,
-  signStakingRequest,
-} from "../../../src/client/staking.ts";
+import { signStakingRequest } from "../../../src/client/staking.ts";
 import { authNonces } from "../../../src/edge/db/schema/edge.ts";
 import { pruneNonces } from "../../../src/edge/services/staking/authorize.ts";
+import { DEVNET_CHAIN_ID, type StakingAction, type StakingArgs } from "../../../src/wire/staking.ts";
 import { devnetOf, genesisAccount, json, makeEdge, type TestEdge } from "../../helpers/edge.ts";
 
 // Signed writes: each request is signed with the caller's key (EIP-712) and applied as the signer.

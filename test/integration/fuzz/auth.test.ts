@@ -143,7 +143,8 @@ describe("signed staking writes (EIP-712)", () => {
   });
 
   test("a replayed signed write is a 409 and applies nothing the second time", async () => {
-    const { signStakingRequest, DEVNET_CHAIN_ID } = await import("../../../src/client/staking.ts");
+    const { signStakingRequest } = await import("../../../src/client/staking.ts");
+    const { DEVNET_CHAIN_ID } = await import("../../../src/wire/staking.ts");
     const body = await signStakingRequest(genesisAccount(4), {
       action: "bond",
       args: { amount: "1000", to: genesisAccount(1).address.toLowerCase() as `0x${string}` },

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { enqueueJob, getQueueJob } from "../../../src/edge/services/jobs/queue.ts";
-import type { WireSpec } from "../../../src/edge/services/jobs/wire.ts";
+import type { WireSpec } from "../../../src/wire/jobs.ts";
 import { type FuzzEdge, makeFuzzEdge } from "../../helpers/fuzz.ts";
 
 // A runner that hangs up (its shutdown aborts the long poll) while the edge takes a lease for it

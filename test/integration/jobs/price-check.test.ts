@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { queueJobs } from "../../../src/edge/db/schema/jobs.ts";
 import { acceptedTickets } from "../../../src/edge/db/schema/payments.ts";
 import { payForJob } from "../../../src/edge/services/gateway/pay.ts";
-import type { WireSpec } from "../../../src/edge/services/jobs/wire.ts";
+import type { WireSpec } from "../../../src/wire/jobs.ts";
 import {
   addressOf,
   type Edge,

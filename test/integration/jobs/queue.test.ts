@@ -15,7 +15,7 @@ import {
   releaseJob,
   waitForJob,
 } from "../../../src/edge/services/jobs/queue.ts";
-import type { WireSpec } from "../../../src/edge/services/jobs/wire.ts";
+import type { WireSpec } from "../../../src/wire/jobs.ts";
 import { type JobsTestEnv, jobsTestEnv, manualClock, ORCH_ADDRESS } from "../../helpers/jobs.ts";
 
 const spec: WireSpec = {

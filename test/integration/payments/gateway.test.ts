@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { getInfo } from "../../../src/client/orchestrator.ts";
 import {
   discoverOrchestrators,
   isOrchestratorSuspended,
@@ -11,6 +10,7 @@ import { payForJob, sendPayment } from "../../../src/edge/services/gateway/pay.t
 import { getGatewayBalance } from "../../../src/edge/services/gateway/sender.ts";
 import { getBalance } from "../../../src/edge/services/tickets/balance.ts";
 import type { RandomSource } from "../../../src/protocol/selection.ts";
+import { getInfo } from "../../../src/wire/orchestrator-client.ts";
 import {
   addressOf,
   type Edge,

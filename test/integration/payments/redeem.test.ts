@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { eq, inArray } from "drizzle-orm";
-import { getInfo, sendTickets } from "../../../src/client/orchestrator.ts";
 import { acceptedTickets, ticketRedemptions } from "../../../src/edge/db/schema/payments.ts";
 import { METRIC } from "../../../src/edge/metrics.ts";
 import { createPayment } from "../../../src/edge/services/gateway/sender.ts";
-import { REDEEM_METRIC, redeemDueTickets } from "../../../src/edge/services/tickets/redeem.ts";
+import { redeemDueTickets } from "../../../src/edge/services/tickets/redeem.ts";
 import type { Address, Hex } from "../../../src/protocol/types.ts";
+import { getInfo, sendTickets } from "../../../src/wire/orchestrator-client.ts";
 import {
   ACCOUNTS,
   addressOf,
@@ -190,7 +190,7 @@ describe("redemption", () => {
     expect(partial.lastError).toContain("protocol#663");
     const transfer = (await net.devnet.getEvents({ name: "WinningTicketTransfer", address: O2 })).at(-1)!;
     expect(BigInt(transfer.args.amount as bigint)).toBe(paid);
-    expect(edge.deps.metrics.render()).toContain(`${REDEEM_METRIC.partial}{orchestrator="${O2}"} 1`);
+    expect(edge.deps.metrics.render()).toContain(`${METRIC.redemptionsPartial}{orchestrator="${O2}"} 1`);
   });
 
   test("a winner whose validity window closed is marked expired and never submitted", async () => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { getInfo, sendTickets } from "../../../src/client/orchestrator.ts";
 import { acceptedTickets } from "../../../src/edge/db/schema/payments.ts";
 import { createPayment } from "../../../src/edge/services/gateway/sender.ts";
 import { getBalance } from "../../../src/edge/services/tickets/balance.ts";
 import { ticketEV } from "../../../src/protocol/win.ts";
+import { getInfo, sendTickets } from "../../../src/wire/orchestrator-client.ts";
 import {
   addressOf,
   type Edge,

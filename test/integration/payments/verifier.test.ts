@@ -2,11 +2,6 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { recoverMessageAddress } from "viem";
 import type { HDAccount } from "viem/accounts";
 import { buildOrchestratorInfo } from "../../../src/edge/services/tickets/info.ts";
-import {
-  type Payment,
-  priceFromJson,
-  ticketParamsFromJson,
-} from "../../../src/edge/services/tickets/payment-schema.ts";
 import { validatePayment } from "../../../src/edge/services/tickets/validate.ts";
 import { createIntakeVerifier, readSecpWasm } from "../../../src/edge/services/tickets/verifier.ts";
 import { bytesToHex, hexToBytesOrNull } from "../../../src/protocol/bytes.ts";
@@ -20,6 +15,7 @@ import {
   nobleRecoverBackend,
 } from "../../../src/protocol/verifier-noble.ts";
 import { libsecp256k1WasmBackend } from "../../../src/protocol/verifier-wasm.ts";
+import { type Payment, priceFromJson, ticketParamsFromJson } from "../../../src/wire/payment.ts";
 import {
   ACCOUNTS,
   addressOf,

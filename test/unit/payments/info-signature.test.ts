@@ -1,16 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { privateKeyToAccount } from "viem/accounts";
-import type { OrchestratorInfoJson } from "../../../src/edge/services/tickets/info-schema.ts";
 import {
   canonicalInfo,
   signOrchestratorInfo,
   verifyOrchestratorInfo,
 } from "../../../src/edge/services/tickets/info-signature.ts";
-import {
-  PaymentSchema,
-  paymentFromJson,
-  paymentToJson,
-} from "../../../src/edge/services/tickets/payment-schema.ts";
+import type { OrchestratorInfoJson } from "../../../src/wire/orchestrator-info.ts";
+import { PaymentSchema, paymentFromJson, paymentToJson } from "../../../src/wire/payment.ts";
 
 const orch = privateKeyToAccount(`0x${"21".repeat(32)}`);
 const other = privateKeyToAccount(`0x${"22".repeat(32)}`);

@@ -1,5 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { LivepeerError } from "../../../wire/errors.ts";
+import { WireSpecSchema } from "../../../wire/job-schema.ts";
+import { capabilityOf, type JobInput, type WireSpec } from "../../../wire/jobs.ts";
+import { PaymentSchema, paymentFromJson } from "../../../wire/payment.ts";
 import type { HonoEnv } from "../../deps.ts";
 import { errorResponses, notFoundResponse, problemResponse } from "../../http/problem.ts";
 import { JobError } from "../../services/jobs/errors.ts";
@@ -11,17 +15,11 @@ import {
   type QueueJobView,
   waitForJob,
 } from "../../services/jobs/queue.ts";
-import { jobsRuntime } from "../../services/jobs/runtime.ts";
-import { capabilityOf, type JobInput, type WireSpec } from "../../services/jobs/wire.ts";
-import { WireSpecSchema } from "../../services/jobs/wire-schema.ts";
 import { acceptPayment } from "../../services/tickets/accept.ts";
 import { creditLimitFor, getBalance } from "../../services/tickets/balance.ts";
 import { findHosted } from "../../services/tickets/hosted.ts";
-import { PaymentSchema, paymentFromJson } from "../../services/tickets/payment-schema.ts";
 import { checkExpectedPrice } from "../../services/tickets/price.ts";
-import { jobErrors } from "../consumer/job-errors.ts";
 import { balanceRoutes } from "./balance.ts";
-import { PriceRefusal, priceRefusals } from "./price-refusal.ts";
 
 // The orchestrator's job endpoint: a gateway submits a job with its Payment. The payment is
 // validated and credited, the job queued for a runner, and the answer returned when the runner
@@ -168,9 +166,6 @@ function inputNames(spec: WireSpec): string[] {
 }
 
 export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
-  app.use("/v1/orchestrator/jobs/*", jobErrors);
-  app.use("/v1/orchestrator/jobs", jobErrors);
-  app.use("/v1/orchestrator/jobs", priceRefusals);
   balanceRoutes(app);
 
   app.openapi(submit, async (c) => {
@@ -206,11 +201,13 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
       : null;
     if (priced && !priced.ok) {
       const balance = await getBalance(deps, recipient, payment.sender);
-      throw new PriceRefusal(priced.code, priced.message, {
-        payment: { accepted: 0, won: 0, credit: "0", balance: balance.toString(), errors: [] },
-        expectedPrice: {
-          pricePerUnit: payment.expectedPrice.pricePerUnit.toString(),
-          pixelsPerUnit: payment.expectedPrice.pixelsPerUnit.toString(),
+      throw new LivepeerError(priced.code, priced.message, {
+        details: {
+          payment: { accepted: 0, won: 0, credit: "0", balance: balance.toString(), errors: [] },
+          expectedPrice: {
+            pricePerUnit: payment.expectedPrice.pricePerUnit.toString(),
+            pixelsPerUnit: payment.expectedPrice.pixelsPerUnit.toString(),
+          },
         },
       });
     }
@@ -236,7 +233,7 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
     }
 
     const id = newId("ojob");
-    const { blobs } = jobsRuntime(deps);
+    const { blobs } = deps.services.jobs;
     const inputs: JobInput[] = [];
     for (const { name, file } of files) {
       const blobKey = `queue/${id}/in/${name}`;
@@ -281,7 +278,7 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
     const { id, name } = c.req.valid("param");
     const out = (await jobOutputs(deps, id)).find((o) => o.name === name);
     if (!out) throw new JobError("OUTPUT_NOT_FOUND", `job ${id} has no output ${name}`);
-    const bytes = await jobsRuntime(deps).blobs.get(out.blobKey);
+    const bytes = await deps.services.jobs.blobs.get(out.blobKey);
     if (!bytes) throw new JobError("OUTPUT_NOT_FOUND", `output ${name} is missing from the blob store`);
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": out.contentType });
   });

@@ -1,9 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Address } from "../../../protocol/types.ts";
+import { OrchestratorInfoSchema } from "../../../wire/orchestrator-info.ts";
 import type { HonoEnv } from "../../deps.ts";
 import { errorResponses, notFoundResponse, refusedResponse } from "../../http/problem.ts";
 import { buildOrchestratorInfo } from "../../services/tickets/info.ts";
-import { OrchestratorInfoSchema } from "../../services/tickets/info-schema.ts";
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 20-byte 0x address");
 

@@ -1,8 +1,8 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { PaymentSchema, paymentFromJson } from "../../../wire/payment.ts";
 import type { HonoEnv } from "../../deps.ts";
 import { errorResponses } from "../../http/problem.ts";
 import { acceptPayment } from "../../services/tickets/accept.ts";
-import { PaymentSchema, paymentFromJson } from "../../services/tickets/payment-schema.ts";
 
 export const TicketErrorSchema = z
   .object({ senderNonce: z.string(), code: z.string(), message: z.string() })

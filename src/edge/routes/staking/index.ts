@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { STAKING_ACTIONS, type StakingAction, type StakingRequest } from "../../../client/staking.ts";
+import { STAKING_ACTIONS, type StakingAction, type StakingRequest } from "../../../wire/staking.ts";
 import type { HonoEnv } from "../../deps.ts";
 import {
   authErrorResponses,

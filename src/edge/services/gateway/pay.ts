@@ -1,12 +1,12 @@
+import { feeForUnits, pricePerPixel } from "../../../protocol/pricing.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
 import {
   type OrchestratorClientOptions,
   type PaymentResultJson,
   sendTickets,
-} from "../../../client/orchestrator.ts";
-import { LivepeerError } from "../../../protocol/errors.ts";
-import { feeForUnits, pricePerPixel } from "../../../protocol/pricing.ts";
+} from "../../../wire/orchestrator-client.ts";
+import { type PaymentJson, type PriceInfo, priceFromJson } from "../../../wire/payment.ts";
 import type { AppDeps } from "../../deps.ts";
-import { type PaymentJson, type PriceInfo, priceFromJson } from "../tickets/payment-schema.ts";
 import {
   type DiscoveredOrchestrator,
   invalidateInfo,

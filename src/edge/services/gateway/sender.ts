@@ -1,19 +1,19 @@
 import { and, eq, sql } from "drizzle-orm";
-import { LivepeerError } from "../../../protocol/errors.ts";
 import { ticketsForFee } from "../../../protocol/pricing.ts";
 import { signTicket } from "../../../protocol/signature.ts";
 import type { Address, Hex, Ticket } from "../../../protocol/types.ts";
 import { ticketEV } from "../../../protocol/win.ts";
-import { gatewayBalances, gatewayNonces } from "../../db/schema/payments.ts";
-import type { AppDeps } from "../../deps.ts";
-import type { OrchestratorInfoJson } from "../tickets/info-schema.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
+import type { OrchestratorInfoJson } from "../../../wire/orchestrator-info.ts";
 import {
   type Payment,
   type PaymentJson,
   paymentToJson,
   priceFromJson,
   ticketParamsFromJson,
-} from "../tickets/payment-schema.ts";
+} from "../../../wire/payment.ts";
+import { gatewayBalances, gatewayNonces } from "../../db/schema/payments.ts";
+import type { AppDeps } from "../../deps.ts";
 import { type Tx, writeTx } from "../tickets/tx.ts";
 import { MAX_NONCES_PER_RAND_HASH } from "../tickets/validate.ts";
 

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import type { StakingAction, StakingArgs } from "../../../client/staking.ts";
 import type { Address } from "../../../protocol/types.ts";
+import type { StakingAction, StakingArgs } from "../../../wire/staking.ts";
 import type { AppDeps } from "../../deps.ts";
 import type { TxResult } from "../../ledger/types.ts";
 

@@ -1,4 +1,4 @@
-import type { StakingAction } from "../../../client/staking.ts";
+import type { StakingAction } from "../../../wire/staking.ts";
 import type { StakingActionDef } from "./action.ts";
 import { bond, claimEarnings, rebond, unbond, withdrawFees, withdrawStake } from "./bonding.ts";
 import { cancelUnlock, fundDeposit, fundDepositAndReserve, fundReserve, unlock, withdraw } from "./broker.ts";

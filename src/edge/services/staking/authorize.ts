@@ -1,5 +1,7 @@
 import { lt } from "drizzle-orm";
 import { verifyTypedData } from "viem";
+import type { Address } from "../../../protocol/types.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
 import {
   DEVNET_CHAIN_ID,
   type StakingAction,
@@ -7,9 +9,7 @@ import {
   stakingDomain,
   stakingMessage,
   stakingTypes,
-} from "../../../client/staking.ts";
-import { LivepeerError } from "../../../protocol/errors.ts";
-import type { Address } from "../../../protocol/types.ts";
+} from "../../../wire/staking.ts";
 import { authNonces } from "../../db/schema/edge.ts";
 import type { AppDeps } from "../../deps.ts";
 

@@ -1,4 +1,4 @@
-import type { StakingAction, StakingArgs, StakingRequest } from "../../../client/staking.ts";
+import type { StakingAction, StakingArgs, StakingRequest } from "../../../wire/staking.ts";
 import type { AppDeps } from "../../deps.ts";
 import { type TxJson, txJson } from "../protocol/serialize.ts";
 import { stakingActions } from "./actions.ts";

@@ -1,7 +1,7 @@
 import { recoverMessageAddress } from "viem";
 import type { LocalAccount } from "viem/accounts";
 import type { Address, Hex } from "../../../protocol/types.ts";
-import type { OrchestratorInfoJson } from "./info-schema.ts";
+import type { OrchestratorInfoJson } from "../../../wire/orchestrator-info.ts";
 
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;

@@ -1,8 +1,8 @@
 import type { Address } from "../../../protocol/types.ts";
+import type { PriceInfo } from "../../../wire/payment.ts";
 import type { AppDeps } from "../../deps.ts";
 import { findHosted } from "./hosted.ts";
 import { priceFor } from "./info.ts";
-import type { PriceInfo } from "./payment-schema.ts";
 
 export type PriceCheck =
   | { ok: true; price: PriceInfo }

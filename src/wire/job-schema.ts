@@ -11,7 +11,7 @@ export const VideoProfileSchema = z.object({
   codec: z.enum(["h264", "h265", "vp8", "vp9"]),
 });
 
-/** The wire JobSpec (see wire.ts), validated where it enters a process. */
+/** The wire JobSpec (see jobs.ts), validated where it enters a process. */
 export const WireSpecSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("transcode"),

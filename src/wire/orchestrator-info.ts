@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { ExpirationParamsSchema, PriceInfoSchema, TicketParamsSchema } from "./payment-schema.ts";
+import { ExpirationParamsSchema, PriceInfoSchema, TicketParamsSchema } from "./payment.ts";
 
 const decimal = z.string().regex(/^\d{1,78}$/, "must be a non-negative decimal integer");
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 20-byte 0x address");

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { Address, Hex } from "../../../protocol/types.ts";
+import type { Address, Hex } from "viem";
 
 // The JSON Payment a gateway sends with a job (go-livepeer's protobuf `Payment`): one set of
 // ticket params covers many (senderNonce, sig) pairs. Amounts are decimal strings.

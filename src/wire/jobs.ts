@@ -1,7 +1,15 @@
-import type { VideoProfile } from "../../../protocol/profiles.ts";
-
 // What travels between gateway, orchestrator and runner. Specs name inputs instead of local
 // paths; the runner maps names to the files it downloaded.
+
+/** A rendition to produce (go-livepeer's VideoProfile). bitrate in bits per second. */
+export interface VideoProfile {
+  name: string;
+  width: number;
+  height: number;
+  bitrate: number;
+  fps: number;
+  codec: "h264" | "h265" | "vp8" | "vp9";
+}
 
 export interface WireTranscodeSpec {
   kind: "transcode";
