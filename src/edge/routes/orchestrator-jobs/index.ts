@@ -15,7 +15,6 @@ import {
   type QueueJobView,
   waitForJob,
 } from "../../services/jobs/queue.ts";
-import { jobsRuntime } from "../../services/jobs/runtime.ts";
 import { acceptPayment } from "../../services/tickets/accept.ts";
 import { creditLimitFor, getBalance } from "../../services/tickets/balance.ts";
 import { findHosted } from "../../services/tickets/hosted.ts";
@@ -234,7 +233,7 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
     }
 
     const id = newId("ojob");
-    const { blobs } = jobsRuntime(deps);
+    const { blobs } = deps.services.jobs;
     const inputs: JobInput[] = [];
     for (const { name, file } of files) {
       const blobKey = `queue/${id}/in/${name}`;
@@ -279,7 +278,7 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
     const { id, name } = c.req.valid("param");
     const out = (await jobOutputs(deps, id)).find((o) => o.name === name);
     if (!out) throw new JobError("OUTPUT_NOT_FOUND", `job ${id} has no output ${name}`);
-    const bytes = await jobsRuntime(deps).blobs.get(out.blobKey);
+    const bytes = await deps.services.jobs.blobs.get(out.blobKey);
     if (!bytes) throw new JobError("OUTPUT_NOT_FOUND", `output ${name} is missing from the blob store`);
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": out.contentType });
   });

@@ -12,7 +12,6 @@ import { recordPaymentResult } from "../gateway/sender.ts";
 import { JobError } from "../jobs/errors.ts";
 import { newId } from "../jobs/ids.ts";
 import { waitFor } from "../jobs/notifier.ts";
-import { jobsRuntime } from "../jobs/runtime.ts";
 import { writeTx } from "../jobs/tx.ts";
 
 // The gateway's job flow: record the job, then for up to MAX_ORCHESTRATORS orchestrators:
@@ -30,7 +29,7 @@ export interface ConsumerInput {
 export interface SubmitInput {
   spec: WireSpec;
   inputs: ConsumerInput[];
-  /** Billable units estimated from the request (PROTOCOL §7). */
+  /** Billable units estimated from the request (docs/protocol.md#pricing-and-work-units). */
   units: bigint;
   modelId?: string;
   apiKeyId?: string | null;
@@ -64,18 +63,16 @@ export interface ConsumerJobView {
   completedAt: string | null;
 }
 
-/** Background runs of this process, so tests and shutdown can wait for them. */
-const inflight = new Set<Promise<void>>();
-
 /** Waits for every job this process is still running in the background. */
-export async function settleConsumerJobs(): Promise<void> {
-  while (inflight.size > 0) await Promise.allSettled([...inflight]);
+export async function settleConsumerJobs(deps: Pick<AppDeps, "services">): Promise<void> {
+  const { background } = deps.services.jobs;
+  while (background.size > 0) await Promise.allSettled([...background]);
 }
 
 /** Records a consumer job, stores its inputs and starts it; returns its id at once. */
 export async function submitConsumerJob(deps: AppDeps, input: SubmitInput): Promise<string> {
   const id = newId("job");
-  const { blobs } = jobsRuntime(deps);
+  const { blobs } = deps.services.jobs;
   const stored: JobInput[] = [];
   for (const i of input.inputs) {
     const blobKey = `consumer/${id}/in/${i.name}`;
@@ -99,8 +96,9 @@ export async function submitConsumerJob(deps: AppDeps, input: SubmitInput): Prom
   const run = runConsumerJob(deps, id, input).catch((err: unknown) =>
     deps.logger.error("consumer job crashed", { job: id, error: String(err) }),
   );
-  inflight.add(run);
-  void run.finally(() => inflight.delete(run));
+  const { background } = deps.services.jobs;
+  background.add(run);
+  void run.finally(() => background.delete(run));
   return id;
 }
 
@@ -216,7 +214,7 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
       });
       deps.metrics.inc(METRIC.jobs, { capability: capabilityOf(input.spec), outcome: "succeeded" });
       deps.metrics.observe(METRIC.jobDuration, timings.totalMs / 1000);
-      jobsRuntime(deps).notifier.wake(`cjob:${id}`);
+      deps.services.jobs.notifier.wake(`cjob:${id}`);
       return;
     } catch (err) {
       lastError = errorOf(err, "ORCHESTRATOR_FAILED");
@@ -260,7 +258,7 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
       .where(eq(consumerJobs.id, id)),
   );
   deps.metrics.inc(METRIC.jobs, { capability: capabilityOf(input.spec), outcome: "failed" });
-  jobsRuntime(deps).notifier.wake(`cjob:${id}`);
+  deps.services.jobs.notifier.wake(`cjob:${id}`);
 }
 
 /** Ticket totals over every attempt; marks the running attempt with its outcome. */
@@ -339,7 +337,7 @@ async function sendToOrchestrator(
 
 /** Fetches each output from the orchestrator and stores it under this gateway's blob keys. */
 async function copyOutputs(deps: AppDeps, id: string, serviceURI: string, answer: OrchestratorAnswer) {
-  const { blobs } = jobsRuntime(deps);
+  const { blobs } = deps.services.jobs;
   const rows: (typeof consumerOutputs.$inferInsert)[] = [];
   for (const o of answer.outputs) {
     if (!/^[A-Za-z0-9._-]{1,100}$/.test(o.name)) throw new JobError("ORCHESTRATOR_FAILED", "bad output name");
@@ -425,7 +423,7 @@ export async function waitForConsumerJob(
   signal?: AbortSignal,
 ): Promise<ConsumerJobView> {
   return waitFor(
-    jobsRuntime(deps).notifier,
+    { notifier: deps.services.jobs.notifier, clock: deps.clock },
     `cjob:${id}`,
     async () => {
       const job = await getConsumerJob(deps, id);
@@ -447,7 +445,7 @@ export async function consumerOutput(
   const rows = await deps.db.select().from(consumerOutputs).where(eq(consumerOutputs.jobId, id));
   const row = rows.find((r) => r.name === name);
   if (!row) throw new JobError("OUTPUT_NOT_FOUND", `job ${id} has no output ${name}`);
-  const bytes = await jobsRuntime(deps).blobs.get(row.blobKey);
+  const bytes = await deps.services.jobs.blobs.get(row.blobKey);
   if (!bytes) throw new JobError("OUTPUT_NOT_FOUND", `output ${name} is missing from the blob store`);
   return { bytes, contentType: row.contentType };
 }

@@ -34,30 +34,26 @@ export interface DiscoveryQuery {
   maxPrice?: PriceInfo;
 }
 
-interface CacheEntry {
+export interface CacheEntry {
   info: OrchestratorInfoJson;
   fetchedAt: number;
   latencyMs: number;
 }
 
-/** Per-deps gateway state: info cache, suspensions, refresh counter, job latencies. */
-interface GatewayState {
+/** The gateway's discovery state for this process: info cache, suspensions, refresh counter, job latencies. */
+export interface DiscoveryState {
   cache: Map<string, CacheEntry>;
   suspensions: SuspensionState;
   refresh: number;
   latency: Map<string, number>;
 }
 
-const states = new WeakMap<AppDeps, GatewayState>();
-
-function state(deps: AppDeps): GatewayState {
-  let s = states.get(deps);
-  if (!s) {
-    s = { cache: new Map(), suspensions: {}, refresh: 0, latency: new Map() };
-    states.set(deps, s);
-  }
-  return s;
+/** Empty discovery state, built once at bootstrap. */
+export function createDiscoveryState(): DiscoveryState {
+  return { cache: new Map(), suspensions: {}, refresh: 0, latency: new Map() };
 }
+
+const state = (deps: AppDeps): DiscoveryState => deps.services.discovery;
 
 const policy = (deps: AppDeps) => ({
   threshold: deps.config.gateway.suspendAfterFailures,
