@@ -30,6 +30,6 @@ describe.skipIf(missing !== undefined)("chain ledger = devnet (named scenarios o
       } finally {
         await pair.close();
       }
-    });
+    }, 180_000);
   }
 });
