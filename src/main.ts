@@ -50,8 +50,8 @@ const served =
       )
     : [];
 
-// Prices in wei per unit (docs/protocol.md): each pipeline the bundled runner serves, at its
-// registry default.
+// Prices in wei per unit (docs/protocol.md#pricing-and-work-units): each pipeline the bundled
+// runner serves, at its registry default.
 const prices = SERVED_PIPELINES.map((name) => ({
   capability: PIPELINES[name].priceKey,
   pricePerUnit: PIPELINES[name].defaultPricePerUnit.toString(),

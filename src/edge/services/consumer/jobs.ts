@@ -29,7 +29,7 @@ export interface ConsumerInput {
 export interface SubmitInput {
   spec: WireSpec;
   inputs: ConsumerInput[];
-  /** Billable units estimated from the request (PROTOCOL §7). */
+  /** Billable units estimated from the request (docs/protocol.md#pricing-and-work-units). */
   units: bigint;
   modelId?: string;
   apiKeyId?: string | null;
