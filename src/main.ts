@@ -24,6 +24,7 @@ import type { LogLevel } from "./edge/logger.ts";
 import { startScheduler } from "./edge/scheduler/tick.ts";
 import { settleConsumerJobs } from "./edge/services/consumer/jobs.ts";
 import type { Capabilities } from "./wire/capabilities.ts";
+import { PIPELINES, SERVED_PIPELINES } from "./wire/pipelines.ts";
 
 const env = process.env;
 const host = env.HOST ?? "127.0.0.1";
@@ -49,15 +50,13 @@ const served =
       )
     : [];
 
-// Prices in wei per unit (PROTOCOL §7): per pixel for transcoding, per AI unit for pipelines.
-const prices = [
-  { capability: "transcode", pricePerUnit: "2000", pixelsPerUnit: "1" },
-  ...["upscale", "image-to-image", "image-to-text", "audio-to-text"].map((capability) => ({
-    capability,
-    pricePerUnit: "50000",
-    pixelsPerUnit: "1",
-  })),
-];
+// Prices in wei per unit (docs/protocol.md#pricing-and-work-units): each pipeline the bundled
+// runner serves, at its registry default.
+const prices = SERVED_PIPELINES.map((name) => ({
+  capability: PIPELINES[name].priceKey,
+  pricePerUnit: PIPELINES[name].defaultPricePerUnit.toString(),
+  pixelsPerUnit: "1",
+}));
 const maxFace = env.TICKET_MAX_FACE_VALUE;
 
 const input: EdgeConfigInput = {
@@ -202,7 +201,7 @@ async function shutdown() {
   for (const c of children) c.kill("SIGTERM");
   await Promise.race([Promise.all(children.map((c) => c.exited)), Bun.sleep(35_000)]);
   await stopScheduler();
-  await settleConsumerJobs();
+  await settleConsumerJobs(deps);
   await server.stop(true);
   await deps.close();
   process.exit(0);

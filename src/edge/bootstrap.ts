@@ -1,8 +1,8 @@
 import { eq } from "drizzle-orm";
 import { type LocalAccount, privateKeyToAccount } from "viem/accounts";
-import { LivepeerError } from "../protocol/errors.ts";
 import type { Address } from "../protocol/types.ts";
 import type { TicketVerifier } from "../protocol/verifier.ts";
+import { LivepeerError } from "../wire/errors.ts";
 import type { EdgeConfig } from "./config.ts";
 import { type Db, type DbHandle, openDb } from "./db/client.ts";
 import { edgeSettings } from "./db/schema/edge.ts";
@@ -13,6 +13,7 @@ import { defaultGenesis, type GenesisInput } from "./ledger/genesis.ts";
 import type { Ledger } from "./ledger/types.ts";
 import { createLogger, type LogLevel } from "./logger.ts";
 import { createMetrics } from "./metrics.ts";
+import { buildServices, type ServiceOverrides } from "./services/build.ts";
 import { syncServiceURIs } from "./services/hosted/service-uri.ts";
 import { createIntakeVerifier, readSecpWasm, type SecpWasm } from "./services/tickets/verifier.ts";
 
@@ -41,6 +42,8 @@ export interface BuildOverrides {
    * as a module). Without it the edge reads the file where it can, else verifies in pure JS.
    */
   secpWasm?: SecpWasm;
+  /** Replacements for parts of the services' state (tests). */
+  services?: ServiceOverrides;
   /** Update each hosted orchestrator's service URI on the ledger to the configured one (default true). */
   syncServiceURIs?: boolean;
 }
@@ -85,6 +88,7 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
       keys,
       logger,
       metrics: createMetrics(),
+      services: buildServices(config, keys, overrides.services),
       ticketVerifier,
       async close() {
         if (closed) return;

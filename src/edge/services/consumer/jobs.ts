@@ -1,17 +1,17 @@
 import { and, asc, eq } from "drizzle-orm";
-import { LivepeerError } from "../../../protocol/errors.ts";
 import type { Address } from "../../../protocol/types.ts";
+import { type ErrorCode, isErrorCode, LivepeerError, problemCode } from "../../../wire/errors.ts";
 import type { JobInput, WireSpec } from "../../../wire/jobs.ts";
 import { capabilityOf } from "../../../wire/jobs.ts";
 import { consumerAttempts, consumerJobs, consumerOutputs } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
+import { METRIC } from "../../metrics.ts";
 import { reportOrchestratorFailure, reportOrchestratorSuccess } from "../gateway/discovery.ts";
 import { type JobPayment, payForJob } from "../gateway/pay.ts";
 import { recordPaymentResult } from "../gateway/sender.ts";
 import { JobError } from "../jobs/errors.ts";
 import { newId } from "../jobs/ids.ts";
 import { waitFor } from "../jobs/notifier.ts";
-import { jobsRuntime } from "../jobs/runtime.ts";
 import { writeTx } from "../jobs/tx.ts";
 
 // The gateway's job flow: record the job, then for up to MAX_ORCHESTRATORS orchestrators:
@@ -29,7 +29,7 @@ export interface ConsumerInput {
 export interface SubmitInput {
   spec: WireSpec;
   inputs: ConsumerInput[];
-  /** Billable units estimated from the request (PROTOCOL §7). */
+  /** Billable units estimated from the request (docs/protocol.md#pricing-and-work-units). */
   units: bigint;
   modelId?: string;
   apiKeyId?: string | null;
@@ -58,7 +58,7 @@ export interface ConsumerJobView {
   }[];
   engine: string | null;
   data?: unknown;
-  error: { code: string; message: string } | null;
+  error: { code: ErrorCode; message: string } | null;
   timings: Record<string, number>;
   outputs: {
     name: string;
@@ -73,18 +73,16 @@ export interface ConsumerJobView {
   completedAt: string | null;
 }
 
-/** Background runs of this process, so tests and shutdown can wait for them. */
-const inflight = new Set<Promise<void>>();
-
 /** Waits for every job this process is still running in the background. */
-export async function settleConsumerJobs(): Promise<void> {
-  while (inflight.size > 0) await Promise.allSettled([...inflight]);
+export async function settleConsumerJobs(deps: Pick<AppDeps, "services">): Promise<void> {
+  const { background } = deps.services.jobs;
+  while (background.size > 0) await Promise.allSettled([...background]);
 }
 
 /** Records a consumer job, stores its inputs and starts it; returns its id at once. */
 export async function submitConsumerJob(deps: AppDeps, input: SubmitInput): Promise<string> {
   const id = newId("job");
-  const { blobs } = jobsRuntime(deps);
+  const { blobs } = deps.services.jobs;
   const stored: JobInput[] = [];
   for (const i of input.inputs) {
     const blobKey = `consumer/${id}/in/${i.name}`;
@@ -108,8 +106,9 @@ export async function submitConsumerJob(deps: AppDeps, input: SubmitInput): Prom
   const run = runConsumerJob(deps, id, input).catch((err: unknown) =>
     deps.logger.error("consumer job crashed", { job: id, error: String(err) }),
   );
-  inflight.add(run);
-  void run.finally(() => inflight.delete(run));
+  const { background } = deps.services.jobs;
+  background.add(run);
+  void run.finally(() => background.delete(run));
   return id;
 }
 
@@ -137,7 +136,7 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
   const started = performance.now();
   const timings: Record<string, number> = {};
   const tried: Address[] = [];
-  let lastError: { code: string; message: string } = {
+  let lastError: { code: ErrorCode; message: string } = {
     code: "NO_ORCHESTRATOR",
     message: "no orchestrator tried",
   };
@@ -235,9 +234,9 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
           })
           .where(eq(consumerJobs.id, id));
       });
-      deps.metrics.inc("livepeer_jobs_total", { capability: capabilityOf(input.spec), outcome: "succeeded" });
-      deps.metrics.observe("livepeer_job_duration_seconds", timings.totalMs / 1000);
-      jobsRuntime(deps).notifier.wake(`cjob:${id}`);
+      deps.metrics.inc(METRIC.jobs, { capability: capabilityOf(input.spec), outcome: "succeeded" });
+      deps.metrics.observe(METRIC.jobDuration, timings.totalMs / 1000);
+      deps.services.jobs.notifier.wake(`cjob:${id}`);
       return;
     } catch (err) {
       lastError = errorOf(err, "ORCHESTRATOR_FAILED");
@@ -280,8 +279,8 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
       })
       .where(eq(consumerJobs.id, id)),
   );
-  deps.metrics.inc("livepeer_jobs_total", { capability: capabilityOf(input.spec), outcome: "failed" });
-  jobsRuntime(deps).notifier.wake(`cjob:${id}`);
+  deps.metrics.inc(METRIC.jobs, { capability: capabilityOf(input.spec), outcome: "failed" });
+  deps.services.jobs.notifier.wake(`cjob:${id}`);
 }
 
 /** Ticket totals over every attempt; marks the running attempt with its outcome. */
@@ -306,7 +305,7 @@ async function totals(deps: AppDeps, id: string, attempt: number, status: string
   });
 }
 
-function errorOf(err: unknown, fallback: string): { code: string; message: string } {
+function errorOf(err: unknown, fallback: ErrorCode): { code: ErrorCode; message: string } {
   if (err instanceof LivepeerError) return { code: err.code, message: err.message };
   return { code: fallback, message: err instanceof Error ? err.message : String(err) };
 }
@@ -393,7 +392,7 @@ async function callOrchestrator(
   }
   const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
   if (!res.ok || !body) {
-    const code = typeof body?.code === "string" ? body.code : "ORCHESTRATOR_FAILED";
+    const code = problemCode(body) ?? "ORCHESTRATOR_FAILED";
     const detail = typeof body?.detail === "string" ? body.detail : `HTTP ${res.status}`;
     const details = (body?.details ?? undefined) as Record<string, unknown> | undefined;
     throw new LivepeerError(code, detail, details ? { details } : undefined);
@@ -403,7 +402,7 @@ async function callOrchestrator(
 
 /** Fetches each output from the orchestrator and stores it under this gateway's blob keys. */
 async function copyOutputs(deps: AppDeps, id: string, serviceURI: string, answer: OrchestratorAnswer) {
-  const { blobs } = jobsRuntime(deps);
+  const { blobs } = deps.services.jobs;
   const rows: (typeof consumerOutputs.$inferInsert)[] = [];
   for (const o of answer.outputs) {
     if (!/^[A-Za-z0-9._-]{1,100}$/.test(o.name)) throw new JobError("ORCHESTRATOR_FAILED", "bad output name");
@@ -465,7 +464,9 @@ export async function getConsumerJob(deps: AppDeps, id: string): Promise<Consume
     })),
     engine: row.engine,
     ...(row.data === null ? {} : { data: JSON.parse(row.data) as unknown }),
-    error: row.errorCode ? { code: row.errorCode, message: row.error ?? "" } : null,
+    error: row.errorCode
+      ? { code: isErrorCode(row.errorCode) ? row.errorCode : "JOB_FAILED", message: row.error ?? "" }
+      : null,
     timings: row.timings ? (JSON.parse(row.timings) as Record<string, number>) : {},
     outputs: outputs.map((o) => ({
       name: o.name,
@@ -489,7 +490,7 @@ export async function waitForConsumerJob(
   signal?: AbortSignal,
 ): Promise<ConsumerJobView> {
   return waitFor(
-    jobsRuntime(deps).notifier,
+    { notifier: deps.services.jobs.notifier, clock: deps.clock },
     `cjob:${id}`,
     async () => {
       const job = await getConsumerJob(deps, id);
@@ -511,7 +512,7 @@ export async function consumerOutput(
   const rows = await deps.db.select().from(consumerOutputs).where(eq(consumerOutputs.jobId, id));
   const row = rows.find((r) => r.name === name);
   if (!row) throw new JobError("OUTPUT_NOT_FOUND", `job ${id} has no output ${name}`);
-  const bytes = await jobsRuntime(deps).blobs.get(row.blobKey);
+  const bytes = await deps.services.jobs.blobs.get(row.blobKey);
   if (!bytes) throw new JobError("OUTPUT_NOT_FOUND", `output ${name} is missing from the blob store`);
   return { bytes, contentType: row.contentType };
 }

@@ -1,4 +1,3 @@
-import { LivepeerError } from "../../../protocol/errors.ts";
 import {
   isSuspended,
   type RandomSource,
@@ -9,10 +8,12 @@ import {
   selectOrchestrator,
 } from "../../../protocol/selection.ts";
 import type { Address } from "../../../protocol/types.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
 import { getInfo, type OrchestratorClientOptions } from "../../../wire/orchestrator-client.ts";
 import type { OrchestratorInfoJson } from "../../../wire/orchestrator-info.ts";
 import type { PriceInfo } from "../../../wire/payment.ts";
 import type { AppDeps } from "../../deps.ts";
+import { METRIC } from "../../metrics.ts";
 import { verifyOrchestratorInfo } from "../tickets/info-signature.ts";
 
 /** An active orchestrator whose signed info this gateway fetched and verified. */
@@ -33,30 +34,26 @@ export interface DiscoveryQuery {
   maxPrice?: PriceInfo;
 }
 
-interface CacheEntry {
+export interface CacheEntry {
   info: OrchestratorInfoJson;
   fetchedAt: number;
   latencyMs: number;
 }
 
-/** Per-deps gateway state: info cache, suspensions, refresh counter, job latencies. */
-interface GatewayState {
+/** The gateway's discovery state for this process: info cache, suspensions, refresh counter, job latencies. */
+export interface DiscoveryState {
   cache: Map<string, CacheEntry>;
   suspensions: SuspensionState;
   refresh: number;
   latency: Map<string, number>;
 }
 
-const states = new WeakMap<AppDeps, GatewayState>();
-
-function state(deps: AppDeps): GatewayState {
-  let s = states.get(deps);
-  if (!s) {
-    s = { cache: new Map(), suspensions: {}, refresh: 0, latency: new Map() };
-    states.set(deps, s);
-  }
-  return s;
+/** Empty discovery state, built once at bootstrap. */
+export function createDiscoveryState(): DiscoveryState {
+  return { cache: new Map(), suspensions: {}, refresh: 0, latency: new Map() };
 }
+
+const state = (deps: AppDeps): DiscoveryState => deps.services.discovery;
 
 const policy = (deps: AppDeps) => ({
   threshold: deps.config.gateway.suspendAfterFailures,
@@ -67,7 +64,7 @@ const policy = (deps: AppDeps) => ({
 export function reportOrchestratorFailure(deps: AppDeps, address: Address): void {
   const s = state(deps);
   s.suspensions = recordFailure(s.suspensions, address, s.refresh, policy(deps));
-  deps.metrics.inc("livepeer_gateway_orchestrator_failures_total", { orchestrator: address.toLowerCase() });
+  deps.metrics.inc(METRIC.orchestratorFailures, { orchestrator: address.toLowerCase() });
   for (const key of [...s.cache.keys()]) if (key.startsWith(address.toLowerCase())) s.cache.delete(key);
 }
 
@@ -178,7 +175,7 @@ export async function discoverOrchestrators(
     active.map(async (m): Promise<DiscoveredOrchestrator | undefined> => {
       const address = m.address.toLowerCase() as Address;
       if (isSuspended(s.suspensions, address, s.refresh)) {
-        deps.metrics.inc("livepeer_gateway_orchestrator_skipped_total", {
+        deps.metrics.inc(METRIC.orchestratorSkipped, {
           orchestrator: address,
           reason: "suspended",
         });
