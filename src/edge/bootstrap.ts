@@ -3,6 +3,7 @@ import { type LocalAccount, privateKeyToAccount } from "viem/accounts";
 import { LivepeerError } from "../protocol/errors.ts";
 import type { Address } from "../protocol/types.ts";
 import type { TicketVerifier } from "../protocol/verifier.ts";
+import type { MediaProbe } from "../wire/media.ts";
 import type { EdgeConfig } from "./config.ts";
 import { type Db, type DbHandle, openDb } from "./db/client.ts";
 import { edgeSettings } from "./db/schema/edge.ts";
@@ -12,6 +13,7 @@ import { createDevnet } from "./ledger/devnet.ts";
 import { defaultGenesis, type GenesisInput } from "./ledger/genesis.ts";
 import type { Ledger } from "./ledger/types.ts";
 import { createLogger, type LogLevel } from "./logger.ts";
+import { containerMediaProbe } from "./media/container-probe.ts";
 import { createMetrics } from "./metrics.ts";
 import { syncServiceURIs } from "./services/hosted/service-uri.ts";
 import { createIntakeVerifier, readSecpWasm, type SecpWasm } from "./services/tickets/verifier.ts";
@@ -41,6 +43,8 @@ export interface BuildOverrides {
    * as a module). Without it the edge reads the file where it can, else verifies in pure JS.
    */
   secpWasm?: SecpWasm;
+  /** How uploads are probed; the spawn-free container-header reader by default (Bun/Node entries pass ffprobe). */
+  mediaProbe?: MediaProbe;
   /** Update each hosted orchestrator's service URI on the ledger to the configured one (default true). */
   syncServiceURIs?: boolean;
 }
@@ -86,6 +90,7 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
       logger,
       metrics: createMetrics(),
       ticketVerifier,
+      mediaProbe: overrides.mediaProbe ?? containerMediaProbe(),
       async close() {
         if (closed) return;
         closed = true;

@@ -8,6 +8,7 @@ import type { AppDeps, Clock } from "../../src/edge/deps.ts";
 import type { Ledger } from "../../src/edge/ledger/types.ts";
 import { createLogger } from "../../src/edge/logger.ts";
 import { createMetrics } from "../../src/edge/metrics.ts";
+import { ffprobeMediaProbe } from "../../src/node-runner/ffmpeg/media-probe.ts";
 
 export const ORCH_KEY = `0x${"11".repeat(32)}` as const;
 export const ORCH_ADDRESS = privateKeyToAccount(ORCH_KEY).address;
@@ -71,6 +72,7 @@ export async function jobsTestEnv(
     keys: { orchestrators: new Map(), sender: undefined, ticketSecret: new Uint8Array(32) },
     logger: createLogger({ level: "silent" }),
     metrics: createMetrics(),
+    mediaProbe: ffprobeMediaProbe(),
   };
   return {
     deps,

@@ -195,7 +195,7 @@ export function consumerRoutes(app: OpenAPIHono<HonoEnv>): void {
     });
     const profiles = resolveProfiles(form.profiles);
     const segment = await fileBytes(form.segment, "segment");
-    const info = await probeSegment(segment.bytes);
+    const info = await probeSegment(c.get("deps").mediaProbe, segment.bytes);
     const spec: WireSpec = { kind: "transcode", input: "segment", profiles, format: q.format ?? "mpegts" };
     const id = await submitConsumerJob(c.get("deps"), {
       spec,
@@ -249,7 +249,7 @@ export function consumerRoutes(app: OpenAPIHono<HonoEnv>): void {
     const modelId = typeof params.model_id === "string" ? params.model_id : undefined;
     delete params.model_id;
     const main = known.file ? inputs.find((i) => i.name === known.file)?.bytes : undefined;
-    const units = await aiRequestUnits(pipeline, main, params);
+    const units = await aiRequestUnits(c.get("deps").mediaProbe, pipeline, main, params);
     const spec: WireSpec = { kind: "ai", pipeline, modelId: modelId ?? "", files, params };
     const id = await submitConsumerJob(c.get("deps"), {
       spec,
