@@ -25,6 +25,7 @@ import { startScheduler } from "./edge/scheduler/tick.ts";
 import { settleConsumerJobs } from "./edge/services/consumer/jobs.ts";
 import { ffprobeMediaProbe } from "./node-runner/ffmpeg/media-probe.ts";
 import type { Capabilities } from "./wire/capabilities.ts";
+import { PIPELINES, SERVED_PIPELINES } from "./wire/pipelines.ts";
 
 const env = process.env;
 const host = env.HOST ?? "127.0.0.1";
@@ -50,15 +51,13 @@ const served =
       )
     : [];
 
-// Prices in wei per unit (PROTOCOL §7): per pixel for transcoding, per AI unit for pipelines.
-const prices = [
-  { capability: "transcode", pricePerUnit: "2000", pixelsPerUnit: "1" },
-  ...["upscale", "image-to-image", "image-to-text", "audio-to-text"].map((capability) => ({
-    capability,
-    pricePerUnit: "50000",
-    pixelsPerUnit: "1",
-  })),
-];
+// Prices in wei per unit (docs/protocol.md): each pipeline the bundled runner serves, at its
+// registry default.
+const prices = SERVED_PIPELINES.map((name) => ({
+  capability: PIPELINES[name].priceKey,
+  pricePerUnit: PIPELINES[name].defaultPricePerUnit.toString(),
+  pixelsPerUnit: "1",
+}));
 const maxFace = env.TICKET_MAX_FACE_VALUE;
 
 const input: EdgeConfigInput = {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LivepeerError } from "../wire/errors.ts";
 
 // Parsed once at the entry point (zod); nothing reads the environment at request time.
 // Sections are owned by their areas; amounts are decimal strings or integers, parsed to bigint.
@@ -155,10 +156,10 @@ export type OrchestratorConfig = EdgeConfig["orchestrators"][number];
 export type PriceConfig = z.output<typeof priceSchema>;
 
 /** Thrown when the configuration is invalid; the entry prints it and exits non-zero. */
-export class ConfigError extends Error {
+export class ConfigError extends LivepeerError<"CONFIG_INVALID"> {
   readonly issues: string[];
   constructor(issues: string[]) {
-    super(`invalid configuration:\n  ${issues.join("\n  ")}`);
+    super("CONFIG_INVALID", `invalid configuration:\n  ${issues.join("\n  ")}`, { details: { issues } });
     this.name = "ConfigError";
     this.issues = issues;
   }

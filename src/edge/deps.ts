@@ -5,6 +5,7 @@ import type { MediaProbe } from "../wire/media.ts";
 import type { EdgeConfig } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import type { Ledger } from "./ledger/types.ts";
+import type { Metrics } from "./metrics.ts";
 
 /** Wall clock, injected so tests and the devnet can control time. Milliseconds since the epoch. */
 export interface Clock {
@@ -28,12 +29,8 @@ export interface Keys {
   ticketSecret: Uint8Array;
 }
 
-/** Counters and histograms rendered at GET /metrics (Prometheus text format). */
-export interface Metrics {
-  inc(name: string, labels?: Record<string, string>, by?: number): void;
-  observe(name: string, value: number, labels?: Record<string, string>): void;
-  render(): string;
-}
+/** Counters, histograms and gauges rendered at GET /metrics: declared in metrics.ts. */
+export type { Metrics };
 
 /** Everything app.ts needs, built once at the entry point and injected. */
 export interface AppDeps {

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Capabilities } from "../wire/capabilities.ts";
+import { type ErrorCode, LivepeerError } from "../wire/errors.ts";
 import type { LeaseGrant } from "../wire/jobs.ts";
 import { EdgeCallError, EdgeClient } from "./edge-client.ts";
 import type { Executors, JobSpec } from "./executor.ts";
@@ -53,12 +54,11 @@ export interface Agent {
 }
 
 /** Codes of failures that another attempt cannot fix: the job fails at once. */
-const PERMANENT = new Set([
+const PERMANENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "INVALID_INPUT",
   "INVALID_MEDIA",
   "UNKNOWN_PIPELINE",
   "MODEL_NOT_FOUND",
-  "UNKNOWN_MODEL",
 ]);
 
 const silent: AgentLogger = { info() {}, warn() {}, error() {} };
@@ -242,16 +242,16 @@ export function createAgent(options: AgentOptions): Agent {
         log.info("job released on shutdown", { job: grant.jobId, attempt: grant.attempt });
         return;
       }
-      const code = (err as { code?: unknown }).code;
+      const code = err instanceof LivepeerError ? err.code : undefined;
       const message = err instanceof Error ? err.message : String(err);
-      const details = (err as { details?: { stderrTail?: unknown; exitCode?: unknown } }).details;
+      const details = err instanceof LivepeerError ? err.details : undefined;
       const tail = typeof details?.stderrTail === "string" ? `\n${details.stderrTail.slice(-2000)}` : "";
       log.warn("job failed", { job: grant.jobId, attempt: grant.attempt, code, error: message });
       await client
         .fail(grant, {
           error: `${message}${tail}`,
-          ...(typeof code === "string" ? { code } : {}),
-          retryable: !(typeof code === "string" && PERMANENT.has(code)),
+          ...(code === undefined ? {} : { code }),
+          retryable: !(code !== undefined && PERMANENT.has(code)),
         })
         .catch((e: unknown) => log.warn("could not report failure", { job: grant.jobId, error: String(e) }));
     } finally {
@@ -303,7 +303,7 @@ function localSpec(grant: LeaseGrant, paths: Map<string, string>): JobSpec {
   const spec = grant.spec;
   const path = (name: string) => {
     const p = paths.get(name);
-    if (!p) throw Object.assign(new Error(`input ${name} was not delivered`), { code: "INVALID_INPUT" });
+    if (!p) throw new LivepeerError("INVALID_INPUT", `input ${name} was not delivered`);
     return p;
   };
   if (spec.kind === "transcode") {

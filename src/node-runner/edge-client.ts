@@ -1,15 +1,17 @@
 import type { Capabilities } from "../wire/capabilities.ts";
+import { type ErrorCode, LivepeerError, problemCode } from "../wire/errors.ts";
 import type { LeaseGrant } from "../wire/jobs.ts";
 
-/** An edge call answered with an error; `code` is the problem+json code when there was one. */
-export class EdgeCallError extends Error {
-  readonly status: number;
-  readonly code: string;
-  constructor(status: number, code: string, message: string) {
-    super(message);
+/**
+ * An edge call answered with an error: `code` is the problem+json code, or EDGE_HTTP_ERROR when the
+ * answer carried none we know; `httpStatus` is the status the edge answered with.
+ */
+export class EdgeCallError extends LivepeerError {
+  readonly httpStatus: number;
+  constructor(httpStatus: number, code: ErrorCode, message: string) {
+    super(code, message);
     this.name = "EdgeCallError";
-    this.status = status;
-    this.code = code;
+    this.httpStatus = httpStatus;
   }
 }
 
@@ -50,12 +52,12 @@ export class EdgeClient {
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
     if (!res.ok) {
-      let code = `HTTP_${res.status}`;
+      let code: ErrorCode = "EDGE_HTTP_ERROR";
       let detail = res.statusText;
       try {
-        const p = (await res.json()) as { code?: string; detail?: string };
-        code = p.code ?? code;
-        detail = p.detail ?? detail;
+        const p = (await res.json()) as { detail?: unknown };
+        code = problemCode(p) ?? code;
+        if (typeof p.detail === "string") detail = p.detail;
       } catch {
         // not problem+json
       }
@@ -142,7 +144,7 @@ export class EdgeClient {
 
   async fail(
     grant: { jobId: string; attempt: number },
-    error: { error: string; code?: string; retryable: boolean },
+    error: { error: string; code?: ErrorCode; retryable: boolean },
   ): Promise<void> {
     await this.#json(this.#attempt(grant, "fail"), error);
   }

@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LivepeerError } from "../protocol/errors.ts";
 import type { Capabilities } from "../wire/capabilities.ts";
+import { LivepeerError } from "../wire/errors.ts";
+import { pipelineSpec } from "../wire/pipelines.ts";
 import { findModel, loadManifest, type ModelManifest } from "./ai/manifest.ts";
 import { PIPELINES } from "./ai/pipelines/index.ts";
 import {
@@ -14,7 +15,6 @@ import {
   SessionPool,
 } from "./ai/sessions.ts";
 import type { ExecContext, ExecResult, Executors, JobSpec, TranscodeSpec } from "./executor.ts";
-import { TranscodeCodes } from "./ffmpeg/errors.ts";
 import { type LadderResult, runLadder } from "./ffmpeg/ladder.ts";
 import { type FfmpegLocation, type FfmpegSource, locateFfmpeg } from "./ffmpeg/locate.ts";
 import { type FfmpegProbe, probeFfmpeg } from "./ffmpeg/probe.ts";
@@ -137,7 +137,7 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
       return toExecResult(r, ff.source);
     }
     if (ff?.kind === "wasm") return toExecResult(await runLadderWasm(ff, req), "wasm");
-    throw new LivepeerError(TranscodeCodes.noFfmpeg, "no FFmpeg on this runner (native or wasm)");
+    throw new LivepeerError("FFMPEG_NOT_FOUND", "no FFmpeg on this runner (native or wasm)");
   }
 
   return {
@@ -189,11 +189,18 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
         });
       }
       const entry = findModel(state.manifest, spec.pipeline, spec.modelId || undefined);
+      // The registry's fields for the pipeline: the edge checked them too, but a runner trusts no one.
+      const params = pipelineSpec(spec.pipeline)?.params.safeParse(spec.params);
+      if (!params?.success) {
+        throw new LivepeerError("INVALID_INPUT", `invalid parameters for ${spec.pipeline}`, {
+          details: { issues: params?.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) ?? [] },
+        });
+      }
       const r = await PIPELINES[entry.kind]({
         entry,
         pool,
         files: spec.files,
-        params: spec.params,
+        params: params.data,
         workDir: ctx.workDir,
         signal: ctx.signal,
         ffmpeg: state.ffmpeg?.kind === "native" ? state.ffmpeg : null,

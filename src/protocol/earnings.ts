@@ -208,7 +208,8 @@ export function pendingStakeAndFees(
   poolAt: PoolLookup,
   endRound: bigint,
 ): { stake: bigint; fees: bigint } {
-  if (d.lastClaimRound + 1n > endRound) return { stake: d.bondedAmount, fees: d.fees };
+  // No early return when lastClaimRound is endRound (BondingManager.pendingStakeAndFees has none):
+  // an orchestrator that claimed before its reward() in the round still adds cumulativeRewards/Fees.
   const start = cumulativeFactors(poolAt, d.lastClaimRound);
   const startCRF = crfOrOne(start.cumulativeRewardFactor);
   const end = latestCumulativeFactors(t, poolAt, endRound);

@@ -3,7 +3,6 @@ export * from "./active-set.ts";
 export * from "./bytes.ts";
 export * from "./commit-reveal.ts";
 export * from "./earnings.ts";
-export * from "./errors.ts";
 export * from "./math.ts";
 export * from "./minter.ts";
 export * from "./pricing.ts";

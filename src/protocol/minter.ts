@@ -1,5 +1,5 @@
 // The Minter's per-round arithmetic (PROTOCOL.md §3).
-import { LivepeerError } from "./errors.ts";
+import { LivepeerError } from "../wire/errors.ts";
 import { MINTER_DIVISOR, percOf, percOfFraction, percPoints } from "./math.ts";
 
 export interface InflationInput {

@@ -1,4 +1,4 @@
-import { LivepeerError } from "./errors.ts";
+import { LivepeerError } from "../wire/errors.ts";
 import { winProbFor } from "./win.ts";
 
 /** go-livepeer's defaults (PROTOCOL.md §6). */

@@ -1,5 +1,5 @@
 import type { Address } from "viem";
-import { LivepeerError } from "../protocol/errors.ts";
+import { type ErrorCode, LivepeerError, problemCode } from "./errors.ts";
 import { type OrchestratorInfoJson, OrchestratorInfoSchema } from "./orchestrator-info.ts";
 import type { PaymentJson } from "./payment.ts";
 
@@ -13,7 +13,7 @@ export interface PaymentResultJson {
   won: number;
   credit: string;
   balance: string;
-  errors: { senderNonce: string; code: string; message: string }[];
+  errors: { senderNonce: string; code: ErrorCode; message: string }[];
 }
 
 export interface OrchestratorClientOptions {
@@ -27,11 +27,12 @@ export interface OrchestratorClientOptions {
  * ORCHESTRATOR_BAD_RESPONSE (not the documented shape), or the problem+json `code` it answered.
  */
 export class OrchestratorClientError extends LivepeerError {
-  readonly status: number | undefined;
-  constructor(code: string, message: string, status?: number, cause?: unknown) {
+  /** The HTTP status the orchestrator answered with, when it answered. */
+  readonly httpStatus: number | undefined;
+  constructor(code: ErrorCode, message: string, httpStatus?: number, cause?: unknown) {
     super(code, message, cause === undefined ? undefined : { cause });
     this.name = "OrchestratorClientError";
-    this.status = status;
+    this.httpStatus = httpStatus;
   }
 }
 
@@ -64,10 +65,9 @@ async function call(url: string, init: RequestInit, options: OrchestratorClientO
     );
   }
   if (!res.ok) {
-    const p = body as { code?: unknown; detail?: unknown };
-    const code = typeof p.code === "string" ? p.code : "ORCHESTRATOR_HTTP_ERROR";
+    const p = body as { detail?: unknown };
     throw new OrchestratorClientError(
-      code,
+      problemCode(body) ?? "ORCHESTRATOR_HTTP_ERROR",
       typeof p.detail === "string" ? p.detail : `HTTP ${res.status}`,
       res.status,
     );

@@ -1,44 +1,60 @@
 import type { Hook } from "@hono/zod-openapi";
 import type { Context, ErrorHandler, NotFoundHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { ZodError } from "zod";
-import { LivepeerError } from "../../protocol/errors.ts";
+import { ZodError } from "zod";
+import { ERRORS, type ErrorCode, LivepeerError } from "../../wire/errors.ts";
 import type { HonoEnv } from "../deps.ts";
-import { problem } from "./problem.ts";
+import { renderProblem } from "./problem.ts";
 
 /** Zod issues as `{path, message}` with dotted paths. */
 export function zodIssues(error: ZodError): { path: string; message: string }[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(root)", message: i.message }));
 }
 
+/** A failed schema as VALIDATION_FAILED with its issues. */
+export function validationFailed(error: ZodError, what: string): LivepeerError<"VALIDATION_FAILED"> {
+  return new LivepeerError("VALIDATION_FAILED", `invalid ${what}`, { extra: { issues: zodIssues(error) } });
+}
+
 /** OpenAPIHono's defaultHook: a failed schema becomes 400 VALIDATION_FAILED with its issues. */
 export const validationHook: Hook<unknown, HonoEnv, string, Response | undefined> = (result, c) => {
   if (result.success) return undefined;
-  return problem(c, "VALIDATION_FAILED", `invalid ${result.target}`, { issues: zodIssues(result.error) });
+  return renderProblem(c, validationFailed(result.error, result.target));
 };
 
-const HTTP_EXCEPTION_CODES: Record<number, string> = {
-  400: "MALFORMED_REQUEST",
-  401: "UNAUTHORIZED",
-  403: "FORBIDDEN",
-  404: "NOT_FOUND",
-  405: "METHOD_NOT_ALLOWED",
-  413: "PAYLOAD_TOO_LARGE",
-  429: "RATE_LIMITED",
-};
+/** The generic codes a bare HTTPException maps to, found in ERRORS by its status. */
+const HTTP_CODES: readonly ErrorCode[] = [
+  "MALFORMED_REQUEST",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "METHOD_NOT_ALLOWED",
+  "PAYLOAD_TOO_LARGE",
+  "RATE_LIMITED",
+];
 
-/** Renders every thrown error as problem+json; unknown errors are logged and become a bare 500. */
-export const onError: ErrorHandler<HonoEnv> = (err, c) => {
-  if (err instanceof LivepeerError) {
-    return problem(c, err.code, err.message, err.details ? { details: err.details } : {});
-  }
-  if (err instanceof HTTPException) {
-    const code = HTTP_EXCEPTION_CODES[err.status] ?? (err.status >= 500 ? "INTERNAL" : "MALFORMED_REQUEST");
-    return problem(c, code, err.message || code, { status: err.status });
+function httpExceptionCode(status: number): ErrorCode {
+  if (status >= 500) return "INTERNAL";
+  return HTTP_CODES.find((code) => ERRORS[code].status === status) ?? "MALFORMED_REQUEST";
+}
+
+/**
+ * The app's one error handler. A LivepeerError renders with its code's status; a stray ZodError is
+ * VALIDATION_FAILED; a Hono HTTPException gets the generic code of its status; anything else is
+ * logged and becomes a bare 500 INTERNAL.
+ */
+export const onError: ErrorHandler<HonoEnv> = (err, c) => renderProblem(c, asLivepeerError(err, c));
+
+function asLivepeerError(err: unknown, c: Context<HonoEnv>): LivepeerError {
+  if (err instanceof LivepeerError) return err;
+  if (err instanceof ZodError) return validationFailed(err, "input");
+  if (err instanceof HTTPException && err.status < 500) {
+    const code = httpExceptionCode(err.status);
+    return new LivepeerError(code, err.message || ERRORS[code].title);
   }
   logUnexpected(c, err);
-  return problem(c, "INTERNAL", "internal error", { status: 500 });
-};
+  return new LivepeerError("INTERNAL", "internal error");
+}
 
 function logUnexpected(c: Context<HonoEnv>, err: unknown): void {
   const fields = {
@@ -54,9 +70,10 @@ function logUnexpected(c: Context<HonoEnv>, err: unknown): void {
 }
 
 export const notFound: NotFoundHandler<HonoEnv> = (c) =>
-  problem(c, "NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`);
+  renderProblem(c, new LivepeerError("NOT_FOUND", `no route for ${c.req.method} ${c.req.path}`));
 
 /** bodyLimit's onError: 413 problem+json. */
 export function payloadTooLarge(limit: number) {
-  return (c: Context) => problem(c, "PAYLOAD_TOO_LARGE", `request body exceeds ${limit} bytes`);
+  return (c: Context) =>
+    renderProblem(c, new LivepeerError("PAYLOAD_TOO_LARGE", `request body exceeds ${limit} bytes`));
 }

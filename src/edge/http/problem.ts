@@ -1,65 +1,19 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { statusForCode, titleForStatus } from "./status-map.ts";
+import { ERRORS, type LivepeerError, problemOf } from "../../wire/errors.ts";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
-/** RFC 9457 problem document, with the stable `code` and the request id added. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  code: string;
-  detail: string;
-  requestId: string;
-  /** Per-field issues of a VALIDATION_FAILED problem. */
-  issues?: { path: string; message: string }[];
-  /** Extra, public facts a domain error chose to expose. */
-  details?: Record<string, unknown>;
-}
-
-/** `type` is a stable URN per code, so clients can switch on either. */
-export function problemType(code: string): string {
-  return `urn:livepeer-edge:problem:${code.toLowerCase().replaceAll("_", "-")}`;
-}
-
-/** Builds a problem document; the status defaults to the status map's entry for the code. */
-export function problemBody(
-  code: string,
-  detail: string,
-  requestId: string,
-  extra: { status?: number; issues?: Problem["issues"]; details?: Record<string, unknown> } = {},
-): Problem {
-  const status = extra.status ?? statusForCode(code);
-  const body: Problem = {
-    type: problemType(code),
-    title: titleForStatus(status),
-    status,
-    code,
-    detail,
-    requestId,
-  };
-  if (extra.issues) body.issues = extra.issues;
-  if (extra.details) body.details = extra.details;
-  return body;
-}
-
 /**
- * Renders an application/problem+json response for a code, e.g.
- * `return problem(c, "NOT_FOUND", "no such orchestrator")`.
+ * The one problem+json renderer: the error's code gives status and title (ERRORS), the request id
+ * comes from the context, and `details.retryAfterSec` becomes a Retry-After header.
  */
-export function problem(
-  c: Context,
-  code: string,
-  detail: string,
-  extra: { status?: number; issues?: Problem["issues"]; details?: Record<string, unknown> } = {},
-): Response {
+export function renderProblem(c: Context, err: LivepeerError): Response {
   const requestId = (c.get("requestId") as string | undefined) ?? "";
-  const body = problemBody(code, detail, requestId, extra);
-  return new Response(jsonStringify(body), {
-    status: body.status,
-    headers: { "content-type": PROBLEM_CONTENT_TYPE, "x-request-id": requestId },
-  });
+  const headers = new Headers({ "content-type": PROBLEM_CONTENT_TYPE, "x-request-id": requestId });
+  const retry = err.details?.retryAfterSec;
+  if (typeof retry === "number") headers.set("retry-after", String(retry));
+  return new Response(jsonStringify(problemOf(err, requestId)), { status: err.status, headers });
 }
 
 /** JSON with bigint rendered as decimal strings (domain details may carry amounts). */
@@ -71,9 +25,9 @@ export function jsonStringify(value: unknown): string {
 export const ProblemSchema = z
   .object({
     type: z.string().openapi({ example: "urn:livepeer-edge:problem:validation-failed" }),
-    title: z.string().openapi({ example: "Bad Request" }),
+    title: z.string().openapi({ example: "Validation failed" }),
     status: z.number().int().openapi({ example: 400 }),
-    code: z.string().openapi({ example: "VALIDATION_FAILED" }),
+    code: z.enum(Object.keys(ERRORS) as [keyof typeof ERRORS]).openapi({ example: "VALIDATION_FAILED" }),
     detail: z.string(),
     requestId: z.string(),
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),

@@ -1,7 +1,8 @@
-import { LivepeerError } from "../../protocol/errors.ts";
+import { type ErrorCode, LivepeerError, type LivepeerErrorOptions } from "../../wire/errors.ts";
 
 /** Stable codes for contract reverts; the message carries the contract's revert reason. */
-export type LedgerErrorCode =
+export type LedgerErrorCode = Extract<
+  ErrorCode,
   | "CALLER_NOT_ACTIVE"
   | "CALLER_NOT_REGISTERED"
   | "REWARD_ALREADY_CALLED"
@@ -33,19 +34,25 @@ export type LedgerErrorCode =
   | "SENDER_NOT_UNLOCKING"
   | "SENDER_UNLOCK_PENDING"
   | "SENDER_NO_FUNDS"
+  | "ARITHMETIC_PANIC"
   | "LEDGER_BUSY"
-  | "LEDGER_UNAVAILABLE";
+  | "LEDGER_UNAVAILABLE"
+>;
 
-export class LedgerError extends LivepeerError {
-  override readonly code: LedgerErrorCode;
+const PANICS = { "0x11": "arithmetic underflow or overflow", "0x12": "division by zero" } as const;
 
-  constructor(
-    code: LedgerErrorCode,
-    message: string,
-    options?: { details?: Record<string, unknown>; cause?: unknown },
-  ) {
+/**
+ * A Solidity panic where the contracts' checked arithmetic fails (0x11 underflow/overflow, 0x12
+ * division by zero): the call reverts with no reason string, so the devnet does too.
+ */
+export function solidityPanic(code: keyof typeof PANICS, where: string): LedgerError {
+  return new LedgerError("ARITHMETIC_PANIC", `${PANICS[code]} in ${where}`, { details: { panic: code } });
+}
+
+/** A LivepeerError raised by a ledger (a contract revert or the ledger being unavailable). */
+export class LedgerError extends LivepeerError<LedgerErrorCode> {
+  constructor(code: LedgerErrorCode, message: string, options?: LivepeerErrorOptions) {
     super(code, message, options);
     this.name = "LedgerError";
-    this.code = code;
   }
 }

@@ -5,6 +5,7 @@ import { getAddress, isAddress } from "viem";
 import { type HDAccount, mnemonicToAccount } from "viem/accounts";
 import { z } from "zod";
 import type { Address } from "../../protocol/types.ts";
+import { LivepeerError } from "../../wire/errors.ts";
 import defaultGenesisJson from "./genesis/default.json" with { type: "json" };
 
 /** anvil's default mnemonic. */
@@ -108,8 +109,12 @@ export interface Genesis {
   actions: GenesisAction[];
 }
 
-export class GenesisError extends Error {
-  override name = "GenesisError";
+/** An invalid genesis; the message lists every problem. */
+export class GenesisError extends LivepeerError<"GENESIS_INVALID"> {
+  constructor(message: string) {
+    super("GENESIS_INVALID", message);
+    this.name = "GenesisError";
+  }
 }
 
 /** Validates a genesis object (e.g. a parsed JSON file); throws GenesisError with every problem. */

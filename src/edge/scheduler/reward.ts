@@ -1,6 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
-import { LivepeerError } from "../../protocol/errors.ts";
 import type { Address } from "../../protocol/types.ts";
+import { LivepeerError } from "../../wire/errors.ts";
 import { rewardCalls } from "../db/schema/edge.ts";
 import type { AppDeps } from "../deps.ts";
 import { METRIC } from "../metrics.ts";

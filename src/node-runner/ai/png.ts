@@ -1,4 +1,5 @@
 import { deflateSync, inflateSync } from "node:zlib";
+import { LivepeerError } from "../../wire/errors.ts";
 
 /** 8-bit RGB pixels, row-major, 3 bytes per pixel. */
 export interface RgbImage {
@@ -30,7 +31,12 @@ export function isPng(bytes: Uint8Array): boolean {
 }
 
 /** Thrown for PNGs this small decoder does not handle (16-bit, interlaced); callers fall back to FFmpeg. */
-export class UnsupportedPngError extends Error {}
+export class UnsupportedPngError extends LivepeerError<"UNSUPPORTED_IMAGE"> {
+  constructor(message: string) {
+    super("UNSUPPORTED_IMAGE", message);
+    this.name = "UnsupportedPngError";
+  }
+}
 
 function paeth(a: number, b: number, c: number): number {
   const p = a + b - c;

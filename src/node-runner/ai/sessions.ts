@@ -1,7 +1,7 @@
 import type { InferenceSession } from "onnxruntime-common";
 import type * as OrtNode from "onnxruntime-node";
-import { LivepeerError } from "../../protocol/errors.ts";
 import type { Capabilities } from "../../wire/capabilities.ts";
+import { LivepeerError } from "../../wire/errors.ts";
 import type { ModelEntry } from "./manifest.ts";
 
 export type OnnxBackend = "node" | "web";

@@ -1,6 +1,5 @@
-import { LivepeerError } from "../../protocol/errors.ts";
+import { LivepeerError } from "../../wire/errors.ts";
 import type { VideoProfile } from "../../wire/jobs.ts";
-import { TranscodeCodes } from "./errors.ts";
 
 export type Container = "mpegts" | "mp4" | "webm";
 
@@ -34,7 +33,7 @@ export function chooseEncoder(
   if (gpu && hw && available?.has(hw)) return hw;
   const sw = SOFTWARE[codec];
   if (available && !available.has(sw)) {
-    throw new LivepeerError(TranscodeCodes.unsupportedCodec, `no encoder for ${codec} in this FFmpeg`, {
+    throw new LivepeerError("UNSUPPORTED_CODEC", `no encoder for ${codec} in this FFmpeg`, {
       details: { codec, encoder: sw },
     });
   }

@@ -2,7 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { buildDeps } from "../../../src/edge/bootstrap.ts";
 import { parseConfig } from "../../../src/edge/config.ts";
-import { LivepeerError } from "../../../src/protocol/errors.ts";
+import { LivepeerError } from "../../../src/wire/errors.ts";
 import { genesisAccount, genesisKey, makeEdge, tempDir } from "../../helpers/edge.ts";
 
 const tmp = tempDir();

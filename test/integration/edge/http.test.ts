@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../../src/edge/deps.ts";
 import { routeGroups } from "../../../src/edge/routes/index.ts";
-import { LivepeerError } from "../../../src/protocol/errors.ts";
+import { LivepeerError } from "../../../src/wire/errors.ts";
 import { json, makeEdge, type TestEdge } from "../../helpers/edge.ts";
 
 // The HTTP surface every route shares: problem+json, request ids, body limit, CORS, 404, 500.

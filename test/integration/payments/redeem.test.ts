@@ -3,7 +3,7 @@ import { eq, inArray } from "drizzle-orm";
 import { acceptedTickets, ticketRedemptions } from "../../../src/edge/db/schema/payments.ts";
 import { METRIC } from "../../../src/edge/metrics.ts";
 import { createPayment } from "../../../src/edge/services/gateway/sender.ts";
-import { REDEEM_METRIC, redeemDueTickets } from "../../../src/edge/services/tickets/redeem.ts";
+import { redeemDueTickets } from "../../../src/edge/services/tickets/redeem.ts";
 import type { Address, Hex } from "../../../src/protocol/types.ts";
 import { getInfo, sendTickets } from "../../../src/wire/orchestrator-client.ts";
 import {
@@ -190,7 +190,7 @@ describe("redemption", () => {
     expect(partial.lastError).toContain("protocol#663");
     const transfer = (await net.devnet.getEvents({ name: "WinningTicketTransfer", address: O2 })).at(-1)!;
     expect(BigInt(transfer.args.amount as bigint)).toBe(paid);
-    expect(edge.deps.metrics.render()).toContain(`${REDEEM_METRIC.partial}{orchestrator="${O2}"} 1`);
+    expect(edge.deps.metrics.render()).toContain(`${METRIC.redemptionsPartial}{orchestrator="${O2}"} 1`);
   });
 
   test("a winner whose validity window closed is marked expired and never submitted", async () => {

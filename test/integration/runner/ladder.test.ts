@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { runLadder, transcodeRenditionsSeparately } from "../../../src/node-runner/ffmpeg/ladder.ts";
 import { locateFfmpeg, type NativeFfmpeg } from "../../../src/node-runner/ffmpeg/locate.ts";
 import { probeFfmpeg } from "../../../src/node-runner/ffmpeg/probe.ts";
-import { LivepeerError } from "../../../src/protocol/errors.ts";
 import { PRESETS } from "../../../src/protocol/profiles.ts";
+import { LivepeerError } from "../../../src/wire/errors.ts";
 import type { VideoProfile } from "../../../src/wire/jobs.ts";
 import { alive, ffprobe, makeAudio, makeClip, tempDir } from "../../helpers/media.ts";
 

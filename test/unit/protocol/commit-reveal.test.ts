@@ -2,12 +2,12 @@ import { describe, expect, test } from "bun:test";
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import { encodeAbiParameters, encodePacked, keccak256 } from "viem";
-import type { LivepeerError } from "../../../src/protocol/errors.ts";
 import {
   deriveRecipientRand,
   type RecipientRandInput,
   recipientRandHash,
 } from "../../../src/protocol/index.ts";
+import type { LivepeerError } from "../../../src/wire/errors.ts";
 
 const secret = new Uint8Array(32).map((_, i) => i + 1);
 const input: RecipientRandInput = {

@@ -197,10 +197,11 @@ describe("pending stake and fees", () => {
       stake: 1507n,
       fees: 414n,
     });
-    // Nothing to claim when lastClaimRound is the current round: stored values, no cumulative add.
+    // Claimed in the current round: the contract still runs the factors (start = pool 6 as stored)
+    // and adds the orchestrator's cumulative values, e.g. after a claim that preceded reward().
     expect(pendingStakeAndFees({ ...d, lastClaimRound: 6n, isTranscoder: true }, t, lookup, 6n)).toEqual({
-      stake: 1000n,
-      fees: 5n,
+      stake: 1507n,
+      fees: 414n,
     });
   });
 

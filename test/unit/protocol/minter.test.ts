@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import { LivepeerError } from "../../../src/protocol/errors.ts";
 import { bondingRate, createReward, mintableTokens, nextInflation } from "../../../src/protocol/minter.ts";
+import { LivepeerError } from "../../../src/wire/errors.ts";
 
 const base = { inflation: 560_500n, inflationChange: 500n, targetBondingRate: 500_000_000n };
 

@@ -1,12 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
-import {
-  computeTicketParams,
-  LivepeerError,
-  maxFloat,
-  ticketEV,
-  winProbFor,
-} from "../../../src/protocol/index.ts";
+import { computeTicketParams, maxFloat, ticketEV, winProbFor } from "../../../src/protocol/index.ts";
+import { LivepeerError } from "../../../src/wire/errors.ts";
 
 const GWEI = 10n ** 9n;
 const ETH = 10n ** 18n;

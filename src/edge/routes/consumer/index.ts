@@ -1,15 +1,10 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { WireSpec } from "../../../wire/jobs.ts";
+import { AI_PIPELINE_NAMES, PIPELINES, pipelineSpec } from "../../../wire/pipelines.ts";
 import type { HonoEnv } from "../../deps.ts";
 import { authErrorResponses, errorResponses, notFoundResponse, problemResponse } from "../../http/problem.ts";
-import {
-  AI_PIPELINES,
-  aiRequestUnits,
-  probeSegment,
-  resolveProfiles,
-  transcodeUnits,
-} from "../../services/consumer/inputs.ts";
+import { aiRequestUnits, probeSegment, resolveProfiles } from "../../services/consumer/inputs.ts";
 import {
   type ConsumerInput,
   consumerOutput,
@@ -19,7 +14,6 @@ import {
 } from "../../services/consumer/jobs.ts";
 import { JobError } from "../../services/jobs/errors.ts";
 import { consumerKey } from "./auth.ts";
-import { jobErrors } from "./job-errors.ts";
 
 // The consumer REST API: POST /v1/transcode, POST /v1/ai/{pipeline}, GET /v1/jobs/{id},
 // GET /v1/jobs/{id}/outputs/{name}. Synchronous by default (up to jobs.syncTimeoutMs; 202 with
@@ -95,7 +89,7 @@ const transcode = createRoute({
   path: "/v1/transcode",
   tags,
   security,
-  summary: "Transcode a segment (MPEG-TS or MP4) into renditions",
+  summary: PIPELINES.transcode.summary,
   request: {
     query: AsyncQuery.extend({ format: z.enum(["mpegts", "mp4"]).optional() }),
     body: {
@@ -122,8 +116,11 @@ const ai = createRoute({
   tags,
   security,
   summary: "Run an AI pipeline (multipart with an image/audio file, or JSON for text pipelines)",
+  description: aiPipelinesDoc(),
   request: {
-    params: z.object({ pipeline: z.string().min(1).max(64) }),
+    params: z.object({
+      pipeline: z.string().min(1).max(64).openapi({ enum: AI_PIPELINE_NAMES, example: "image-to-text" }),
+    }),
     query: AsyncQuery,
   },
   responses: jobResponses,
@@ -162,6 +159,19 @@ const getOutput = createRoute({
   },
 });
 
+/** Each AI pipeline of the registry with its file and fields, for the API docs. */
+function aiPipelinesDoc(): string {
+  const rows = AI_PIPELINE_NAMES.map((name) => {
+    const p = PIPELINES[name];
+    const schema = z.toJSONSchema(p.params, { io: "input", unrepresentable: "any" }) as {
+      properties?: Record<string, unknown>;
+    };
+    const fields = [...(p.file ? [`${p.file} (file)`] : []), ...Object.keys(schema.properties ?? {})];
+    return `| \`${name}\` | ${p.summary} | ${fields.join(", ") || "none"} |`;
+  });
+  return ["| pipeline | what it does | fields |", "| --- | --- | --- |", ...rows].join("\n");
+}
+
 async function respond(c: Context<HonoEnv>, id: string, asyncMode: boolean) {
   const deps = c.get("deps");
   const job = asyncMode
@@ -183,10 +193,6 @@ async function fileBytes(v: unknown, field: string): Promise<{ bytes: Uint8Array
 }
 
 export function consumerRoutes(app: OpenAPIHono<HonoEnv>): void {
-  app.use("/v1/transcode", jobErrors);
-  app.use("/v1/ai/*", jobErrors);
-  app.use("/v1/jobs/*", jobErrors);
-
   app.openapi(transcode, async (c) => {
     const apiKeyId = await consumerKey(c);
     const q = c.req.valid("query");
@@ -200,7 +206,10 @@ export function consumerRoutes(app: OpenAPIHono<HonoEnv>): void {
     const id = await submitConsumerJob(c.get("deps"), {
       spec,
       inputs: [{ name: "segment", bytes: segment.bytes, contentType: segment.type }],
-      units: transcodeUnits(profiles, info.durationSec),
+      units: PIPELINES.transcode.units({
+        video: { renditions: profiles, durationSec: info.durationSec },
+        params: {},
+      }),
       apiKeyId,
     });
     return respond(c, id, isAsync(q.async)) as never;
@@ -210,10 +219,10 @@ export function consumerRoutes(app: OpenAPIHono<HonoEnv>): void {
     const apiKeyId = await consumerKey(c);
     const { pipeline } = c.req.valid("param");
     const q = c.req.valid("query");
-    const known = AI_PIPELINES[pipeline];
-    if (!known) {
+    const known = pipelineSpec(pipeline);
+    if (known?.kind !== "ai") {
       throw new JobError("UNKNOWN_PIPELINE", `unknown pipeline ${pipeline}`, {
-        details: { known: Object.keys(AI_PIPELINES) },
+        details: { known: AI_PIPELINE_NAMES },
       });
     }
     const type = c.req.header("content-type") ?? "";
@@ -249,8 +258,9 @@ export function consumerRoutes(app: OpenAPIHono<HonoEnv>): void {
     const modelId = typeof params.model_id === "string" ? params.model_id : undefined;
     delete params.model_id;
     const main = known.file ? inputs.find((i) => i.name === known.file)?.bytes : undefined;
-    const units = await aiRequestUnits(c.get("deps").mediaProbe, pipeline, main, params);
-    const spec: WireSpec = { kind: "ai", pipeline, modelId: modelId ?? "", files, params };
+    const checked = await aiRequestUnits(c.get("deps").mediaProbe, known, main, params);
+    const units = checked.units;
+    const spec: WireSpec = { kind: "ai", pipeline, modelId: modelId ?? "", files, params: checked.params };
     const id = await submitConsumerJob(c.get("deps"), {
       spec,
       inputs,

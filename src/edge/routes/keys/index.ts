@@ -5,7 +5,6 @@ import { authErrorResponses, errorResponses, notFoundResponse } from "../../http
 import { issueApiKey, listApiKeys, revokeApiKey } from "../../services/apikeys/keys.ts";
 import { JobError } from "../../services/jobs/errors.ts";
 import { sha256Hex } from "../../services/jobs/ids.ts";
-import { jobErrors } from "../consumer/job-errors.ts";
 
 // Admin routes for consumer API keys, authorised by config.api.adminToken (Bearer).
 
@@ -96,9 +95,6 @@ const revoke = createRoute({
 });
 
 export function keysRoutes(app: OpenAPIHono<HonoEnv>): void {
-  app.use("/v1/admin/keys", jobErrors);
-  app.use("/v1/admin/keys/*", jobErrors);
-
   app.openapi(issue, async (c) => {
     await admin(c);
     const body = c.req.valid("json");

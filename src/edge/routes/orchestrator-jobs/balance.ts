@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { LivepeerError } from "../../../protocol/errors.ts";
 import type { Address } from "../../../protocol/types.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
 import type { HonoEnv } from "../../deps.ts";
 import { errorResponses, notFoundResponse } from "../../http/problem.ts";
 import { creditLimitFor, getBalance } from "../../services/tickets/balance.ts";

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { LivepeerError } from "../../../wire/errors.ts";
 import { WireSpecSchema } from "../../../wire/job-schema.ts";
 import { capabilityOf, type JobInput, type WireSpec } from "../../../wire/jobs.ts";
 import { PaymentSchema, paymentFromJson } from "../../../wire/payment.ts";
@@ -19,9 +20,7 @@ import { acceptPayment } from "../../services/tickets/accept.ts";
 import { creditLimitFor, getBalance } from "../../services/tickets/balance.ts";
 import { findHosted } from "../../services/tickets/hosted.ts";
 import { checkExpectedPrice } from "../../services/tickets/price.ts";
-import { jobErrors } from "../consumer/job-errors.ts";
 import { balanceRoutes } from "./balance.ts";
-import { PriceRefusal, priceRefusals } from "./price-refusal.ts";
 
 // The orchestrator's job endpoint: a gateway submits a job with its Payment. The payment is
 // validated and credited, the job queued for a runner, and the answer returned when the runner
@@ -168,9 +167,6 @@ function inputNames(spec: WireSpec): string[] {
 }
 
 export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
-  app.use("/v1/orchestrator/jobs/*", jobErrors);
-  app.use("/v1/orchestrator/jobs", jobErrors);
-  app.use("/v1/orchestrator/jobs", priceRefusals);
   balanceRoutes(app);
 
   app.openapi(submit, async (c) => {
@@ -206,11 +202,13 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
       : null;
     if (priced && !priced.ok) {
       const balance = await getBalance(deps, recipient, payment.sender);
-      throw new PriceRefusal(priced.code, priced.message, {
-        payment: { accepted: 0, won: 0, credit: "0", balance: balance.toString(), errors: [] },
-        expectedPrice: {
-          pricePerUnit: payment.expectedPrice.pricePerUnit.toString(),
-          pixelsPerUnit: payment.expectedPrice.pixelsPerUnit.toString(),
+      throw new LivepeerError(priced.code, priced.message, {
+        details: {
+          payment: { accepted: 0, won: 0, credit: "0", balance: balance.toString(), errors: [] },
+          expectedPrice: {
+            pricePerUnit: payment.expectedPrice.pricePerUnit.toString(),
+            pixelsPerUnit: payment.expectedPrice.pixelsPerUnit.toString(),
+          },
         },
       });
     }

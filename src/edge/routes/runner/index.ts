@@ -22,7 +22,6 @@ import {
 import { authRunner, type RunnerSession, registerRunner, touchRunner } from "../../services/jobs/runners.ts";
 import { jobsRuntime } from "../../services/jobs/runtime.ts";
 import { ensureJobsWiring } from "../../services/jobs/wiring.ts";
-import { jobErrors } from "../consumer/job-errors.ts";
 
 // The node-runner's side of the queue: register, long-poll for a lease, heartbeat, fetch inputs,
 // upload outputs, complete / fail / release. Authenticated by a runner token bound to one
@@ -299,7 +298,6 @@ export function runnerRoutes(app: OpenAPIHono<HonoEnv>): void {
     if (deps) ensureJobsWiring(deps);
     await next();
   });
-  app.use("/runner/*", jobErrors);
 
   app.openapi(register, async (c) => {
     const deps = c.get("deps");

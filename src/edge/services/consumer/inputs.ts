@@ -1,23 +1,10 @@
-import { type AiUnitsInput, aiUnits } from "../../../protocol/pricing.ts";
 import { PRESETS } from "../../../protocol/profiles.ts";
 import type { VideoProfile } from "../../../wire/jobs.ts";
 import type { MediaInfo, MediaProbe } from "../../../wire/media.ts";
+import type { Measured, PipelineSpec } from "../../../wire/pipelines.ts";
 import { JobError } from "../jobs/errors.ts";
 
 // Checks of what consumers send, done before any job exists: a bad request creates nothing.
-
-/** The AI pipelines a gateway knows how to price (PROTOCOL.md §7) and the file field each takes. */
-export const AI_PIPELINES: Readonly<Record<string, { file?: "image" | "audio" }>> = {
-  "text-to-image": {},
-  "image-to-image": { file: "image" },
-  upscale: { file: "image" },
-  "segment-anything-2": { file: "image" },
-  "image-to-text": { file: "image" },
-  "image-to-video": { file: "image" },
-  "audio-to-text": { file: "audio" },
-  llm: {},
-  "text-to-speech": {},
-};
 
 const CODECS = new Set(["h264", "h265", "vp8", "vp9"]);
 
@@ -114,13 +101,6 @@ async function probeOrThrow(
   }
 }
 
-/** Pixels the ladder produces: Σ width × height × fps × duration (PROTOCOL §7), rounded up. */
-export function transcodeUnits(profiles: readonly VideoProfile[], durationSec: number): bigint {
-  const perSecond = profiles.reduce((sum, p) => sum + BigInt(p.width * p.height * p.fps), 0n);
-  const ms = BigInt(Math.ceil(durationSec * 1000));
-  return (perSecond * ms + 999n) / 1000n;
-}
-
 /** Width and height from a PNG, JPEG, GIF or WebP header, or null when unrecognised. */
 export function imageSize(b: Uint8Array): { width: number; height: number } | null {
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -173,64 +153,36 @@ export async function audioSeconds(probe: MediaProbe, bytes: Uint8Array): Promis
   return info.durationSec;
 }
 
-/** Billable units of an AI request (PROTOCOL §7), from its input file and parameters. */
+/**
+ * Checks an AI request against its registry entry (file, fields) and counts its billable units.
+ * Returns the parsed parameters (defaults filled in) the job carries to the runner.
+ */
 export async function aiRequestUnits(
   probe: MediaProbe,
-  pipeline: string,
+  spec: PipelineSpec,
   file: Uint8Array | undefined,
-  params: Record<string, unknown>,
-): Promise<bigint> {
-  const num = (k: string, d: number) => {
-    const v = params[k];
-    const n = typeof v === "string" ? Number(v) : typeof v === "number" ? v : d;
-    if (!Number.isFinite(n) || n < 0)
-      throw new JobError("INVALID_INPUT", `${k} must be a non-negative number`);
-    return Math.floor(n);
-  };
-  const image = () => {
-    if (!file) throw new JobError("INVALID_INPUT", `${pipeline} needs an image file`);
+  raw: Record<string, unknown>,
+): Promise<{ units: bigint; params: Record<string, unknown> }> {
+  const parsed = spec.params.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`);
+    throw new JobError("INVALID_INPUT", `${spec.name}: ${issues.join("; ")}`, { details: { issues } });
+  }
+  const m: Measured = { params: parsed.data };
+  if (spec.file === "image") {
+    if (!file) throw new JobError("INVALID_INPUT", `${spec.name} needs an image file`);
     const size = imageSize(file);
     if (!size || size.width === 0 || size.height === 0) {
       throw new JobError("INVALID_INPUT", "image must be PNG, JPEG, GIF or WebP");
     }
-    return size;
-  };
-  let input: AiUnitsInput;
-  switch (pipeline) {
-    case "text-to-image":
-      input = {
-        pipeline,
-        width: num("width", 512),
-        height: num("height", 512),
-        numImages: num("num_images_per_prompt", 1),
-      };
-      break;
-    case "image-to-image":
-      input = { pipeline, ...image(), numImages: num("num_images_per_prompt", 1) };
-      break;
-    case "upscale":
-    case "segment-anything-2":
-    case "image-to-text":
-    case "image-to-video":
-      input = { pipeline, ...image() };
-      break;
-    case "audio-to-text": {
-      if (!file) throw new JobError("INVALID_INPUT", "audio-to-text needs an audio file");
-      input = { pipeline, durationMs: (await audioSeconds(probe, file)) * 1000 };
-      break;
-    }
-    case "llm":
-      input = { pipeline, maxTokens: num("max_tokens", 256) };
-      break;
-    case "text-to-speech": {
-      const text = params.text;
-      if (typeof text !== "string" || text.length === 0)
-        throw new JobError("INVALID_INPUT", "text is required");
-      input = { pipeline, characters: text.length };
-      break;
-    }
-    default:
-      throw new JobError("UNKNOWN_PIPELINE", `unknown pipeline ${pipeline}`);
+    m.image = size;
+  } else if (spec.file === "audio") {
+    if (!file) throw new JobError("INVALID_INPUT", `${spec.name} needs an audio file`);
+    m.audioMs = (await audioSeconds(probe, file)) * 1000;
   }
-  return aiUnits(input);
+  try {
+    return { units: spec.units(m), params: parsed.data };
+  } catch (err) {
+    throw new JobError("INVALID_INPUT", `${spec.name}: ${(err as Error).message}`);
+  }
 }

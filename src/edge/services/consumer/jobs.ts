@@ -1,10 +1,11 @@
 import { and, asc, eq } from "drizzle-orm";
-import { LivepeerError } from "../../../protocol/errors.ts";
 import type { Address } from "../../../protocol/types.ts";
+import { type ErrorCode, isErrorCode, LivepeerError, problemCode } from "../../../wire/errors.ts";
 import type { JobInput, WireSpec } from "../../../wire/jobs.ts";
 import { capabilityOf } from "../../../wire/jobs.ts";
 import { consumerAttempts, consumerJobs, consumerOutputs } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
+import { METRIC } from "../../metrics.ts";
 import { reportOrchestratorFailure, reportOrchestratorSuccess } from "../gateway/discovery.ts";
 import { type JobPayment, payForJob } from "../gateway/pay.ts";
 import { recordPaymentResult } from "../gateway/sender.ts";
@@ -48,7 +49,7 @@ export interface ConsumerJobView {
   attempts: { orchestrator: string; status: string; fee: string; tickets: number; error: string | null }[];
   engine: string | null;
   data?: unknown;
-  error: { code: string; message: string } | null;
+  error: { code: ErrorCode; message: string } | null;
   timings: Record<string, number>;
   outputs: {
     name: string;
@@ -127,7 +128,7 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
   const started = performance.now();
   const timings: Record<string, number> = {};
   const tried: Address[] = [];
-  let lastError: { code: string; message: string } = {
+  let lastError: { code: ErrorCode; message: string } = {
     code: "NO_ORCHESTRATOR",
     message: "no orchestrator tried",
   };
@@ -213,8 +214,8 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
           })
           .where(eq(consumerJobs.id, id));
       });
-      deps.metrics.inc("livepeer_jobs_total", { capability: capabilityOf(input.spec), outcome: "succeeded" });
-      deps.metrics.observe("livepeer_job_duration_seconds", timings.totalMs / 1000);
+      deps.metrics.inc(METRIC.jobs, { capability: capabilityOf(input.spec), outcome: "succeeded" });
+      deps.metrics.observe(METRIC.jobDuration, timings.totalMs / 1000);
       jobsRuntime(deps).notifier.wake(`cjob:${id}`);
       return;
     } catch (err) {
@@ -258,7 +259,7 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
       })
       .where(eq(consumerJobs.id, id)),
   );
-  deps.metrics.inc("livepeer_jobs_total", { capability: capabilityOf(input.spec), outcome: "failed" });
+  deps.metrics.inc(METRIC.jobs, { capability: capabilityOf(input.spec), outcome: "failed" });
   jobsRuntime(deps).notifier.wake(`cjob:${id}`);
 }
 
@@ -284,7 +285,7 @@ async function totals(deps: AppDeps, id: string, attempt: number, status: string
   });
 }
 
-function errorOf(err: unknown, fallback: string): { code: string; message: string } {
+function errorOf(err: unknown, fallback: ErrorCode): { code: ErrorCode; message: string } {
   if (err instanceof LivepeerError) return { code: err.code, message: err.message };
   return { code: fallback, message: err instanceof Error ? err.message : String(err) };
 }
@@ -328,7 +329,7 @@ async function sendToOrchestrator(
   }
   const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
   if (!res.ok || !body) {
-    const code = typeof body?.code === "string" ? body.code : "ORCHESTRATOR_FAILED";
+    const code = problemCode(body) ?? "ORCHESTRATOR_FAILED";
     const detail = typeof body?.detail === "string" ? body.detail : `HTTP ${res.status}`;
     const details = (body?.details ?? undefined) as Record<string, unknown> | undefined;
     throw new LivepeerError(code, detail, details ? { details } : undefined);
@@ -398,7 +399,9 @@ export async function getConsumerJob(deps: AppDeps, id: string): Promise<Consume
     })),
     engine: row.engine,
     ...(row.data === null ? {} : { data: JSON.parse(row.data) as unknown }),
-    error: row.errorCode ? { code: row.errorCode, message: row.error ?? "" } : null,
+    error: row.errorCode
+      ? { code: isErrorCode(row.errorCode) ? row.errorCode : "JOB_FAILED", message: row.error ?? "" }
+      : null,
     timings: row.timings ? (JSON.parse(row.timings) as Record<string, number>) : {},
     outputs: outputs.map((o) => ({
       name: o.name,

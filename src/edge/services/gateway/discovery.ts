@@ -1,4 +1,3 @@
-import { LivepeerError } from "../../../protocol/errors.ts";
 import {
   isSuspended,
   type RandomSource,
@@ -9,10 +8,12 @@ import {
   selectOrchestrator,
 } from "../../../protocol/selection.ts";
 import type { Address } from "../../../protocol/types.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
 import { getInfo, type OrchestratorClientOptions } from "../../../wire/orchestrator-client.ts";
 import type { OrchestratorInfoJson } from "../../../wire/orchestrator-info.ts";
 import type { PriceInfo } from "../../../wire/payment.ts";
 import type { AppDeps } from "../../deps.ts";
+import { METRIC } from "../../metrics.ts";
 import { verifyOrchestratorInfo } from "../tickets/info-signature.ts";
 
 /** An active orchestrator whose signed info this gateway fetched and verified. */
@@ -67,7 +68,7 @@ const policy = (deps: AppDeps) => ({
 export function reportOrchestratorFailure(deps: AppDeps, address: Address): void {
   const s = state(deps);
   s.suspensions = recordFailure(s.suspensions, address, s.refresh, policy(deps));
-  deps.metrics.inc("livepeer_gateway_orchestrator_failures_total", { orchestrator: address.toLowerCase() });
+  deps.metrics.inc(METRIC.orchestratorFailures, { orchestrator: address.toLowerCase() });
   for (const key of [...s.cache.keys()]) if (key.startsWith(address.toLowerCase())) s.cache.delete(key);
 }
 
@@ -178,7 +179,7 @@ export async function discoverOrchestrators(
     active.map(async (m): Promise<DiscoveredOrchestrator | undefined> => {
       const address = m.address.toLowerCase() as Address;
       if (isSuspended(s.suspensions, address, s.refresh)) {
-        deps.metrics.inc("livepeer_gateway_orchestrator_skipped_total", {
+        deps.metrics.inc(METRIC.orchestratorSkipped, {
           orchestrator: address,
           reason: "suspended",
         });

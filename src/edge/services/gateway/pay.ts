@@ -1,5 +1,5 @@
-import { LivepeerError } from "../../../protocol/errors.ts";
 import { feeForUnits, pricePerPixel } from "../../../protocol/pricing.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
 import {
   type OrchestratorClientOptions,
   type PaymentResultJson,

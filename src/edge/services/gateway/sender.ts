@@ -1,9 +1,9 @@
 import { and, eq, sql } from "drizzle-orm";
-import { LivepeerError } from "../../../protocol/errors.ts";
 import { ticketsForFee } from "../../../protocol/pricing.ts";
 import { signTicket } from "../../../protocol/signature.ts";
 import type { Address, Hex, Ticket } from "../../../protocol/types.ts";
 import { ticketEV } from "../../../protocol/win.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
 import type { OrchestratorInfoJson } from "../../../wire/orchestrator-info.ts";
 import {
   type Payment,

@@ -1,7 +1,8 @@
-import { LivepeerError } from "../../../protocol/errors.ts";
+import { type ErrorCode, LivepeerError, type LivepeerErrorOptions } from "../../../wire/errors.ts";
 
-/** Stable codes of the job life-cycle; the HTTP status for each is in JOB_ERROR_STATUS. */
-export type JobErrorCode =
+/** The codes of the job life-cycle (their statuses are in ERRORS). */
+export type JobErrorCode = Extract<
+  ErrorCode,
   | "JOB_NOT_FOUND"
   | "OUTPUT_NOT_FOUND"
   | "LEASE_LOST"
@@ -9,7 +10,6 @@ export type JobErrorCode =
   | "NOT_VIDEO"
   | "UNKNOWN_PRESET"
   | "UNKNOWN_PIPELINE"
-  | "BODY_TOO_LARGE"
   | "API_KEY_REQUIRED"
   | "API_KEY_INVALID"
   | "RATE_LIMITED"
@@ -17,45 +17,17 @@ export type JobErrorCode =
   | "RUNNER_TOKEN_INVALID"
   | "RUNNER_NOT_FOUND"
   | "NO_ORCHESTRATOR"
+  | "PIPELINE_NOT_ADVERTISED"
   | "ORCHESTRATOR_FAILED"
   | "JOB_FAILED"
   | "JOB_TIMEOUT"
-  | "PAYMENT_REQUIRED";
+  | "PAYMENT_REQUIRED"
+>;
 
-export const JOB_ERROR_STATUS: Readonly<Record<JobErrorCode, number>> = {
-  JOB_NOT_FOUND: 404,
-  OUTPUT_NOT_FOUND: 404,
-  LEASE_LOST: 409,
-  INVALID_INPUT: 400,
-  NOT_VIDEO: 415,
-  UNKNOWN_PRESET: 400,
-  UNKNOWN_PIPELINE: 404,
-  BODY_TOO_LARGE: 413,
-  API_KEY_REQUIRED: 401,
-  API_KEY_INVALID: 401,
-  RATE_LIMITED: 429,
-  ADMIN_TOKEN_INVALID: 401,
-  RUNNER_TOKEN_INVALID: 401,
-  RUNNER_NOT_FOUND: 401,
-  NO_ORCHESTRATOR: 503,
-  ORCHESTRATOR_FAILED: 502,
-  JOB_FAILED: 502,
-  JOB_TIMEOUT: 504,
-  PAYMENT_REQUIRED: 402,
-};
-
-export class JobError extends LivepeerError {
-  override readonly code: JobErrorCode;
-  readonly status: number;
-
-  constructor(
-    code: JobErrorCode,
-    message: string,
-    options?: { details?: Record<string, unknown>; cause?: unknown },
-  ) {
+/** A LivepeerError of the job life-cycle. */
+export class JobError extends LivepeerError<JobErrorCode> {
+  constructor(code: JobErrorCode, message: string, options?: LivepeerErrorOptions) {
     super(code, message, options);
     this.name = "JobError";
-    this.code = code;
-    this.status = JOB_ERROR_STATUS[code];
   }
 }

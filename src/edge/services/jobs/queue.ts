@@ -5,6 +5,7 @@ import type { JobInput, JobOutputView, JobResultView, WireSpec } from "../../../
 import { capabilityOf } from "../../../wire/jobs.ts";
 import { queueAttempts, queueJobs, queueOutputs } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
+import { METRIC } from "../../metrics.ts";
 import { adjustBalanceIn } from "../tickets/balance.ts";
 import { JobError } from "./errors.ts";
 import { newId } from "./ids.ts";
@@ -106,7 +107,7 @@ export async function enqueueJob(deps: AppDeps, input: EnqueueInput): Promise<Qu
     completedAt: null,
   };
   await writeTx(deps.db, (tx) => tx.insert(queueJobs).values(row));
-  deps.metrics.inc("jobs_enqueued_total", { capability: row.capability });
+  deps.metrics.inc(METRIC.queueEnqueued, { capability: row.capability });
   jobsRuntime(deps).notifier.wake(`queue:${row.orchestrator}`);
   return view(row);
 }
@@ -248,7 +249,7 @@ export async function leaseJob(
     ),
   );
   wakeMoved(deps, result.moved);
-  if (result.leased) deps.metrics.inc("jobs_leased_total", { capability: result.leased.job.capability });
+  if (result.leased) deps.metrics.inc(METRIC.queueLeased, { capability: result.leased.job.capability });
   return result.leased;
 }
 
@@ -432,7 +433,7 @@ export async function completeJob(
       { behavior: "immediate" },
     ),
   );
-  if (!out.duplicate) deps.metrics.inc("jobs_completed_total", { status: "succeeded" });
+  if (!out.duplicate) deps.metrics.inc(METRIC.queueCompleted, { status: "succeeded" });
   jobsRuntime(deps).notifier.wake(`job:${input.jobId}`);
   return out;
 }
@@ -485,7 +486,7 @@ export async function failJob(
       { behavior: "immediate" },
     ),
   );
-  deps.metrics.inc("jobs_attempts_failed_total", { status: out.status });
+  deps.metrics.inc(METRIC.queueAttemptsFailed, { status: out.status });
   const { notifier } = jobsRuntime(deps);
   notifier.wake(`job:${input.jobId}`);
   if (out.status === "queued")

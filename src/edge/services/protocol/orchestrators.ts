@@ -1,5 +1,5 @@
-import { LivepeerError } from "../../../protocol/errors.ts";
 import type { Address } from "../../../protocol/types.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
 import type { AppDeps } from "../../deps.ts";
 import type { LedgerEvent } from "../../ledger/types.ts";
 import { type RewardRound, rewardHistory } from "./reward-history.ts";

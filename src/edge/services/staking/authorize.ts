@@ -1,7 +1,7 @@
 import { lt } from "drizzle-orm";
 import { verifyTypedData } from "viem";
-import { LivepeerError } from "../../../protocol/errors.ts";
 import type { Address } from "../../../protocol/types.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
 import {
   DEVNET_CHAIN_ID,
   type StakingAction,

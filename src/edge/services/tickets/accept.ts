@@ -5,7 +5,6 @@ import { acceptedTickets, ticketRedemptions } from "../../db/schema/payments.ts"
 import type { AppDeps } from "../../deps.ts";
 import { METRIC } from "../../metrics.ts";
 import { adjustBalanceIn, getBalance } from "./balance.ts";
-import { incBig } from "./metrics.ts";
 import { writeTx } from "./tx.ts";
 import { MAX_NONCES_PER_RAND_HASH, type TicketError, validatePayment } from "./validate.ts";
 
@@ -129,9 +128,9 @@ export async function acceptPayment(deps: AppDeps, payment: Payment): Promise<Ac
   const { winners: won, credit } = result;
   if (accepted > 0) {
     deps.metrics.inc(METRIC.ticketsWon, labels, won);
-    incBig(deps, METRIC.ticketValueReceivedWei, labels, credit);
+    deps.metrics.inc(METRIC.ticketValueReceivedWei, labels, credit);
   }
-  for (const e of errors) deps.metrics.inc("livepeer_tickets_rejected_total", { ...labels, code: e.code });
+  for (const e of errors) deps.metrics.inc(METRIC.paymentRecvErrors, { ...labels, error_code: e.code });
   const balance = result.balance ?? (await getBalance(deps, orchestrator, sender));
   return { orchestrator, sender, accepted, won, credit, balance, errors };
 }

@@ -1,9 +1,9 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { bytesToHex } from "../../../protocol/bytes.ts";
 import { recipientRandHash } from "../../../protocol/commit-reveal.ts";
-import { LivepeerError } from "../../../protocol/errors.ts";
 import { computeTicketParams, maxFloat } from "../../../protocol/ticket-params.ts";
 import type { Address } from "../../../protocol/types.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
 import type {
   CapabilityJson,
   CapabilityPriceJson,

@@ -1,21 +1,12 @@
 import { and, eq, inArray, lt, lte, or } from "drizzle-orm";
 import type { Address, Hex, Ticket } from "../../../protocol/types.ts";
+import type { ErrorCode } from "../../../wire/errors.ts";
 import { acceptedTickets, ticketRedemptions } from "../../db/schema/payments.ts";
 import type { AppDeps } from "../../deps.ts";
 import { LedgerError } from "../../ledger/errors.ts";
 import type { TxResult } from "../../ledger/types.ts";
 import { METRIC } from "../../metrics.ts";
-import { incBig } from "./metrics.ts";
 import { writeTx } from "./tx.ts";
-
-/** Extra metrics of the redemption queue (the shared ones are in METRIC). */
-export const REDEEM_METRIC = {
-  partial: "livepeer_ticket_redemptions_partial_total",
-  shortfallWei: "livepeer_ticket_redemption_shortfall_wei_total",
-  retries: "livepeer_ticket_redemption_retries_total",
-  expired: "livepeer_ticket_redemptions_expired_total",
-  failed: "livepeer_ticket_redemptions_failed_total",
-} as const;
 
 export interface RedeemOptions {
   /** Identifies this process in the claim (lease) column. */
@@ -113,7 +104,7 @@ export async function redeemDueTickets(deps: AppDeps, options: RedeemOptions = {
     await tx.update(acceptedTickets).set({ status: "expired" }).where(inArray(acceptedTickets.id, ids));
     return ids.length;
   });
-  if (expired > 0) deps.metrics.inc(REDEEM_METRIC.expired, {}, expired);
+  if (expired > 0) deps.metrics.inc(METRIC.redemptionsExpired, {}, expired);
   report.expired = expired;
 
   const due = await db
@@ -197,11 +188,11 @@ export async function redeemDueTickets(deps: AppDeps, options: RedeemOptions = {
           ...(partial ? { error: `settled ${outcome.paid} of ${face} (protocol#663 partial payment)` } : {}),
         });
         deps.metrics.inc(METRIC.ticketsRedeemed, labels);
-        incBig(deps, METRIC.ticketValueRedeemedWei, labels, outcome.paid);
+        deps.metrics.inc(METRIC.ticketValueRedeemedWei, labels, outcome.paid);
         if (partial) {
           report.partial++;
-          deps.metrics.inc(REDEEM_METRIC.partial, labels);
-          incBig(deps, REDEEM_METRIC.shortfallWei, labels, face - outcome.paid);
+          deps.metrics.inc(METRIC.redemptionsPartial, labels);
+          deps.metrics.inc(METRIC.redemptionShortfallWei, labels, face - outcome.paid);
           deps.logger.warn("winning ticket settled below face value (protocol#663)", {
             ticketId: id,
             sender: claimed.row.sender,
@@ -218,17 +209,17 @@ export async function redeemDueTickets(deps: AppDeps, options: RedeemOptions = {
         break;
       case "retry":
         await finish("queued", { error: `${outcome.code}: ${outcome.error}` });
-        deps.metrics.inc(REDEEM_METRIC.retries, { ...labels, reason: outcome.code });
+        deps.metrics.inc(METRIC.redemptionRetries, { ...labels, reason: outcome.code });
         report.retried++;
         break;
       case "expired":
         await finish("expired", { error: outcome.error });
-        deps.metrics.inc(REDEEM_METRIC.expired, labels);
+        deps.metrics.inc(METRIC.redemptionsExpired, labels);
         report.expired++;
         break;
       case "failed":
         await finish("failed", { error: `${outcome.code}: ${outcome.error}` });
-        deps.metrics.inc(REDEEM_METRIC.failed, { ...labels, code: outcome.code });
+        deps.metrics.inc(METRIC.redemptionErrors, { ...labels, code: outcome.code });
         deps.logger.error("winning ticket rejected by the ledger", { ticketId: id, error: outcome.error });
         report.failed++;
         break;
@@ -240,9 +231,9 @@ export async function redeemDueTickets(deps: AppDeps, options: RedeemOptions = {
 type Outcome =
   | { kind: "redeemed"; ref: Hex; paid: bigint }
   | { kind: "used" }
-  | { kind: "retry"; code: string; error: string }
+  | { kind: "retry"; code: ErrorCode; error: string }
   | { kind: "expired"; error: string }
-  | { kind: "failed"; code: string; error: string };
+  | { kind: "failed"; code: ErrorCode; error: string };
 
 async function redeemOne(
   deps: AppDeps,

@@ -4,13 +4,15 @@ import type { Address, Hex, Ticket } from "../../../protocol/types.ts";
 import { createTicketVerifier, type TicketVerifier } from "../../../protocol/verifier.ts";
 import { nobleBackend } from "../../../protocol/verifier-noble.ts";
 import { MAX_WIN_PROB, ticketEV } from "../../../protocol/win.ts";
+import type { ErrorCode } from "../../../wire/errors.ts";
 import type { Payment } from "../../../wire/payment.ts";
 import type { AppDeps } from "../../deps.ts";
 import { findHosted, type HostedOrchestrator } from "./hosted.ts";
 import { recipientRandFor } from "./rand.ts";
 
 /** Stable codes for a rejected ticket (PROTOCOL.md §6). */
-export type TicketErrorCode =
+export type TicketErrorCode = Extract<
+  ErrorCode,
   | "TICKET_RECIPIENT_INVALID"
   | "TICKET_SENDER_INVALID"
   | "TICKET_PARAMS_INVALID"
@@ -23,7 +25,8 @@ export type TicketErrorCode =
   | "TICKET_NONCE_LIMIT"
   | "SENDER_UNLOCKING"
   | "SENDER_NO_DEPOSIT"
-  | "SENDER_NO_RESERVE";
+  | "SENDER_NO_RESERVE"
+>;
 
 export interface TicketError {
   /** Decimal string of the ticket's nonce. */

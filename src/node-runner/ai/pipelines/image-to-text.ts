@@ -1,4 +1,4 @@
-import { LivepeerError } from "../../../protocol/errors.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
 import { loadImage, resizeBilinear, toNchw } from "../image.ts";
 import { inputFile, ms, numberParam, outputName, type Pipeline, throwIfAborted } from "./types.ts";
 

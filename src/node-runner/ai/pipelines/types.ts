@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { LivepeerError } from "../../../protocol/errors.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
 import type { OutputFile } from "../../executor.ts";
 import type { NativeFfmpeg } from "../../ffmpeg/locate.ts";
 import type { ModelEntry } from "../manifest.ts";

@@ -1,4 +1,4 @@
-import { LivepeerError } from "../../../protocol/errors.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
 import { fromNchw, loadImage, toNchw } from "../image.ts";
 import { inputFile, ms, outputName, type Pipeline, throwIfAborted, writePngOutput } from "./types.ts";
 
