@@ -15,8 +15,9 @@ import type { Ledger } from "./ledger/types.ts";
 import { createLogger, type LogLevel } from "./logger.ts";
 import { containerMediaProbe } from "./media/container-probe.ts";
 import { createMetrics } from "./metrics.ts";
+import { readSecpWasm } from "./platform/secp-wasm.ts";
 import { syncServiceURIs } from "./services/hosted/service-uri.ts";
-import { createIntakeVerifier, readSecpWasm, type SecpWasm } from "./services/tickets/verifier.ts";
+import { createIntakeVerifier, type SecpWasm } from "./services/tickets/verifier.ts";
 
 /** AppDeps plus what the entry must release at shutdown. */
 export interface EdgeDeps extends AppDeps {
