@@ -51,8 +51,8 @@ const served =
       )
     : [];
 
-// Prices in wei per unit (docs/protocol.md): each pipeline the bundled runner serves, at its
-// registry default.
+// Prices in wei per unit (docs/protocol.md#pricing-and-work-units): each pipeline the bundled
+// runner serves, at its registry default.
 const prices = SERVED_PIPELINES.map((name) => ({
   capability: PIPELINES[name].priceKey,
   pricePerUnit: PIPELINES[name].defaultPricePerUnit.toString(),
@@ -205,7 +205,7 @@ async function shutdown() {
   for (const c of children) c.kill("SIGTERM");
   await Promise.race([Promise.all(children.map((c) => c.exited)), Bun.sleep(35_000)]);
   await stopScheduler();
-  await settleConsumerJobs();
+  await settleConsumerJobs(deps);
   await server.stop(true);
   await deps.close();
   process.exit(0);

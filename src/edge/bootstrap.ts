@@ -16,6 +16,7 @@ import { createLogger, type LogLevel } from "./logger.ts";
 import { containerMediaProbe } from "./media/container-probe.ts";
 import { createMetrics } from "./metrics.ts";
 import { readSecpWasm } from "./platform/secp-wasm.ts";
+import { buildServices, type ServiceOverrides } from "./services/build.ts";
 import { syncServiceURIs } from "./services/hosted/service-uri.ts";
 import { createIntakeVerifier, type SecpWasm } from "./services/tickets/verifier.ts";
 
@@ -46,6 +47,8 @@ export interface BuildOverrides {
   secpWasm?: SecpWasm;
   /** How uploads are probed; the spawn-free container-header reader by default (Bun/Node entries pass ffprobe). */
   mediaProbe?: MediaProbe;
+  /** Replacements for parts of the services' state (tests). */
+  services?: ServiceOverrides;
   /** Update each hosted orchestrator's service URI on the ledger to the configured one (default true). */
   syncServiceURIs?: boolean;
 }
@@ -90,6 +93,7 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
       keys,
       logger,
       metrics: createMetrics(),
+      services: buildServices(config, keys, overrides.services),
       ticketVerifier,
       mediaProbe: overrides.mediaProbe ?? containerMediaProbe(),
       async close() {

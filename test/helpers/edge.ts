@@ -97,7 +97,8 @@ export interface EdgeProcess {
 export async function startEdgeProcess(
   runtime: Runtime,
   env: Record<string, string>,
-  timeoutMs = 30_000,
+  // Generous: a loaded 2-core machine (two suites at once) takes tens of seconds to start a runtime.
+  timeoutMs = 90_000,
 ): Promise<EdgeProcess> {
   const proc = Bun.spawn(ENTRY[runtime], {
     cwd: ROOT,

@@ -8,7 +8,7 @@ import { JobError } from "../jobs/errors.ts";
 
 const CODECS = new Set(["h264", "h265", "vp8", "vp9"]);
 
-/** Resolves the `profiles` field: preset names (PROTOCOL §9) or explicit renditions. */
+/** Resolves the `profiles` field: preset names (docs/protocol.md#transcoding-presets) or explicit renditions. */
 export function resolveProfiles(raw: unknown): VideoProfile[] {
   let list: unknown = raw;
   if (typeof raw === "string") {

@@ -12,7 +12,6 @@ import { recordPaymentResult } from "../gateway/sender.ts";
 import { JobError } from "../jobs/errors.ts";
 import { newId } from "../jobs/ids.ts";
 import { waitFor } from "../jobs/notifier.ts";
-import { jobsRuntime } from "../jobs/runtime.ts";
 import { writeTx } from "../jobs/tx.ts";
 
 // The gateway's job flow: record the job, then for up to MAX_ORCHESTRATORS orchestrators:
@@ -30,7 +29,7 @@ export interface ConsumerInput {
 export interface SubmitInput {
   spec: WireSpec;
   inputs: ConsumerInput[];
-  /** Billable units estimated from the request (PROTOCOL §7). */
+  /** Billable units estimated from the request (docs/protocol.md#pricing-and-work-units). */
   units: bigint;
   modelId?: string;
   apiKeyId?: string | null;
@@ -46,7 +45,17 @@ export interface ConsumerJobView {
   units: string | null;
   price: { pricePerUnit: string; pixelsPerUnit: string } | null;
   tickets: { count: number; faceValue: string | null; ev: string | null };
-  attempts: { orchestrator: string; status: string; fee: string; tickets: number; error: string | null }[];
+  /** 0..1 as the orchestrator reports it; 1 once succeeded. */
+  progress: number;
+  attempts: {
+    orchestrator: string;
+    /** The orchestrator's own id of this attempt's job, once it queued it. */
+    remoteJobId: string | null;
+    status: string;
+    fee: string;
+    tickets: number;
+    error: string | null;
+  }[];
   engine: string | null;
   data?: unknown;
   error: { code: ErrorCode; message: string } | null;
@@ -64,18 +73,16 @@ export interface ConsumerJobView {
   completedAt: string | null;
 }
 
-/** Background runs of this process, so tests and shutdown can wait for them. */
-const inflight = new Set<Promise<void>>();
-
 /** Waits for every job this process is still running in the background. */
-export async function settleConsumerJobs(): Promise<void> {
-  while (inflight.size > 0) await Promise.allSettled([...inflight]);
+export async function settleConsumerJobs(deps: Pick<AppDeps, "services">): Promise<void> {
+  const { background } = deps.services.jobs;
+  while (background.size > 0) await Promise.allSettled([...background]);
 }
 
 /** Records a consumer job, stores its inputs and starts it; returns its id at once. */
 export async function submitConsumerJob(deps: AppDeps, input: SubmitInput): Promise<string> {
   const id = newId("job");
-  const { blobs } = jobsRuntime(deps);
+  const { blobs } = deps.services.jobs;
   const stored: JobInput[] = [];
   for (const i of input.inputs) {
     const blobKey = `consumer/${id}/in/${i.name}`;
@@ -99,8 +106,9 @@ export async function submitConsumerJob(deps: AppDeps, input: SubmitInput): Prom
   const run = runConsumerJob(deps, id, input).catch((err: unknown) =>
     deps.logger.error("consumer job crashed", { job: id, error: String(err) }),
   );
-  inflight.add(run);
-  void run.finally(() => inflight.delete(run));
+  const { background } = deps.services.jobs;
+  background.add(run);
+  void run.finally(() => background.delete(run));
   return id;
 }
 
@@ -147,8 +155,9 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
         { exclude: tried },
       );
     } catch (err) {
-      lastError = errorOf(err, "NO_ORCHESTRATOR");
-      break; // nobody (else) to send it to
+      // Nobody (else) to send it to: the job failed for the last attempt's reason, if there was one.
+      if (tried.length === 0) lastError = errorOf(err, "NO_ORCHESTRATOR");
+      break;
     }
     timings[`attempt${attempt}SelectPayMs`] = performance.now() - t0;
     const orchestrator = jp.orchestrator.address;
@@ -171,6 +180,7 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
         .set({
           orchestrator,
           attempts: attempt,
+          progress: 0,
           pricePerUnit: jp.price.pricePerUnit.toString(),
           pixelsPerUnit: jp.price.pixelsPerUnit.toString(),
           fee: jp.fee.toString(),
@@ -180,7 +190,16 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
     });
     const t1 = performance.now();
     try {
-      const answer = await sendToOrchestrator(deps, jp, input);
+      const answer = await sendToOrchestrator(deps, jp, input, {
+        queued: (remoteJobId) =>
+          writeTx(deps.db, (tx) =>
+            tx
+              .update(consumerAttempts)
+              .set({ remoteJobId })
+              .where(and(eq(consumerAttempts.jobId, id), eq(consumerAttempts.attempt, attempt))),
+          ).then(() => undefined),
+        progress: (progress) => update(deps, id, { progress }),
+      });
       timings[`attempt${attempt}OrchestratorMs`] = performance.now() - t1;
       await recordPaymentResult(deps, jp.created, {
         accepted: answer.payment?.accepted ?? jp.created.tickets,
@@ -202,6 +221,7 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
           .update(consumerJobs)
           .set({
             status: "succeeded",
+            progress: 1,
             fee: answer.fee ?? jp.fee.toString(),
             engine: answer.engine,
             data: answer.data === undefined ? null : JSON.stringify(answer.data),
@@ -216,7 +236,7 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
       });
       deps.metrics.inc(METRIC.jobs, { capability: capabilityOf(input.spec), outcome: "succeeded" });
       deps.metrics.observe(METRIC.jobDuration, timings.totalMs / 1000);
-      jobsRuntime(deps).notifier.wake(`cjob:${id}`);
+      deps.services.jobs.notifier.wake(`cjob:${id}`);
       return;
     } catch (err) {
       lastError = errorOf(err, "ORCHESTRATOR_FAILED");
@@ -260,7 +280,7 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
       .where(eq(consumerJobs.id, id)),
   );
   deps.metrics.inc(METRIC.jobs, { capability: capabilityOf(input.spec), outcome: "failed" });
-  jobsRuntime(deps).notifier.wake(`cjob:${id}`);
+  deps.services.jobs.notifier.wake(`cjob:${id}`);
 }
 
 /** Ticket totals over every attempt; marks the running attempt with its outcome. */
@@ -305,11 +325,17 @@ async function update(
 
 const join = (base: string, path: string) => `${base.replace(/\/+$/, "")}${path}`;
 
-/** POST {serviceURI}/v1/orchestrator/jobs with the spec, the payment and the input files. */
+/**
+ * POST {serviceURI}/v1/orchestrator/jobs?wait=false with the spec, the payment and the input
+ * files, then follows the queued job (GET …/jobs/{id}, a long poll that answers when the job ends
+ * or its progress moves) until it ends, reporting its id and progress on the way. An orchestrator
+ * that answers the POST with the finished job (200) is taken at its word.
+ */
 async function sendToOrchestrator(
   deps: AppDeps,
   jp: JobPayment,
   input: SubmitInput,
+  report: { queued(remoteJobId: string): Promise<void>; progress(progress: number): Promise<void> },
 ): Promise<OrchestratorAnswer> {
   const form = new FormData();
   form.set("job", JSON.stringify(input.spec));
@@ -317,14 +343,51 @@ async function sendToOrchestrator(
   for (const i of input.inputs) {
     form.set(i.name, new Blob([i.bytes as Uint8Array<ArrayBuffer>], { type: i.contentType }), i.name);
   }
+  // One budget for the whole exchange: submission, the wait, and every poll.
+  const signal = AbortSignal.timeout(deps.config.gateway.requestTimeoutMs);
+  const base = jp.orchestrator.serviceURI;
+  const submitted = await callOrchestrator(join(base, "/v1/orchestrator/jobs?wait=false"), {
+    method: "POST",
+    body: form,
+    signal,
+  });
+  if (submitted.status === 200) return submitted.body as unknown as OrchestratorAnswer;
+  const first = submitted.body as unknown as OrchestratorAnswer & { progress?: number };
+  if (typeof first.id !== "string")
+    throw new JobError("ORCHESTRATOR_FAILED", "the orchestrator sent no job id");
+  await report.queued(first.id);
+  const payment = first.payment;
+  let progress = typeof first.progress === "number" ? first.progress : 0;
+  for (;;) {
+    const polled = await callOrchestrator(
+      join(base, `/v1/orchestrator/jobs/${encodeURIComponent(first.id)}?waitMs=20000&progress=${progress}`),
+      { method: "GET", signal },
+    );
+    const job = polled.body as unknown as OrchestratorAnswer & { progress?: number; error?: string | null };
+    if (job.status === "succeeded") return { ...job, ...(payment ? { payment } : {}) };
+    if (job.status === "failed" || job.status === "dead") {
+      throw new LivepeerError("JOB_FAILED", job.error ?? "the job failed at the orchestrator", {
+        details: { jobId: first.id, ...(payment ? { payment } : {}) },
+      });
+    }
+    if (typeof job.progress === "number" && job.progress !== progress) {
+      progress = job.progress;
+      await report.progress(progress);
+    }
+  }
+}
+
+/** One request to an orchestrator; a problem answer becomes a LivepeerError with its code. */
+async function callOrchestrator(
+  url: string,
+  init: RequestInit & { signal: AbortSignal },
+): Promise<{ status: number; body: Record<string, unknown> }> {
   let res: Response;
   try {
-    res = await fetch(join(jp.orchestrator.serviceURI, "/v1/orchestrator/jobs"), {
-      method: "POST",
-      body: form,
-      signal: AbortSignal.timeout(deps.config.gateway.requestTimeoutMs),
-    });
+    res = await fetch(url, init);
   } catch (err) {
+    if (init.signal.aborted)
+      throw new JobError("JOB_TIMEOUT", "the orchestrator did not finish the job in time");
     throw new JobError("ORCHESTRATOR_FAILED", `cannot reach the orchestrator: ${String(err)}`);
   }
   const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
@@ -334,12 +397,12 @@ async function sendToOrchestrator(
     const details = (body?.details ?? undefined) as Record<string, unknown> | undefined;
     throw new LivepeerError(code, detail, details ? { details } : undefined);
   }
-  return body as unknown as OrchestratorAnswer;
+  return { status: res.status, body };
 }
 
 /** Fetches each output from the orchestrator and stores it under this gateway's blob keys. */
 async function copyOutputs(deps: AppDeps, id: string, serviceURI: string, answer: OrchestratorAnswer) {
-  const { blobs } = jobsRuntime(deps);
+  const { blobs } = deps.services.jobs;
   const rows: (typeof consumerOutputs.$inferInsert)[] = [];
   for (const o of answer.outputs) {
     if (!/^[A-Za-z0-9._-]{1,100}$/.test(o.name)) throw new JobError("ORCHESTRATOR_FAILED", "bad output name");
@@ -390,8 +453,10 @@ export async function getConsumerJob(deps: AppDeps, id: string): Promise<Consume
         ? { pricePerUnit: row.pricePerUnit, pixelsPerUnit: row.pixelsPerUnit }
         : null,
     tickets: { count: row.tickets, faceValue: row.ticketsFaceValue, ev: row.ticketsEv },
+    progress: row.progress,
     attempts: attempts.map((a) => ({
       orchestrator: a.orchestrator,
+      remoteJobId: a.remoteJobId,
       status: a.status,
       fee: a.fee,
       tickets: a.tickets,
@@ -425,7 +490,7 @@ export async function waitForConsumerJob(
   signal?: AbortSignal,
 ): Promise<ConsumerJobView> {
   return waitFor(
-    jobsRuntime(deps).notifier,
+    { notifier: deps.services.jobs.notifier, clock: deps.clock },
     `cjob:${id}`,
     async () => {
       const job = await getConsumerJob(deps, id);
@@ -447,7 +512,7 @@ export async function consumerOutput(
   const rows = await deps.db.select().from(consumerOutputs).where(eq(consumerOutputs.jobId, id));
   const row = rows.find((r) => r.name === name);
   if (!row) throw new JobError("OUTPUT_NOT_FOUND", `job ${id} has no output ${name}`);
-  const bytes = await jobsRuntime(deps).blobs.get(row.blobKey);
+  const bytes = await deps.services.jobs.blobs.get(row.blobKey);
   if (!bytes) throw new JobError("OUTPUT_NOT_FOUND", `output ${name} is missing from the blob store`);
   return { bytes, contentType: row.contentType };
 }

@@ -34,30 +34,26 @@ export interface DiscoveryQuery {
   maxPrice?: PriceInfo;
 }
 
-interface CacheEntry {
+export interface CacheEntry {
   info: OrchestratorInfoJson;
   fetchedAt: number;
   latencyMs: number;
 }
 
-/** Per-deps gateway state: info cache, suspensions, refresh counter, job latencies. */
-interface GatewayState {
+/** The gateway's discovery state for this process: info cache, suspensions, refresh counter, job latencies. */
+export interface DiscoveryState {
   cache: Map<string, CacheEntry>;
   suspensions: SuspensionState;
   refresh: number;
   latency: Map<string, number>;
 }
 
-const states = new WeakMap<AppDeps, GatewayState>();
-
-function state(deps: AppDeps): GatewayState {
-  let s = states.get(deps);
-  if (!s) {
-    s = { cache: new Map(), suspensions: {}, refresh: 0, latency: new Map() };
-    states.set(deps, s);
-  }
-  return s;
+/** Empty discovery state, built once at bootstrap. */
+export function createDiscoveryState(): DiscoveryState {
+  return { cache: new Map(), suspensions: {}, refresh: 0, latency: new Map() };
 }
+
+const state = (deps: AppDeps): DiscoveryState => deps.services.discovery;
 
 const policy = (deps: AppDeps) => ({
   threshold: deps.config.gateway.suspendAfterFailures,
@@ -264,4 +260,41 @@ export async function selectForJob(
     );
   }
   return chosen;
+}
+
+/**
+ * Whether any active orchestrator advertises the capability (its signed info prices it), read
+ * through the same info cache as selection. Suspension and price caps are not considered: they
+ * make an orchestrator unavailable, not the capability unknown. "unknown" when an orchestrator
+ * could not be asked: the job may still find it.
+ */
+export async function capabilityAdvertised(
+  deps: AppDeps,
+  q: Omit<DiscoveryQuery, "maxPrice">,
+  clientOptions: OrchestratorClientOptions = {},
+): Promise<"yes" | "no" | "unknown"> {
+  const account = deps.keys.sender;
+  if (!account) throw new LivepeerError("GATEWAY_SENDER_MISSING", "the gateway has no sender key configured");
+  const sender = account.address.toLowerCase() as Address;
+  const [active, block] = await Promise.all([deps.ledger.getActiveSet(), deps.ledger.blockNumber()]);
+  const timeout = Math.min(deps.config.gateway.requestTimeoutMs, 10_000);
+  const answers = await Promise.all(
+    active.map(async (m): Promise<"yes" | "no" | "unknown"> => {
+      const address = m.address.toLowerCase() as Address;
+      const serviceURI = await deps.ledger.getServiceURI(address);
+      if (!serviceURI) return "no";
+      try {
+        const e = await fetchInfo(deps, { address, serviceURI }, q, sender, block, {
+          timeoutMs: timeout,
+          ...clientOptions,
+        });
+        return offers(e.info, q.capability, q.modelId) ? "yes" : "no";
+      } catch (err) {
+        if (err instanceof LivepeerError && err.code === "CAPABILITY_NOT_FOUND") return "no";
+        return "unknown";
+      }
+    }),
+  );
+  if (answers.includes("yes")) return "yes";
+  return answers.includes("unknown") ? "unknown" : "no";
 }
