@@ -8,15 +8,15 @@ import type { MediaInfo, MediaProbe } from "../../wire/media.ts";
 const TS_PACKET = 188;
 const PTS_HZ = 90_000;
 // ISO/IEC 13818-1 stream_type values (and the common private ones).
-const TS_VIDEO = new Map([
-  [0x01, "mpeg1video"],
-  [0x02, "mpeg2video"],
-  [0x10, "mpeg4"],
-  [0x1b, "h264"],
-  [0x24, "hevc"],
-  [0xea, "vc1"],
-]);
-const TS_AUDIO = new Set([0x03, 0x04, 0x0f, 0x11, 0x81, 0x87]);
+const TS_VIDEO: Readonly<Record<number, string>> = {
+  1: "mpeg1video",
+  2: "mpeg2video",
+  16: "mpeg4",
+  27: "h264",
+  36: "hevc",
+  234: "vc1",
+};
+const TS_AUDIO: readonly number[] = [0x03, 0x04, 0x0f, 0x11, 0x81, 0x87];
 
 /** The spawn-free MediaProbe: container headers only, so geometry or fps may read 0 (unknown). */
 export function containerMediaProbe(): MediaProbe {
@@ -73,7 +73,7 @@ function probeMpegTs(b: Uint8Array): MediaInfo {
       const section = b.subarray(p, at + TS_PACKET);
       if (pid === 0 && section[0] === 0x00) pmtPid = patPmtPid(section);
       else if (pid === pmtPid && section[0] === 0x02) readPmt(section, streams);
-      videoPid = [...streams].find(([, type]) => TS_VIDEO.has(type))?.[0];
+      videoPid = [...streams].find(([, type]) => TS_VIDEO[type] !== undefined)?.[0];
     } else if (pid === videoPid) {
       const t = pesPts(b.subarray(p, at + TS_PACKET));
       if (t !== undefined) pts.push(t);
@@ -82,7 +82,7 @@ function probeMpegTs(b: Uint8Array): MediaInfo {
   if (pmtPid === undefined || streams.size === 0)
     throw new Error("no PAT/PMT: not a readable MPEG-TS stream");
   const types = [...streams.values()];
-  const videoType = types.find((t) => TS_VIDEO.has(t));
+  const videoType = types.find((t) => TS_VIDEO[t] !== undefined);
   let durationSec = 0;
   let fps = 0;
   if (pts.length > 0) {
@@ -100,8 +100,8 @@ function probeMpegTs(b: Uint8Array): MediaInfo {
     durationSec,
     fps,
     hasVideo: videoType !== undefined,
-    hasAudio: types.some((t) => TS_AUDIO.has(t)),
-    codec: videoType === undefined ? null : TS_VIDEO.get(videoType)!,
+    hasAudio: types.some((t) => TS_AUDIO.includes(t)),
+    codec: videoType === undefined ? null : TS_VIDEO[videoType]!,
   });
 }
 
