@@ -23,6 +23,7 @@ import { DEFAULT_MNEMONIC, deriveAccounts } from "./edge/ledger/genesis.ts";
 import type { LogLevel } from "./edge/logger.ts";
 import { startScheduler } from "./edge/scheduler/tick.ts";
 import { settleConsumerJobs } from "./edge/services/consumer/jobs.ts";
+import { ffprobeMediaProbe } from "./node-runner/ffmpeg/media-probe.ts";
 import type { Capabilities } from "./wire/capabilities.ts";
 import { PIPELINES, SERVED_PIPELINES } from "./wire/pipelines.ts";
 
@@ -99,7 +100,10 @@ const input: EdgeConfigInput = {
 };
 
 const config = parseConfig(input);
-const deps = await buildDeps(config, { logLevel: (env.LOG_LEVEL as LogLevel | undefined) ?? "info" });
+const deps = await buildDeps(config, {
+  logLevel: (env.LOG_LEVEL as LogLevel | undefined) ?? "info",
+  mediaProbe: ffprobeMediaProbe(),
+});
 const app = createApp(deps);
 const addresses = orchestratorAccounts.map((a) => a.address);
 writeFileSync(

@@ -10,6 +10,7 @@ import { type EdgeConfigInput, parseConfig } from "../../src/edge/config.ts";
 import type { HonoEnv } from "../../src/edge/deps.ts";
 import { DEFAULT_MNEMONIC } from "../../src/edge/ledger/genesis.ts";
 import type { DevnetControl } from "../../src/edge/ledger/types.ts";
+import { ffprobeMediaProbe } from "../../src/node-runner/ffmpeg/media-probe.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 
@@ -43,7 +44,11 @@ export async function makeEdge(
     scheduler: { enabled: false },
     ...config,
   });
-  const deps = await buildDeps(parsed, { logLevel: "silent", ...options.overrides });
+  const deps = await buildDeps(parsed, {
+    logLevel: "silent",
+    mediaProbe: ffprobeMediaProbe(),
+    ...options.overrides,
+  });
   return {
     deps,
     app: createApp(deps, options.app),
