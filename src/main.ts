@@ -19,10 +19,12 @@ import { createApp } from "./edge/app.ts";
 import { buildDeps } from "./edge/bootstrap.ts";
 import { type EdgeConfigInput, parseConfig } from "./edge/config.ts";
 import { runners } from "./edge/db/schema/jobs.ts";
+import { resolveHost } from "./edge/entry/dns.ts";
 import { DEFAULT_MNEMONIC, deriveAccounts } from "./edge/ledger/genesis.ts";
 import type { LogLevel } from "./edge/logger.ts";
 import { startScheduler } from "./edge/scheduler/tick.ts";
 import { settleConsumerJobs } from "./edge/services/consumer/jobs.ts";
+import { ffprobeMediaProbe } from "./node-runner/ffmpeg/media-probe.ts";
 import type { Capabilities } from "./wire/capabilities.ts";
 import { PIPELINES, SERVED_PIPELINES } from "./wire/pipelines.ts";
 
@@ -50,8 +52,8 @@ const served =
       )
     : [];
 
-// Prices in wei per unit (docs/protocol.md): each pipeline the bundled runner serves, at its
-// registry default.
+// Prices in wei per unit (docs/protocol.md#pricing-and-work-units): each pipeline the bundled
+// runner serves, at its registry default.
 const prices = SERVED_PIPELINES.map((name) => ({
   capability: PIPELINES[name].priceKey,
   pricePerUnit: PIPELINES[name].defaultPricePerUnit.toString(),
@@ -102,7 +104,11 @@ const input: EdgeConfigInput = {
 };
 
 const config = parseConfig(input);
-const deps = await buildDeps(config, { logLevel: (env.LOG_LEVEL as LogLevel | undefined) ?? "info" });
+const deps = await buildDeps(config, {
+  logLevel: (env.LOG_LEVEL as LogLevel | undefined) ?? "info",
+  mediaProbe: ffprobeMediaProbe(),
+  resolveHost,
+});
 const app = createApp(deps);
 const addresses = orchestratorAccounts.map((a) => a.address);
 writeFileSync(

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { serviceURIProblem } from "../protocol/service-uri.ts";
 import { LivepeerError } from "../wire/errors.ts";
+import { serviceURIProblem } from "../wire/service-uri.ts";
 
 // Parsed once at the entry point (zod); nothing reads the environment at request time.
 // Sections are owned by their areas; amounts are decimal strings or integers, parsed to bigint.

@@ -1,5 +1,5 @@
-// The transcoder pool of BondingManager (PROTOCOL.md §5): a list sorted by stake, highest first,
-// at most `maxSize` long. It is the NEXT round's active set; changes take effect at N+1.
+// The transcoder pool of BondingManager (docs/protocol.md#the-active-set): a list sorted by stake,
+// highest first, at most `maxSize` long. It is the NEXT round's active set; changes take effect at N+1.
 import type { Address } from "./types.ts";
 
 /** Deactivation round of an orchestrator that has not left: 2^256 - 1. */

@@ -1,4 +1,5 @@
-// LIP-36 cumulative earnings accounting of BondingManager / EarningsPoolLIP36 (PROTOCOL.md §4).
+// LIP-36 cumulative earnings accounting of BondingManager / EarningsPoolLIP36: docs/protocol.md#reward,
+// #fees-into-earnings-pools and #pending-earnings-and-claimearnings.
 // Pure state transitions: callers fetch the pools they need and store what comes back.
 import { PRECISE_DIVISOR, percOf, precisePercOf } from "./math.ts";
 

@@ -55,6 +55,7 @@ export const ERRORS = {
   LEDGER_BUSY: { status: 503, title: "Ledger busy" },
   LEDGER_UNAVAILABLE: { status: 503, title: "Ledger unavailable" },
   LEDGER_ERROR: { status: 500, title: "Ledger error" },
+  LEDGER_NO_KEY: { status: 403, title: "No signing key for this account" },
 
   // Tickets and payments
   TICKET_USED: { status: 409, title: "Ticket already used" },

@@ -1,10 +1,10 @@
 import type { Address } from "viem";
-import { serviceURL } from "../protocol/service-uri.ts";
 import type { DestinationPolicy } from "./destination.ts";
 import { type ErrorCode, LivepeerError, problemCode } from "./errors.ts";
 import { type BoundedResponse, fetchBounded, jsonOf } from "./fetch-bounded.ts";
 import { type OrchestratorInfoJson, OrchestratorInfoSchema } from "./orchestrator-info.ts";
 import type { PaymentJson } from "./payment.ts";
+import { serviceURL } from "./service-uri.ts";
 
 // The orchestrator API as its callers see it: the edge's gateway role and any app.
 

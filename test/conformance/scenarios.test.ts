@@ -23,6 +23,6 @@ describe.skipIf(missing !== undefined)("devnet = contracts (named scenarios)", (
       } finally {
         await pair.close();
       }
-    });
+    }, 180_000);
   }
 });

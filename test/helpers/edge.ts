@@ -10,6 +10,7 @@ import { type EdgeConfigInput, parseConfig } from "../../src/edge/config.ts";
 import type { HonoEnv } from "../../src/edge/deps.ts";
 import { DEFAULT_MNEMONIC } from "../../src/edge/ledger/genesis.ts";
 import type { DevnetControl } from "../../src/edge/ledger/types.ts";
+import { ffprobeMediaProbe } from "../../src/node-runner/ffmpeg/media-probe.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 
@@ -48,7 +49,11 @@ export async function makeEdge(
     // Test orchestrators listen on loopback: the gateway is told so, as a devnet's config must.
     gateway: { outbound: { allowPrivate: LOOPBACK }, ...config.gateway },
   });
-  const deps = await buildDeps(parsed, { logLevel: "silent", ...options.overrides });
+  const deps = await buildDeps(parsed, {
+    logLevel: "silent",
+    mediaProbe: ffprobeMediaProbe(),
+    ...options.overrides,
+  });
   return {
     deps,
     app: createApp(deps, options.app),
@@ -97,7 +102,8 @@ export interface EdgeProcess {
 export async function startEdgeProcess(
   runtime: Runtime,
   env: Record<string, string>,
-  timeoutMs = 30_000,
+  // Generous: a loaded 2-core machine (two suites at once) takes tens of seconds to start a runtime.
+  timeoutMs = 90_000,
 ): Promise<EdgeProcess> {
   const proc = Bun.spawn(ENTRY[runtime], {
     cwd: ROOT,

@@ -36,6 +36,9 @@ export type LedgerErrorCode = Extract<
   | "SENDER_UNLOCK_PENDING"
   | "SENDER_NO_FUNDS"
   | "ARITHMETIC_PANIC"
+  | "MINT_EXCEEDS_MINTABLE"
+  | "LEDGER_NO_KEY"
+  | "LEDGER_ERROR"
   | "LEDGER_BUSY"
   | "LEDGER_UNAVAILABLE"
 >;

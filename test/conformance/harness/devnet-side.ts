@@ -1,5 +1,5 @@
-// The devnet as one side of a conformance run. Its block follows the chain's: `syncBlock` moves it
-// to the block the chain's next transaction will be mined in.
+// A Ledger (the devnet, or the chain ledger on anvil) as one side of a conformance run. The devnet's
+// block follows the chain's: `syncBlock` moves it to the block the chain's next transaction is mined in.
 import type { HDAccount } from "viem/accounts";
 import {
   createDevnet,
@@ -9,7 +9,8 @@ import {
 } from "../../../src/edge/ledger/devnet.ts";
 import { LedgerError } from "../../../src/edge/ledger/errors.ts";
 import type { GenesisInput } from "../../../src/edge/ledger/genesis.ts";
-import type { LedgerEvent } from "../../../src/edge/ledger/types.ts";
+import { REVERT_CODES } from "../../../src/edge/ledger/reasons.ts";
+import type { Ledger, LedgerEvent } from "../../../src/edge/ledger/types.ts";
 import type { Address, Hex } from "../../../src/protocol/types.ts";
 import { type Action, normEvent, type Outcome } from "./actions.ts";
 import { type Reader, snapshot } from "./observe.ts";
@@ -26,10 +27,19 @@ export const DEVNET_NAMES: Record<string, string> = {
 export function devnetReason(e: unknown): string {
   if (e instanceof LedgerError) {
     const panic = e.details?.panic;
-    return typeof panic === "string" ? `panic:${panic}` : e.message;
+    if (typeof panic === "string") return `panic:${panic}`;
+    // The code must be the one the chain ledger decodes the same reason into.
+    const expected = REVERT_CODES[e.message];
+    if (expected && expected !== e.code && e.code !== "TICKET_RECIPIENT_INVALID") {
+      throw new Error(`"${e.message}" carries ${e.code}; the chain ledger maps it to ${expected}`);
+    }
+    return e.message;
   }
   throw e;
 }
+
+const minterOf = (names: Record<string, string>) =>
+  Object.entries(names).find(([, label]) => label === "minter")![0] as Address;
 
 export interface DevnetSide extends Side {
   devnet: Devnet;
@@ -38,10 +48,28 @@ export interface DevnetSide extends Side {
 
 export async function devnetSide(genesis: GenesisInput, accounts: HDAccount[]): Promise<DevnetSide> {
   const devnet = await createDevnet({ url: ":memory:", genesis });
+  return {
+    ...ledgerSide("devnet", devnet, accounts, DEVNET_NAMES),
+    devnet,
+    async syncBlock(block) {
+      const now = await devnet.blockNumber();
+      if (block < now) throw new Error(`devnet is ahead of the chain: ${now} > ${block}`);
+      if (block > now) await devnet.advanceBlocks(block - now);
+    },
+  };
+}
+
+/** Any Ledger as a Side; `names` maps its contract addresses to neutral labels. */
+export function ledgerSide(
+  name: string,
+  devnet: Ledger,
+  accounts: HDAccount[],
+  names: Record<string, string>,
+): Side {
   const addr = accounts.map((a) => a.address as Address);
   const who = (w: number | "zero") => (w === "zero" ? ZERO : addr[w]!);
   const tickets: Hex[] = [];
-  const norm = (evs: LedgerEvent[]) => evs.map((e) => normEvent(e.name, e.args, DEVNET_NAMES));
+  const norm = (evs: LedgerEvent[]) => evs.map((e) => normEvent(e.name, e.args, names));
 
   async function run(a: Action) {
     switch (a.kind) {
@@ -123,7 +151,7 @@ export async function devnetSide(genesis: GenesisInput, accounts: HDAccount[]): 
       currentMintableTokens: await devnet.currentMintableTokens(),
       currentMintedTokens: await devnet.currentMintedTokens(),
       totalSupply: await devnet.totalSupply(),
-      minterEth: await devnet.ethBalanceOf(MINTER_ADDRESS),
+      minterEth: await devnet.ethBalanceOf(minterOf(names)),
     }),
     lpt: (a) => devnet.balanceOf(a),
     senderInfo: async (a) => ({ ...(await devnet.getSenderInfo(a)) }),
@@ -132,13 +160,7 @@ export async function devnetSide(genesis: GenesisInput, accounts: HDAccount[]): 
   };
 
   return {
-    name: "devnet",
-    devnet,
-    async syncBlock(block) {
-      const now = await devnet.blockNumber();
-      if (block < now) throw new Error(`devnet is ahead of the chain: ${now} > ${block}`);
-      if (block > now) await devnet.advanceBlocks(block - now);
-    },
+    name,
     async apply(a): Promise<Outcome> {
       try {
         const res = await run(a);
@@ -147,7 +169,7 @@ export async function devnetSide(genesis: GenesisInput, accounts: HDAccount[]): 
         return { ok: false, reason: devnetReason(e) };
       }
     },
-    observe: (): Promise<Snapshot> => snapshot(reader, addr, tickets, DEVNET_NAMES),
+    observe: (): Promise<Snapshot> => snapshot(reader, addr, tickets, names),
     close: () => devnet.close(),
   };
 }

@@ -1,12 +1,15 @@
 // Applies actions to the devnet and the contracts on anvil and compares every observable after
 // every step. A divergence throws with the step, both outcomes and the differing observables.
+
+import { http } from "viem";
 import type { HDAccount } from "viem/accounts";
 import type { ProtocolParams } from "../../../src/edge/ledger/chain/deploy.ts";
+import { createChainLedger } from "../../../src/edge/ledger/chain/ledger.ts";
 import { DEFAULT_MNEMONIC, deriveAccounts, type GenesisInput } from "../../../src/edge/ledger/genesis.ts";
 import { type Anvil, startAnvil } from "../../helpers/contracts/anvil.ts";
 import { type Action, type Outcome, showAction } from "./actions.ts";
 import { type ChainSide, chainSide } from "./chain-side.ts";
-import { type DevnetSide, devnetSide } from "./devnet-side.ts";
+import { type DevnetSide, devnetSide, ledgerSide } from "./devnet-side.ts";
 import { diffSnapshots } from "./side.ts";
 
 export const LPT = 10n ** 18n;
@@ -16,6 +19,8 @@ export interface Setup {
   numActiveTranscoders: bigint;
   treasuryRewardCutRate?: bigint;
   treasuryBalanceCeiling?: bigint;
+  /** "ledger": the chain side goes through createChainLedger instead of raw contract calls. */
+  chainVia?: "contracts" | "ledger";
 }
 
 /** The shared params: short rounds so anvil mines them fast; both ledgers start from them. */
@@ -69,6 +74,26 @@ export interface Pair {
   close(): Promise<void>;
 }
 
+/** The chain side with every action and observation going through the chain ledger. */
+async function viaChainLedger(raw: ChainSide, anvil: Anvil, accounts: HDAccount[]): Promise<ChainSide> {
+  const A = raw.deployed.addresses;
+  const ledger = await createChainLedger({
+    transport: http(anvil.url, { retryCount: 0, batch: { batchSize: 200, wait: 0 } }),
+    chain: anvil.chain,
+    controller: A.Controller,
+    accounts: accounts.map((a) => a.address).map((address) => ({ address, type: "json-rpc" }) as const),
+    pollingIntervalMs: 10,
+  });
+  const names = { [A.Minter.toLowerCase()]: "minter", [A.Treasury.toLowerCase()]: "treasury" };
+  const side = ledgerSide("chain ledger", ledger, accounts, names);
+  return {
+    ...raw,
+    name: side.name,
+    apply: (a) => (a.kind === "advanceRound" || a.kind === "advanceBlocks" ? raw.apply(a) : side.apply(a)),
+    observe: () => side.observe(),
+  };
+}
+
 const brief = (o: Outcome) => (o.ok ? `ok [${o.events.map((e) => e.name).join(",")}]` : `revert ${o.reason}`);
 
 const sameOutcome = (a: Outcome, b: Outcome) => JSON.stringify(a) === JSON.stringify(b);
@@ -79,7 +104,8 @@ export async function startPair(setup: Setup): Promise<Pair> {
   const anvil: Anvil = await startAnvil({ accounts: setup.accounts, balanceEth: Number(GENESIS_ETH / LPT) });
   let devnet: DevnetSide | undefined;
   try {
-    const chain = await chainSide(anvil, accounts, params, GENESIS_LPT);
+    const raw = await chainSide(anvil, accounts, params, GENESIS_LPT);
+    const chain = setup.chainVia === "ledger" ? await viaChainLedger(raw, anvil, accounts) : raw;
     devnet = await devnetSide(genesisFor(params, setup.accounts), accounts);
     const d = devnet;
     await d.syncBlock(await chain.nextBlock());

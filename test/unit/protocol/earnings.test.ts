@@ -41,7 +41,7 @@ function pools(entries: [bigint, Partial<EarningsPool>][]) {
   return (r: bigint) => m.get(r) ?? EMPTY_POOL;
 }
 
-describe("math helpers (PROTOCOL §1)", () => {
+describe("math helpers (docs/protocol.md: integer arithmetic)", () => {
   test("percOf(x, a, b) truncates the fraction before applying it", () => {
     // 1/3 at 1e6 is 333333; 999 * 333333 / 1e6 = 332.99 -> 332, whereas 999 * 1 / 3 = 333.
     expect(percPoints(1n, 3n)).toBe(333_333n);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { serviceURIProblem, serviceURL } from "../../../src/protocol/service-uri.ts";
 import { checkDestination, isPrivateAddress } from "../../../src/wire/destination.ts";
+import { serviceURIProblem, serviceURL } from "../../../src/wire/service-uri.ts";
 
 describe("private destinations", () => {
   test("loopback, private, link-local and mapped addresses are private; public ones are not", () => {

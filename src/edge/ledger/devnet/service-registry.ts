@@ -1,5 +1,5 @@
 // ServiceRegistry: one service URI per address.
-import { serviceURIProblem } from "../../../protocol/service-uri.ts";
+import { serviceURIProblem } from "../../../wire/service-uri.ts";
 import { LedgerError } from "../errors.ts";
 import type { Ctx } from "./context.ts";
 

@@ -1,11 +1,11 @@
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
-import { serviceURL } from "../../../protocol/service-uri.ts";
 import type { Address } from "../../../protocol/types.ts";
 import { type ErrorCode, isErrorCode, LivepeerError, problemCode } from "../../../wire/errors.ts";
-import { fetchBounded, jsonOf } from "../../../wire/fetch-bounded.ts";
+import { type BoundedResponse, fetchBounded, jsonOf } from "../../../wire/fetch-bounded.ts";
 import type { JobInput, WireSpec } from "../../../wire/jobs.ts";
 import { capabilityOf } from "../../../wire/jobs.ts";
+import { serviceURL } from "../../../wire/service-uri.ts";
 import { consumerAttempts, consumerJobs, consumerOutputs } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
 import { METRIC } from "../../metrics.ts";
@@ -39,7 +39,7 @@ export interface ConsumerInput {
 export interface SubmitInput {
   spec: WireSpec;
   inputs: ConsumerInput[];
-  /** Billable units estimated from the request (PROTOCOL §7). */
+  /** Billable units estimated from the request (docs/protocol.md#pricing-and-work-units). */
   units: bigint;
   modelId?: string;
   apiKeyId?: string | null;
@@ -55,7 +55,17 @@ export interface ConsumerJobView {
   units: string | null;
   price: { pricePerUnit: string; pixelsPerUnit: string } | null;
   tickets: { count: number; faceValue: string | null; ev: string | null };
-  attempts: { orchestrator: string; status: string; fee: string; tickets: number; error: string | null }[];
+  /** 0..1 as the orchestrator reports it; 1 once succeeded. */
+  progress: number;
+  attempts: {
+    orchestrator: string;
+    /** The orchestrator's own id of this attempt's job, once it queued it. */
+    remoteJobId: string | null;
+    status: string;
+    fee: string;
+    tickets: number;
+    error: string | null;
+  }[];
   engine: string | null;
   data?: unknown;
   error: { code: ErrorCode; message: string } | null;
@@ -155,7 +165,7 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
         { exclude: tried },
       );
     } catch (err) {
-      // Nobody (else) to send it to: the last attempt's error, if any, says why the job failed.
+      // Nobody (else) to send it to: the job failed for the last attempt's reason, if there was one.
       if (tried.length === 0) lastError = errorOf(err, "NO_ORCHESTRATOR");
       break;
     }
@@ -180,6 +190,7 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
         .set({
           orchestrator,
           attempts: attempt,
+          progress: 0,
           pricePerUnit: jp.price.pricePerUnit.toString(),
           pixelsPerUnit: jp.price.pixelsPerUnit.toString(),
           fee: jp.fee.toString(),
@@ -190,7 +201,16 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
     const t1 = performance.now();
     let paymentRecorded = false;
     try {
-      const answer = await sendToOrchestrator(deps, jp, input);
+      const answer = await sendToOrchestrator(deps, jp, input, {
+        queued: (remoteJobId) =>
+          writeTx(deps.db, (tx) =>
+            tx
+              .update(consumerAttempts)
+              .set({ remoteJobId })
+              .where(and(eq(consumerAttempts.jobId, id), eq(consumerAttempts.attempt, attempt))),
+          ).then(() => undefined),
+        progress: (progress) => update(deps, id, { progress }),
+      });
       timings[`attempt${attempt}OrchestratorMs`] = performance.now() - t1;
       // The gateway books the fee it computed (units × agreed price); an orchestrator reporting
       // more is refused and suspended, one reporting less (nothing charged) is taken at its word.
@@ -226,6 +246,7 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
           .update(consumerJobs)
           .set({
             status: "succeeded",
+            progress: 1,
             fee: answer.fee ?? jp.fee.toString(),
             engine: answer.engine,
             data: answer.data === undefined ? null : JSON.stringify(answer.data),
@@ -382,11 +403,17 @@ const AnswerSchema = z.object({
   payment: z.object({ accepted: z.number().int(), errors: z.array(z.unknown()) }).optional(),
 });
 
-/** POST {serviceURI}/v1/orchestrator/jobs with the spec, the payment and the input files. */
+/**
+ * POST {serviceURI}/v1/orchestrator/jobs?wait=false with the spec, the payment and the input
+ * files, then follows the queued job (GET …/jobs/{id}, a long poll that answers when the job ends
+ * or its progress moves) until it ends, reporting its id and progress on the way. An orchestrator
+ * that answers the POST with the finished job (200) is taken at its word.
+ */
 async function sendToOrchestrator(
   deps: AppDeps,
   jp: JobPayment,
   input: SubmitInput,
+  report: { queued(remoteJobId: string): Promise<void>; progress(progress: number): Promise<void> },
 ): Promise<OrchestratorAnswer> {
   const form = new FormData();
   form.set("job", JSON.stringify(input.spec));
@@ -394,22 +421,84 @@ async function sendToOrchestrator(
   for (const i of input.inputs) {
     form.set(i.name, new Blob([i.bytes as Uint8Array<ArrayBuffer>], { type: i.contentType }), i.name);
   }
+  // One budget for the whole exchange: submission, the wait, and every poll.
+  const signal = AbortSignal.timeout(deps.config.gateway.requestTimeoutMs);
+  const base = jp.orchestrator.serviceURI;
+  const submitted = await callOrchestrator(
+    deps,
+    base,
+    "/v1/orchestrator/jobs",
+    new URLSearchParams({ wait: "false" }),
+    { method: "POST", body: form, signal },
+  );
+  if (submitted.status === 200) return answerOf(submitted.body);
+  const first = submitted.body as unknown as OrchestratorAnswer & { progress?: number };
+  if (typeof first.id !== "string")
+    throw new JobError("ORCHESTRATOR_FAILED", "the orchestrator sent no job id");
+  await report.queued(first.id);
+  const payment = first.payment;
+  let progress = typeof first.progress === "number" ? first.progress : 0;
+  for (;;) {
+    const polled = await callOrchestrator(
+      deps,
+      base,
+      `/v1/orchestrator/jobs/${encodeURIComponent(first.id)}`,
+      new URLSearchParams({ waitMs: "20000", progress: String(progress) }),
+      { method: "GET", signal },
+    );
+    const job = polled.body as unknown as OrchestratorAnswer & { progress?: number; error?: string | null };
+    if (job.status === "succeeded") return answerOf({ ...job, ...(payment ? { payment } : {}) });
+    if (job.status === "failed" || job.status === "dead") {
+      throw new LivepeerError(
+        "JOB_FAILED",
+        typeof job.error === "string" ? job.error : "the job failed at the orchestrator",
+        { details: { jobId: first.id, ...(payment ? { payment } : {}) } },
+      );
+    }
+    if (typeof job.progress === "number" && job.progress !== progress) {
+      progress = job.progress;
+      await report.progress(progress);
+    }
+  }
+}
+
+/** A finished job's answer, checked against its shape (the fee and outputs are peer input). */
+function answerOf(body: Record<string, unknown>): OrchestratorAnswer {
+  const parsed = AnswerSchema.safeParse(body);
+  if (!parsed.success)
+    throw new JobError("ORCHESTRATOR_FAILED", "the orchestrator's answer does not match the schema");
+  return parsed.data as OrchestratorAnswer;
+}
+
+/**
+ * One request to an orchestrator: the URL built from its service URI with URL, the destination
+ * checked, the answer bounded; a problem answer becomes a LivepeerError with its code.
+ */
+async function callOrchestrator(
+  deps: AppDeps,
+  serviceURI: string,
+  path: string,
+  query: URLSearchParams,
+  init: RequestInit & { signal: AbortSignal },
+): Promise<{ status: number; body: Record<string, unknown> }> {
   let url: URL;
   try {
-    url = serviceURL(jp.orchestrator.serviceURI, "/v1/orchestrator/jobs");
+    url = serviceURL(serviceURI, path, query);
   } catch (err) {
     throw new LivepeerError("PEER_URL_REFUSED", (err as Error).message);
   }
-  const o = deps.config.gateway.outbound;
-  const res = await fetchBounded(
-    url,
-    { method: "POST", body: form },
-    {
-      maxBytes: o.answerMaxBytes,
+  let res: BoundedResponse;
+  try {
+    res = await fetchBounded(url, init, {
+      maxBytes: deps.config.gateway.outbound.answerMaxBytes,
       timeoutMs: deps.config.gateway.requestTimeoutMs,
       policy: outboundPolicy(deps),
-    },
-  );
+    });
+  } catch (err) {
+    if (init.signal.aborted)
+      throw new JobError("JOB_TIMEOUT", "the orchestrator did not finish the job in time");
+    throw err;
+  }
   const body = jsonOf(res) as Record<string, unknown> | null | undefined;
   if (!res.ok || !body) {
     const code = problemCode(body) ?? "ORCHESTRATOR_FAILED";
@@ -417,10 +506,7 @@ async function sendToOrchestrator(
     const details = (body?.details ?? undefined) as Record<string, unknown> | undefined;
     throw new LivepeerError(code, detail, details ? { details } : undefined);
   }
-  const parsed = AnswerSchema.safeParse(body);
-  if (!parsed.success)
-    throw new JobError("ORCHESTRATOR_FAILED", "the orchestrator's answer does not match the schema");
-  return parsed.data as OrchestratorAnswer;
+  return { status: res.status, body };
 }
 
 /**
@@ -497,8 +583,10 @@ export async function getConsumerJob(deps: AppDeps, id: string): Promise<Consume
         ? { pricePerUnit: row.pricePerUnit, pixelsPerUnit: row.pixelsPerUnit }
         : null,
     tickets: { count: row.tickets, faceValue: row.ticketsFaceValue, ev: row.ticketsEv },
+    progress: row.progress,
     attempts: attempts.map((a) => ({
       orchestrator: a.orchestrator,
+      remoteJobId: a.remoteJobId,
       status: a.status,
       fee: a.fee,
       tickets: a.tickets,

@@ -7,12 +7,12 @@ import {
   type SuspensionState,
   selectOrchestrator,
 } from "../../../protocol/selection.ts";
-import { serviceURIProblem } from "../../../protocol/service-uri.ts";
 import type { Address } from "../../../protocol/types.ts";
 import { LivepeerError } from "../../../wire/errors.ts";
 import { getInfo, type OrchestratorClientOptions } from "../../../wire/orchestrator-client.ts";
 import type { OrchestratorInfoJson } from "../../../wire/orchestrator-info.ts";
 import type { PriceInfo } from "../../../wire/payment.ts";
+import { serviceURIProblem } from "../../../wire/service-uri.ts";
 import type { AppDeps } from "../../deps.ts";
 import { METRIC } from "../../metrics.ts";
 import { verifyOrchestratorInfo } from "../tickets/info-signature.ts";
@@ -309,4 +309,41 @@ export async function selectForJob(
     );
   }
   return chosen;
+}
+
+/**
+ * Whether any active orchestrator advertises the capability (its signed info prices it), read
+ * through the same info cache as selection. Suspension and price caps are not considered: they
+ * make an orchestrator unavailable, not the capability unknown. "unknown" when an orchestrator
+ * could not be asked: the job may still find it.
+ */
+export async function capabilityAdvertised(
+  deps: AppDeps,
+  q: Omit<DiscoveryQuery, "maxPrice">,
+  clientOptions: OrchestratorClientOptions = {},
+): Promise<"yes" | "no" | "unknown"> {
+  const account = deps.keys.sender;
+  if (!account) throw new LivepeerError("GATEWAY_SENDER_MISSING", "the gateway has no sender key configured");
+  const sender = account.address.toLowerCase() as Address;
+  const [active, block] = await Promise.all([deps.ledger.getActiveSet(), deps.ledger.blockNumber()]);
+  const timeout = Math.min(deps.config.gateway.requestTimeoutMs, 10_000);
+  const answers = await Promise.all(
+    active.map(async (m): Promise<"yes" | "no" | "unknown"> => {
+      const address = m.address.toLowerCase() as Address;
+      const serviceURI = await deps.ledger.getServiceURI(address);
+      if (!serviceURI) return "no";
+      try {
+        const e = await fetchInfo(deps, { address, serviceURI }, q, sender, block, {
+          timeoutMs: timeout,
+          ...clientOptions,
+        });
+        return offers(e.info, q.capability, q.modelId) ? "yes" : "no";
+      } catch (err) {
+        if (err instanceof LivepeerError && err.code === "CAPABILITY_NOT_FOUND") return "no";
+        return "unknown";
+      }
+    }),
+  );
+  if (answers.includes("yes")) return "yes";
+  return answers.includes("unknown") ? "unknown" : "no";
 }

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { serviceURIProblem } from "../../../protocol/service-uri.ts";
+import { serviceURIProblem } from "../../../wire/service-uri.ts";
 import { amountArg, type StakingActionDef } from "./action.ts";
 
 export const transcoder: StakingActionDef<"transcoder"> = {
