@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import fc from "fast-check";
 import { createPayment } from "../../../src/edge/services/gateway/sender.ts";
 import { debit, getBalance } from "../../../src/edge/services/tickets/balance.ts";
-import { floatOf, pendingFaceValue, senderFunds } from "../../../src/edge/services/tickets/float.ts";
+import { creditBacking, pendingFaceValue, senderFunds } from "../../../src/edge/services/tickets/float.ts";
 import type { Address } from "../../../src/protocol/types.ts";
 import { getInfo, sendTickets } from "../../../src/wire/orchestrator-client.ts";
 import type { OrchestratorInfoJson } from "../../../src/wire/orchestrator-info.ts";
@@ -40,13 +40,13 @@ async function setup(deposit: bigint, reservePerRecipient: bigint): Promise<Setu
   return { net, orch, payer };
 }
 
-/** The credit the sender can spend, and what it can be made to pay (max float, and deposit + reserve share). */
+/** The credit the sender can spend, and what it can be made to pay (pending winners + max float, and deposit + reserve share). */
 async function standing(s: Setup) {
   const funds = await senderFunds(s.orch.deps, O0, sender);
   const pending = await pendingFaceValue(s.orch.deps.db, O0, sender);
   return {
     balance: await getBalance(s.orch.deps, O0, sender),
-    float: floatOf(funds, pending),
+    backing: creditBacking(funds, pending),
     collectable: funds.deposit + funds.claimable,
   };
 }
@@ -80,8 +80,8 @@ describe("a 1-wei-deposit sender asking for five param sets", () => {
     }
     const now = await standing(s);
     // Asked: 5 × 600 × 1000 wei = 3,000,000 of credit; collectable: 1 wei + 1,000,000.
-    expect(credited).toBeLessThanOrEqual(1_000_000n);
-    expect(now.balance).toBeLessThanOrEqual(now.float);
+    expect(credited).toBeLessThanOrEqual(1_000_001n);
+    expect(now.balance).toBeLessThanOrEqual(now.backing);
     expect(now.balance).toBeLessThanOrEqual(now.collectable);
     expect(refused).toContain("SENDER_RESERVE_INSUFFICIENT");
   });
@@ -106,7 +106,7 @@ describe("property: no sequence of requests yields more spendable credit than co
     fc.record({ kind: fc.constant("debit" as const), amount: fc.integer({ min: 0, max: 20_000 }) }),
   );
 
-  test("balance ≤ max float ≤ deposit + reserve share, after every step", async () => {
+  test("balance ≤ pending winners + max float ≤ deposit + reserve share, after every step", async () => {
     const infos: OrchestratorInfoJson[] = [];
     await fc.assert(
       fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 8 }), async (cmds) => {
@@ -123,7 +123,7 @@ describe("property: no sequence of requests yields more spendable credit than co
             await debit(s.orch.deps, O0, sender, BigInt(c.amount));
           }
           const now = await standing(s);
-          expect(now.balance).toBeLessThanOrEqual(now.float);
+          expect(now.balance).toBeLessThanOrEqual(now.backing);
           expect(now.balance).toBeLessThanOrEqual(now.collectable);
         }
       }),

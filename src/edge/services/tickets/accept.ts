@@ -5,7 +5,7 @@ import { acceptedTickets, ticketRedemptions } from "../../db/schema/payments.ts"
 import type { AppDeps } from "../../deps.ts";
 import { METRIC } from "../../metrics.ts";
 import { adjustBalanceIn, balanceIn, getBalance } from "./balance.ts";
-import { floatOf, pendingFaceValue, senderFunds } from "./float.ts";
+import { creditBacking, pendingFaceValue, senderFunds } from "./float.ts";
 import { writeTx } from "./tx.ts";
 import { MAX_NONCES_PER_RAND_HASH, type TicketError, validatePayment } from "./validate.ts";
 
@@ -53,13 +53,14 @@ export async function acceptPayment(deps: AppDeps, payment: Payment): Promise<Ac
     const room = Math.max(0, MAX_NONCES_PER_RAND_HASH - (row?.n ?? 0));
     const txErrors: TicketError[] = [];
     // Credit never passes what the sender can be made to pay: each ticket is credited only while
-    // the balance stays within the max float, counting a winner's face value as pending at once.
+    // the balance stays within what backs it (winners pending redemption plus the max float left,
+    // never more than deposit + reserve share), counting a winner's face value as pending at once.
     let pending = await pendingFaceValue(tx, orchestrator, sender);
     let projected = await balanceIn(tx, orchestrator, sender);
     const candidates: typeof v.valid = [];
     for (const t of v.valid.slice(0, room)) {
       const nextPending = t.won ? pending + p.faceValue : pending;
-      if (projected + t.ev > floatOf(funds, nextPending)) {
+      if (projected + t.ev > creditBacking(funds, nextPending)) {
         txErrors.push({
           senderNonce: t.ticket.senderNonce.toString(),
           code: "SENDER_RESERVE_INSUFFICIENT",

@@ -58,3 +58,14 @@ export function floatOf(funds: SenderFunds, pending: bigint): bigint {
     deposit: funds.deposit,
   });
 }
+
+/**
+ * The most credit a sender's balance may hold with this recipient: the winners pending redemption
+ * plus the max float left for new ones, and never more than the sender's deposit plus this
+ * recipient's reserve share (all this recipient could ever collect).
+ */
+export function creditBacking(funds: SenderFunds, pending: bigint): bigint {
+  const backed = pending + floatOf(funds, pending);
+  const collectable = funds.deposit + funds.claimable;
+  return backed < collectable ? backed : collectable;
+}
