@@ -4,9 +4,12 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 
+/** Per-test default: e2e suites start real processes, and a loaded 2-core machine is slow. */
+const TIMEOUT_MS = 120_000;
+
 const USAGE = `usage: npm test [-- <bun test options and paths>]
 
-Runs the test suite with bun test (per-test default timeout 120 s, set in test/preload.ts),
+Runs the test suite with bun test (per-test default timeout ${TIMEOUT_MS / 1000} s),
 writes a JUnit report to $JUNIT_FILE (default junit.xml) and ends with
 "N passed, N failed, N skipped". Exit status: bun test's.`;
 
@@ -18,7 +21,15 @@ if (process.argv.includes("--help") || process.argv.includes("-h")) {
 const junit = resolve(process.env.JUNIT_FILE ?? "junit.xml");
 rmSync(junit, { force: true });
 const proc = Bun.spawn(
-  [process.execPath, "test", "--reporter=junit", `--reporter-outfile=${junit}`, ...process.argv.slice(2)],
+  [
+    process.execPath,
+    "test",
+    // bun ignores bunfig's timeout key, and a preload's default reaches only the first file.
+    `--timeout=${TIMEOUT_MS}`,
+    "--reporter=junit",
+    `--reporter-outfile=${junit}`,
+    ...process.argv.slice(2),
+  ],
   { stdio: ["inherit", "inherit", "inherit"] },
 );
 const code = await proc.exited;

@@ -6,7 +6,13 @@ import { PaymentSchema, paymentFromJson } from "../../../wire/payment.ts";
 import type { HonoEnv } from "../../deps.ts";
 import { errorResponses, notFoundResponse, problemResponse } from "../../http/problem.ts";
 import { JobError } from "../../services/jobs/errors.ts";
-import { getQueueJob, jobOutputs, type QueueJobView } from "../../services/jobs/queue.ts";
+import {
+  getQueueJob,
+  isTerminal,
+  jobOutputs,
+  type QueueJobView,
+  waitForJob,
+} from "../../services/jobs/queue.ts";
 import { type SubmitJobInput, submitJob } from "../../services/jobs/submit.ts";
 import { balanceRoutes } from "./balance.ts";
 
@@ -82,6 +88,12 @@ const submit = createRoute({
   tags,
   summary: "Submit a paid job (multipart: job JSON, payment JSON, input files by name)",
   request: {
+    query: z.object({
+      wait: z.enum(["true", "false"]).optional().openapi({
+        description:
+          "false: answer 202 with the queued job (its id and the payment result) at once; follow it with GET /v1/orchestrator/jobs/{id}",
+      }),
+    }),
     body: {
       required: true,
       content: {
@@ -97,6 +109,10 @@ const submit = createRoute({
   responses: {
     200: {
       description: "The finished job",
+      content: { "application/json": { schema: OrchestratorJobSchema } },
+    },
+    202: {
+      description: "Queued (wait=false); the payment was accepted",
       content: { "application/json": { schema: OrchestratorJobSchema } },
     },
     402: problemResponse(
@@ -115,8 +131,27 @@ const getJob = createRoute({
   method: "get",
   path: "/v1/orchestrator/jobs/{id}",
   tags,
-  summary: "A queued job's status and outputs",
-  request: { params: z.object({ id: z.string().min(1).max(100) }) },
+  summary: "A queued job's status, progress and outputs; with waitMs, a long poll",
+  request: {
+    params: z.object({ id: z.string().min(1).max(100) }),
+    query: z.object({
+      waitMs: z
+        .string()
+        .regex(/^\d{1,5}$/)
+        .transform(Number)
+        .pipe(z.number().max(60_000))
+        .optional()
+        .openapi({
+          description: "wait up to this long (0-60000 ms) for the job to finish or its progress to move",
+        }),
+      progress: z
+        .string()
+        .regex(/^(0(\.\d{1,17})?|1(\.0+)?)$/)
+        .transform(Number)
+        .optional()
+        .openapi({ description: "the progress the caller last saw (default: the current one)" }),
+    }),
+  },
   responses: {
     200: { description: "The job", content: { "application/json": { schema: OrchestratorJobSchema } } },
     ...errorResponses,
@@ -177,17 +212,31 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
       });
     }
 
+    const wait = c.req.valid("query").wait !== "false";
     const { job, payment } = await submitJob({
       deps,
-      input: { spec, payment: paymentFromJson(payResult.data), files, signal: c.req.raw.signal },
+      input: { spec, payment: paymentFromJson(payResult.data), files, signal: c.req.raw.signal, wait },
     });
-    return c.json({ ...(await jobJson(c, job)), payment }, 200);
+    if (!wait) c.header("location", `/v1/orchestrator/jobs/${job.id}`);
+    return c.json({ ...(await jobJson(c, job)), payment }, wait ? 200 : 202);
   });
 
   app.openapi(getJob, async (c) => {
+    const deps = c.get("deps");
     const { id } = c.req.valid("param");
-    const job = await getQueueJob(c.get("deps"), id);
+    const { waitMs, progress } = c.req.valid("query");
+    let job = await getQueueJob(deps, id);
     if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
+    if (waitMs && !isTerminal(job.status)) {
+      const seen = progress ?? job.progress;
+      job = await waitForJob(
+        deps,
+        id,
+        waitMs,
+        c.req.raw.signal,
+        (j) => isTerminal(j.status) || j.progress !== seen,
+      );
+    }
     return c.json(await jobJson(c, job), 200);
   });
 

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { HonoEnv } from "../../deps.ts";
-import { type SwaggerAssets, swaggerAssetsLoader } from "./docs/assets.ts";
+import { type SwaggerAssets, swaggerAssetsLoader } from "../../platform/swagger-assets.ts";
 import { basicPage } from "./docs/basic-page.ts";
 import { swaggerPage } from "./docs/swagger-page.ts";
 

@@ -8,7 +8,7 @@ import { findHosted } from "../tickets/hosted.ts";
 import { checkExpectedPrice } from "../tickets/price.ts";
 import { JobError } from "./errors.ts";
 import { newId } from "./ids.ts";
-import { enqueueJob, type QueueJobView, waitForJob } from "./queue.ts";
+import { enqueueJob, getQueueJob, type QueueJobView, waitForJob } from "./queue.ts";
 
 export interface SubmitJobInput {
   spec: WireSpec;
@@ -17,6 +17,8 @@ export interface SubmitJobInput {
   files: { name: string; bytes: Uint8Array; contentType: string }[];
   /** The gateway's request: the wait for the result ends when it hangs up. */
   signal?: AbortSignal;
+  /** false: return as soon as the job is queued (the gateway follows it by id). Default true. */
+  wait?: boolean;
 }
 
 /** What became of the payment, as the gateway is told (decimal wei). */
@@ -29,7 +31,7 @@ export interface PaymentSummary {
 }
 
 export interface SubmittedJob {
-  /** The job, finished (status "succeeded"). */
+  /** The job, finished (status "succeeded"), or just queued when `wait` was false. */
   job: QueueJobView;
   payment: PaymentSummary;
 }
@@ -37,7 +39,7 @@ export interface SubmittedJob {
 /**
  * The orchestrator's paid job: checks that the payment's pinned price covers this capability,
  * credits the payment's tickets, stores the inputs, queues the job for a runner and waits up to
- * `jobs.syncTimeoutMs` for it to succeed. The work done is debited from the sender's balance when
+ * `jobs.syncTimeoutMs` for it to succeed (or not at all, with `wait: false`). The work done is debited from the sender's balance when
  * the runner's result is recorded. Throws PAYMENT_PRICE_TOO_LOW / CAPABILITY_NOT_FOUND (nothing
  * credited), PAYMENT_REQUIRED (no valid ticket, or a debt beyond the credit limit), JOB_FAILED or
  * JOB_TIMEOUT (with the job id and the payment's result in the details).
@@ -95,6 +97,11 @@ export async function submitJob({
     orchestrator: accepted.orchestrator,
     tickets: accepted.accepted,
   });
+  if (input.wait === false) {
+    const queued = await getQueueJob(deps, id);
+    if (!queued) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
+    return { job: queued, payment: summary };
+  }
 
   const job = await waitForJob(deps, id, deps.config.jobs.syncTimeoutMs, input.signal);
   if (job.status === "succeeded") return { job, payment: summary };
