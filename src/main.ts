@@ -19,6 +19,7 @@ import { createApp } from "./edge/app.ts";
 import { buildDeps } from "./edge/bootstrap.ts";
 import { type EdgeConfigInput, parseConfig } from "./edge/config.ts";
 import { runners } from "./edge/db/schema/jobs.ts";
+import { resolveHost } from "./edge/entry/dns.ts";
 import { DEFAULT_MNEMONIC, deriveAccounts } from "./edge/ledger/genesis.ts";
 import type { LogLevel } from "./edge/logger.ts";
 import { startScheduler } from "./edge/scheduler/tick.ts";
@@ -83,6 +84,9 @@ const input: EdgeConfigInput = {
   })),
   gateway: {
     senderPrivateKey: key(sender!),
+    // The local network's orchestrators are this process, on loopback: allowed here on purpose
+    // (a gateway refuses private, loopback and link-local destinations by default).
+    outbound: { allowPrivate: ["127.0.0.0/8", "::1", "localhost"] },
     ...(env.SUSPEND_AFTER_FAILURES ? { suspendAfterFailures: Number(env.SUSPEND_AFTER_FAILURES) } : {}),
   },
   scheduler: { enabled: true, intervalMs: Number(env.SCHEDULER_INTERVAL_MS ?? 5000) },
@@ -103,6 +107,7 @@ const config = parseConfig(input);
 const deps = await buildDeps(config, {
   logLevel: (env.LOG_LEVEL as LogLevel | undefined) ?? "info",
   mediaProbe: ffprobeMediaProbe(),
+  resolveHost,
 });
 const app = createApp(deps);
 const addresses = orchestratorAccounts.map((a) => a.address);

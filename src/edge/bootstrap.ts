@@ -47,6 +47,8 @@ export interface BuildOverrides {
   secpWasm?: SecpWasm;
   /** How uploads are probed; the spawn-free container-header reader by default (Bun/Node entries pass ffprobe). */
   mediaProbe?: MediaProbe;
+  /** Host name resolution for the gateway's destination check (Bun/Node/Deno entries pass it). */
+  resolveHost?: (host: string) => Promise<readonly string[]>;
   /** Replacements for parts of the services' state (tests). */
   services?: ServiceOverrides;
   /** Update each hosted orchestrator's service URI on the ledger to the configured one (default true). */
@@ -96,6 +98,7 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
       services: buildServices(config, keys, overrides.services),
       ticketVerifier,
       mediaProbe: overrides.mediaProbe ?? containerMediaProbe(),
+      ...(overrides.resolveHost ? { resolveHost: overrides.resolveHost } : {}),
       async close() {
         if (closed) return;
         closed = true;

@@ -70,6 +70,8 @@ export interface AppDeps {
   ticketVerifier?: TicketVerifier;
   /** Reads uploads before a job exists: ffprobe where the entry can spawn it, container headers elsewhere. */
   mediaProbe: MediaProbe;
+  /** Resolves host names for the gateway's destination check, where the entry can (not on Workers). */
+  resolveHost?: (host: string) => Promise<readonly string[]>;
 }
 
 /** Hono environment: the deps (services included) are set on the context by one init middleware. */

@@ -28,6 +28,9 @@ export interface TestEdge {
   close(): Promise<void>;
 }
 
+/** Loopback destinations, allowed explicitly in the gateway config of tests and the devnet. */
+export const LOOPBACK = ["127.0.0.0/8", "::1", "localhost"];
+
 /**
  * Deps and app on a fresh libSQL file and the default devnet (rounds advance only on request,
  * scheduler off: tests call tick themselves). `config` overlays the defaults.
@@ -43,6 +46,8 @@ export async function makeEdge(
     ledger: { kind: "devnet", roundSeconds: 0 },
     scheduler: { enabled: false },
     ...config,
+    // Test orchestrators listen on loopback: the gateway is told so, as a devnet's config must.
+    gateway: { outbound: { allowPrivate: LOOPBACK }, ...config.gateway },
   });
   const deps = await buildDeps(parsed, {
     logLevel: "silent",

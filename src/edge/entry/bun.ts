@@ -2,11 +2,12 @@
 import { readFileSync } from "node:fs";
 import { ffprobeMediaProbe } from "../../node-runner/ffmpeg/media-probe.ts";
 import { startScheduler } from "../scheduler/tick.ts";
+import { resolveHost } from "./dns.ts";
 import { reportStartupError, startEdge } from "./start.ts";
 
 const edge = await startEdge(process.env, {
   readFile: (p) => readFileSync(p, "utf8"),
-  overrides: { mediaProbe: ffprobeMediaProbe() },
+  overrides: { mediaProbe: ffprobeMediaProbe(), resolveHost },
 }).catch((err) => {
   reportStartupError(err);
   process.exit(1);

@@ -69,6 +69,17 @@ test("a key sees only its own jobs, newest first", async () => {
   expect(b.jobs.map((j) => j.id)).toEqual(["job_b0"]);
 });
 
+test("a job of another key is not found, for the job and its outputs alike", async () => {
+  const get = (path: string, key: string) =>
+    edge.app.request(path, { headers: { authorization: `Bearer ${key}` } });
+  expect((await get("/v1/jobs/job_b0", keyB.key)).status).toBe(200);
+  for (const path of ["/v1/jobs/job_b0", "/v1/jobs/job_b0/outputs/out"]) {
+    const res = await get(path, keyA.key);
+    expect(res.status).toBe(404);
+    expect((await json<{ code: string }>(res)).code).toBe("JOB_NOT_FOUND");
+  }
+});
+
 test("limit and cursor walk every job once, in order", async () => {
   const seen: string[] = [];
   let cursor: string | null = null;

@@ -13,7 +13,7 @@ import {
   submitConsumerJob,
   waitForConsumerJob,
 } from "../../services/consumer/jobs.ts";
-import { listConsumerJobs } from "../../services/consumer/list.ts";
+import { assertOwnJob, listConsumerJobs } from "../../services/consumer/list.ts";
 import { JobError } from "../../services/jobs/errors.ts";
 import { consumerKey } from "./auth.ts";
 
@@ -358,16 +358,18 @@ export function consumerRoutes(app: OpenAPIHono<HonoEnv>): void {
   });
 
   app.openapi(getJob, async (c) => {
-    await consumerKey(c);
+    const apiKeyId = await consumerKey(c);
     const { id } = c.req.valid("param");
+    await assertOwnJob(c.get("deps"), id, apiKeyId);
     const job = await getConsumerJob(c.get("deps"), id);
     if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
     return c.json(job, 200);
   });
 
   app.openapi(getOutput, async (c) => {
-    await consumerKey(c);
+    const apiKeyId = await consumerKey(c);
     const { id, name } = c.req.valid("param");
+    await assertOwnJob(c.get("deps"), id, apiKeyId);
     const out = await consumerOutput(c.get("deps"), id, name);
     return c.body(out.bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": out.contentType });
   });

@@ -75,6 +75,19 @@ export async function listConsumerJobs(
   };
 }
 
+/**
+ * Throws JOB_NOT_FOUND unless the job exists and was made with this API key (null: without a
+ * key), so one key's jobs and outputs are never shown to another.
+ */
+export async function assertOwnJob(deps: AppDeps, id: string, apiKeyId: string | null): Promise<void> {
+  const [row] = await deps.db
+    .select({ apiKeyId: consumerJobs.apiKeyId })
+    .from(consumerJobs)
+    .where(eq(consumerJobs.id, id))
+    .limit(1);
+  if (!row || row.apiKeyId !== apiKeyId) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
+}
+
 function encodeCursor(createdAt: number, id: string): string {
   return btoa(`${createdAt}:${id}`).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
