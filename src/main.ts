@@ -14,10 +14,12 @@ import { createApp } from "./edge/app.ts";
 import { buildDeps } from "./edge/bootstrap.ts";
 import { type EdgeConfigInput, parseConfig } from "./edge/config.ts";
 import { runners } from "./edge/db/schema/jobs.ts";
+import { resolveHost } from "./edge/entry/dns.ts";
 import { EDGE_ENV } from "./edge/env.ts";
 import { DEFAULT_MNEMONIC, deriveAccounts } from "./edge/ledger/genesis.ts";
 import { startScheduler } from "./edge/scheduler/tick.ts";
 import { settleConsumerJobs } from "./edge/services/consumer/jobs.ts";
+import { ffprobeMediaProbe } from "./node-runner/ffmpeg/media-probe.ts";
 import type { Capabilities } from "./wire/capabilities.ts";
 import { PIPELINES, SERVED_PIPELINES } from "./wire/pipelines.ts";
 
@@ -63,8 +65,8 @@ const served =
       )
     : [];
 
-// Prices in wei per unit (docs/protocol.md): each pipeline the bundled runner serves, at its
-// registry default.
+// Prices in wei per unit (docs/protocol.md#pricing-and-work-units): each pipeline the bundled
+// runner serves, at its registry default.
 const prices = SERVED_PIPELINES.map((name) => ({
   capability: PIPELINES[name].priceKey,
   pricePerUnit: PIPELINES[name].defaultPricePerUnit.toString(),
@@ -95,6 +97,9 @@ const input: EdgeConfigInput = {
   })),
   gateway: {
     senderPrivateKey: key(sender!),
+    // The local network's orchestrators are this process, on loopback: allowed here on purpose
+    // (a gateway refuses private, loopback and link-local destinations by default).
+    outbound: { allowPrivate: ["127.0.0.0/8", "::1", "localhost"] },
     ...opt("suspendAfterFailures", env.SUSPEND_AFTER_FAILURES),
   },
   scheduler: { enabled: true, ...opt("intervalMs", env.SCHEDULER_INTERVAL_MS) },
@@ -112,7 +117,11 @@ const input: EdgeConfigInput = {
 };
 
 const config = parseConfig(input);
-const deps = await buildDeps(config, { logLevel: env.LOG_LEVEL });
+const deps = await buildDeps(config, {
+  logLevel: env.LOG_LEVEL,
+  mediaProbe: ffprobeMediaProbe(),
+  resolveHost,
+});
 const app = createApp(deps);
 const addresses = orchestratorAccounts.map((a) => a.address);
 writeFileSync(
@@ -214,7 +223,7 @@ async function shutdown() {
   for (const c of children) c.kill("SIGTERM");
   await Promise.race([Promise.all(children.map((c) => c.exited)), Bun.sleep(35_000)]);
   await stopScheduler();
-  await settleConsumerJobs();
+  await settleConsumerJobs(deps);
   await server.stop(true);
   await deps.close();
   process.exit(0);

@@ -17,10 +17,12 @@ import { parseConfig } from "../../src/edge/config.ts";
 import { openDb } from "../../src/edge/db/client.ts";
 import { createDevnet } from "../../src/edge/ledger/devnet.ts";
 import { createLogger } from "../../src/edge/logger.ts";
+import { readSecpWasm } from "../../src/edge/platform/secp-wasm.ts";
 import { acceptPayment } from "../../src/edge/services/tickets/accept.ts";
+import { findHosted } from "../../src/edge/services/tickets/hosted.ts";
 import { buildOrchestratorInfo } from "../../src/edge/services/tickets/info.ts";
 import { recipientRandFor } from "../../src/edge/services/tickets/rand.ts";
-import { createIntakeVerifier, readSecpWasm } from "../../src/edge/services/tickets/verifier.ts";
+import { createIntakeVerifier } from "../../src/edge/services/tickets/verifier.ts";
 import { bytesToHex, hexToBytesOrNull } from "../../src/protocol/bytes.ts";
 import { ethSignedMessageDigest, type ParsedSignature } from "../../src/protocol/signature.ts";
 import { ticketHashBytes } from "../../src/protocol/ticket.ts";
@@ -126,7 +128,7 @@ async function makePayments(): Promise<{ payments: Payment[]; tickets: Signed[] 
       expectedPrice: priceFromJson(info.priceInfo),
       tickets: [],
     };
-    const rand = recipientRandFor(deps, sender, params, payment.expectedPrice);
+    const rand = recipientRandFor(findHosted(deps, params.recipient)!, sender, params, payment.expectedPrice);
     for (let n = 1n; n <= BigInt(TICKETS); n++) {
       const ticket: Ticket = {
         recipient: params.recipient,

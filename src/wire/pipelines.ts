@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 // The one pipeline registry: every job kind a consumer can ask for, the input fields it takes,
-// how its billable units are counted (docs/protocol.md, pricing) and the price key orchestrators
-// quote it under. Pricing, the consumer's input checks, the runner, the API docs and the
+// how its billable units are counted (docs/protocol.md#pricing-and-work-units) and the price key
+// orchestrators quote it under. Pricing, the consumer's input checks, the runner, the API docs and the
 // advertised capabilities all read this table. Adding a pipeline is one entry here plus, when a
 // runner should serve it, its executor in src/node-runner.
 

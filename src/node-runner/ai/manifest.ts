@@ -30,7 +30,7 @@ export const modelEntrySchema = z.object({
   outputs: z.array(tensorSpec).min(1),
   /** Warm models stay loaded; cold ones load per job and are released after it. */
   warm: z.boolean().default(false),
-  /** Wei per unit, units per pixel-unit (PROTOCOL §7); bigint once parsed. */
+  /** Wei per unit, units per pixel-unit (docs/protocol.md#pricing-and-work-units); bigint once parsed. */
   price: z.object({ pricePerUnit: uint, pixelsPerUnit: uint.default("1") }).transform((p) => ({
     pricePerUnit: BigInt(p.pricePerUnit),
     pixelsPerUnit: BigInt(p.pixelsPerUnit),

@@ -2,18 +2,19 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { BENCH_ENV } from "../../../bench/env.ts";
+import { TEST_ENV } from "../../../scripts/env.ts";
 import { EnvError, envMarkdown, readEnv } from "../../../src/cli/env.ts";
 import { EDGE_ENV } from "../../../src/edge/env.ts";
 import { RUNNER_ENV } from "../../../src/node-runner/env.ts";
 import { ROOT } from "../../helpers/edge.ts";
 
-const TABLES = [EDGE_ENV, RUNNER_ENV, BENCH_ENV];
+const TABLES = [EDGE_ENV, RUNNER_ENV, BENCH_ENV, TEST_ENV];
 
 describe("environment tables", () => {
   test("the README's table is the tables' own rendering and names every variable", () => {
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");
     const block = readme.match(/<!-- env-table:start -->\n([\s\S]*?)\n<!-- env-table:end -->/)?.[1];
-    // On a mismatch, paste envMarkdown([EDGE_ENV, RUNNER_ENV, BENCH_ENV]) between the markers.
+    // On a mismatch, paste envMarkdown(TABLES) between the markers.
     expect(block).toBe(envMarkdown(TABLES));
     for (const t of TABLES) for (const name of Object.keys(t)) expect(block).toContain(`| \`${name}\` |`);
   });

@@ -7,7 +7,6 @@ import { runners } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
 import { JobError } from "./errors.ts";
 import { newId, sha256Hex } from "./ids.ts";
-import { jobsRuntime } from "./runtime.ts";
 import { writeTx } from "./tx.ts";
 
 export interface RunnerSession {
@@ -20,8 +19,8 @@ export interface RunnerSession {
 /** The hosted orchestrator a runner token is bound to (tokens are compared by SHA-256). */
 export async function orchestratorForToken(deps: AppDeps, token: string): Promise<Address> {
   const hash = await sha256Hex(token);
-  for (const o of jobsRuntime(deps).orchestrators.values()) {
-    for (const t of o.runnerTokens) if ((await sha256Hex(t)) === hash) return o.address;
+  for (const o of deps.services.hosted) {
+    for (const t of o.config.runnerTokens) if ((await sha256Hex(t)) === hash) return o.account.address;
   }
   throw new JobError("RUNNER_TOKEN_INVALID", "unknown runner token");
 }

@@ -16,18 +16,11 @@ import { findHosted, type HostedOrchestrator } from "./hosted.ts";
 import { signOrchestratorInfo } from "./info-signature.ts";
 import { recipientRandFor } from "./rand.ts";
 
-/** Extra capabilities of a hosted orchestrator (e.g. from the runners attached to it). */
-export type CapabilitySource = (orchestrator: Address) => Promise<CapabilityJson[]> | CapabilityJson[];
-
-const sources = new WeakMap<AppDeps, CapabilitySource>();
-
 /**
- * Registers where the info endpoint learns capabilities beyond the configured prices (the jobs
- * area passes the capabilities of registered runners). One source per deps; a later call replaces it.
+ * Where the info endpoint learns capabilities beyond the configured prices: bootstrap passes the
+ * capabilities of the runners attached to each hosted orchestrator (jobs/runners.ts).
  */
-export function setCapabilitySource(deps: AppDeps, source: CapabilitySource): void {
-  sources.set(deps, source);
-}
+export type CapabilitySource = (deps: AppDeps, orchestrator: Address) => Promise<CapabilityJson[]>;
 
 export interface InfoRequest {
   sender: Address;
@@ -84,8 +77,7 @@ async function capabilitiesOf(deps: AppDeps, hosted: HostedOrchestrator): Promis
     );
   };
   for (const p of hosted.config.prices) add(p.modelId === undefined ? { capability: p.capability } : p);
-  const source = sources.get(deps);
-  if (source) for (const c of await source(hosted.address)) add(c);
+  for (const c of await deps.services.capabilities(deps, hosted.address)) add(c);
   return out;
 }
 
@@ -156,7 +148,7 @@ export async function buildOrchestratorInfo(deps: AppDeps, req: InfoRequest): Pr
   };
   const params: TicketParams = {
     ...base,
-    recipientRandHash: recipientRandHash(recipientRandFor(deps, sender, base, price)),
+    recipientRandHash: recipientRandHash(recipientRandFor(hosted, sender, base, price)),
   };
   const prices: CapabilityPriceJson[] = hosted.config.prices.map((p) => ({
     capability: p.capability,
