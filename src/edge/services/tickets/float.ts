@@ -67,5 +67,6 @@ export function floatOf(funds: SenderFunds, pending: bigint): bigint {
 export function creditBacking(funds: SenderFunds, pending: bigint): bigint {
   const backed = pending + floatOf(funds, pending);
   const collectable = funds.deposit + funds.claimable;
-  return backed < collectable ? backed : collectable;
+  if (backed > collectable) return collectable; // bigint: no Math.min
+  return backed;
 }
