@@ -5,6 +5,7 @@ import ts from "typescript";
 
 // The package rules of src/, checked on every import (static, type-only and dynamic):
 // - src/wire holds the shared contracts and imports only npm packages;
+// - src/cli (argument parsing, environment tables) imports only npm packages; the programs use it;
 // - src/protocol imports only src/wire; src/client, src/edge and src/node-runner import only
 //   src/wire and src/protocol, never each other (src/main.ts composes them all);
 // - no edge service, route or app.ts imports node: or bun: (they run on Workers too);
@@ -15,11 +16,12 @@ const ROOT = join(import.meta.dir, "../..");
 /** Which packages each package may import, besides itself and npm. */
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   wire: [],
+  cli: [],
   protocol: ["wire"],
   client: ["wire", "protocol"],
-  edge: ["wire", "protocol"],
-  "node-runner": ["wire", "protocol"],
-  main: ["wire", "protocol", "client", "edge", "node-runner"],
+  edge: ["wire", "protocol", "cli"],
+  "node-runner": ["wire", "protocol", "cli"],
+  main: ["wire", "protocol", "client", "edge", "node-runner", "cli"],
 };
 
 /**
