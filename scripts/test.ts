@@ -3,10 +3,15 @@
 // bun test (`npm test -- test/unit`); JUNIT_FILE moves the report (two runs side by side).
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
+import { readEnv } from "../src/cli/env.ts";
+import { TEST_ENV } from "./env.ts";
+
+/** Per-test default: e2e suites start real processes, and a loaded 2-core machine is slow. */
+const TIMEOUT_MS = 120_000;
 
 const USAGE = `usage: npm test [-- <bun test options and paths>]
 
-Runs the test suite with bun test (per-test default timeout 120 s, set in test/preload.ts),
+Runs the test suite with bun test (per-test default timeout ${TIMEOUT_MS / 1000} s),
 writes a JUnit report to $JUNIT_FILE (default junit.xml) and ends with
 "N passed, N failed, N skipped". Exit status: bun test's.`;
 
@@ -15,10 +20,18 @@ if (process.argv.includes("--help") || process.argv.includes("-h")) {
   process.exit(0);
 }
 
-const junit = resolve(process.env.JUNIT_FILE ?? "junit.xml");
+const junit = resolve(readEnv(TEST_ENV, process.env).JUNIT_FILE);
 rmSync(junit, { force: true });
 const proc = Bun.spawn(
-  [process.execPath, "test", "--reporter=junit", `--reporter-outfile=${junit}`, ...process.argv.slice(2)],
+  [
+    process.execPath,
+    "test",
+    // bun ignores bunfig's timeout key, and a preload's default reaches only the first file.
+    `--timeout=${TIMEOUT_MS}`,
+    "--reporter=junit",
+    `--reporter-outfile=${junit}`,
+    ...process.argv.slice(2),
+  ],
   { stdio: ["inherit", "inherit", "inherit"] },
 );
 const code = await proc.exited;

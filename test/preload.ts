@@ -1,6 +1,6 @@
 import { setDefaultTimeout } from "bun:test";
 
-// bun ignores `[test] timeout` in bunfig.toml; a preload's default applies to every test, whether
-// the run is `npm test` or `bun test <file>`. e2e suites start real processes (FFmpeg, runners,
-// edges) and need room on a loaded machine; tests with their own timeout keep it.
+// bun ignores `[test] timeout` in bunfig.toml, and applies a preload's default only to the first
+// test file of a run: `npm test` (scripts/test.ts) therefore passes --timeout for the whole suite.
+// This covers `bun test <one file>` run by hand; a file's own setDefaultTimeout still wins.
 setDefaultTimeout(120_000);

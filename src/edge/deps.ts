@@ -1,6 +1,7 @@
 import type { LocalAccount } from "viem/accounts";
 import type { Address } from "../protocol/types.ts";
 import type { TicketVerifier } from "../protocol/verifier.ts";
+import type { MediaProbe } from "../wire/media.ts";
 import type { EdgeConfig } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import type { Ledger } from "./ledger/types.ts";
@@ -67,6 +68,10 @@ export interface AppDeps {
    * bootstrap (libsecp256k1 wasm where it loads); without one the intake builds a plain one per payment.
    */
   ticketVerifier?: TicketVerifier;
+  /** Reads uploads before a job exists: ffprobe where the entry can spawn it, container headers elsewhere. */
+  mediaProbe: MediaProbe;
+  /** Resolves host names for the gateway's destination check, where the entry can (not on Workers). */
+  resolveHost?: (host: string) => Promise<readonly string[]>;
 }
 
 /** Hono environment: the deps (services included) are set on the context by one init middleware. */

@@ -111,6 +111,11 @@ export const METRICS = {
     kind: "counter",
     help: "Failed jobs or info fetches, by orchestrator",
   },
+  orchestratorRefused: {
+    name: "livepeer_gateway_orchestrator_refused_total",
+    kind: "counter",
+    help: "Orchestrators suspended at once (asked for more than agreed, a refused URL), by reason",
+  },
   orchestratorSkipped: {
     name: "livepeer_gateway_orchestrator_skipped_total",
     kind: "counter",

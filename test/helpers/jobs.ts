@@ -7,6 +7,7 @@ import { type EdgeConfigInput, parseConfig } from "../../src/edge/config.ts";
 import { type DbHandle, openDb } from "../../src/edge/db/client.ts";
 import type { AppDeps, Clock } from "../../src/edge/deps.ts";
 import type { Ledger } from "../../src/edge/ledger/types.ts";
+import { ffprobeMediaProbe } from "../../src/node-runner/ffmpeg/media-probe.ts";
 
 export const ORCH_KEY = `0x${"11".repeat(32)}` as const;
 export const ORCH_ADDRESS = privateKeyToAccount(ORCH_KEY).address;
@@ -66,6 +67,7 @@ export async function jobsTestEnv(
   const deps: AppDeps = await buildDeps(config, {
     dbHandle: handle,
     ledger: noLedger(),
+    mediaProbe: ffprobeMediaProbe(),
     logLevel: "silent",
     syncServiceURIs: false,
     ...(options.clock ? { clock: options.clock } : {}),

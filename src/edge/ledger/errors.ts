@@ -15,6 +15,7 @@ export type LedgerErrorCode = Extract<
   | "INVALID_AMOUNT"
   | "INVALID_PERCENTAGE"
   | "INVALID_ADDRESS"
+  | "SERVICE_URI_INVALID"
   | "INVALID_LOCK"
   | "LOCK_NOT_WITHDRAWABLE"
   | "NOT_BONDED"

@@ -1,10 +1,6 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { probeVideo } from "../../../node-runner/ffmpeg/ffprobe.ts";
-import { locateFfmpeg } from "../../../node-runner/ffmpeg/locate.ts";
 import { PRESETS } from "../../../protocol/profiles.ts";
 import type { VideoProfile } from "../../../wire/jobs.ts";
+import type { MediaInfo, MediaProbe } from "../../../wire/media.ts";
 import type { Measured, PipelineSpec } from "../../../wire/pipelines.ts";
 import { JobError } from "../jobs/errors.ts";
 
@@ -76,15 +72,6 @@ export function looksLikeSegment(bytes: Uint8Array): boolean {
   return false;
 }
 
-let tools: Promise<{ ffprobePath: string | null; ffmpegPath?: string } | null> | undefined;
-
-function probeTools() {
-  tools ??= locateFfmpeg({ sources: ["system", "ffmpeg-installer"] }).then((ff) =>
-    ff?.kind === "native" ? { ffprobePath: ff.ffprobePath, ffmpegPath: ff.ffmpegPath } : null,
-  );
-  return tools;
-}
-
 export interface SegmentInfo {
   width: number;
   height: number;
@@ -92,23 +79,25 @@ export interface SegmentInfo {
   fps: number;
 }
 
-/** Checks a segment by its magic bytes, then with ffprobe: it must carry a video stream. */
-export async function probeSegment(bytes: Uint8Array): Promise<SegmentInfo> {
+/** Checks a segment by its magic bytes, then with the injected probe: it must carry a video stream. */
+export async function probeSegment(probe: MediaProbe, bytes: Uint8Array): Promise<SegmentInfo> {
   if (!looksLikeSegment(bytes)) throw new JobError("NOT_VIDEO", "segment is not MPEG-TS or MP4");
-  const t = await probeTools();
-  if (!t) throw new JobError("NOT_VIDEO", "cannot probe the segment: no ffprobe or ffmpeg on this edge");
-  const dir = await mkdtemp(join(tmpdir(), "lp-probe-"));
+  const info = await probeOrThrow(probe, bytes, "NOT_VIDEO", "segment is not a readable video");
+  if (!info.hasVideo) throw new JobError("NOT_VIDEO", "segment is not a readable video: no video stream");
+  if (!(info.durationSec > 0)) throw new JobError("NOT_VIDEO", "segment has no duration");
+  return { width: info.width, height: info.height, durationSec: info.durationSec, fps: info.fps };
+}
+
+async function probeOrThrow(
+  probe: MediaProbe,
+  bytes: Uint8Array,
+  code: "NOT_VIDEO" | "INVALID_INPUT",
+  what: string,
+): Promise<MediaInfo> {
   try {
-    const file = join(dir, "segment");
-    await writeFile(file, bytes);
-    const info = await probeVideo(file, t);
-    if (!(info.durationSec > 0)) throw new JobError("NOT_VIDEO", "segment has no duration");
-    return { width: info.width, height: info.height, durationSec: info.durationSec, fps: info.fps };
+    return await probe.probe(bytes);
   } catch (err) {
-    if (err instanceof JobError) throw err;
-    throw new JobError("NOT_VIDEO", `segment is not a readable video: ${(err as Error).message}`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
+    throw new JobError(code, `${what}: ${(err as Error).message}`);
   }
 }
 
@@ -156,25 +145,12 @@ export function imageSize(b: Uint8Array): { width: number; height: number } | nu
   return null;
 }
 
-/** Seconds of audio in a file, by ffprobe. */
-export async function audioSeconds(bytes: Uint8Array): Promise<number> {
-  const t = await probeTools();
-  if (!t) throw new JobError("INVALID_INPUT", "cannot probe audio: no ffprobe or ffmpeg on this edge");
-  const { probeMedia } = await import("../../../node-runner/ffmpeg/ffprobe.ts");
-  const dir = await mkdtemp(join(tmpdir(), "lp-probe-"));
-  try {
-    const file = join(dir, "audio");
-    await writeFile(file, bytes);
-    const info = await probeMedia(file, t);
-    if (!info.hasAudio || !(info.durationSec > 0))
-      throw new JobError("INVALID_INPUT", "audio has no audio stream");
-    return info.durationSec;
-  } catch (err) {
-    if (err instanceof JobError) throw err;
-    throw new JobError("INVALID_INPUT", `audio is not readable: ${(err as Error).message}`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+/** Seconds of audio in a file, by the injected probe. */
+export async function audioSeconds(probe: MediaProbe, bytes: Uint8Array): Promise<number> {
+  const info = await probeOrThrow(probe, bytes, "INVALID_INPUT", "audio is not readable");
+  if (!info.hasAudio || !(info.durationSec > 0))
+    throw new JobError("INVALID_INPUT", "audio has no audio stream");
+  return info.durationSec;
 }
 
 /**
@@ -182,6 +158,7 @@ export async function audioSeconds(bytes: Uint8Array): Promise<number> {
  * Returns the parsed parameters (defaults filled in) the job carries to the runner.
  */
 export async function aiRequestUnits(
+  probe: MediaProbe,
   spec: PipelineSpec,
   file: Uint8Array | undefined,
   raw: Record<string, unknown>,
@@ -201,7 +178,7 @@ export async function aiRequestUnits(
     m.image = size;
   } else if (spec.file === "audio") {
     if (!file) throw new JobError("INVALID_INPUT", `${spec.name} needs an audio file`);
-    m.audioMs = (await audioSeconds(file)) * 1000;
+    m.audioMs = (await audioSeconds(probe, file)) * 1000;
   }
   try {
     return { units: spec.units(m), params: parsed.data };

@@ -74,7 +74,8 @@ function view(row: JobRow): QueueJobView {
   };
 }
 
-const isTerminal = (s: string) => s === "succeeded" || s === "failed" || s === "dead";
+/** Whether a queue status is final (nothing more will happen to the job). */
+export const isTerminal = (s: string) => s === "succeeded" || s === "failed" || s === "dead";
 const orchKey = (a: string) => a.toLowerCase();
 
 /** Puts a job on the orchestrator's queue, visible at once. */
@@ -297,7 +298,7 @@ export async function heartbeatJob(
   deps: AppDeps,
   input: { jobId: string; attempt: number; runnerId: string; progress?: number; note?: string },
 ): Promise<{ leaseExpiresAt: number }> {
-  return withBusyRetry(() =>
+  const result = await withBusyRetry(() =>
     deps.db.transaction(
       async (tx) => {
         await assertLease(tx, input.jobId, input.attempt, input.runnerId);
@@ -321,6 +322,9 @@ export async function heartbeatJob(
       { behavior: "immediate" },
     ),
   );
+  // Waiters that follow progress (GET /v1/orchestrator/jobs/{id}?progress=…) see it at once.
+  if (input.progress !== undefined) deps.services.jobs.notifier.wake(`job:${input.jobId}`);
+  return result;
 }
 
 /** Stores one output file of a running attempt (replacing an earlier upload of the same name). */
@@ -561,15 +565,16 @@ export async function jobAttempts(deps: AppDeps, jobId: string) {
 }
 
 /**
- * Waits until the job reaches a final state or the timeout passes, and returns it as it stands.
- * Wakes at once for changes made in this process and polls for those made by others; an
- * expired lease of the job is swept here so a dead runner cannot stall its waiter.
+ * Waits until the job reaches a final state (or `until` holds) or the timeout passes, and returns
+ * it as it stands. Wakes at once for changes made in this process and polls for those made by
+ * others; an expired lease of the job is swept here so a dead runner cannot stall its waiter.
  */
 export async function waitForJob(
   deps: AppDeps,
   jobId: string,
   timeoutMs: number,
   signal?: AbortSignal,
+  until: (job: QueueJobView) => boolean = (job) => isTerminal(job.status),
 ): Promise<QueueJobView> {
   return waitFor(
     { notifier: deps.services.jobs.notifier, clock: deps.clock },
@@ -583,7 +588,7 @@ export async function waitForJob(
       }
       return job;
     },
-    (job) => isTerminal(job.status),
+    until,
     timeoutMs,
     signal,
   );
