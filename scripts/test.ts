@@ -3,6 +3,8 @@
 // bun test (`npm test -- test/unit`); JUNIT_FILE moves the report (two runs side by side).
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
+import { readEnv } from "../src/cli/env.ts";
+import { TEST_ENV } from "./env.ts";
 
 /** Per-test default: e2e suites start real processes, and a loaded 2-core machine is slow. */
 const TIMEOUT_MS = 120_000;
@@ -18,7 +20,7 @@ if (process.argv.includes("--help") || process.argv.includes("-h")) {
   process.exit(0);
 }
 
-const junit = resolve(process.env.JUNIT_FILE ?? "junit.xml");
+const junit = resolve(readEnv(TEST_ENV, process.env).JUNIT_FILE);
 rmSync(junit, { force: true });
 const proc = Bun.spawn(
   [

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { readEnv } from "../../src/cli/env.ts";
 import { buildDeps } from "../../src/edge/bootstrap.ts";
 import { parseConfig } from "../../src/edge/config.ts";
 import { openDb } from "../../src/edge/db/client.ts";
@@ -30,11 +31,14 @@ import { createTicketVerifier, type SecpBackend, type TicketVerifier } from "../
 import { nobleBackend, noblePrecomputedBackend } from "../../src/protocol/verifier-noble.ts";
 import { type Payment, priceFromJson, ticketParamsFromJson } from "../../src/wire/payment.ts";
 import { addressOf, GATEWAY, keyOf, ORCHS, paymentsGenesis } from "../../test/helpers/payments.ts";
+import { BENCH_ENV } from "../env.ts";
 import { fmt, rate, ratio } from "../tickets/measure.ts";
 
-const TICKETS = Number(process.env.BENCH_TICKETS ?? 50);
-const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 20);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
+const {
+  BENCH_TICKETS: TICKETS,
+  BENCH_PAYMENTS: PAYMENTS,
+  BENCH_SECONDS: SECONDS,
+} = readEnv(BENCH_ENV, process.env);
 const runtime =
   typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" ? "bun" : `node ${process.version}`;
 

@@ -1,13 +1,12 @@
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { locateFfmpeg, type NativeFfmpeg } from "../../src/node-runner/ffmpeg/locate.ts";
+import { childEnv } from "../../src/node-runner/ffmpeg/process.ts";
 
 /** The native FFmpeg and ffprobe the tests use to make and check media. */
 export interface FfmpegTools {
   ffmpeg: string;
   ffprobe: string;
   source: NativeFfmpeg["source"];
-  /** The environment to run them in (see staticEnv). */
+  /** The environment to run them in (childEnv: the packaged builds need GCONV_PATH set). */
   env: Record<string, string | undefined>;
 }
 
@@ -32,18 +31,8 @@ async function locate(): Promise<FfmpegTools> {
     ffmpeg: found.ffmpegPath,
     ffprobe: found.ffprobePath,
     source: found.source,
-    env: staticEnv(found.source),
+    env: { ...childEnv(found.ffmpegPath), ...childEnv(found.ffprobePath) },
   };
-}
-
-/**
- * The packaged builds link glibc statically: their iconv (which the MPEG-TS demuxer calls for
- * service names) loads the host's gconv modules, built for another glibc, and segfaults. With
- * GCONV_PATH at an empty folder, iconv_open fails cleanly and FFmpeg keeps the raw names.
- */
-function staticEnv(source: NativeFfmpeg["source"]): Record<string, string | undefined> {
-  if (source !== "ffmpeg-installer") return { ...process.env };
-  return { ...process.env, GCONV_PATH: join(tmpdir(), "no-gconv-modules") };
 }
 
 /** Runs the located ffmpeg or ffprobe to completion; stdout and stderr come back whole. */

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { Capabilities } from "../../../wire/capabilities.ts";
+import { CapabilitiesSchema } from "../../../wire/capabilities.ts";
 import type { HonoEnv } from "../../deps.ts";
 import {
   authErrorResponses,
@@ -26,30 +26,6 @@ import { authRunner, type RunnerSession, registerRunner } from "../../services/j
 
 const security = [{ runnerToken: [] }];
 const tags = ["runner"];
-
-const CapabilitiesSchema = z
-  .object({
-    ffmpeg: z
-      .object({
-        path: z.string(),
-        version: z.string(),
-        source: z.enum(["system", "configured", "ffmpeg-installer", "wasm"]),
-        encoders: z.array(z.string()),
-        hwaccels: z.array(z.string()),
-      })
-      .nullable(),
-    gpus: z.array(z.object({ name: z.string(), memoryMiB: z.number(), driver: z.string() })),
-    onnx: z.array(
-      z.object({
-        backend: z.enum(["onnxruntime-node", "onnxruntime-web"]),
-        executionProviders: z.array(z.string()),
-      }),
-    ),
-    models: z.array(z.object({ pipeline: z.string(), modelId: z.string(), warm: z.boolean() })),
-    capabilities: z.array(z.string().min(1).max(100)).max(100),
-    capacity: z.number().int().positive().max(1024),
-  })
-  .openapi("RunnerCapabilities");
 
 const RegisteredSchema = z
   .object({
@@ -292,7 +268,7 @@ const release = createRoute({
 export function runnerRoutes(app: OpenAPIHono<HonoEnv>): void {
   app.openapi(register, async (c) => {
     const deps = c.get("deps");
-    const s = await registerRunner(deps, bearer(c), c.req.valid("json") as Capabilities);
+    const s = await registerRunner(deps, bearer(c), c.req.valid("json"));
     return c.json(
       { runnerId: s.id, orchestrator: s.orchestrator, leaseMs: deps.config.jobs.visibilityTimeoutMs },
       200,

@@ -26,6 +26,7 @@ export type TicketErrorCode = Extract<
   | "SENDER_UNLOCKING"
   | "SENDER_NO_DEPOSIT"
   | "SENDER_NO_RESERVE"
+  | "SENDER_RESERVE_INSUFFICIENT"
 >;
 
 export interface TicketError {
