@@ -7,12 +7,22 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
+import { parseCli } from "../src/cli/args.ts";
+import { BENCH_ENV } from "./env.ts";
 
 const root = resolve(import.meta.dirname, "..");
-const args = process.argv.slice(2);
-const bunOnly = args.includes("--bun-only");
-const nodeOnly = args.includes("--node-only");
-const filter = args.find((a) => !a.startsWith("--"));
+const { values, positionals } = parseCli({
+  entry: "bench",
+  usage: "npm run bench -- [--bun-only|--node-only] [filter]",
+  summary: "Runs every bench/**/*.bench.ts, on Bun then on Node, one at a time.",
+  options: { "bun-only": { type: "boolean" }, "node-only": { type: "boolean" } },
+  optionHelp: { "bun-only": "skip the Node runs", "node-only": "skip the Bun runs" },
+  positionals: "a substring of the bench files to run",
+  env: [BENCH_ENV],
+});
+const bunOnly = values["bun-only"] === true;
+const nodeOnly = values["node-only"] === true;
+const filter = positionals[0];
 
 function findBenches(dir: string): string[] {
   const out: string[] = [];

@@ -4,11 +4,22 @@
 // fresh round first when this round's reward was already called) and prints what it did.
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { parseCli } from "../src/cli/args.ts";
 import { createDevnet } from "../src/edge/ledger/devnet.ts";
 import { DEFAULT_MNEMONIC, deriveAccounts } from "../src/edge/ledger/genesis.ts";
 
-const genesisPath = process.argv[2] ?? "src/edge/ledger/genesis/default.json";
-const url = process.argv[3] ?? "file:.data/devnet-example.db";
+const { positionals } = parseCli({
+  entry: "devnet-example",
+  usage: "bun scripts/devnet-example.ts [genesis.json] [file:path.db]",
+  summary: "Starts a devnet from a genesis file and drives it through two rounds of reward and a claim.",
+  options: {},
+  optionHelp: {},
+  positionals:
+    "genesis.json (default src/edge/ledger/genesis/default.json), then a libSQL URL (default file:.data/devnet-example.db)",
+  env: [],
+});
+const genesisPath = positionals[0] ?? "src/edge/ledger/genesis/default.json";
+const url = positionals[1] ?? "file:.data/devnet-example.db";
 if (url.startsWith("file:")) mkdirSync(dirname(url.slice("file:".length)), { recursive: true });
 const genesis = JSON.parse(readFileSync(genesisPath, "utf8"));
 const devnet = await createDevnet({ url, genesis });

@@ -6,14 +6,28 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCli } from "../src/cli/args.ts";
+import { readEnv } from "../src/cli/env.ts";
+import { EDGE_ENV } from "../src/edge/env.ts";
+import { RUNNER_ENV } from "../src/node-runner/env.ts";
 import { locateFfmpeg } from "../src/node-runner/ffmpeg/locate.ts";
 
-const { values } = parseArgs({ options: { url: { type: "string" }, key: { type: "string" } } });
-const base = (values.url ?? process.env.EDGE_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8787}`).replace(
-  /\/+$/,
-  "",
-);
+const { values } = parseCli({
+  entry: "example",
+  usage: "npm run example -- [--url URL] [--key API_KEY]",
+  summary: "Sends a generated clip through a 3-rendition ladder and an AI request to a running npm start.",
+  options: { url: { type: "string" }, key: { type: "string" } },
+  optionHelp: {
+    url: "the edge (default EDGE_URL, else http://127.0.0.1:$PORT)",
+    key: "API key, when required",
+  },
+  env: [EDGE_ENV, RUNNER_ENV],
+});
+const env = {
+  ...readEnv({ PORT: EDGE_ENV.PORT }, process.env),
+  ...readEnv({ EDGE_URL: RUNNER_ENV.EDGE_URL }, process.env),
+};
+const base = (values.url ?? env.EDGE_URL ?? `http://127.0.0.1:${env.PORT}`).replace(/\/+$/, "");
 const headers: Record<string, string> = values.key ? { authorization: `Bearer ${values.key}` } : {};
 const dir = mkdtempSync(join(tmpdir(), "lp-example-"));
 

@@ -4,35 +4,51 @@
 // serving all three (one runner token per orchestrator, one shared capacity). Data lives under
 // .data/ (DATA_DIR).
 //
-// Environment: PORT (8787), HOST (127.0.0.1), DATA_DIR (.data), RUNNERS (1: node-runner
-// processes), RUNNER_ORCHESTRATORS (3: each runner serves the first N orchestrators),
-// RUNNER_CAPACITY (2, per runner process), EXTERNAL_RUNNERS=N (price the first N orchestrators
-// so runners started elsewhere can serve them; tokens in DATA_DIR/runner-tokens.json), API_KEYS
-// (off | required), ADMIN_TOKEN, GENESIS_FILE, ROUND_SECONDS, BLOCK_MS, SCHEDULER_INTERVAL_MS,
-// VISIBILITY_TIMEOUT_MS, SYNC_TIMEOUT_MS, BODY_LIMIT_BYTES, SUSPEND_AFTER_FAILURES (3: failed
-// jobs before the gateway suspends an orchestrator), TICKET_MAX_FACE_VALUE (wei; equal to the EV
-// forces every ticket to win), LOG_LEVEL.
+// Environment: the EDGE_ENV table (src/edge/env.ts); `npm start -- --help` lists it.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { bytesToHex } from "viem";
+import { parseCli } from "./cli/args.ts";
+import { readEnv } from "./cli/env.ts";
 import { createApp } from "./edge/app.ts";
 import { buildDeps } from "./edge/bootstrap.ts";
 import { type EdgeConfigInput, parseConfig } from "./edge/config.ts";
 import { runners } from "./edge/db/schema/jobs.ts";
+import { resolveHost } from "./edge/entry/dns.ts";
+import { EDGE_ENV } from "./edge/env.ts";
 import { DEFAULT_MNEMONIC, deriveAccounts } from "./edge/ledger/genesis.ts";
-import type { LogLevel } from "./edge/logger.ts";
 import { startScheduler } from "./edge/scheduler/tick.ts";
 import { settleConsumerJobs } from "./edge/services/consumer/jobs.ts";
+import { ffprobeMediaProbe } from "./node-runner/ffmpeg/media-probe.ts";
 import type { Capabilities } from "./wire/capabilities.ts";
+import { PIPELINES, SERVED_PIPELINES } from "./wire/pipelines.ts";
 
-const env = process.env;
-const host = env.HOST ?? "127.0.0.1";
-const port = Number(env.PORT ?? 8787);
-const dataDir = resolve(env.DATA_DIR ?? ".data");
-const runnerCount = Number(env.RUNNERS ?? 1);
-const runnerOrchestrators = Number(env.RUNNER_ORCHESTRATORS ?? 3);
-const capacity = Number(env.RUNNER_CAPACITY ?? 2);
-const external = Number(env.EXTERNAL_RUNNERS ?? 0);
+parseCli({
+  entry: "start",
+  usage: "npm start",
+  summary: "The local network: one edge (gateway + orchestrator, devnet ledger) and its node-runners.",
+  options: {},
+  optionHelp: {},
+  env: [EDGE_ENV],
+});
+const env = (() => {
+  try {
+    return readEnv(EDGE_ENV, process.env);
+  } catch (err) {
+    console.error(`livepeer: ${(err as Error).message}`);
+    process.exit(1);
+  }
+})();
+/** `{ key: value }` when the variable was set, else nothing (the config's default applies). */
+const opt = <K extends string, V>(k: K, v: V | undefined) =>
+  v === undefined ? {} : ({ [k]: v } as Record<K, V>);
+const host = env.HOST;
+const port = env.PORT;
+const dataDir = resolve(env.DATA_DIR);
+const runnerCount = env.RUNNERS;
+const runnerOrchestrators = env.RUNNER_ORCHESTRATORS;
+const capacity = env.RUNNER_CAPACITY;
+const external = env.EXTERNAL_RUNNERS;
 const base = `http://${host}:${port}`;
 mkdirSync(dataDir, { recursive: true });
 
@@ -49,15 +65,13 @@ const served =
       )
     : [];
 
-// Prices in wei per unit (PROTOCOL §7): per pixel for transcoding, per AI unit for pipelines.
-const prices = [
-  { capability: "transcode", pricePerUnit: "2000", pixelsPerUnit: "1" },
-  ...["upscale", "image-to-image", "image-to-text", "audio-to-text"].map((capability) => ({
-    capability,
-    pricePerUnit: "50000",
-    pixelsPerUnit: "1",
-  })),
-];
+// Prices in wei per unit (docs/protocol.md#pricing-and-work-units): each pipeline the bundled
+// runner serves, at its registry default.
+const prices = SERVED_PIPELINES.map((name) => ({
+  capability: PIPELINES[name].priceKey,
+  pricePerUnit: PIPELINES[name].defaultPricePerUnit.toString(),
+  pixelsPerUnit: "1",
+}));
 const maxFace = env.TICKET_MAX_FACE_VALUE;
 
 const input: EdgeConfigInput = {
@@ -68,9 +82,9 @@ const input: EdgeConfigInput = {
   database: { url: `file:${join(dataDir, "edge.db")}` },
   ledger: {
     kind: "devnet",
-    roundSeconds: Number(env.ROUND_SECONDS ?? 60),
-    blockMs: Number(env.BLOCK_MS ?? 1000),
-    ...(env.GENESIS_FILE ? { genesisFile: env.GENESIS_FILE } : {}),
+    ...opt("roundSeconds", env.ROUND_SECONDS),
+    ...opt("blockMs", env.BLOCK_MS),
+    ...opt("genesisFile", env.GENESIS_FILE),
   },
   orchestrators: orchestratorAccounts.map((a, i) => ({
     privateKey: key(a),
@@ -83,24 +97,31 @@ const input: EdgeConfigInput = {
   })),
   gateway: {
     senderPrivateKey: key(sender!),
-    ...(env.SUSPEND_AFTER_FAILURES ? { suspendAfterFailures: Number(env.SUSPEND_AFTER_FAILURES) } : {}),
+    // The local network's orchestrators are this process, on loopback: allowed here on purpose
+    // (a gateway refuses private, loopback and link-local destinations by default).
+    outbound: { allowPrivate: ["127.0.0.0/8", "::1", "localhost"] },
+    ...opt("suspendAfterFailures", env.SUSPEND_AFTER_FAILURES),
   },
-  scheduler: { enabled: true, intervalMs: Number(env.SCHEDULER_INTERVAL_MS ?? 5000) },
+  scheduler: { enabled: true, ...opt("intervalMs", env.SCHEDULER_INTERVAL_MS) },
   api: {
-    keys: env.API_KEYS === "required" ? "required" : "off",
-    ...(env.BODY_LIMIT_BYTES ? { bodyLimitBytes: Number(env.BODY_LIMIT_BYTES) } : {}),
-    ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
+    keys: env.API_KEYS ?? "off",
+    ...opt("bodyLimitBytes", env.BODY_LIMIT_BYTES),
+    ...opt("adminToken", env.ADMIN_TOKEN),
   },
   blobs: { kind: "fs", dir: join(dataDir, "blobs") },
   jobs: {
-    visibilityTimeoutMs: Number(env.VISIBILITY_TIMEOUT_MS ?? 30_000),
+    ...opt("visibilityTimeoutMs", env.VISIBILITY_TIMEOUT_MS),
     maxAttempts: 3,
-    syncTimeoutMs: Number(env.SYNC_TIMEOUT_MS ?? 120_000),
+    ...opt("syncTimeoutMs", env.SYNC_TIMEOUT_MS),
   },
 };
 
 const config = parseConfig(input);
-const deps = await buildDeps(config, { logLevel: (env.LOG_LEVEL as LogLevel | undefined) ?? "info" });
+const deps = await buildDeps(config, {
+  logLevel: env.LOG_LEVEL,
+  mediaProbe: ffprobeMediaProbe(),
+  resolveHost,
+});
 const app = createApp(deps);
 const addresses = orchestratorAccounts.map((a) => a.address);
 writeFileSync(
@@ -202,7 +223,7 @@ async function shutdown() {
   for (const c of children) c.kill("SIGTERM");
   await Promise.race([Promise.all(children.map((c) => c.exited)), Bun.sleep(35_000)]);
   await stopScheduler();
-  await settleConsumerJobs();
+  await settleConsumerJobs(deps);
   await server.stop(true);
   await deps.close();
   process.exit(0);

@@ -6,15 +6,17 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { readEnv } from "../../src/cli/env.ts";
 import { encodePng } from "../../src/node-runner/ai/png.ts";
 import { loadBackend } from "../../src/node-runner/ai/sessions.ts";
 import type { JobSpec } from "../../src/node-runner/executor.ts";
 import { createExecutors } from "../../src/node-runner/executors.ts";
 import { writeDefaultModels } from "../../src/node-runner/models/build.ts";
 import { synthVowels, tempDir, wavBytes } from "../../test/helpers/media.ts";
+import { BENCH_ENV } from "../env.ts";
 
 const SIDE = 256;
-const ITER = Number(process.env.BENCH_ITER ?? 40);
+const { BENCH_ITER: ITER } = readEnv(BENCH_ENV, process.env);
 
 /** The executor's own split of its last request (pre-process, inference, post-process). */
 let lastTimings: Record<string, number> = {};

@@ -9,14 +9,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { privateKeyToAccount } from "viem/accounts";
+import { readEnv } from "../../src/cli/env.ts";
 import { createApp } from "../../src/edge/app.ts";
 import { buildDeps } from "../../src/edge/bootstrap.ts";
 import { parseConfig } from "../../src/edge/config.ts";
 import { enqueueJob, waitForJob } from "../../src/edge/services/jobs/queue.ts";
 import { createAgent } from "../../src/node-runner/agent.ts";
 import type { Executors } from "../../src/node-runner/executor.ts";
+import { BENCH_ENV } from "../env.ts";
 
-const N = Number(process.env.DISPATCH_N ?? 300);
+const { DISPATCH_N: N } = readEnv(BENCH_ENV, process.env);
 const WARMUP = 30;
 const dir = mkdtempSync(join(tmpdir(), "lp-bench-dispatch-"));
 const orchestratorKey = `0x${"22".repeat(32)}` as const;

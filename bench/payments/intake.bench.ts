@@ -11,15 +11,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { readEnv } from "../../src/cli/env.ts";
 import { buildDeps } from "../../src/edge/bootstrap.ts";
 import { parseConfig } from "../../src/edge/config.ts";
 import { openDb } from "../../src/edge/db/client.ts";
 import { createDevnet } from "../../src/edge/ledger/devnet.ts";
 import { createLogger } from "../../src/edge/logger.ts";
+import { readSecpWasm } from "../../src/edge/platform/secp-wasm.ts";
 import { acceptPayment } from "../../src/edge/services/tickets/accept.ts";
+import { findHosted } from "../../src/edge/services/tickets/hosted.ts";
 import { buildOrchestratorInfo } from "../../src/edge/services/tickets/info.ts";
 import { recipientRandFor } from "../../src/edge/services/tickets/rand.ts";
-import { createIntakeVerifier, readSecpWasm } from "../../src/edge/services/tickets/verifier.ts";
+import { createIntakeVerifier } from "../../src/edge/services/tickets/verifier.ts";
 import { bytesToHex, hexToBytesOrNull } from "../../src/protocol/bytes.ts";
 import { ethSignedMessageDigest, type ParsedSignature } from "../../src/protocol/signature.ts";
 import { ticketHashBytes } from "../../src/protocol/ticket.ts";
@@ -28,11 +31,14 @@ import { createTicketVerifier, type SecpBackend, type TicketVerifier } from "../
 import { nobleBackend, noblePrecomputedBackend } from "../../src/protocol/verifier-noble.ts";
 import { type Payment, priceFromJson, ticketParamsFromJson } from "../../src/wire/payment.ts";
 import { addressOf, GATEWAY, keyOf, ORCHS, paymentsGenesis } from "../../test/helpers/payments.ts";
+import { BENCH_ENV } from "../env.ts";
 import { fmt, rate, ratio } from "../tickets/measure.ts";
 
-const TICKETS = Number(process.env.BENCH_TICKETS ?? 50);
-const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 20);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
+const {
+  BENCH_TICKETS: TICKETS,
+  BENCH_PAYMENTS: PAYMENTS,
+  BENCH_SECONDS: SECONDS,
+} = readEnv(BENCH_ENV, process.env);
 const runtime =
   typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" ? "bun" : `node ${process.version}`;
 
@@ -122,7 +128,7 @@ async function makePayments(): Promise<{ payments: Payment[]; tickets: Signed[] 
       expectedPrice: priceFromJson(info.priceInfo),
       tickets: [],
     };
-    const rand = recipientRandFor(deps, sender, params, payment.expectedPrice);
+    const rand = recipientRandFor(findHosted(deps, params.recipient)!, sender, params, payment.expectedPrice);
     for (let n = 1n; n <= BigInt(TICKETS); n++) {
       const ticket: Ticket = {
         recipient: params.recipient,

@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { encodePacked, keccak256, recoverMessageAddress, recoverPublicKey } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { readEnv } from "../../src/cli/env.ts";
 import {
   bytesToHex,
   createTicketVerifier,
@@ -28,13 +29,14 @@ import {
   uint256ToBytes,
 } from "../../src/protocol/index.ts";
 import type { Address, Hex, Ticket } from "../../src/protocol/types.ts";
+import { BENCH_ENV } from "../env.ts";
 import { ffiBackend } from "../native/ffi-backend.ts";
 import { runNativeHarness } from "../native/harness.ts";
 import { fmt, rate, rateAsync, ratio } from "./measure.ts";
 
 const SENDERS = 4;
 const PER_SENDER = 256;
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
+const { BENCH_SECONDS: SECONDS } = readEnv(BENCH_ENV, process.env);
 const runtime =
   typeof (globalThis as { Bun?: unknown }).Bun !== "undefined" ? "bun" : `node ${process.version}`;
 

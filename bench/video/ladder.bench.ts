@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { readEnv } from "../../src/cli/env.ts";
 import { createExecutors } from "../../src/node-runner/executors.ts";
 import { ladderArgs } from "../../src/node-runner/ffmpeg/args.ts";
 import { transcodeRenditionsSeparately } from "../../src/node-runner/ffmpeg/ladder.ts";
@@ -16,8 +17,9 @@ import { probeFfmpeg } from "../../src/node-runner/ffmpeg/probe.ts";
 import { PRESETS } from "../../src/protocol/profiles.ts";
 import type { VideoProfile } from "../../src/wire/jobs.ts";
 import { makeClip, tempDir } from "../../test/helpers/media.ts";
+import { BENCH_ENV } from "../env.ts";
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const { BENCH_RUNS: RUNS } = readEnv(BENCH_ENV, process.env);
 const LADDER: VideoProfile[] = [PRESETS.P360p30fps16x9!, PRESETS.P240p30fps16x9!, PRESETS.P144p30fps16x9!];
 
 async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {

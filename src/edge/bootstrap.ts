@@ -3,6 +3,7 @@ import { type LocalAccount, privateKeyToAccount } from "viem/accounts";
 import type { Address } from "../protocol/types.ts";
 import type { TicketVerifier } from "../protocol/verifier.ts";
 import { LivepeerError } from "../wire/errors.ts";
+import type { MediaProbe } from "../wire/media.ts";
 import type { EdgeConfig } from "./config.ts";
 import { type Db, type DbHandle, openDb } from "./db/client.ts";
 import { edgeSettings } from "./db/schema/edge.ts";
@@ -12,9 +13,12 @@ import { createDevnet } from "./ledger/devnet.ts";
 import { defaultGenesis, type GenesisInput } from "./ledger/genesis.ts";
 import type { Ledger } from "./ledger/types.ts";
 import { createLogger, type LogLevel } from "./logger.ts";
+import { containerMediaProbe } from "./media/container-probe.ts";
 import { createMetrics } from "./metrics.ts";
+import { readSecpWasm } from "./platform/secp-wasm.ts";
+import { buildServices, type ServiceOverrides } from "./services/build.ts";
 import { syncServiceURIs } from "./services/hosted/service-uri.ts";
-import { createIntakeVerifier, readSecpWasm, type SecpWasm } from "./services/tickets/verifier.ts";
+import { createIntakeVerifier, type SecpWasm } from "./services/tickets/verifier.ts";
 
 /** AppDeps plus what the entry must release at shutdown. */
 export interface EdgeDeps extends AppDeps {
@@ -41,6 +45,12 @@ export interface BuildOverrides {
    * as a module). Without it the edge reads the file where it can, else verifies in pure JS.
    */
   secpWasm?: SecpWasm;
+  /** How uploads are probed; the spawn-free container-header reader by default (Bun/Node entries pass ffprobe). */
+  mediaProbe?: MediaProbe;
+  /** Host name resolution for the gateway's destination check (Bun/Node/Deno entries pass it). */
+  resolveHost?: (host: string) => Promise<readonly string[]>;
+  /** Replacements for parts of the services' state (tests). */
+  services?: ServiceOverrides;
   /** Update each hosted orchestrator's service URI on the ledger to the configured one (default true). */
   syncServiceURIs?: boolean;
 }
@@ -85,7 +95,10 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
       keys,
       logger,
       metrics: createMetrics(),
+      services: buildServices(config, keys, overrides.services),
       ticketVerifier,
+      mediaProbe: overrides.mediaProbe ?? containerMediaProbe(),
+      ...(overrides.resolveHost ? { resolveHost: overrides.resolveHost } : {}),
       async close() {
         if (closed) return;
         closed = true;

@@ -1,4 +1,6 @@
+import { EnvError, readEnv } from "../cli/env.ts";
 import { ConfigError, type EdgeConfig, parseConfig } from "./config.ts";
+import { EDGE_ENV } from "./env.ts";
 
 /** Environment as a plain record (process.env, Deno.env.toObject(), a Workers env). */
 export type Env = Record<string, string | undefined>;
@@ -9,34 +11,6 @@ export interface LoadConfigOptions {
 }
 
 /**
- * The environment variables the edge reads, each overriding the same setting of the JSON file
- * named by LIVEPEER_CONFIG. Lists are comma-separated.
- */
-export const ENV_VARS = {
-  LIVEPEER_CONFIG: "path of a JSON config file (the same shape as EdgeConfigInput)",
-  ROLES: "gateway,orchestrator (either or both)",
-  HOST: "listen address",
-  PORT: "listen port (0 picks a free one)",
-  PUBLIC_URL: "public base URL of this edge",
-  DATABASE_URL: "libSQL URL: file:…, :memory:, libsql://…",
-  DATABASE_AUTH_TOKEN: "libSQL auth token",
-  LEDGER: "devnet | chain",
-  GENESIS_FILE: "devnet genesis JSON path",
-  ROUND_SECONDS: "devnet round length in seconds (0: rounds advance only on request)",
-  BLOCK_MS: "devnet block time in milliseconds",
-  RPC_URL: "chain ledger JSON-RPC URL",
-  CHAIN_ID: "chain ledger chain id",
-  TICKET_SECRET: "32-byte hex secret for recipientRand (generated and stored in the DB when absent)",
-  ORCHESTRATOR_KEYS: "hosted orchestrator private keys (comma-separated; service URI = PUBLIC_URL)",
-  SENDER_PRIVATE_KEY: "the gateway's ticket sender key",
-  SCHEDULER: "on | off",
-  SCHEDULER_INTERVAL_MS: "scheduler tick interval",
-  BODY_LIMIT_BYTES: "request body size limit",
-  API_KEYS: "required | off",
-  ADMIN_TOKEN: "admin token for API keys",
-} as const;
-
-/**
  * Loads the config once at the entry: the optional JSON file, overlaid with the environment,
  * validated by parseConfig. Throws ConfigError with every problem listed.
  *
@@ -44,6 +18,15 @@ export const ENV_VARS = {
  * const config = loadConfig(process.env, { readFile: (p) => readFileSync(p, "utf8") });
  */
 export function loadConfig(env: Env, options: LoadConfigOptions = {}): EdgeConfig {
+  // Every variable goes through its row of the table (a bad value is named by its variable);
+  // its issues are listed with the config's own.
+  let envIssues: string[] = [];
+  try {
+    readEnv(EDGE_ENV, env);
+  } catch (err) {
+    if (!(err instanceof EnvError)) throw err;
+    envIssues = err.issues;
+  }
   let file: Record<string, unknown> = {};
   const path = env.LIVEPEER_CONFIG;
   if (path) {
@@ -63,7 +46,16 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): EdgeConfi
       throw new ConfigError([`LIVEPEER_CONFIG: ${path} is not valid JSON: ${(err as Error).message}`]);
     }
   }
-  return parseConfig(deepMerge(file, fromEnv(env, file)));
+  try {
+    const config = parseConfig(deepMerge(file, fromEnv(env, file)));
+    if (envIssues.length > 0) throw new ConfigError(envIssues);
+    return config;
+  } catch (err) {
+    if (err instanceof ConfigError && envIssues.length > 0 && err.issues !== envIssues) {
+      throw new ConfigError([...envIssues, ...err.issues]);
+    }
+    throw err;
+  }
 }
 
 /** The config fragment the environment sets; unset variables leave the file's values alone. */
@@ -77,7 +69,7 @@ function fromEnv(env: Env, file: Record<string, unknown>): Record<string, unknow
     }
     node[path[path.length - 1]!] = value;
   };
-  const v = (name: string) => {
+  const v = (name: keyof typeof EDGE_ENV) => {
     const value = env[name]?.trim();
     return value === undefined || value === "" ? undefined : value;
   };
@@ -120,6 +112,10 @@ function fromEnv(env: Env, file: Record<string, unknown>): Record<string, unknow
   if (v("SCHEDULER")) set(["scheduler", "enabled"], bool(v("SCHEDULER")!));
   if (v("SCHEDULER_INTERVAL_MS")) set(["scheduler", "intervalMs"], num(v("SCHEDULER_INTERVAL_MS")!));
   if (v("BODY_LIMIT_BYTES")) set(["api", "bodyLimitBytes"], num(v("BODY_LIMIT_BYTES")!));
+  if (v("SUSPEND_AFTER_FAILURES"))
+    set(["gateway", "suspendAfterFailures"], num(v("SUSPEND_AFTER_FAILURES")!));
+  if (v("VISIBILITY_TIMEOUT_MS")) set(["jobs", "visibilityTimeoutMs"], num(v("VISIBILITY_TIMEOUT_MS")!));
+  if (v("SYNC_TIMEOUT_MS")) set(["jobs", "syncTimeoutMs"], num(v("SYNC_TIMEOUT_MS")!));
   if (v("API_KEYS")) set(["api", "keys"], v("API_KEYS"));
   if (v("ADMIN_TOKEN")) set(["api", "adminToken"], v("ADMIN_TOKEN"));
   return out;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LivepeerError } from "../wire/errors.ts";
+import { serviceURIProblem } from "../wire/service-uri.ts";
 
 // Parsed once at the entry point (zod); nothing reads the environment at request time.
 // Sections are owned by their areas; amounts are decimal strings or integers, parsed to bigint.
@@ -28,7 +29,10 @@ export const priceSchema = z.object({
 
 export const orchestratorSchema = z.object({
   privateKey,
-  serviceURI: z.string().url(),
+  serviceURI: z.string().superRefine((uri, ctx) => {
+    const problem = serviceURIProblem(uri);
+    if (problem) ctx.addIssue({ code: "custom", message: `service URI refused: ${problem}` });
+  }),
   capacity: z.number().int().positive().default(4),
   prices: z.array(priceSchema).default([]),
   /** Tokens a node-runner presents to attach to this orchestrator (stored hashed). */
@@ -53,6 +57,63 @@ export const orchestratorSchema = z.object({
       ev: 1_000_000_000_000n,
       expiryBlocks: 40n,
     }),
+});
+
+/** What the gateway will reach and read: peers' URLs and answers are bounded by these. */
+const outboundSchema = z.object({
+  /**
+   * Private, loopback or link-local destinations the gateway may reach anyway: host names, IP
+   * literals or CIDRs. Refused by default; the devnet and tests name loopback here on purpose.
+   */
+  allowPrivate: z.array(z.string().min(1)).default([]),
+  /** Largest orchestrator info answer, bytes, and the one deadline for it (body and parsing). */
+  infoMaxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  infoTimeoutMs: z.number().int().positive().default(5_000),
+  /** Largest job answer (the JSON, not the outputs), bytes. */
+  answerMaxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 * 1024),
+  /** Largest output file fetched from an orchestrator, bytes, and the deadline per output. */
+  outputMaxBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(256 * 1024 * 1024),
+  outputTimeoutMs: z.number().int().positive().default(60_000),
+});
+
+/** What the gateway will pay: bounds on the ticket params and prices an orchestrator offers. */
+const spendSchema = z.object({
+  /** Largest expected value of one ticket, wei (go-livepeer's maxTicketEV: 3000 gwei). */
+  maxTicketEv: amount.default(3_000_000_000_000n),
+  /** Largest face value of one ticket, wei: what one winning ticket can take from the deposit. */
+  maxFaceValue: amount.default(100_000_000_000_000_000n),
+  /** Largest fee of one job, wei (units × agreed price, as the gateway computes it). */
+  maxFeePerJob: amount.default(10_000_000_000_000_000n),
+  /** Largest EV sent to one orchestrator in one round, wei. */
+  maxPerOrchestratorPerRound: amount.default(100_000_000_000_000_000n),
+});
+
+const gatewaySchema = z.object({
+  senderPrivateKey: privateKey.optional(),
+  /** Orchestrator info cache TTL. */
+  infoTtlMs: z.number().int().positive().default(30_000),
+  /** Price caps per capability (wei per unit, per pixelsPerUnit). */
+  maxPrices: z.array(priceSchema).default([]),
+  /** The cap for a capability/model no `maxPrices` entry names: wei per unit, per pixelsPerUnit. */
+  defaultMaxPrice: z
+    .object({ pricePerUnit: amount, pixelsPerUnit: amount.default(1n) })
+    .default({ pricePerUnit: 100_000n, pixelsPerUnit: 1n }),
+  suspendAfterFailures: z.number().int().positive().default(3),
+  requestTimeoutMs: z.number().int().positive().default(120_000),
+  outbound: outboundSchema.default(outboundSchema.parse({})),
+  spend: spendSchema.default(spendSchema.parse({})),
 });
 
 export const configSchema = z.object({
@@ -89,22 +150,7 @@ export const configSchema = z.object({
   /** 32-byte hex secret for recipientRand derivation; generated and kept in the database when absent. */
   ticketSecret: privateKey.optional(),
   orchestrators: z.array(orchestratorSchema).default([]),
-  gateway: z
-    .object({
-      senderPrivateKey: privateKey.optional(),
-      /** Orchestrator info cache TTL. */
-      infoTtlMs: z.number().int().positive().default(30_000),
-      /** Price caps per capability (wei per unit, per pixelsPerUnit). */
-      maxPrices: z.array(priceSchema).default([]),
-      suspendAfterFailures: z.number().int().positive().default(3),
-      requestTimeoutMs: z.number().int().positive().default(120_000),
-    })
-    .default({
-      infoTtlMs: 30_000,
-      maxPrices: [],
-      suspendAfterFailures: 3,
-      requestTimeoutMs: 120_000,
-    }),
+  gateway: gatewaySchema.default(gatewaySchema.parse({})),
   scheduler: z
     .object({
       enabled: z.boolean().default(true),

@@ -1,9 +1,15 @@
 import type { LocalAccount } from "viem/accounts";
 import type { Address } from "../protocol/types.ts";
 import type { TicketVerifier } from "../protocol/verifier.ts";
+import type { MediaProbe } from "../wire/media.ts";
 import type { EdgeConfig } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import type { Ledger } from "./ledger/types.ts";
+import type { Metrics } from "./metrics.ts";
+import type { DiscoveryState } from "./services/gateway/discovery.ts";
+import type { JobsRuntime } from "./services/jobs/runtime.ts";
+import type { HostedOrchestrator } from "./services/tickets/hosted.ts";
+import type { CapabilitySource } from "./services/tickets/info.ts";
 
 /** Wall clock, injected so tests and the devnet can control time. Milliseconds since the epoch. */
 export interface Clock {
@@ -27,11 +33,24 @@ export interface Keys {
   ticketSecret: Uint8Array;
 }
 
-/** Counters and histograms rendered at GET /metrics (Prometheus text format). */
-export interface Metrics {
-  inc(name: string, labels?: Record<string, string>, by?: number): void;
-  observe(name: string, value: number, labels?: Record<string, string>): void;
-  render(): string;
+/** Counters, histograms and gauges rendered at GET /metrics: declared in metrics.ts. */
+export type { Metrics };
+
+/**
+ * The services' process state, built once by bootstrap (services/build.ts) and reached only
+ * through the deps, never through module-level variables.
+ */
+export interface Services {
+  /** The orchestrator identities this edge hosts, in config order (tickets/hosted.ts). */
+  hosted: HostedOrchestrator[];
+  /** The job area's blob store, wake-up notifier and background runs (jobs/runtime.ts). */
+  jobs: JobsRuntime;
+  /** Capabilities the orchestrator info advertises beyond its prices: the attached runners'. */
+  capabilities: CapabilitySource;
+  /** The gateway's info cache, suspensions and latencies (gateway/discovery.ts). */
+  discovery: DiscoveryState;
+  /** This process's id as holder of the scheduler lease. */
+  schedulerHolder: string;
 }
 
 /** Everything app.ts needs, built once at the entry point and injected. */
@@ -43,14 +62,19 @@ export interface AppDeps {
   keys: Keys;
   logger: Logger;
   metrics: Metrics;
+  services: Services;
   /**
    * Checks ticket signatures in the payment intake, caching each sender's key. Built once at
    * bootstrap (libsecp256k1 wasm where it loads); without one the intake builds a plain one per payment.
    */
   ticketVerifier?: TicketVerifier;
+  /** Reads uploads before a job exists: ffprobe where the entry can spawn it, container headers elsewhere. */
+  mediaProbe: MediaProbe;
+  /** Resolves host names for the gateway's destination check, where the entry can (not on Workers). */
+  resolveHost?: (host: string) => Promise<readonly string[]>;
 }
 
-/** Hono environment: the deps are set on the context by one init middleware. */
+/** Hono environment: the deps (services included) are set on the context by one init middleware. */
 export interface HonoEnv {
   Variables: {
     deps: AppDeps;

@@ -1,54 +1,215 @@
-import type { Metrics } from "./deps.ts";
+// Every metric the edge exports, declared once with its kind and help text, so /metrics lists
+// each one with HELP and TYPE even at zero, and `inc`/`observe`/`set` accept only declared names.
+// Where go-livepeer exports a metric with the same meaning (monitor/census.go) the name is its
+// `livepeer_` name, in its unit (gwei for ticket values, deposit and reserve), so its dashboards work.
 
-/**
- * Names of the edge's metrics (issue 4 item 7), declared up front so /metrics always lists them
- * with HELP and TYPE, even at zero. Use these constants with `deps.metrics.inc/observe`.
- */
-export const METRIC = {
-  ticketsReceived: "livepeer_tickets_received_total",
-  ticketsWon: "livepeer_tickets_won_total",
-  ticketsRedeemed: "livepeer_tickets_redeemed_total",
-  ticketValueReceivedWei: "livepeer_ticket_value_received_wei_total",
-  ticketValueRedeemedWei: "livepeer_ticket_value_redeemed_wei_total",
-  rewardCalls: "livepeer_reward_calls_total",
-  rewardCallErrors: "livepeer_reward_call_errors_total",
-  jobs: "livepeer_jobs_total",
-  jobDuration: "livepeer_job_duration_seconds",
-  httpRequests: "livepeer_http_requests_total",
-  httpDuration: "livepeer_http_request_duration_seconds",
-  schedulerTicks: "livepeer_scheduler_ticks_total",
-} as const;
-
-type Kind = "counter" | "histogram";
+type Kind = "counter" | "histogram" | "gauge";
 interface Declaration {
+  name: string;
   kind: Kind;
   help: string;
-  buckets?: number[];
+  buckets?: readonly number[];
+  /** Rendered as value / 10^scale, exactly (wei counted, gwei shown: scale 9). */
+  scale?: number;
 }
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+const GWEI = 9;
 
-const DECLARED: Record<string, Declaration> = {
-  [METRIC.ticketsReceived]: { kind: "counter", help: "Tickets received in payments (valid or not)" },
-  [METRIC.ticketsWon]: { kind: "counter", help: "Accepted tickets that won" },
-  [METRIC.ticketsRedeemed]: { kind: "counter", help: "Winning tickets redeemed on the ledger" },
-  [METRIC.ticketValueReceivedWei]: { kind: "counter", help: "Expected value credited from tickets, in wei" },
-  [METRIC.ticketValueRedeemedWei]: {
+/** The registry: one entry per metric, keyed by the name code uses. */
+export const METRICS = {
+  // Payments received (orchestrator role); go-livepeer names.
+  ticketsReceived: { name: "livepeer_tickets_recv", kind: "counter", help: "Tickets received in payments" },
+  ticketsWon: { name: "livepeer_winning_tickets_recv", kind: "counter", help: "Winning tickets received" },
+  ticketValueReceivedWei: {
+    name: "livepeer_ticket_value_recv",
     kind: "counter",
-    help: "Face value redeemed from winning tickets, in wei",
+    help: "Ticket value (expected value) received, in gwei",
+    scale: GWEI,
   },
-  [METRIC.rewardCalls]: { kind: "counter", help: "reward() calls made by the scheduler" },
-  [METRIC.rewardCallErrors]: { kind: "counter", help: "reward() calls that failed" },
-  [METRIC.jobs]: { kind: "counter", help: "Jobs by capability and outcome" },
-  [METRIC.jobDuration]: {
+  paymentRecvErrors: {
+    name: "livepeer_payment_recv_errors",
+    kind: "counter",
+    help: "Tickets refused when receiving payments, by error code",
+  },
+  // Redemption.
+  ticketsRedeemed: {
+    name: "livepeer_tickets_redeemed_total",
+    kind: "counter",
+    help: "Winning tickets redeemed on the ledger",
+  },
+  ticketValueRedeemedWei: {
+    name: "livepeer_value_redeemed",
+    kind: "counter",
+    help: "Winning ticket value redeemed, in gwei",
+    scale: GWEI,
+  },
+  redemptionErrors: {
+    name: "livepeer_ticket_redemption_errors",
+    kind: "counter",
+    help: "Errors when redeeming tickets, by code",
+  },
+  redemptionsPartial: {
+    name: "livepeer_ticket_redemptions_partial_total",
+    kind: "counter",
+    help: "Winning tickets paid less than their face value (reserve or deposit short)",
+  },
+  redemptionShortfallWei: {
+    name: "livepeer_ticket_redemption_shortfall_wei_total",
+    kind: "counter",
+    help: "Face value not paid on partial redemptions, in wei",
+  },
+  redemptionRetries: {
+    name: "livepeer_ticket_redemption_retries_total",
+    kind: "counter",
+    help: "Redemptions put back for a later try, by reason",
+  },
+  redemptionsExpired: {
+    name: "livepeer_ticket_redemptions_expired_total",
+    kind: "counter",
+    help: "Winning tickets that expired before they could be redeemed",
+  },
+  // Sender (gateway role): gauges read from the ledger at scrape time.
+  senderDeposit: {
+    name: "livepeer_broadcaster_deposit",
+    kind: "gauge",
+    help: "Current remaining deposit of the gateway's ticket sender, in gwei",
+    scale: GWEI,
+  },
+  senderReserve: {
+    name: "livepeer_broadcaster_reserve",
+    kind: "gauge",
+    help: "Current remaining reserve of the gateway's ticket sender, in gwei",
+    scale: GWEI,
+  },
+  // Rewards and the scheduler.
+  rewardCalls: {
+    name: "livepeer_reward_calls_total",
+    kind: "counter",
+    help: "reward() calls made by the scheduler",
+  },
+  rewardCallErrors: {
+    name: "livepeer_reward_call_errors_total",
+    kind: "counter",
+    help: "reward() calls that failed",
+  },
+  schedulerTicks: {
+    name: "livepeer_scheduler_ticks_total",
+    kind: "counter",
+    help: "Scheduler ticks by outcome (led, partial, follower)",
+  },
+  // Consumer jobs (gateway role).
+  jobs: { name: "livepeer_jobs_total", kind: "counter", help: "Consumer jobs by capability and outcome" },
+  jobDuration: {
+    name: "livepeer_job_duration_seconds",
     kind: "histogram",
-    help: "Job duration, enqueue to result",
+    help: "Consumer job duration, submit to result",
     buckets: LATENCY_BUCKETS,
   },
-  [METRIC.httpRequests]: { kind: "counter", help: "HTTP requests by method, route and status" },
-  [METRIC.httpDuration]: { kind: "histogram", help: "HTTP request latency", buckets: LATENCY_BUCKETS },
-  [METRIC.schedulerTicks]: { kind: "counter", help: "Scheduler ticks by outcome (led, skipped, failed)" },
+  orchestratorFailures: {
+    name: "livepeer_gateway_orchestrator_failures_total",
+    kind: "counter",
+    help: "Failed jobs or info fetches, by orchestrator",
+  },
+  orchestratorRefused: {
+    name: "livepeer_gateway_orchestrator_refused_total",
+    kind: "counter",
+    help: "Orchestrators suspended at once (asked for more than agreed, a refused URL), by reason",
+  },
+  orchestratorSkipped: {
+    name: "livepeer_gateway_orchestrator_skipped_total",
+    kind: "counter",
+    help: "Orchestrators left out of selection, by reason",
+  },
+  // The job queue and its runners (orchestrator role).
+  queueEnqueued: {
+    name: "livepeer_queue_enqueued_total",
+    kind: "counter",
+    help: "Jobs enqueued, by capability",
+  },
+  queueLeased: {
+    name: "livepeer_queue_leased_total",
+    kind: "counter",
+    help: "Leases granted, by capability",
+  },
+  queueCompleted: {
+    name: "livepeer_queue_completed_total",
+    kind: "counter",
+    help: "Jobs completed by a runner, by status",
+  },
+  queueAttemptsFailed: {
+    name: "livepeer_queue_attempts_failed_total",
+    kind: "counter",
+    help: "Attempts that failed, by the job's resulting status",
+  },
+  queueDepth: {
+    name: "livepeer_queue_depth",
+    kind: "gauge",
+    help: "Jobs in the queue now, by orchestrator and status (queued, leased)",
+  },
+  runners: {
+    name: "livepeer_transcoders_number",
+    kind: "gauge",
+    help: "Node-runners currently connected to the orchestrator",
+  },
+  runnersCapacity: {
+    name: "livepeer_transcoders_capacity",
+    kind: "gauge",
+    help: "Total advertised capacity of the node-runners currently connected to the orchestrator",
+  },
+  runnersLoad: {
+    name: "livepeer_transcoders_load",
+    kind: "gauge",
+    help: "Jobs the orchestrator's node-runners hold leases on now",
+  },
+  runnersFreeCapacity: {
+    name: "livepeer_transcoders_free_capacity",
+    kind: "gauge",
+    help: "Capacity minus load of the orchestrator's connected node-runners",
+  },
+  // HTTP.
+  httpRequests: {
+    name: "livepeer_http_requests_total",
+    kind: "counter",
+    help: "HTTP requests by method, route and status",
+  },
+  httpDuration: {
+    name: "livepeer_http_request_duration_seconds",
+    kind: "histogram",
+    help: "HTTP request latency",
+    buckets: LATENCY_BUCKETS,
+  },
+} as const satisfies Record<string, Declaration>;
+
+type Registry = typeof METRICS;
+type NameOf<K extends Kind> = {
+  [M in keyof Registry]: Registry[M]["kind"] extends K ? Registry[M]["name"] : never;
+}[keyof Registry];
+export type CounterName = NameOf<"counter">;
+export type HistogramName = NameOf<"histogram">;
+export type GaugeName = NameOf<"gauge">;
+export type MetricName = CounterName | HistogramName | GaugeName;
+
+/** The exported name of each metric: `METRIC.ticketsReceived` is "livepeer_tickets_recv". */
+export const METRIC = Object.fromEntries(Object.entries(METRICS).map(([k, d]) => [k, d.name])) as {
+  [M in keyof Registry]: Registry[M]["name"];
 };
+
+export type Labels = Record<string, string>;
+export interface GaugeSample {
+  value: number | bigint;
+  labels?: Labels;
+}
+
+/** Counters, histograms and gauges rendered at GET /metrics (Prometheus text format 0.0.4). */
+export interface Metrics {
+  /** Adds to a counter; bigint increments stay exact (wei). */
+  inc(name: CounterName, labels?: Labels, by?: number | bigint): void;
+  observe(name: HistogramName, value: number, labels?: Labels): void;
+  /** Replaces every series of a gauge: gauges are read whole, at scrape time. */
+  set(name: GaugeName, samples: readonly GaugeSample[]): void;
+  render(): string;
+}
 
 interface Histogram {
   counts: number[];
@@ -56,37 +217,40 @@ interface Histogram {
   count: number;
 }
 
-/** Extends `Metrics.inc` to exact bigint increments (wei counters stay exact in the text output). */
-export interface EdgeMetrics extends Metrics {
-  inc(name: string, labels?: Record<string, string>, by?: number | bigint): void;
-}
+const BY_NAME: ReadonlyMap<string, Declaration> = new Map(
+  Object.values(METRICS).map((d: Declaration) => [d.name, d]),
+);
 
 /** In-memory registry rendering the Prometheus text exposition format (0.0.4). */
-export function createMetrics(): EdgeMetrics {
-  const counters = new Map<string, Map<string, number | bigint>>();
+export function createMetrics(): Metrics {
+  const values = new Map<string, Map<string, number | bigint>>();
   const histograms = new Map<string, Map<string, Histogram>>();
-  const extraHelp = new Map<string, Declaration>();
 
-  const declOf = (name: string, kind: Kind): Declaration => {
-    const d = DECLARED[name] ?? extraHelp.get(name);
-    if (d) return d;
-    const made: Declaration =
-      kind === "histogram" ? { kind, help: name, buckets: LATENCY_BUCKETS } : { kind, help: name };
-    extraHelp.set(name, made);
-    return made;
+  const declared = (name: string, kind: Kind): Declaration => {
+    const d = BY_NAME.get(name);
+    // The types forbid it; a cast that slips through is a bug to see at once.
+    if (d?.kind !== kind) throw new Error(`metric ${name} is not a declared ${kind}`);
+    return d;
+  };
+  const seriesOf = (name: string) => {
+    const s = values.get(name) ?? new Map<string, number | bigint>();
+    values.set(name, s);
+    return s;
   };
 
   return {
     inc(name, labels = {}, by = 1) {
-      declOf(name, "counter");
-      const series = counters.get(name) ?? new Map<string, number | bigint>();
-      counters.set(name, series);
+      declared(name, "counter");
+      const series = seriesOf(name);
       const key = labelKey(labels);
       series.set(key, add(series.get(key) ?? 0, by));
     },
+    set(name, samples) {
+      declared(name, "gauge");
+      values.set(name, new Map(samples.map((x) => [labelKey(x.labels ?? {}), x.value])));
+    },
     observe(name, value, labels = {}) {
-      const decl = declOf(name, "histogram");
-      const buckets = decl.buckets ?? LATENCY_BUCKETS;
+      const buckets = declared(name, "histogram").buckets ?? LATENCY_BUCKETS;
       const series = histograms.get(name) ?? new Map<string, Histogram>();
       histograms.set(name, series);
       const key = labelKey(labels);
@@ -99,22 +263,23 @@ export function createMetrics(): EdgeMetrics {
       h.count += 1;
     },
     render() {
-      const names = new Set([...Object.keys(DECLARED), ...extraHelp.keys()]);
       const out: string[] = [];
-      for (const name of [...names].sort()) {
-        const decl = DECLARED[name] ?? extraHelp.get(name)!;
+      for (const decl of [...BY_NAME.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+        const { name } = decl;
         out.push(`# HELP ${name} ${escapeHelp(decl.help)}`, `# TYPE ${name} ${decl.kind}`);
-        if (decl.kind === "counter") {
-          for (const [key, v] of counters.get(name) ?? []) out.push(`${name}${braces(key)} ${v.toString()}`);
-        } else {
-          const buckets = decl.buckets ?? LATENCY_BUCKETS;
-          for (const [key, h] of histograms.get(name) ?? []) {
-            buckets.forEach((b, i) => {
-              out.push(`${name}_bucket${braces(join(key, `le="${b}"`))} ${h.counts[i] ?? 0}`);
-            });
-            out.push(`${name}_bucket${braces(join(key, 'le="+Inf"'))} ${h.count}`);
-            out.push(`${name}_sum${braces(key)} ${h.sum}`, `${name}_count${braces(key)} ${h.count}`);
+        if (decl.kind !== "histogram") {
+          for (const [key, v] of values.get(name) ?? []) {
+            out.push(`${name}${braces(key)} ${scaled(v, decl.scale ?? 0)}`);
           }
+          continue;
+        }
+        const buckets = decl.buckets ?? LATENCY_BUCKETS;
+        for (const [key, h] of histograms.get(name) ?? []) {
+          buckets.forEach((b, i) => {
+            out.push(`${name}_bucket${braces(join(key, `le="${b}"`))} ${h.counts[i] ?? 0}`);
+          });
+          out.push(`${name}_bucket${braces(join(key, 'le="+Inf"'))} ${h.count}`);
+          out.push(`${name}_sum${braces(key)} ${h.sum}`, `${name}_count${braces(key)} ${h.count}`);
         }
       }
       return `${out.join("\n")}\n`;
@@ -131,7 +296,18 @@ function add(a: number | bigint, b: number | bigint): number | bigint {
   return Number(a) + Number(b);
 }
 
-function labelKey(labels: Record<string, string>): string {
+/** v / 10^scale as a decimal string; exact for integers (wei shown as gwei keeps every digit). */
+function scaled(v: number | bigint, scale: number): string {
+  if (scale === 0) return v.toString();
+  if (typeof v === "number" && !Number.isInteger(v)) return String(v / 10 ** scale);
+  const n = BigInt(v);
+  const sign = n < 0n ? "-" : "";
+  const abs = (n < 0n ? -n : n).toString().padStart(scale + 1, "0");
+  const frac = abs.slice(-scale).replace(/0+$/, "");
+  return `${sign}${abs.slice(0, -scale)}${frac ? `.${frac}` : ""}`;
+}
+
+function labelKey(labels: Labels): string {
   return Object.keys(labels)
     .sort()
     .map((k) => `${sanitizeName(k)}="${escapeValue(labels[k] ?? "")}"`)

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Capabilities } from "../wire/capabilities.ts";
 import { LivepeerError } from "../wire/errors.ts";
+import { pipelineSpec } from "../wire/pipelines.ts";
 import { findModel, loadManifest, type ModelManifest } from "./ai/manifest.ts";
 import { PIPELINES } from "./ai/pipelines/index.ts";
 import {
@@ -188,11 +189,18 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
         });
       }
       const entry = findModel(state.manifest, spec.pipeline, spec.modelId || undefined);
+      // The registry's fields for the pipeline: the edge checked them too, but a runner trusts no one.
+      const params = pipelineSpec(spec.pipeline)?.params.safeParse(spec.params);
+      if (!params?.success) {
+        throw new LivepeerError("INVALID_INPUT", `invalid parameters for ${spec.pipeline}`, {
+          details: { issues: params?.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) ?? [] },
+        });
+      }
       const r = await PIPELINES[entry.kind]({
         entry,
         pool,
         files: spec.files,
-        params: spec.params,
+        params: params.data,
         workDir: ctx.workDir,
         signal: ctx.signal,
         ffmpeg: state.ffmpeg?.kind === "native" ? state.ffmpeg : null,

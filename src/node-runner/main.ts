@@ -7,12 +7,28 @@
 // it has none). SIGTERM/SIGINT: stop pulling, finish running jobs (up to --grace-ms), release the rest.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCli } from "../cli/args.ts";
+import { readEnv } from "../cli/env.ts";
 import { createAgent } from "./agent.ts";
+import { RUNNER_ENV } from "./env.ts";
 import { createExecutors, type ExecutorOptions } from "./executors.ts";
 import { writeDefaultModels } from "./models/build.ts";
 
-const { values } = parseArgs({
+const { values } = parseCli({
+  entry: "runner",
+  usage: "npm run runner -- --edge URL --token TOKEN[,TOKEN…] [--capacity N] [--models DIR]",
+  summary: "The node-runner: registers with an edge, pulls jobs and runs them on FFmpeg and ONNX Runtime.",
+  optionHelp: {
+    edge: "the edge's base URL",
+    token: "runner token(s); repeat or comma-separate to serve several orchestrators",
+    capacity: "jobs run at once, shared by every token",
+    models: "directory with manifest.json (the tiny built-in models are written there when absent)",
+    ffmpeg: "an FFmpeg binary to prefer over the one on PATH",
+    onnx: "ONNX Runtime backend: node or web",
+    "grace-ms": "on SIGTERM, how long running jobs may finish before their leases are released",
+    "poll-ms": "long-poll wait per lease request",
+  },
+  env: [RUNNER_ENV],
   options: {
     edge: { type: "string" },
     token: { type: "string", multiple: true },
@@ -28,14 +44,22 @@ const { values } = parseArgs({
 const log = (level: string, msg: string, fields: Record<string, unknown> = {}) =>
   console.log(JSON.stringify({ time: new Date().toISOString(), level, msg, component: "runner", ...fields }));
 
-const edge = values.edge ?? process.env.EDGE_URL;
-const tokens = (values.token ?? [process.env.RUNNER_TOKEN ?? ""])
+const env = (() => {
+  try {
+    return readEnv(RUNNER_ENV, process.env);
+  } catch (err) {
+    console.error(`runner: ${(err as Error).message}`);
+    process.exit(2);
+  }
+})();
+const edge = values.edge ?? env.EDGE_URL;
+const tokens = (values.token ?? env.RUNNER_TOKEN ?? [])
   .flatMap((t) => t.split(","))
   .map((t) => t.trim())
   .filter((t) => t.length > 0);
 if (!edge || tokens.length === 0) {
   console.error(
-    "usage: bun src/node-runner/main.ts --edge URL --token TOKEN[,TOKEN…] [--capacity N] [--models DIR]",
+    "usage: npm run runner -- --edge URL --token TOKEN[,TOKEN…] [--capacity N] [--models DIR] (--help for more)",
   );
   process.exit(2);
 }

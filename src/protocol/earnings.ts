@@ -1,4 +1,5 @@
-// LIP-36 cumulative earnings accounting of BondingManager / EarningsPoolLIP36 (PROTOCOL.md §4).
+// LIP-36 cumulative earnings accounting of BondingManager / EarningsPoolLIP36: docs/protocol.md#reward,
+// #fees-into-earnings-pools and #pending-earnings-and-claimearnings.
 // Pure state transitions: callers fetch the pools they need and store what comes back.
 import { PRECISE_DIVISOR, percOf, precisePercOf } from "./math.ts";
 
@@ -208,7 +209,8 @@ export function pendingStakeAndFees(
   poolAt: PoolLookup,
   endRound: bigint,
 ): { stake: bigint; fees: bigint } {
-  if (d.lastClaimRound + 1n > endRound) return { stake: d.bondedAmount, fees: d.fees };
+  // No early return when lastClaimRound is endRound (BondingManager.pendingStakeAndFees has none):
+  // an orchestrator that claimed before its reward() in the round still adds cumulativeRewards/Fees.
   const start = cumulativeFactors(poolAt, d.lastClaimRound);
   const startCRF = crfOrOne(start.cumulativeRewardFactor);
   const end = latestCumulativeFactors(t, poolAt, endRound);

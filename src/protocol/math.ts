@@ -1,5 +1,5 @@
 // Fixed-point helpers of the contracts (MathUtils, MathUtilsV2, PreciseMathUtils). Every division
-// rounds down, in the order the contracts do it (PROTOCOL.md §1).
+// rounds down, in the order the contracts do it (docs/protocol.md#integer-arithmetic-and-precisions).
 
 /** Percent points: rewardCut, feeShare, roundLockAmount. */
 export const PERC_DIVISOR = 1_000_000n;

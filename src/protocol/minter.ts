@@ -1,4 +1,4 @@
-// The Minter's per-round arithmetic (PROTOCOL.md §3).
+// The Minter's per-round arithmetic (docs/protocol.md#inflation-and-the-minter).
 import { LivepeerError } from "../wire/errors.ts";
 import { MINTER_DIVISOR, percOf, percOfFraction, percPoints } from "./math.ts";
 

@@ -78,51 +78,6 @@ export function transcodeFee(renditions: readonly Rendition[], durationMs: bigin
   return ceilDiv(num * durationMs * price.num, den * 1000n * price.den);
 }
 
-/** The AI pipelines and the inputs their units depend on (PROTOCOL.md §7). */
-export type AiUnitsInput =
-  | { pipeline: "text-to-image"; width: number; height: number; numImages?: number }
-  | { pipeline: "image-to-image"; width: number; height: number; numImages?: number }
-  | { pipeline: "upscale" | "segment-anything-2" | "image-to-text"; width: number; height: number }
-  | { pipeline: "image-to-video"; width: number; height: number }
-  | { pipeline: "audio-to-text"; durationMs: number }
-  | { pipeline: "llm"; maxTokens: number }
-  | { pipeline: "text-to-speech"; characters: number };
-
-/** Frames go-livepeer bills an image-to-video job for. */
-const IMAGE_TO_VIDEO_FRAMES = 25n;
-
-/**
- * Billable units of an AI job. Images: h·w (of the input for image-to-image / upscale /
- * segment-anything-2 / image-to-text) × images; image-to-video h·w·25; audio-to-text
- * seconds × 1000 (milliseconds, rounded up); llm max_tokens; text-to-speech 1000 × characters.
- */
-export function aiUnits(input: AiUnitsInput): bigint {
-  switch (input.pipeline) {
-    case "text-to-image":
-    case "image-to-image":
-      return (
-        nonNegInt(input.width, "width") *
-        nonNegInt(input.height, "height") *
-        nonNegInt(input.numImages ?? 1, "numImages")
-      );
-    case "upscale":
-    case "segment-anything-2":
-    case "image-to-text":
-      return nonNegInt(input.width, "width") * nonNegInt(input.height, "height");
-    case "image-to-video":
-      return nonNegInt(input.width, "width") * nonNegInt(input.height, "height") * IMAGE_TO_VIDEO_FRAMES;
-    case "audio-to-text":
-      if (!Number.isFinite(input.durationMs) || input.durationMs < 0) {
-        throw new PricingError("INVALID_UNITS", "durationMs must be a non-negative number");
-      }
-      return BigInt(Math.ceil(input.durationMs));
-    case "llm":
-      return nonNegInt(input.maxTokens, "maxTokens");
-    case "text-to-speech":
-      return 1000n * nonNegInt(input.characters, "characters");
-  }
-}
-
 /** How many tickets of expected value `ev` pay `fee`: ceil(fee / ev). */
 export function ticketsForFee(fee: bigint, ev: bigint): bigint {
   if (ev <= 0n) throw new PricingError("INVALID_EV", "ticket EV must be positive");

@@ -11,7 +11,7 @@ const preset = (name: string, width: number, height: number, kbps: number, fps: 
   codec: "h264",
 });
 
-/** The go-livepeer preset names gateways send (PROTOCOL.md §9). */
+/** The go-livepeer preset names gateways send (docs/protocol.md#transcoding-presets). */
 export const PRESETS: Readonly<Record<string, VideoProfile>> = Object.freeze(
   Object.fromEntries(
     [

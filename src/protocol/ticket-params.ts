@@ -1,7 +1,7 @@
 import { LivepeerError } from "../wire/errors.ts";
 import { winProbFor } from "./win.ts";
 
-/** go-livepeer's defaults (PROTOCOL.md §6). */
+/** go-livepeer's defaults (docs/protocol.md#ticket-parameters). */
 export const DEFAULT_REDEEM_GAS = 1_200_000n;
 export const DEFAULT_TX_COST_MULTIPLIER = 100n;
 
@@ -34,9 +34,9 @@ export interface SenderFloatInput {
 }
 
 /**
- * What this recipient can safely be owed by a sender (PROTOCOL.md §6): its reserve allocation
- * `(fundsRemaining + claimedThisRound) / activeSetSize - claimedByRecipient`, minus pending winning
- * tickets unless the deposit covers them three times over. Never negative.
+ * What this recipient can safely be owed by a sender (docs/protocol.md#reserve-and-max-float): its
+ * reserve allocation `(fundsRemaining + claimedThisRound) / activeSetSize - claimedByRecipient`,
+ * minus pending winning tickets unless the deposit covers them three times over. Never negative.
  */
 export function maxFloat(input: SenderFloatInput): bigint {
   if (input.activeSetSize <= 0n) {

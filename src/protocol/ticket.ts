@@ -4,7 +4,10 @@ import type { Hex, Ticket } from "./types.ts";
 
 const ZERO_HASH = `0x${"0".repeat(64)}`;
 
-/** Byte offsets of the packed ticket (PROTOCOL.md §6): 20 + 20 + 32 × 4, then auxData. */
+/**
+ * Byte offsets of the packed ticket (docs/protocol.md#tickets-layout-and-hash): 20 + 20 + 32 × 4, then
+ * auxData.
+ */
 const TICKET_FIXED_LEN = 20 + 20 + 32 * 4;
 
 function isZeroBlockHash(hash: Hex): boolean {

@@ -5,7 +5,7 @@ export type Hex = `0x${string}`;
 
 /**
  * A TicketBroker ticket, with auxData kept as its two parts.
- * Field order mirrors the contract's struct and the hash layout (PROTOCOL.md §6).
+ * Field order mirrors the contract's struct and the hash layout (docs/protocol.md#tickets-layout-and-hash).
  */
 export interface Ticket {
   recipient: Address;

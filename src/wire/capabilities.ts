@@ -1,18 +1,31 @@
+import { z } from "@hono/zod-openapi";
+
 // The runner registers what it can do with the edge; the edge advertises it in OrchestratorInfo.
 
-/** What the runner can do, registered with the edge. */
-export interface Capabilities {
-  ffmpeg: {
-    path: string;
-    version: string;
-    source: "system" | "configured" | "ffmpeg-installer" | "wasm";
-    encoders: string[];
-    hwaccels: string[];
-  } | null;
-  gpus: { name: string; memoryMiB: number; driver: string }[];
-  onnx: { backend: "onnxruntime-node" | "onnxruntime-web"; executionProviders: string[] }[];
-  models: { pipeline: string; modelId: string; warm: boolean }[];
-  /** Capability names this runner serves: "transcode" and AI pipeline names. */
-  capabilities: string[];
-  capacity: number;
-}
+/** What the runner can do, registered with the edge (POST /runner/v1/register). */
+export const CapabilitiesSchema = z
+  .object({
+    ffmpeg: z
+      .object({
+        path: z.string(),
+        version: z.string(),
+        source: z.enum(["system", "configured", "ffmpeg-installer", "wasm"]),
+        encoders: z.array(z.string()),
+        hwaccels: z.array(z.string()),
+      })
+      .nullable(),
+    gpus: z.array(z.object({ name: z.string(), memoryMiB: z.number(), driver: z.string() })),
+    onnx: z.array(
+      z.object({
+        backend: z.enum(["onnxruntime-node", "onnxruntime-web"]),
+        executionProviders: z.array(z.string()),
+      }),
+    ),
+    models: z.array(z.object({ pipeline: z.string(), modelId: z.string(), warm: z.boolean() })),
+    // Capability names this runner serves: "transcode" and AI pipeline names.
+    capabilities: z.array(z.string().min(1).max(100)).max(100),
+    capacity: z.number().int().positive().max(1024),
+  })
+  .openapi("RunnerCapabilities");
+
+export type Capabilities = z.infer<typeof CapabilitiesSchema>;

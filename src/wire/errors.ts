@@ -42,6 +42,7 @@ export const ERRORS = {
   INVALID_AMOUNT: { status: 400, title: "Invalid amount" },
   INVALID_PERCENTAGE: { status: 400, title: "Invalid percentage" },
   INVALID_ADDRESS: { status: 400, title: "Invalid address" },
+  SERVICE_URI_INVALID: { status: 400, title: "Invalid service URI" },
   INVALID_LOCK: { status: 422, title: "Invalid unbonding lock" },
   LOCK_NOT_WITHDRAWABLE: { status: 422, title: "Unbonding lock not withdrawable" },
   NOT_BONDED: { status: 422, title: "Not bonded" },
@@ -50,9 +51,11 @@ export const ERRORS = {
   CLAIM_BEFORE_REWARD: { status: 422, title: "Claim before the orchestrator's reward" },
   ORCHESTRATOR_NOT_REWARDED: { status: 422, title: "Orchestrator not rewarded" },
   MINT_EXCEEDS_MINTABLE: { status: 422, title: "Mint exceeds mintable" },
+  ARITHMETIC_PANIC: { status: 422, title: "Contract arithmetic panic" },
   LEDGER_BUSY: { status: 503, title: "Ledger busy" },
   LEDGER_UNAVAILABLE: { status: 503, title: "Ledger unavailable" },
   LEDGER_ERROR: { status: 500, title: "Ledger error" },
+  LEDGER_NO_KEY: { status: 403, title: "No signing key for this account" },
 
   // Tickets and payments
   TICKET_USED: { status: 409, title: "Ticket already used" },
@@ -102,6 +105,14 @@ export const ERRORS = {
   ORCHESTRATOR_UNREACHABLE: { status: 502, title: "Orchestrator unreachable" },
   ORCHESTRATOR_BAD_RESPONSE: { status: 502, title: "Orchestrator answered badly" },
   ORCHESTRATOR_HTTP_ERROR: { status: 502, title: "Orchestrator HTTP error" },
+  ORCHESTRATOR_OVERREACH: { status: 502, title: "Orchestrator asked for more than agreed" },
+  GATEWAY_SPEND_LIMIT: { status: 503, title: "Gateway spend limit reached" },
+  // Requests to peers (URLs and answers that come from orchestrators)
+  PEER_URL_REFUSED: { status: 502, title: "Peer URL refused" },
+  PEER_REDIRECT_REFUSED: { status: 502, title: "Peer redirect refused" },
+  PEER_RESPONSE_TOO_LARGE: { status: 502, title: "Peer response too large" },
+  PEER_TIMEOUT: { status: 504, title: "Peer timed out" },
+  PEER_UNREACHABLE: { status: 502, title: "Peer unreachable" },
 
   // Jobs, API keys and runners
   JOB_NOT_FOUND: { status: 404, title: "Job not found" },

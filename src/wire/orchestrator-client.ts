@@ -1,7 +1,10 @@
 import type { Address } from "viem";
+import type { DestinationPolicy } from "./destination.ts";
 import { type ErrorCode, LivepeerError, problemCode } from "./errors.ts";
+import { type BoundedResponse, fetchBounded, jsonOf } from "./fetch-bounded.ts";
 import { type OrchestratorInfoJson, OrchestratorInfoSchema } from "./orchestrator-info.ts";
 import type { PaymentJson } from "./payment.ts";
+import { serviceURL } from "./service-uri.ts";
 
 // The orchestrator API as its callers see it: the edge's gateway role and any app.
 
@@ -17,14 +20,19 @@ export interface PaymentResultJson {
 }
 
 export interface OrchestratorClientOptions {
-  /** Abort the request after this long. Default 10 s. */
+  /** One deadline for the whole request, body included. Default 10 s. */
   timeoutMs?: number;
+  /** Largest answer accepted, bytes. Default 1 MiB. */
+  maxBytes?: number;
+  /** Destinations allowed (the gateway passes its config's); without it only the scheme is checked. */
+  policy?: DestinationPolicy;
   fetch?: typeof fetch;
 }
 
 /**
- * A call to an orchestrator failed: ORCHESTRATOR_UNREACHABLE (network, timeout),
- * ORCHESTRATOR_BAD_RESPONSE (not the documented shape), or the problem+json `code` it answered.
+ * A call to an orchestrator failed: PEER_URL_REFUSED, PEER_REDIRECT_REFUSED,
+ * PEER_RESPONSE_TOO_LARGE, PEER_TIMEOUT, PEER_UNREACHABLE (network), ORCHESTRATOR_BAD_RESPONSE
+ * (not the documented shape), or the problem+json `code` it answered.
  */
 export class OrchestratorClientError extends LivepeerError {
   /** The HTTP status the orchestrator answered with, when it answered. */
@@ -36,32 +44,28 @@ export class OrchestratorClientError extends LivepeerError {
   }
 }
 
-function join(base: string, path: string): string {
-  return `${base.replace(/\/+$/, "")}${path}`;
-}
+const DEFAULT_MAX_BYTES = 1024 * 1024;
 
-async function call(url: string, init: RequestInit, options: OrchestratorClientOptions): Promise<unknown> {
-  const doFetch = options.fetch ?? fetch;
-  let res: Response;
+async function call(url: URL, init: RequestInit, options: OrchestratorClientOptions): Promise<unknown> {
+  let res: BoundedResponse;
   try {
-    res = await doFetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+    res = await fetchBounded(url, init, {
+      maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      ...(options.policy ? { policy: options.policy } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
   } catch (err) {
-    throw new OrchestratorClientError(
-      "ORCHESTRATOR_UNREACHABLE",
-      `cannot reach ${url}: ${String(err)}`,
-      undefined,
-      err,
-    );
+    if (err instanceof LivepeerError)
+      throw new OrchestratorClientError(err.code, err.message, undefined, err);
+    throw err;
   }
-  let body: unknown;
-  try {
-    body = await res.json();
-  } catch (err) {
+  const body = jsonOf(res);
+  if (body === undefined || body === null) {
     throw new OrchestratorClientError(
       "ORCHESTRATOR_BAD_RESPONSE",
       `non-JSON answer (${res.status})`,
       res.status,
-      err,
     );
   }
   if (!res.ok) {
@@ -73,6 +77,14 @@ async function call(url: string, init: RequestInit, options: OrchestratorClientO
     );
   }
   return body;
+}
+
+function endpoint(baseUrl: string, path: string, query?: URLSearchParams): URL {
+  try {
+    return serviceURL(baseUrl, path, query);
+  } catch (err) {
+    throw new OrchestratorClientError("PEER_URL_REFUSED", `${baseUrl}: ${(err as Error).message}`);
+  }
 }
 
 /**
@@ -90,7 +102,7 @@ export async function getInfo(
   if (query.orchestrator) params.set("orchestrator", query.orchestrator);
   if (query.capability) params.set("capability", query.capability);
   if (query.modelId) params.set("modelId", query.modelId);
-  const body = await call(join(baseUrl, `/v1/orchestrator/info?${params}`), { method: "GET" }, options);
+  const body = await call(endpoint(baseUrl, "/v1/orchestrator/info", params), { method: "GET" }, options);
   const parsed = OrchestratorInfoSchema.safeParse(body);
   if (!parsed.success)
     throw new OrchestratorClientError("ORCHESTRATOR_BAD_RESPONSE", "info does not match the schema");
@@ -108,7 +120,7 @@ export async function sendTickets(
   options: OrchestratorClientOptions = {},
 ): Promise<PaymentResultJson> {
   const body = await call(
-    join(baseUrl, "/v1/orchestrator/tickets"),
+    endpoint(baseUrl, "/v1/orchestrator/tickets"),
     { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payment) },
     options,
   );

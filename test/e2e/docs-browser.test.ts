@@ -5,10 +5,10 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../src/edge/deps.ts";
 import { routeGroups } from "../../src/edge/routes/index.ts";
 import { registerDocs } from "../../src/edge/routes/system/docs.ts";
-import { CHROMIUM, hasChromium, isPng, launchBrowser, type TestBrowser } from "../helpers/browser.ts";
+import { findChromium, isPng, launchBrowser, type TestBrowser } from "../helpers/browser.ts";
 import { type EdgeProcess, json, startEdgeProcess, tempDir } from "../helpers/edge.ts";
 
-// A real Bun edge process and Debian's Chromium: /docs must render the API from /openapi.json
+// A real Bun edge process and a real Chromium (the system's, else @sparticuz/chromium's): /docs must render the API from /openapi.json
 // with every request staying on loopback (anything else is aborted and fails the test).
 // KEEP_SCREENSHOTS=<dir> keeps copies of the screenshots for a human to look at.
 
@@ -47,10 +47,13 @@ interface Operation {
 
 const METHODS = ["get", "put", "post", "delete", "patch"];
 
-if (!hasChromium) console.warn(`docs-browser: skipped, ${CHROMIUM} not found (apt-get install -y chromium)`);
+const chromium = await findChromium();
+if (!chromium.ok) console.warn(`docs-browser: skipped: ${chromium.reason}`);
 
-describe.skipIf(!hasChromium)(
-  hasChromium ? "GET /docs in a real browser (offline)" : `GET /docs in a browser: SKIPPED, no ${CHROMIUM}`,
+describe.skipIf(!chromium.ok)(
+  chromium.ok
+    ? `GET /docs in a real browser (offline; ${chromium.source})`
+    : `GET /docs in a browser [skipped: ${chromium.reason}]`,
   () => {
     const tmp = tempDir("docs-browser-");
     let edge: EdgeProcess;
@@ -62,7 +65,7 @@ describe.skipIf(!hasChromium)(
         SCHEDULER: "off",
       });
       doc = await json<OpenApiDoc>(await fetch(`${edge.url}/openapi.json`));
-    }, 60_000);
+    });
 
     afterAll(async () => {
       await edge?.stop();
@@ -102,7 +105,7 @@ describe.skipIf(!hasChromium)(
     }
 
     test("Swagger UI renders every route from /openapi.json, all from the edge itself", async () => {
-      const b = await launchBrowser();
+      const b = await launchBrowser(chromium);
       try {
         const res = await b.page.goto(`${edge.url}/docs`);
         expect(res?.status()).toBe(200);
@@ -138,10 +141,10 @@ describe.skipIf(!hasChromium)(
       } finally {
         await b.close();
       }
-    }, 60_000);
+    });
 
     test("the self-written page (/docs/basic) lists every operation with parameters, body and responses", async () => {
-      const b = await launchBrowser();
+      const b = await launchBrowser(chromium);
       try {
         const res = await b.page.goto(`${edge.url}/docs/basic`);
         expect(res?.status()).toBe(200);
@@ -191,12 +194,12 @@ describe.skipIf(!hasChromium)(
       } finally {
         await b.close();
       }
-    }, 60_000);
+    });
 
     test("the Workers fallback (/docs without swagger-ui-dist) renders every operation too", async () => {
       const app = appWithoutSwaggerFiles();
       const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch });
-      const b = await launchBrowser();
+      const b = await launchBrowser(chromium);
       try {
         const base = `http://127.0.0.1:${server.port}`;
         const res = await b.page.goto(`${base}/docs`);
@@ -216,7 +219,7 @@ describe.skipIf(!hasChromium)(
         await b.close();
         server.stop(true);
       }
-    }, 60_000);
+    });
 
     type Schema = { $ref?: string; properties?: Record<string, unknown> };
     function resolve(schema: Schema | undefined): Schema {

@@ -10,7 +10,7 @@ import { type LocalNetwork, makePng, startNetwork } from "../helpers/network.ts"
 let net: LocalNetwork;
 beforeAll(async () => {
   net = await startNetwork({ RUNNERS: "1", RUNNER_ORCHESTRATORS: "3", RUNNER_CAPACITY: "2" });
-}, 90_000);
+}, 180_000);
 afterAll(async () => {
   await net?.stop();
 }, 30_000);
@@ -62,4 +62,4 @@ test("jobs run on whichever orchestrator is picked, through that orchestrator's 
     // The lease came through the session registered with the job's own orchestrator.
     expect(sessions.get(a.runnerId)).toBe(job.orchestrator);
   }
-}, 60_000);
+});

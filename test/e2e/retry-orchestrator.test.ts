@@ -5,6 +5,7 @@ import type { Subprocess } from "bun";
 import { and, desc, eq } from "drizzle-orm";
 import { consumerAttempts, queueAttempts, queueJobs, runners } from "../../src/edge/db/schema/jobs.ts";
 import { gatewayBalances } from "../../src/edge/db/schema/payments.ts";
+import { ffmpegTools } from "../helpers/ffmpeg-tools.ts";
 import { ffprobe, type LocalNetwork, makeClip, startNetwork } from "../helpers/network.ts";
 
 // "Retried on another orchestrator if one fails", end to end with real processes. All three
@@ -35,15 +36,19 @@ beforeAll(async () => {
   // One failed job is enough for the gateway to suspend an orchestrator.
   net = await startNetwork({ RUNNERS: "0", EXTERNAL_RUNNERS: "3", SUSPEND_AFTER_FAILURES: "1" });
   A = net.orchestrators[0]!.toLowerCase();
-  const real = Bun.which("ffmpeg");
-  if (!real) throw new Error("ffmpeg is not on PATH");
+  const tools = await ffmpegTools();
   const broken = join(net.dataDir, "broken-ffmpeg");
   // Probes (-version, -encoders, -hwaccels) pass through; anything with an input fails.
   writeFileSync(
     broken,
-    `#!/bin/sh\nfor a in "$@"; do if [ "$a" = "-i" ]; then echo "simulated encoder crash: device lost" >&2; exit 187; fi; done\nexec ${real} "$@"\n`,
+    `#!/bin/sh\nfor a in "$@"; do if [ "$a" = "-i" ]; then echo "simulated encoder crash: device lost" >&2; exit 187; fi; done\nexec ${tools.ffmpeg} "$@"\n`,
   );
+  // A working ffprobe beside it (the runner looks there first), so the input probes as video and
+  // the crash comes from the encoder, a retryable failure, as on a host with a faulty GPU.
+  const gconv = tools.env.GCONV_PATH ? `GCONV_PATH=${tools.env.GCONV_PATH} ` : "";
+  writeFileSync(join(net.dataDir, "ffprobe"), `#!/bin/sh\n${gconv}exec ${tools.ffprobe} "$@"\n`);
   chmodSync(broken, 0o755);
+  chmodSync(join(net.dataDir, "ffprobe"), 0o755);
   brokenRunner = await net.startRunner(0, { ffmpeg: broken });
   sharedRunner = await net.startRunner([1, 2], { capacity: 2 });
   clip = join(net.dataDir, "clip.ts");

@@ -11,7 +11,7 @@ let net: LocalNetwork;
 beforeAll(async () => {
   // No runner of main.ts's own; orchestrator 0 is priced for runners started here.
   net = await startNetwork({ RUNNERS: "0", EXTERNAL_RUNNERS: "1", VISIBILITY_TIMEOUT_MS: "1500" });
-}, 90_000);
+}, 180_000);
 afterAll(async () => {
   await net?.stop();
 }, 30_000);

@@ -3,6 +3,8 @@ import { eq } from "drizzle-orm";
 import { buildDeps, type EdgeDeps } from "../../src/edge/bootstrap.ts";
 import { parseConfig } from "../../src/edge/config.ts";
 import { acceptedTickets, senderBalances, ticketRedemptions } from "../../src/edge/db/schema/payments.ts";
+import { createDevnet, type Devnet } from "../../src/edge/ledger/devnet.ts";
+import { defaultGenesis } from "../../src/edge/ledger/genesis.ts";
 import { createPayment } from "../../src/edge/services/gateway/sender.ts";
 import { redeemDueTickets } from "../../src/edge/services/tickets/redeem.ts";
 import type { Address } from "../../src/protocol/types.ts";
@@ -15,7 +17,11 @@ import { startTwoEdges, type TwoEdges } from "../helpers/two-edges.ts";
 // Every ticket wins (EV = face value, so winProb is the maximum); both schedulers run, plus a
 // third redeemer in this process, racing on the one redemption queue: every winner must be
 // redeemed, exactly once on the ledger, within bounded waits.
+// Ticket params outlive any slowness of this machine (EXPIRY_BLOCKS of wall clock); the test
+// expires each batch's params itself by moving the devnet's block forward, so whether the second
+// edge sees a replay (never an expiry) does not depend on how fast the payment travels.
 const FACE = 10n ** 15n;
+const EXPIRY_BLOCKS = 600n;
 const BATCHES = 6;
 const TICKETS_PER_PAYMENT = 3;
 const ORCHS = [1, 2].map((i) => genesisAccount(i).address.toLowerCase() as Address);
@@ -24,41 +30,50 @@ const SENDER = genesisAccount(0).address.toLowerCase() as Address;
 let edges: TwoEdges;
 let gateway: TestEdge;
 let peer: EdgeDeps | undefined;
+/** This process's handle on the shared devnet, to move its block forward. */
+let chain: Devnet | undefined;
 
 beforeAll(async () => {
   edges = await startTwoEdges({
     orchestratorKeys: [genesisKey(1), genesisKey(2)],
-    // Face value = redeemGas × gasPrice × multiplier; params stay valid 10 blocks (1 s).
+    // Face value = redeemGas × gasPrice × multiplier; params stay valid 600 blocks (60 s).
     ticket: {
       redeemGas: "1",
       gasPrice: FACE.toString(),
       faceValueMultiplier: "1",
       ev: FACE.toString(),
-      expiryBlocks: "10",
+      expiryBlocks: EXPIRY_BLOCKS.toString(),
     },
-    // A winner lives for two rounds from its creation round. A redemption tried in the moment a
-    // new round starts, before a scheduler initialized it, fails ROUND_NOT_INITIALIZED and an
-    // edge's scheduler retries it after 5 s (then 10 s): by then a 4 s round would be over and the
-    // ticket expired, as seen under load. Rounds of 30 s leave the winner room for those retries.
-    roundSeconds: 30,
+    // A winner lives for two rounds from its creation round. Rounds of an hour (36,000 blocks) stay
+    // far longer than the run, wall clock and the blocks the test adds together, so no round ends
+    // mid-test and no winner ages out however slow the machine is.
+    roundSeconds: 3600,
     blockMs: 100,
     schedulerIntervalMs: 100,
   });
   // The gateway: its own database and the funded genesis sender (account 0).
   gateway = await makeEdge({ roles: ["gateway"], gateway: { senderPrivateKey: genesisKey(0) } });
-}, 60_000);
+});
 
 afterAll(async () => {
   await peer?.close();
+  await chain?.close();
   await gateway?.close();
   await edges?.cleanup();
 });
 
 test("the same payment sent to both edges is accepted and credited once; every winner is redeemed once", async () => {
   const { a, b } = edges;
+  chain = await createDevnet({
+    url: edges.dbUrl,
+    genesis: defaultGenesis(),
+    roundSeconds: 3600,
+    blockMs: 100,
+  });
   const sent: { orchestrator: Address; rand: string; nonces: string[] }[] = [];
   const results: PaymentResultJson[] = [];
-  // Batches overlap with redemption: a batch's winners fall due (1 s) while later batches arrive.
+  // Batches overlap with redemption: each batch's winners fall due (its params expire) as soon as it
+  // is sent, while later batches arrive.
   for (let batch = 0; batch < BATCHES; batch++) {
     await Promise.all(
       ORCHS.map(async (orchestrator, i) => {
@@ -83,7 +98,7 @@ test("the same payment sent to both edges is accepted and credited once; every w
         expect(BigInt(ra.credit) + BigInt(rb.credit)).toBe(FACE * BigInt(TICKETS_PER_PAYMENT));
       }),
     );
-    await Bun.sleep(300);
+    await chain.advanceBlocks(EXPIRY_BLOCKS);
   }
   const creditTotal = results.reduce((s, r) => s + BigInt(r.credit), 0n);
   expect(creditTotal).toBe(FACE * BigInt(BATCHES * ORCHS.length * TICKETS_PER_PAYMENT));

@@ -17,7 +17,7 @@ beforeAll(async () => {
     // Winners are redeemed once their params expire (40 blocks): short blocks keep that quick.
     BLOCK_MS: "50",
   });
-}, 90_000);
+}, 180_000);
 afterAll(async () => {
   await net?.stop();
 }, 30_000);
@@ -68,4 +68,4 @@ test("a winning ticket is redeemed and shows up as fees in the orchestrator's ea
   expect(gained).toBeGreaterThan(0n);
   expect(gained).toBeLessThanOrEqual(faceValue);
   expect(BigInt(after.cumulativeFees)).toBeGreaterThanOrEqual(BigInt(before.cumulativeFees));
-}, 90_000);
+}, 180_000);

@@ -1,15 +1,16 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { which } from "../../src/node-runner/ffmpeg/locate.ts";
 
-/** Debian's Chromium (apt); tests skip when it is absent. Never download a browser. */
-export const CHROMIUM = "/usr/bin/chromium";
-export const hasChromium = existsSync(CHROMIUM);
+/** A Chromium the tests can launch, or why there is none. Never downloads a browser. */
+export type FoundChromium =
+  | { ok: true; source: "system" | "@sparticuz/chromium"; executablePath: string; args: string[] }
+  | { ok: false; reason: string };
 
 // Headless, and nothing of Chromium's own (updates, sync, QUIC probes) reaches for the network.
 const ARGS = [
-  "--headless",
   "--no-sandbox",
   "--disable-gpu",
   "--disable-quic",
@@ -18,6 +19,91 @@ const ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
+
+/**
+ * The system's Chromium (Debian's apt package) when there is one, else the build shipped inside
+ * @sparticuz/chromium: its executablePath() unpacks it under the temp dir, and it runs with the
+ * package's own flags.
+ */
+export async function findChromium(): Promise<FoundChromium> {
+  const system = ["chromium", "chromium-browser"].map((n) => which(n)).find((p) => p !== null);
+  if (system) return { ok: true, source: "system", executablePath: system, args: ARGS };
+  if (process.platform !== "linux" || process.arch !== "x64") {
+    return { ok: false, reason: `no system chromium, and @sparticuz/chromium is built for linux-x64 only` };
+  }
+  try {
+    const { default: sparticuz } = await import("@sparticuz/chromium");
+    const executablePath = await unpackOnce(() => sparticuz.executablePath());
+    return { ok: true, source: "@sparticuz/chromium", executablePath, args: [...sparticuz.args, ...ARGS] };
+  } catch (err) {
+    return {
+      ok: false,
+      reason: `no system chromium, and @sparticuz/chromium failed: ${(err as Error).message}`,
+    };
+  }
+}
+
+/**
+ * @sparticuz/chromium writes straight to fixed paths under the temp dir and trusts any file it
+ * finds there, so two test runs unpacking at once could launch a half-written binary. One run
+ * unpacks under a lock folder and leaves a marker; the others wait for the marker.
+ */
+async function unpackOnce(unpack: () => Promise<string>): Promise<string> {
+  const lock = join(tmpdir(), "sparticuz-chromium.lock");
+  const ready = join(tmpdir(), "sparticuz-chromium.ready");
+  const deadline = Date.now() + 5 * 60_000;
+  // A temp-dir cleaner may have removed the browser but left the marker.
+  if (existsSync(ready) && !existsSync(join(tmpdir(), "chromium"))) rmSync(ready, { force: true });
+  while (!existsSync(ready)) {
+    if (tryMkdir(lock)) {
+      try {
+        if (existsSync(ready)) break;
+        // Whatever is there was left by a run that died before its marker: unpack afresh.
+        for (const leftover of UNPACKED) {
+          rmSync(join(tmpdir(), leftover), { recursive: true, force: true });
+        }
+        const path = await unpack();
+        writeFileSync(ready, path);
+        return path;
+      } finally {
+        rmSync(lock, { recursive: true, force: true });
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`${lock} held for 5 minutes`);
+    // A lock older than the unpack can take belongs to a run that was killed.
+    if (Date.now() - mtimeMs(lock) > 3 * 60_000) rmSync(lock, { recursive: true, force: true });
+    await Bun.sleep(250);
+  }
+  return unpack(); // the marker is there: executablePath() returns the unpacked file at once
+}
+
+/** What @sparticuz/chromium 147 unpacks into the temp dir (the browser, its fonts, SwiftShader). */
+const UNPACKED = [
+  "chromium",
+  "fonts",
+  "libEGL.so",
+  "libGLESv2.so",
+  "libvk_swiftshader.so",
+  "libvulkan.so.1",
+  "vk_swiftshader_icd.json",
+];
+
+function tryMkdir(dir: string): boolean {
+  try {
+    mkdirSync(dir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function mtimeMs(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return Date.now();
+  }
+}
 
 export interface TestBrowser {
   context: BrowserContext;
@@ -46,7 +132,8 @@ export function isLocal(url: string): boolean {
  * that would leave loopback is aborted and recorded in `offLoopback`, so a test can prove a page
  * works offline without the machine's network mattering.
  */
-export async function launchBrowser(prefix = "browser-test-"): Promise<TestBrowser> {
+export async function launchBrowser(found: FoundChromium, prefix = "browser-test-"): Promise<TestBrowser> {
+  if (!found.ok) throw new Error(found.reason);
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const requests: string[] = [];
   const offLoopback: string[] = [];
@@ -54,9 +141,9 @@ export async function launchBrowser(prefix = "browser-test-"): Promise<TestBrows
   let context: BrowserContext;
   try {
     context = await chromium.launchPersistentContext(join(dir, "profile"), {
-      executablePath: CHROMIUM,
+      executablePath: found.executablePath,
       headless: true,
-      args: ARGS,
+      args: found.args,
       viewport: { width: 1280, height: 900 },
     });
   } catch (err) {

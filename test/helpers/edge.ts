@@ -10,6 +10,7 @@ import { type EdgeConfigInput, parseConfig } from "../../src/edge/config.ts";
 import type { HonoEnv } from "../../src/edge/deps.ts";
 import { DEFAULT_MNEMONIC } from "../../src/edge/ledger/genesis.ts";
 import type { DevnetControl } from "../../src/edge/ledger/types.ts";
+import { ffprobeMediaProbe } from "../../src/node-runner/ffmpeg/media-probe.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 
@@ -27,6 +28,9 @@ export interface TestEdge {
   close(): Promise<void>;
 }
 
+/** Loopback destinations, allowed explicitly in the gateway config of tests and the devnet. */
+export const LOOPBACK = ["127.0.0.0/8", "::1", "localhost"];
+
 /**
  * Deps and app on a fresh libSQL file and the default devnet (rounds advance only on request,
  * scheduler off: tests call tick themselves). `config` overlays the defaults.
@@ -42,8 +46,14 @@ export async function makeEdge(
     ledger: { kind: "devnet", roundSeconds: 0 },
     scheduler: { enabled: false },
     ...config,
+    // Test orchestrators listen on loopback: the gateway is told so, as a devnet's config must.
+    gateway: { outbound: { allowPrivate: LOOPBACK }, ...config.gateway },
   });
-  const deps = await buildDeps(parsed, { logLevel: "silent", ...options.overrides });
+  const deps = await buildDeps(parsed, {
+    logLevel: "silent",
+    mediaProbe: ffprobeMediaProbe(),
+    ...options.overrides,
+  });
   return {
     deps,
     app: createApp(deps, options.app),
@@ -92,7 +102,8 @@ export interface EdgeProcess {
 export async function startEdgeProcess(
   runtime: Runtime,
   env: Record<string, string>,
-  timeoutMs = 30_000,
+  // Generous: a loaded 2-core machine (two suites at once) takes tens of seconds to start a runtime.
+  timeoutMs = 90_000,
 ): Promise<EdgeProcess> {
   const proc = Bun.spawn(ENTRY[runtime], {
     cwd: ROOT,

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { privateKeyToAccount } from "viem/accounts";
+import { buildDeps } from "../../src/edge/bootstrap.ts";
 import { type EdgeConfigInput, parseConfig } from "../../src/edge/config.ts";
 import { type DbHandle, openDb } from "../../src/edge/db/client.ts";
 import type { AppDeps, Clock } from "../../src/edge/deps.ts";
 import type { Ledger } from "../../src/edge/ledger/types.ts";
-import { createLogger } from "../../src/edge/logger.ts";
-import { createMetrics } from "../../src/edge/metrics.ts";
+import { ffprobeMediaProbe } from "../../src/node-runner/ffmpeg/media-probe.ts";
 
 export const ORCH_KEY = `0x${"11".repeat(32)}` as const;
 export const ORCH_ADDRESS = privateKeyToAccount(ORCH_KEY).address;
@@ -63,15 +63,15 @@ export async function jobsTestEnv(
     ...overrides,
   });
   const handle = await openDb(dbUrl);
-  const deps: AppDeps = {
-    config,
-    db: handle.db,
+  // The entries' builder, on this database and without a ledger (nothing here may reach it).
+  const deps: AppDeps = await buildDeps(config, {
+    dbHandle: handle,
     ledger: noLedger(),
-    clock: options.clock ?? { now: () => Date.now() },
-    keys: { orchestrators: new Map(), sender: undefined, ticketSecret: new Uint8Array(32) },
-    logger: createLogger({ level: "silent" }),
-    metrics: createMetrics(),
-  };
+    mediaProbe: ffprobeMediaProbe(),
+    logLevel: "silent",
+    syncServiceURIs: false,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   return {
     deps,
     handle,

@@ -1,12 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runProcess } from "../../src/node-runner/ffmpeg/process.ts";
+import { runTool } from "./ffmpeg-tools.ts";
 
-// Test media generated with the system FFmpeg. Every clip is bounded with -t or -frames:v.
-
-export const FFMPEG = "ffmpeg";
-export const FFPROBE = "ffprobe";
+// Test media generated with the FFmpeg the runner would find. Every clip is bounded with -t or -frames:v.
 
 /** A fresh temp directory and a function that removes it. */
 export function tempDir(prefix = "runner-test-"): { dir: string; cleanup(): void } {
@@ -15,8 +12,8 @@ export function tempDir(prefix = "runner-test-"): { dir: string; cleanup(): void
 }
 
 async function ffmpeg(args: string[]): Promise<void> {
-  const r = await runProcess(FFMPEG, ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", ...args]);
-  if (r.exitCode !== 0) throw new Error(`ffmpeg ${args.join(" ")} failed: ${r.stderrTail}`);
+  const r = await runTool("ffmpeg", ["-hide_banner", "-loglevel", "error", "-nostdin", "-y", ...args]);
+  if (r.exitCode !== 0) throw new Error(`ffmpeg ${args.join(" ")} failed (${r.exitCode}): ${r.stderr}`);
 }
 
 /** A testsrc clip (with a sine tone unless audio is false) as MPEG-TS or MP4. */
@@ -77,13 +74,17 @@ export interface Probed {
 
 /** ffprobe, independently of the runner's own probe code. */
 export async function ffprobe(path: string): Promise<Probed> {
-  const r = await runProcess(
-    FFPROBE,
-    ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", path],
-    { collectStdout: true },
-  );
-  if (r.exitCode !== 0) throw new Error(`ffprobe failed: ${r.stderrTail}`);
-  const j = JSON.parse(r.stdout.toString()) as {
+  const r = await runTool("ffprobe", [
+    "-v",
+    "error",
+    "-print_format",
+    "json",
+    "-show_streams",
+    "-show_format",
+    path,
+  ]);
+  if (r.exitCode !== 0) throw new Error(`ffprobe ${path} failed (${r.exitCode}): ${r.stderr}`);
+  const j = JSON.parse(r.stdout) as {
     streams: { codec_type: string; codec_name: string; width?: number; height?: number }[];
     format: { duration: string; format_name: string };
   };

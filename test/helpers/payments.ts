@@ -18,6 +18,7 @@ import { DEFAULT_MNEMONIC, deriveAccounts, type GenesisInput } from "../../src/e
 import { createLogger } from "../../src/edge/logger.ts";
 import { bytesToHex } from "../../src/protocol/bytes.ts";
 import type { Address, Hex } from "../../src/protocol/types.ts";
+import { LOOPBACK } from "./edge.ts";
 
 /**
  * Roles of the derived accounts: 0 the gateway's sender (deposit and reserve); 1, 2, 3 active
@@ -178,6 +179,7 @@ export async function paymentsNet(): Promise<PaymentsNet> {
         },
       })),
       gateway: {
+        outbound: { allowPrivate: LOOPBACK },
         ...(options.sender === null ? {} : { senderPrivateKey: keyOf(options.sender ?? GATEWAY) }),
         ...options.gateway,
       },

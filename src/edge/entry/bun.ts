@@ -1,9 +1,14 @@
 // Bun entry (the default): `bun src/edge/entry/bun.ts`. Config from LIVEPEER_CONFIG + environment.
 import { readFileSync } from "node:fs";
+import { ffprobeMediaProbe } from "../../node-runner/ffmpeg/media-probe.ts";
 import { startScheduler } from "../scheduler/tick.ts";
+import { resolveHost } from "./dns.ts";
 import { reportStartupError, startEdge } from "./start.ts";
 
-const edge = await startEdge(process.env, { readFile: (p) => readFileSync(p, "utf8") }).catch((err) => {
+const edge = await startEdge(process.env, {
+  readFile: (p) => readFileSync(p, "utf8"),
+  overrides: { mediaProbe: ffprobeMediaProbe(), resolveHost },
+}).catch((err) => {
   reportStartupError(err);
   process.exit(1);
 });

@@ -2,6 +2,7 @@
 // the scheduler runs on setInterval). npm packages resolve from node_modules.
 import { readFileSync } from "node:fs";
 import { startScheduler, tick } from "../scheduler/tick.ts";
+import { resolveHost } from "./dns.ts";
 import { reportStartupError, startEdge } from "./start.ts";
 
 interface DenoApi {
@@ -20,12 +21,13 @@ interface DenoApi {
 }
 const Deno = (globalThis as unknown as { Deno: DenoApi }).Deno;
 
-const edge = await startEdge(Deno.env.toObject(), { readFile: (p) => readFileSync(p, "utf8") }).catch(
-  (err): never => {
-    reportStartupError(err);
-    return Deno.exit(1);
-  },
-);
+const edge = await startEdge(Deno.env.toObject(), {
+  readFile: (p) => readFileSync(p, "utf8"),
+  overrides: { resolveHost },
+}).catch((err): never => {
+  reportStartupError(err);
+  return Deno.exit(1);
+});
 const server = Deno.serve(
   {
     hostname: edge.config.host,

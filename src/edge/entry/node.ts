@@ -1,10 +1,15 @@
 // Node entry: `tsx src/edge/entry/node.ts` (or node --experimental-strip-types on Node ≥ 22.6).
 import { readFileSync } from "node:fs";
 import { serve } from "@hono/node-server";
+import { ffprobeMediaProbe } from "../../node-runner/ffmpeg/media-probe.ts";
 import { startScheduler } from "../scheduler/tick.ts";
+import { resolveHost } from "./dns.ts";
 import { reportStartupError, startEdge } from "./start.ts";
 
-const edge = await startEdge(process.env, { readFile: (p) => readFileSync(p, "utf8") }).catch((err) => {
+const edge = await startEdge(process.env, {
+  readFile: (p) => readFileSync(p, "utf8"),
+  overrides: { mediaProbe: ffprobeMediaProbe(), resolveHost },
+}).catch((err) => {
   reportStartupError(err);
   process.exit(1);
 });

@@ -1,9 +1,11 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { readEnv } from "../../cli/env.ts";
 import { createApp } from "../app.ts";
 import { type BuildOverrides, buildDeps, type EdgeDeps } from "../bootstrap.ts";
 import type { EdgeConfig } from "../config.ts";
 import { describeStartupError, type Env, type LoadConfigOptions, loadConfig } from "../config-load.ts";
 import type { HonoEnv } from "../deps.ts";
+import { EDGE_ENV } from "../env.ts";
 
 export interface StartedEdge {
   config: EdgeConfig;
@@ -19,7 +21,8 @@ export async function startEdge(
   options: LoadConfigOptions & { overrides?: BuildOverrides } = {},
 ): Promise<StartedEdge> {
   const config = loadConfig(env, options);
-  const deps = await buildDeps(config, options.overrides ?? {});
+  // loadConfig has checked every variable, LOG_LEVEL included.
+  const deps = await buildDeps(config, { logLevel: readEnv(EDGE_ENV, env).LOG_LEVEL, ...options.overrides });
   const app = createApp(deps);
   return {
     config,

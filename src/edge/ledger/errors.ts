@@ -15,6 +15,7 @@ export type LedgerErrorCode = Extract<
   | "INVALID_AMOUNT"
   | "INVALID_PERCENTAGE"
   | "INVALID_ADDRESS"
+  | "SERVICE_URI_INVALID"
   | "INVALID_LOCK"
   | "LOCK_NOT_WITHDRAWABLE"
   | "NOT_BONDED"
@@ -34,9 +35,23 @@ export type LedgerErrorCode = Extract<
   | "SENDER_NOT_UNLOCKING"
   | "SENDER_UNLOCK_PENDING"
   | "SENDER_NO_FUNDS"
+  | "ARITHMETIC_PANIC"
+  | "MINT_EXCEEDS_MINTABLE"
+  | "LEDGER_NO_KEY"
+  | "LEDGER_ERROR"
   | "LEDGER_BUSY"
   | "LEDGER_UNAVAILABLE"
 >;
+
+const PANICS = { "0x11": "arithmetic underflow or overflow", "0x12": "division by zero" } as const;
+
+/**
+ * A Solidity panic where the contracts' checked arithmetic fails (0x11 underflow/overflow, 0x12
+ * division by zero): the call reverts with no reason string, so the devnet does too.
+ */
+export function solidityPanic(code: keyof typeof PANICS, where: string): LedgerError {
+  return new LedgerError("ARITHMETIC_PANIC", `${PANICS[code]} in ${where}`, { details: { panic: code } });
+}
 
 /** A LivepeerError raised by a ledger (a contract revert or the ledger being unavailable). */
 export class LedgerError extends LivepeerError<LedgerErrorCode> {

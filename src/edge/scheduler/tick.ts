@@ -23,11 +23,9 @@ export interface TickResult {
 }
 
 export interface TickOptions {
-  /** Lease holder id; defaults to one random id per deps object (one per process). */
+  /** Lease holder id; defaults to this process's id (services.schedulerHolder). */
   holder?: string;
 }
-
-const holders = new WeakMap<AppDeps, string>();
 
 /** The lease outlives a few missed ticks, so a brief stall does not hand leadership over. */
 export function leaseTtlMs(deps: AppDeps): number {
@@ -40,7 +38,7 @@ export function leaseTtlMs(deps: AppDeps): number {
  * orchestrator (recorded in reward_calls), redeems due winning tickets, and prunes spent nonces.
  */
 export async function tick(deps: AppDeps, options: TickOptions = {}): Promise<TickResult> {
-  const holder = options.holder ?? holderFor(deps);
+  const holder = options.holder ?? deps.services.schedulerHolder;
   const result: TickResult = { led: false, holder, rewards: [], errors: [] };
   if (!(await acquireLease(deps, SCHEDULER_LEASE, holder, leaseTtlMs(deps)))) {
     deps.metrics.inc(METRIC.schedulerTicks, { outcome: "follower" });
@@ -84,15 +82,6 @@ export async function tick(deps: AppDeps, options: TickOptions = {}): Promise<Ti
   });
   deps.metrics.inc(METRIC.schedulerTicks, { outcome: result.errors.length ? "partial" : "led" });
   return result;
-}
-
-function holderFor(deps: AppDeps): string {
-  let id = holders.get(deps);
-  if (!id) {
-    id = `edge-${crypto.randomUUID()}`;
-    holders.set(deps, id);
-  }
-  return id;
 }
 
 /** Anyone may initialize a round; the edge does it as its first identity. */

@@ -9,6 +9,9 @@ export type { RgbImage } from "./png.ts";
 /** Largest input accepted, in pixels (a 16-megapixel photo); bigger is refused before inference. */
 export const MAX_IMAGE_PIXELS = 4096 * 4096;
 
+/** The demuxers FFmpeg may pick for an image input (by extension: image2; by content: the pipes). */
+const IMAGE_DEMUXERS = "image2,png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,gif,tiff_pipe";
+
 /**
  * Decodes an image file to RGB. PNGs are decoded in-process (no child process per request);
  * anything else — JPEG, WebP, 16-bit or interlaced PNG — is converted to an 8-bit RGB PNG by
@@ -32,6 +35,9 @@ export async function loadImage(path: string, ffmpeg: NativeFfmpeg | null): Prom
         "-hide_banner",
         "-loglevel",
         "error",
+        // Image demuxers only: some builds otherwise read a text file as ANSI art (tty) and accept it.
+        "-format_whitelist",
+        IMAGE_DEMUXERS,
         "-i",
         path,
         "-frames:v",

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { LivepeerError } from "../../wire/errors.ts";
+import { AI_PIPELINE_NAMES, type ModelExecutor, RUNNER_EXECUTORS } from "../../wire/pipelines.ts";
 
 const uint = z.string().regex(/^\d+$/, "a non-negative integer as a decimal string");
 
@@ -12,11 +13,15 @@ const tensorSpec = z.object({
   type: z.enum(["float32", "int64"]).default("float32"),
 });
 
-/** The pre-/post-processing a model needs; `pipeline` is the public name it is served under. */
-export const modelKinds = ["upscale", "image-to-image", "image-classification", "vad"] as const;
+/** The pre-/post-processing a model needs (the registry's model executors). */
+export const modelKinds = RUNNER_EXECUTORS.filter((k): k is ModelExecutor => k !== "ffmpeg") as [
+  ModelExecutor,
+  ...ModelExecutor[],
+];
 
 export const modelEntrySchema = z.object({
-  pipeline: z.string().min(1),
+  /** The public name it is served under: an AI pipeline of the registry (src/wire/pipelines.ts). */
+  pipeline: z.enum(AI_PIPELINE_NAMES as [string, ...string[]]),
   modelId: z.string().min(1),
   kind: z.enum(modelKinds),
   /** Relative to the manifest's directory, or absolute. */
@@ -25,7 +30,7 @@ export const modelEntrySchema = z.object({
   outputs: z.array(tensorSpec).min(1),
   /** Warm models stay loaded; cold ones load per job and are released after it. */
   warm: z.boolean().default(false),
-  /** Wei per unit, units per pixel-unit (PROTOCOL §7); bigint once parsed. */
+  /** Wei per unit, units per pixel-unit (docs/protocol.md#pricing-and-work-units); bigint once parsed. */
   price: z.object({ pricePerUnit: uint, pixelsPerUnit: uint.default("1") }).transform((p) => ({
     pricePerUnit: BigInt(p.pricePerUnit),
     pixelsPerUnit: BigInt(p.pixelsPerUnit),

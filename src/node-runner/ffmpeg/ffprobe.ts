@@ -1,21 +1,6 @@
+import type { MediaInfo } from "../../wire/media.ts";
 import { invalidMedia } from "./errors.ts";
 import { runProcess } from "./process.ts";
-
-/** What the runner needs to know about a media file. */
-export interface MediaInfo {
-  /** 0 when there is no video stream. */
-  width: number;
-  height: number;
-  durationSec: number;
-  /** Video codec name ("h264", …), or null without a video stream. */
-  codec: string | null;
-  fps: number;
-  hasVideo: boolean;
-  hasAudio: boolean;
-  /** Audio sample rate, 0 without audio. */
-  sampleRate: number;
-  formatName: string;
-}
 
 interface ProbeJson {
   streams?: {

@@ -1,9 +1,10 @@
 import { rm } from "node:fs/promises";
 import type { VideoProfile } from "../../wire/jobs.ts";
+import type { MediaInfo } from "../../wire/media.ts";
 import type { OutputFile } from "../executor.ts";
 import { ladderArgs, type PlannedOutput, progressMicros, singleArgs } from "./args.ts";
 import { transcodeFailed } from "./errors.ts";
-import { type MediaInfo, probeMedia, probeVideo } from "./ffprobe.ts";
+import { probeMedia, probeVideo } from "./ffprobe.ts";
 import type { NativeFfmpeg } from "./locate.ts";
 import { ladderUnits, planOutputs, toOutputFile } from "./plan.ts";
 import { runProcess } from "./process.ts";

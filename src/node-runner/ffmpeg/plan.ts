@@ -42,7 +42,10 @@ export function planOutputs(
   });
 }
 
-/** Pixels encoded, PROTOCOL §7: Σ width × height × fps × duration over the renditions. */
+/**
+ * Pixels encoded (docs/protocol.md#pricing-and-work-units): Σ width × height × fps × duration over the
+ * renditions.
+ */
 export function ladderUnits(outputs: readonly PlannedOutput[], durationSec: number): bigint {
   let total = 0n;
   for (const o of outputs) {

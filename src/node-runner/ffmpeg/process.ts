@@ -21,6 +21,16 @@ export interface ProcessResult {
 }
 
 /**
+ * The npm-packaged static builds link an old glibc whose iconv loads the host's gconv modules
+ * (built for another glibc) and segfaults, e.g. ffprobe on any MPEG-TS. Pointing GCONV_PATH at a
+ * folder that does not exist makes iconv_open fail cleanly instead.
+ */
+export function childEnv(cmd: string): NodeJS.ProcessEnv {
+  if (!/[\\/]@ff(mpeg|probe)-installer[\\/]/.test(cmd)) return process.env;
+  return { ...process.env, GCONV_PATH: "/nonexistent-gconv-modules" };
+}
+
+/**
  * Runs a process to completion. Keeps only the tail of stderr (FFmpeg can be chatty), and
  * SIGKILLs the child when the signal aborts; the promise then rejects with JOB_ABORTED.
  */
@@ -31,7 +41,7 @@ export function runProcess(cmd: string, args: string[], opts: ProcessOptions = {
       reject(aborted(cmd));
       return;
     }
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: childEnv(cmd) });
     let stderr = "";
     const chunks: Buffer[] = [];
     let pending = "";

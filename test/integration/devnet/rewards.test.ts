@@ -1,4 +1,5 @@
-// Rewards through the devnet API, against figures computed by hand from PROTOCOL.md §3-4.
+// Rewards through the devnet API, against figures computed by hand from
+// docs/protocol.md#inflation-and-the-minter and #reward.
 // Network: 8 accounts x 1,000,000 LPT (supply 8,000,000). O1 = acct1 (self 3,000, cut 10%),
 // O2 = acct2 (self 4,000, cut 25%), D = acct4 (1,000 to O1). Genesis ends in round 2, initialized.
 import { afterEach, describe, expect, test } from "bun:test";

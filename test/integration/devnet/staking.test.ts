@@ -176,6 +176,7 @@ describe("devnet staking and the active set", () => {
     const [, o1, , , d1, d2] = addr as `0x${string}`[];
     await expect(devnet.transferBond(d1!, d2!, 100n * LPT)).rejects.toMatchObject({
       code: "CLAIM_FORBIDDEN",
+      message: "ILLEGAL_CLAIM_EARNINGS",
     });
     // Nothing applied: D1 still bonded 1,000, no lock.
     expect((await devnet.getDelegator(d1!)).bondedAmount).toBe(1000n * LPT);

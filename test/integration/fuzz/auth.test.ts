@@ -95,7 +95,7 @@ describe("admin key routes", () => {
 
 describe("consumer routes with API keys required", () => {
   const consumerOps = secured("apiKey");
-  test("every consumer route is in the document", () => expect(consumerOps.length).toBe(4));
+  test("every consumer route is in the document", () => expect(consumerOps.length).toBe(5));
   for (const op of consumerOps) {
     test(op.key, async () => {
       // The admin token is not an API key.

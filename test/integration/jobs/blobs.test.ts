@@ -2,7 +2,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createFsBlobStore } from "../../../src/edge/services/blobs/fs-store.ts";
+import { createFsBlobStore } from "../../../src/edge/platform/fs-blob-store.ts";
 import { createS3BlobStore } from "../../../src/edge/services/blobs/s3-store.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lp-blobs-"));

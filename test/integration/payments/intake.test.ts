@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { acceptedTickets, gatewayNonces } from "../../../src/edge/db/schema/payments.ts";
 import { createPayment } from "../../../src/edge/services/gateway/sender.ts";
 import { debit, getBalance } from "../../../src/edge/services/tickets/balance.ts";
+import { findHosted } from "../../../src/edge/services/tickets/hosted.ts";
 import { verifyOrchestratorInfo } from "../../../src/edge/services/tickets/info-signature.ts";
 import { checkExpectedPrice } from "../../../src/edge/services/tickets/price.ts";
 import { recipientRandFor } from "../../../src/edge/services/tickets/rand.ts";
@@ -268,7 +269,12 @@ describe("POST /v1/orchestrator/tickets", () => {
 async function issuedTo(s: Address) {
   const info = await getInfo(orch.url, { sender, orchestrator: O0 });
   const params = ticketParamsFromJson(info.ticketParams);
-  const rand = recipientRandFor(orch.deps, s, params, priceFromJson(info.priceInfo));
+  const rand = recipientRandFor(
+    findHosted(orch.deps, params.recipient)!,
+    s,
+    params,
+    priceFromJson(info.priceInfo),
+  );
   return {
     ...info,
     sender: s,

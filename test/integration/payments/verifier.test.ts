@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { recoverMessageAddress } from "viem";
 import type { HDAccount } from "viem/accounts";
+import { readSecpWasm } from "../../../src/edge/platform/secp-wasm.ts";
 import { buildOrchestratorInfo } from "../../../src/edge/services/tickets/info.ts";
 import { validatePayment } from "../../../src/edge/services/tickets/validate.ts";
-import { createIntakeVerifier, readSecpWasm } from "../../../src/edge/services/tickets/verifier.ts";
+import { createIntakeVerifier } from "../../../src/edge/services/tickets/verifier.ts";
 import { bytesToHex, hexToBytesOrNull } from "../../../src/protocol/bytes.ts";
 import { SECP256K1_N, signTicket } from "../../../src/protocol/signature.ts";
 import { ticketHash } from "../../../src/protocol/ticket.ts";

@@ -6,6 +6,7 @@ import { createExecutors, type RunnerExecutors } from "../../../src/node-runner/
 import { parseEncoders, parseHwaccels } from "../../../src/node-runner/ffmpeg/probe.ts";
 import { parseNvidiaSmi } from "../../../src/node-runner/gpu.ts";
 import { PRESETS } from "../../../src/protocol/profiles.ts";
+import { ffmpegTools } from "../../helpers/ffmpeg-tools.ts";
 import { ffprobe, makeClip, tempDir } from "../../helpers/media.ts";
 
 let tmp: ReturnType<typeof tempDir>;
@@ -26,7 +27,8 @@ afterAll(async () => {
 describe("createExecutors", () => {
   test("probe: native FFmpeg with its encoders and hwaccels, ONNX providers, models, capacity", async () => {
     const caps = await ex.probe();
-    expect(caps.ffmpeg?.source).toBe("system");
+    // The executors pick the same FFmpeg as the tests' locator: the system's, else the packaged one.
+    expect(caps.ffmpeg?.source).toBe((await ffmpegTools()).source);
     expect(caps.ffmpeg?.version).toMatch(/\d/);
     expect(caps.ffmpeg?.encoders).toContain("libx264");
     expect(Array.isArray(caps.ffmpeg?.hwaccels)).toBe(true);

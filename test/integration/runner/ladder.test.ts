@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { type FSWatcher, mkdirSync, readdirSync, watch, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runLadder, transcodeRenditionsSeparately } from "../../../src/node-runner/ffmpeg/ladder.ts";
 import { locateFfmpeg, type NativeFfmpeg } from "../../../src/node-runner/ffmpeg/locate.ts";
@@ -24,8 +24,9 @@ const outDir = () => {
 
 beforeAll(async () => {
   tmp = tempDir();
-  const found = await locateFfmpeg({ sources: ["system"] });
-  if (found?.kind !== "native") throw new Error("system ffmpeg required");
+  // The FFmpeg the runner would pick: the system's, else the packaged static build.
+  const found = await locateFfmpeg({ sources: ["system", "ffmpeg-installer"] });
+  if (found?.kind !== "native") throw new Error("no native FFmpeg (system or @ffmpeg-installer)");
   ff = found;
   encoders = new Set((await probeFfmpeg(ff)).encoders);
   clip = await makeClip(tmp.dir, { seconds: 1, width: 320, height: 240 });
@@ -139,6 +140,7 @@ describe("one-process ladder (native FFmpeg)", () => {
     });
     const ac = new AbortController();
     let pid = 0;
+    let watcher: FSWatcher | undefined;
     const dir = outDir();
     const err = await runLadder(ff, {
       input: long,
@@ -147,11 +149,14 @@ describe("one-process ladder (native FFmpeg)", () => {
       outDir: dir,
       encoders,
       signal: ac.signal,
+      // Aborted once FFmpeg has opened its outputs: mid-run, with partial files to remove.
       onSpawn: (p) => {
         pid = p;
-        setTimeout(() => ac.abort(), 100);
+        watcher = watch(dir, () => ac.abort());
       },
-    }).catch((e) => e);
+    })
+      .catch((e) => e)
+      .finally(() => watcher?.close());
     expect(err).toBeInstanceOf(LivepeerError);
     expect(err.code).toBe("JOB_ABORTED");
     expect(pid).toBeGreaterThan(0);

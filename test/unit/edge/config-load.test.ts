@@ -65,6 +65,7 @@ describe("loadConfig", () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     const issues = (err as ConfigError).issues.join("\n");
+    expect(issues).toContain('PORT="seventy": must be an integer');
     expect(issues).toContain("port:");
     expect(issues).toContain("roles.1:");
     expect(issues).toContain("gateway.senderPrivateKey:");

@@ -1,12 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { createMetrics, METRIC } from "../../../src/edge/metrics.ts";
+import { createMetrics, METRIC, METRICS } from "../../../src/edge/metrics.ts";
 
 describe("metrics", () => {
   test("every named metric is declared with HELP and TYPE before use", () => {
     const text = createMetrics().render();
-    for (const name of Object.values(METRIC)) {
-      expect(text).toContain(`# HELP ${name} `);
-      expect(text).toMatch(new RegExp(`# TYPE ${name} (counter|histogram)`));
+    for (const d of Object.values(METRICS)) {
+      expect(text).toContain(`# HELP ${d.name} ${d.help}\n# TYPE ${d.name} ${d.kind}\n`);
     }
   });
 
@@ -21,7 +20,8 @@ describe("metrics", () => {
     const text = m.render();
     expect(text).toContain(`${METRIC.ticketsReceived}{orchestrator="0xa"} 3`);
     expect(text).toContain(`${METRIC.ticketsReceived}{orchestrator="0xb"} 1`);
-    expect(text).toContain(`${METRIC.ticketValueReceivedWei} ${big + 10n}`);
+    // go-livepeer shows ticket value in gwei: every wei digit kept after the point.
+    expect(text).toContain(`${METRIC.ticketValueReceivedWei} 123456789012345678901.2345679\n`);
   });
 
   test("histograms render cumulative buckets, sum and count; label values are escaped", () => {
@@ -36,9 +36,26 @@ describe("metrics", () => {
     expect(text).toContain(`${METRIC.httpDuration}_sum{route="/a\\"b"} 3.02`);
   });
 
-  test("undeclared names are rendered too", () => {
+  test("only declared names of the right kind are accepted", () => {
     const m = createMetrics();
-    m.inc("custom_total", { a: "1" });
-    expect(m.render()).toContain('# TYPE custom_total counter\ncustom_total{a="1"} 1');
+    // @ts-expect-error: not a declared metric
+    expect(() => m.inc("custom_total", { a: "1" })).toThrow("not a declared counter");
+    // @ts-expect-error: a histogram is not a counter
+    expect(() => m.inc(METRIC.httpDuration)).toThrow("not a declared counter");
+    expect(m.render()).not.toContain("custom_total");
+  });
+
+  test("a gauge's set replaces all its series", () => {
+    const m = createMetrics();
+    m.set(METRIC.queueDepth, [
+      { value: 2, labels: { status: "queued" } },
+      { value: 1, labels: { status: "leased" } },
+    ]);
+    m.set(METRIC.queueDepth, [{ value: 0, labels: { status: "queued" } }]);
+    const text = m.render();
+    expect(text).toContain(`${METRIC.queueDepth}{status="queued"} 0`);
+    expect(text).not.toContain(`${METRIC.queueDepth}{status="leased"}`);
+    m.set(METRIC.senderDeposit, [{ value: 1_500_000_000n }]);
+    expect(m.render()).toContain(`${METRIC.senderDeposit} 1.5\n`);
   });
 });

@@ -145,7 +145,8 @@ describe("LIP-36 properties", () => {
   // percOf27 floors (delegator and orchestrator) add under 2 wei. A sub-wei loss while the stake is
   // tiny therefore grows with it: with stakes of 1 + 1 wei and a rewardCut of ~1/7, rewards of 7, 1
   // and 1489 wei lose 17 wei (1/9 wei dropped from cumulativeRewards at S = 9, then multiplied by
-  // ~1489/10), exactly as the contract would (PROTOCOL.md §4); a constant per call cannot bound that.
+  // ~1489/10), exactly as the contract would (docs/protocol.md#reward); a constant per call cannot
+  // bound that.
   test("rounding loss on rewards is truncation only: under 2 wei per call, grown with the stake since", () => {
     fc.assert(
       fc.property(setupArb, fc.array(stepArb, { minLength: 1, maxLength: 30 }), (s, steps) => {

@@ -41,7 +41,7 @@ function pools(entries: [bigint, Partial<EarningsPool>][]) {
   return (r: bigint) => m.get(r) ?? EMPTY_POOL;
 }
 
-describe("math helpers (PROTOCOL §1)", () => {
+describe("math helpers (docs/protocol.md: integer arithmetic)", () => {
   test("percOf(x, a, b) truncates the fraction before applying it", () => {
     // 1/3 at 1e6 is 333333; 999 * 333333 / 1e6 = 332.99 -> 332, whereas 999 * 1 / 3 = 333.
     expect(percPoints(1n, 3n)).toBe(333_333n);
@@ -197,10 +197,11 @@ describe("pending stake and fees", () => {
       stake: 1507n,
       fees: 414n,
     });
-    // Nothing to claim when lastClaimRound is the current round: stored values, no cumulative add.
+    // Claimed in the current round: the contract still runs the factors (start = pool 6 as stored)
+    // and adds the orchestrator's cumulative values, e.g. after a claim that preceded reward().
     expect(pendingStakeAndFees({ ...d, lastClaimRound: 6n, isTranscoder: true }, t, lookup, 6n)).toEqual({
-      stake: 1000n,
-      fees: 5n,
+      stake: 1507n,
+      fees: 414n,
     });
   });
 

@@ -1,7 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import {
-  aiUnits,
   DEFAULT_LADDER,
   feeForUnits,
   overpayment,
@@ -53,25 +52,6 @@ describe("transcodeFee", () => {
     expect(() => transcodeFee([{ width: 1.5, height: 2, fps: 30 }], 1_000n, { num: 1n, den: 1n })).toThrow(
       LivepeerError,
     );
-  });
-});
-
-describe("aiUnits", () => {
-  test("per pipeline, as PROTOCOL §7 lists them", () => {
-    expect(aiUnits({ pipeline: "text-to-image", width: 1024, height: 768, numImages: 2 })).toBe(
-      1024n * 768n * 2n,
-    );
-    expect(aiUnits({ pipeline: "text-to-image", width: 512, height: 512 })).toBe(512n * 512n);
-    expect(aiUnits({ pipeline: "image-to-image", width: 640, height: 480, numImages: 3 })).toBe(
-      640n * 480n * 3n,
-    );
-    expect(aiUnits({ pipeline: "upscale", width: 256, height: 256 })).toBe(65_536n);
-    expect(aiUnits({ pipeline: "segment-anything-2", width: 100, height: 50 })).toBe(5_000n);
-    expect(aiUnits({ pipeline: "image-to-text", width: 10, height: 10 })).toBe(100n);
-    expect(aiUnits({ pipeline: "image-to-video", width: 1024, height: 576 })).toBe(1024n * 576n * 25n);
-    expect(aiUnits({ pipeline: "audio-to-text", durationMs: 2_500.2 })).toBe(2_501n);
-    expect(aiUnits({ pipeline: "llm", maxTokens: 256 })).toBe(256n);
-    expect(aiUnits({ pipeline: "text-to-speech", characters: 42 })).toBe(42_000n);
   });
 });
 

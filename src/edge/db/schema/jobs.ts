@@ -143,6 +143,8 @@ export const consumerJobs = sqliteTable(
     ticketsFaceValue: text("tickets_face_value"),
     ticketsEv: text("tickets_ev"),
     attempts: integer("attempts").notNull().default(0),
+    /** 0..1, the current attempt's progress as its orchestrator reports it; 1 once succeeded. */
+    progress: real("progress").notNull().default(0),
     engine: text("engine"),
     data: text("data"),
     error: text("error"),
@@ -164,6 +166,7 @@ export const consumerAttempts = sqliteTable(
     jobId: text("job_id").notNull(),
     attempt: integer("attempt").notNull(),
     orchestrator: text("orchestrator").notNull(),
+    /** The orchestrator's id of this attempt's job (GET {serviceURI}/v1/orchestrator/jobs/{id}). */
     remoteJobId: text("remote_job_id"),
     /** running | succeeded | failed */
     status: text("status").notNull(),

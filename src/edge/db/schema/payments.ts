@@ -84,6 +84,9 @@ export const gatewayNonces = sqliteTable("gateway_nonces", {
   orchestrator: text("orchestrator").notNull(),
   lastNonce: integer("last_nonce").notNull(),
   expirationBlock: integer("expiration_block").notNull(),
+  /** The params' creation round and EV per ticket: the spend per orchestrator per round is Σ lastNonce × ev. */
+  creationRound: integer("creation_round").notNull().default(0),
+  ev: text("ev").notNull().default("0"),
 });
 
 /** Gateway side: credit the sender believes it holds at each orchestrator (EV sent minus fees). */

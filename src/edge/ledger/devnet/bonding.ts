@@ -18,7 +18,7 @@ import { transferEth, transferLpt } from "./tokens.ts";
 export async function bond(ctx: Ctx, caller: string, amount: bigint, to: string): Promise<void> {
   requireInitialized(ctx);
   if (amount < 0n) throw new LedgerError("INVALID_AMOUNT", "amount must not be negative");
-  if (to === ZERO_ADDRESS) throw new LedgerError("INVALID_ADDRESS", "invalid delegate");
+  // The contracts accept the zero address as a delegate (the stake then counts for no one).
   await autoClaimEarnings(ctx, caller);
   const { store, round } = ctx;
   const d = await store.delegator(caller);
@@ -120,7 +120,6 @@ export async function rebondFromUnbonded(
   lockId: bigint,
 ): Promise<void> {
   requireInitialized(ctx);
-  if (to === ZERO_ADDRESS) throw new LedgerError("INVALID_ADDRESS", "invalid delegate");
   await autoClaimEarnings(ctx, caller);
   const d = await ctx.store.delegator(caller);
   if (delegatorStatus(d, ctx.round) !== "Unbonded")
@@ -176,9 +175,10 @@ export async function claimEarnings(ctx: Ctx, caller: string): Promise<void> {
 }
 
 /**
- * transferBond: unbonds from the caller and rebonds the lock to the receiver. Claiming the
- * receiver's earnings is a claim forced by a third party, so it is refused when it would lose
- * the receiver its round-N share (PROTOCOL.md §4, the claim-timing edge case).
+ * transferBond: unbonds from the caller and hands the lock to the receiver, who claims and rebonds
+ * it. Claiming the receiver's earnings is a claim forced by a third party, so it is refused
+ * (ILLEGAL_CLAIM_EARNINGS, checked before anything else) when it would lose the receiver its
+ * round-N share: its orchestrator is active and has not called reward() yet.
  */
 export async function transferBond(
   ctx: Ctx,
@@ -187,35 +187,22 @@ export async function transferBond(
   amount: bigint,
 ): Promise<void> {
   requireInitialized(ctx);
-  if (receiver === ZERO_ADDRESS) throw new LedgerError("INVALID_ADDRESS", "invalid receiver");
   const { store, round } = ctx;
+  const newDel = await store.delegator(receiver);
+  if (newDel.lastClaimRound < round && receiver !== caller && newDel.delegateAddress !== ZERO_ADDRESS) {
+    const t = await store.transcoder(newDel.delegateAddress);
+    if (isActiveInRound(t, round) && t.lastRewardRound !== round) {
+      throw new LedgerError("CLAIM_FORBIDDEN", "ILLEGAL_CLAIM_EARNINGS");
+    }
+  }
   const oldDel = await store.delegator(caller);
   const oldDelegate = oldDel.delegateAddress;
   const oldLockId = await unbond(ctx, caller, amount);
-  const newDel = await store.delegator(receiver);
-  if (newDel.lastClaimRound < round) {
-    if (receiver !== caller && newDel.delegateAddress !== ZERO_ADDRESS) {
-      const t = await store.transcoder(newDel.delegateAddress);
-      if (isActiveInRound(t, round) && t.lastRewardRound !== round) {
-        throw new LedgerError(
-          "CLAIM_FORBIDDEN",
-          "cannot claim earnings for a delegator before its orchestrator called reward in the current round",
-        );
-      }
-    }
-    await updateDelegatorWithEarnings(ctx, receiver);
-  }
-  if (newDel.delegateAddress === ZERO_ADDRESS) {
-    newDel.delegateAddress = oldDelegate;
-    newDel.startRound = round + 1n;
-    await fillDelegatePool(ctx, oldDelegate);
-  }
   const newLockId = newDel.nextUnbondingLockId;
   newDel.nextUnbondingLockId = newLockId + 1n;
   await store.lock(receiver, newLockId);
   store.setLock(receiver, newLockId, { amount, withdrawRound: round });
   store.setLock(caller, oldLockId, null);
-  await processRebond(ctx, receiver, newLockId);
   store.emit("TransferBond", {
     oldDelegator: caller,
     newDelegator: receiver,
@@ -223,4 +210,13 @@ export async function transferBond(
     newUnbondingLockId: newLockId,
     amount,
   });
+  if (newDel.lastClaimRound < round) await updateDelegatorWithEarnings(ctx, receiver);
+  if (newDel.delegateAddress === ZERO_ADDRESS) {
+    // A receiver may not become self-delegated (a registered orchestrator) through a transfer.
+    if (oldDelegate === receiver) throw new LedgerError("INVALID_ADDRESS", "INVALID_DELEGATOR");
+    newDel.delegateAddress = oldDelegate;
+    newDel.startRound = round + 1n;
+    await fillDelegatePool(ctx, oldDelegate);
+  }
+  await processRebond(ctx, receiver, newLockId);
 }

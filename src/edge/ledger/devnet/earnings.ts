@@ -6,7 +6,7 @@ import {
   syncPoolForRound,
   type TranscoderEarnings,
 } from "../../../protocol/earnings.ts";
-import { LedgerError } from "../errors.ts";
+import { solidityPanic } from "../errors.ts";
 import { ZERO_ADDRESS } from "./addresses.ts";
 import type { Ctx } from "./context.ts";
 import type { Store, Transcoder } from "./store.ts";
@@ -111,8 +111,8 @@ export async function updateTranscoderWithFees(ctx: Ctx, addr: string, fees: big
       ? syncPoolForRound(earningsOf(t), store.pool(addr, round), lookup, round).totalStake
       : store.pool(addr, round).totalStake;
   if (stake === 0n) {
-    // The contract divides by the pool's stake here and reverts.
-    throw new LedgerError("TICKET_RECIPIENT_INVALID", "recipient has no stake in the current round");
+    // EarningsPool.updateFeeFactor divides by the pool's stake: a panic, as on chain.
+    throw solidityPanic("0x12", "BondingManager.updateTranscoderWithFees");
   }
   const upd = feeUpdate(earningsOf(t), store.pool(addr, round), lookup, round, fees, {
     currentMintableTokens: store.big("currentMintableTokens"),

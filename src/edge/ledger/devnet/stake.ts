@@ -30,6 +30,14 @@ async function recordStakeChange(ctx: Ctx, addr: string, currStake: bigint, newS
   }
   store.setPool(addr, next, { ...store.pool(addr, next), totalStake: newStake });
   t.lastActiveStakeUpdateRound = next;
+  // transcoderPool.updateKey removes and reinserts the node: it moves above its equals.
+  t.poolSeq = nextPoolSeq(ctx);
+}
+
+function nextPoolSeq(ctx: Ctx): bigint {
+  const seq = ctx.store.big("poolSeq") + 1n;
+  ctx.store.set("poolSeq", seq);
+  return seq;
 }
 
 export async function increaseTotalStake(ctx: Ctx, delegate: string, amount: bigint): Promise<void> {
@@ -84,10 +92,8 @@ export async function tryToJoinActiveSet(
     });
   }
   const t = await store.transcoder(addr);
-  const seq = store.big("poolSeq") + 1n;
-  store.set("poolSeq", seq);
   t.inPool = true;
-  t.poolSeq = seq;
+  t.poolSeq = nextPoolSeq(ctx);
   pending += totalStake;
   t.lastActiveStakeUpdateRound = activationRound;
   t.activationRound = activationRound;

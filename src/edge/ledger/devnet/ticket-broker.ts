@@ -7,7 +7,7 @@ import { encodeAuxData, ticketHash } from "../../../protocol/ticket.ts";
 import type { Hex, Ticket } from "../../../protocol/types.ts";
 import { isWinningTicket } from "../../../protocol/win.ts";
 import * as schema from "../../db/schema/devnet.ts";
-import { LedgerError } from "../errors.ts";
+import { LedgerError, solidityPanic } from "../errors.ts";
 import { key, MINTER_ADDRESS, ZERO_ADDRESS } from "./addresses.ts";
 import type { Ctx } from "./context.ts";
 import { updateTranscoderWithFees } from "./earnings.ts";
@@ -61,8 +61,12 @@ export async function fundReserve(ctx: Ctx, caller: string, amount: bigint): Pro
 export async function fundDepositAndReserve(ctx: Ctx, caller: string, deposit: bigint, reserve: bigint) {
   if (deposit < 0n || reserve < 0n) throw new LedgerError("INVALID_AMOUNT", "amount must not be negative");
   await transferEth(ctx.store, caller, MINTER_ADDRESS, deposit + reserve);
-  await addDeposit(ctx, caller, deposit);
+  // processDeposit wraps processReserve: the deposit is added first, its event comes last.
+  const s = await ctx.store.sender(caller);
+  s.deposit += deposit;
+  if (unlockInProgress(s)) await cancelUnlockOf(ctx, caller, s);
   await addReserve(ctx, caller, reserve);
+  ctx.store.emit("DepositFunded", { sender: caller, amount: deposit });
 }
 
 export async function unlock(ctx: Ctx, caller: string): Promise<void> {
@@ -95,7 +99,11 @@ export async function withdraw(ctx: Ctx, caller: string): Promise<void> {
   ctx.store.emit("Withdrawal", { sender: caller, deposit, reserve });
 }
 
-/** claimableReserve: (fundsRemaining + claimedThisRound) / poolSize - claimedByClaimant. */
+/**
+ * claimableReserve: (fundsRemaining + claimedThisRound) / poolSize - claimedByClaimant. The
+ * subtraction is checked: once the pool grew after a claimant took its whole share, the view and
+ * any redemption that needs the reserve revert with an arithmetic panic, as on chain.
+ */
 export async function claimableReserve(ctx: Ctx, holder: string, claimant: string): Promise<bigint> {
   const { store, round } = ctx;
   if (!(await isActive(ctx, claimant))) return 0n;
@@ -105,7 +113,8 @@ export async function claimableReserve(ctx: Ctx, holder: string, claimant: strin
   const claimedRound = await store.reserveClaim(holder, round, ROUND_TOTAL);
   const claimedBy = await store.reserveClaim(holder, round, claimant);
   const share = (remainingReserve(s) + claimedRound) / poolSize;
-  return share > claimedBy ? share - claimedBy : 0n;
+  if (share < claimedBy) throw solidityPanic("0x11", "TicketBroker.claimableReserve");
+  return share - claimedBy;
 }
 
 async function claimFromReserve(ctx: Ctx, holder: string, claimant: string, amount: bigint): Promise<bigint> {
@@ -182,14 +191,15 @@ export async function redeemWinningTicket(
   const s = await store.sender(senderAddr);
   if (!isLocked(s, round)) throw new LedgerError("SENDER_UNLOCKED", "sender is unlocked");
   const reserve = remainingReserve(s);
-  if (s.deposit === 0n && reserve === 0n) {
-    throw new LedgerError("SENDER_NO_FUNDS", "sender deposit and reserve are zero");
-  }
+  // The protocol#657 guard comes before the older zero-funds check.
   if (s.deposit + reserve < ticket.faceValue) {
     throw new LedgerError(
       "TICKET_UNDERFUNDED",
       "sender deposit and reserve insufficient to cover ticket face value",
     );
+  }
+  if (s.deposit === 0n && reserve === 0n) {
+    throw new LedgerError("SENDER_NO_FUNDS", "sender deposit and reserve are zero");
   }
   store.markUsed(th, round, ctx.ref);
 

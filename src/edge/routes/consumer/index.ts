@@ -1,15 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { WireSpec } from "../../../wire/jobs.ts";
+import { AI_PIPELINE_NAMES, PIPELINES, pipelineSpec } from "../../../wire/pipelines.ts";
 import type { HonoEnv } from "../../deps.ts";
 import { authErrorResponses, errorResponses, notFoundResponse, problemResponse } from "../../http/problem.ts";
-import {
-  AI_PIPELINES,
-  aiRequestUnits,
-  probeSegment,
-  resolveProfiles,
-  transcodeUnits,
-} from "../../services/consumer/inputs.ts";
+import { assertAdvertised } from "../../services/consumer/advertised.ts";
+import { aiRequestUnits, probeSegment, resolveProfiles } from "../../services/consumer/inputs.ts";
 import {
   type ConsumerInput,
   consumerOutput,
@@ -17,12 +13,14 @@ import {
   submitConsumerJob,
   waitForConsumerJob,
 } from "../../services/consumer/jobs.ts";
+import { assertOwnJob, listConsumerJobs } from "../../services/consumer/list.ts";
 import { JobError } from "../../services/jobs/errors.ts";
 import { consumerKey } from "./auth.ts";
 
-// The consumer REST API: POST /v1/transcode, POST /v1/ai/{pipeline}, GET /v1/jobs/{id},
-// GET /v1/jobs/{id}/outputs/{name}. Synchronous by default (up to jobs.syncTimeoutMs; 202 with
-// the job when it is still running then), asynchronous with ?async=true.
+// The consumer REST API: POST /v1/transcode, POST /v1/ai/{pipeline}, GET /v1/jobs,
+// GET /v1/jobs/{id}, GET /v1/jobs/{id}/outputs/{name}. Synchronous by default (up to
+// jobs.syncTimeoutMs; 202 with the job when it is still running then; a failed job is a JOB_FAILED
+// problem naming the job), asynchronous with ?async=true (202 at once, then poll).
 
 const tags = ["jobs"];
 const security = [{ apiKey: [] }];
@@ -41,9 +39,13 @@ const JobSchema = z
       faceValue: z.string().nullable(),
       ev: z.string().nullable(),
     }),
+    progress: z.number().openapi({ description: "0..1 as the orchestrator reports it; 1 once succeeded" }),
     attempts: z.array(
       z.object({
         orchestrator: z.string(),
+        remoteJobId: z.string().nullable().openapi({
+          description: "the orchestrator's id of this attempt's job (GET /v1/orchestrator/jobs/{id} there)",
+        }),
         status: z.string(),
         fee: z.string(),
         tickets: z.number().int(),
@@ -78,15 +80,22 @@ const AsyncQuery = z.object({
 });
 
 const jobResponses = {
-  200: { description: "The finished job", content: { "application/json": { schema: JobSchema } } },
-  202: { description: "Accepted; still running", content: { "application/json": { schema: JobSchema } } },
+  200: { description: "The job, succeeded", content: { "application/json": { schema: JobSchema } } },
+  202: {
+    description: "Accepted and still running (always so with ?async=true); poll GET /v1/jobs/{id}",
+    content: { "application/json": { schema: JobSchema } },
+  },
   ...errorResponses,
   ...authErrorResponses,
   404: problemResponse("Unknown pipeline (UNKNOWN_PIPELINE)"),
   415: problemResponse("The segment is not video (NOT_VIDEO)"),
   429: problemResponse("Rate limit of the API key reached (RATE_LIMITED)"),
-  502: problemResponse("Every orchestrator tried failed the job"),
-  503: problemResponse("No orchestrator offers this capability"),
+  502: problemResponse(
+    "The job failed (JOB_FAILED): details.jobId names it, details.error says why; GET /v1/jobs/{id} has the record",
+  ),
+  503: problemResponse(
+    "No active orchestrator advertises this pipeline (PIPELINE_NOT_ADVERTISED); no job was created",
+  ),
 } as const;
 
 const transcode = createRoute({
@@ -94,7 +103,7 @@ const transcode = createRoute({
   path: "/v1/transcode",
   tags,
   security,
-  summary: "Transcode a segment (MPEG-TS or MP4) into renditions",
+  summary: PIPELINES.transcode.summary,
   request: {
     query: AsyncQuery.extend({ format: z.enum(["mpegts", "mp4"]).optional() }),
     body: {
@@ -121,8 +130,11 @@ const ai = createRoute({
   tags,
   security,
   summary: "Run an AI pipeline (multipart with an image/audio file, or JSON for text pipelines)",
+  description: aiPipelinesDoc(),
   request: {
-    params: z.object({ pipeline: z.string().min(1).max(64) }),
+    params: z.object({
+      pipeline: z.string().min(1).max(64).openapi({ enum: AI_PIPELINE_NAMES, example: "image-to-text" }),
+    }),
     query: AsyncQuery,
   },
   responses: jobResponses,
@@ -140,6 +152,59 @@ const getJob = createRoute({
     ...errorResponses,
     ...authErrorResponses,
     ...notFoundResponse,
+  },
+});
+
+const JobStatus = z.enum(["pending", "running", "succeeded", "failed"]);
+
+const JobSummarySchema = z
+  .object({
+    id: z.string(),
+    status: JobStatus,
+    capability: z.string(),
+    orchestrator: z.string().nullable(),
+    fee: z.string().nullable().openapi({ description: "wei" }),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    createdAt: z.string(),
+    completedAt: z.string().nullable(),
+  })
+  .openapi("JobSummary");
+
+const listJobs = createRoute({
+  method: "get",
+  path: "/v1/jobs",
+  tags,
+  security,
+  summary: "The caller's own jobs (those of its API key), newest first, a page at a time",
+  request: {
+    query: z.object({
+      status: JobStatus.optional().openapi({ description: "only jobs in this status" }),
+      limit: z
+        .string()
+        .regex(/^\d{1,3}$/, "a decimal number")
+        .transform(Number)
+        .pipe(z.number().int().min(1).max(100))
+        .optional()
+        .openapi({ description: "page size, 1-100 (default 20)" }),
+      cursor: z
+        .string()
+        .min(1)
+        .max(200)
+        .optional()
+        .openapi({ description: "nextCursor of the previous page" }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "One page; nextCursor is null on the last",
+      content: {
+        "application/json": {
+          schema: z.object({ jobs: z.array(JobSummarySchema), nextCursor: z.string().nullable() }),
+        },
+      },
+    },
+    ...errorResponses,
+    ...authErrorResponses,
   },
 });
 
@@ -161,15 +226,33 @@ const getOutput = createRoute({
   },
 });
 
+/** Each AI pipeline of the registry with its file and fields, for the API docs. */
+function aiPipelinesDoc(): string {
+  const rows = AI_PIPELINE_NAMES.map((name) => {
+    const p = PIPELINES[name];
+    const schema = z.toJSONSchema(p.params, { io: "input", unrepresentable: "any" }) as {
+      properties?: Record<string, unknown>;
+    };
+    const fields = [...(p.file ? [`${p.file} (file)`] : []), ...Object.keys(schema.properties ?? {})];
+    return `| \`${name}\` | ${p.summary} | ${fields.join(", ") || "none"} |`;
+  });
+  return ["| pipeline | what it does | fields |", "| --- | --- | --- |", ...rows].join("\n");
+}
+
 async function respond(c: Context<HonoEnv>, id: string, asyncMode: boolean) {
   const deps = c.get("deps");
   const job = asyncMode
     ? await getConsumerJob(deps, id)
     : await waitForConsumerJob(deps, id, deps.config.jobs.syncTimeoutMs, c.req.raw.signal);
   if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
-  const done = job.status === "succeeded" || job.status === "failed";
   c.header("location", `/v1/jobs/${id}`);
-  return c.json(job, done ? 200 : 202);
+  if (job.status === "failed") {
+    // The answer says the job failed; the id lets the caller fetch the full record.
+    throw new JobError("JOB_FAILED", job.error?.message ?? "the job failed", {
+      details: { jobId: id, error: job.error, job: `/v1/jobs/${id}` },
+    });
+  }
+  return c.json(job, job.status === "succeeded" ? 200 : 202);
 }
 
 const isAsync = (v: string | undefined) => v === "true" || v === "1";
@@ -190,12 +273,16 @@ export function consumerRoutes(app: OpenAPIHono<HonoEnv>): void {
     });
     const profiles = resolveProfiles(form.profiles);
     const segment = await fileBytes(form.segment, "segment");
-    const info = await probeSegment(segment.bytes);
+    const info = await probeSegment(c.get("deps").mediaProbe, segment.bytes);
+    await assertAdvertised(c.get("deps"), "transcode");
     const spec: WireSpec = { kind: "transcode", input: "segment", profiles, format: q.format ?? "mpegts" };
     const id = await submitConsumerJob(c.get("deps"), {
       spec,
       inputs: [{ name: "segment", bytes: segment.bytes, contentType: segment.type }],
-      units: transcodeUnits(profiles, info.durationSec),
+      units: PIPELINES.transcode.units({
+        video: { renditions: profiles, durationSec: info.durationSec },
+        params: {},
+      }),
       apiKeyId,
     });
     return respond(c, id, isAsync(q.async)) as never;
@@ -205,10 +292,10 @@ export function consumerRoutes(app: OpenAPIHono<HonoEnv>): void {
     const apiKeyId = await consumerKey(c);
     const { pipeline } = c.req.valid("param");
     const q = c.req.valid("query");
-    const known = AI_PIPELINES[pipeline];
-    if (!known) {
+    const known = pipelineSpec(pipeline);
+    if (known?.kind !== "ai") {
       throw new JobError("UNKNOWN_PIPELINE", `unknown pipeline ${pipeline}`, {
-        details: { known: Object.keys(AI_PIPELINES) },
+        details: { known: AI_PIPELINE_NAMES },
       });
     }
     const type = c.req.header("content-type") ?? "";
@@ -244,8 +331,10 @@ export function consumerRoutes(app: OpenAPIHono<HonoEnv>): void {
     const modelId = typeof params.model_id === "string" ? params.model_id : undefined;
     delete params.model_id;
     const main = known.file ? inputs.find((i) => i.name === known.file)?.bytes : undefined;
-    const units = await aiRequestUnits(pipeline, main, params);
-    const spec: WireSpec = { kind: "ai", pipeline, modelId: modelId ?? "", files, params };
+    const checked = await aiRequestUnits(c.get("deps").mediaProbe, known, main, params);
+    const units = checked.units;
+    await assertAdvertised(c.get("deps"), pipeline, modelId);
+    const spec: WireSpec = { kind: "ai", pipeline, modelId: modelId ?? "", files, params: checked.params };
     const id = await submitConsumerJob(c.get("deps"), {
       spec,
       inputs,
@@ -256,17 +345,31 @@ export function consumerRoutes(app: OpenAPIHono<HonoEnv>): void {
     return respond(c, id, isAsync(q.async)) as never;
   });
 
+  app.openapi(listJobs, async (c) => {
+    const apiKeyId = await consumerKey(c);
+    const q = c.req.valid("query");
+    const page = await listConsumerJobs(c.get("deps"), {
+      apiKeyId,
+      limit: q.limit ?? 20,
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.cursor ? { cursor: q.cursor } : {}),
+    });
+    return c.json(page, 200);
+  });
+
   app.openapi(getJob, async (c) => {
-    await consumerKey(c);
+    const apiKeyId = await consumerKey(c);
     const { id } = c.req.valid("param");
+    await assertOwnJob(c.get("deps"), id, apiKeyId);
     const job = await getConsumerJob(c.get("deps"), id);
     if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
     return c.json(job, 200);
   });
 
   app.openapi(getOutput, async (c) => {
-    await consumerKey(c);
+    const apiKeyId = await consumerKey(c);
     const { id, name } = c.req.valid("param");
+    await assertOwnJob(c.get("deps"), id, apiKeyId);
     const out = await consumerOutput(c.get("deps"), id, name);
     return c.body(out.bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": out.contentType });
   });

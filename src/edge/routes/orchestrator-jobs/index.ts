@@ -1,30 +1,24 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { LivepeerError } from "../../../wire/errors.ts";
 import { WireSpecSchema } from "../../../wire/job-schema.ts";
-import { capabilityOf, type JobInput, type WireSpec } from "../../../wire/jobs.ts";
+import type { WireSpec } from "../../../wire/jobs.ts";
 import { PaymentSchema, paymentFromJson } from "../../../wire/payment.ts";
 import type { HonoEnv } from "../../deps.ts";
 import { errorResponses, notFoundResponse, problemResponse } from "../../http/problem.ts";
 import { JobError } from "../../services/jobs/errors.ts";
-import { newId } from "../../services/jobs/ids.ts";
 import {
-  enqueueJob,
   getQueueJob,
+  isTerminal,
   jobOutputs,
   type QueueJobView,
   waitForJob,
 } from "../../services/jobs/queue.ts";
-import { jobsRuntime } from "../../services/jobs/runtime.ts";
-import { acceptPayment } from "../../services/tickets/accept.ts";
-import { creditLimitFor, getBalance } from "../../services/tickets/balance.ts";
-import { findHosted } from "../../services/tickets/hosted.ts";
-import { checkExpectedPrice } from "../../services/tickets/price.ts";
+import { type SubmitJobInput, submitJob } from "../../services/jobs/submit.ts";
 import { balanceRoutes } from "./balance.ts";
 
-// The orchestrator's job endpoint: a gateway submits a job with its Payment. The payment is
-// validated and credited, the job queued for a runner, and the answer returned when the runner
-// is done; the work done is debited from the sender's balance when the result is recorded.
+// The orchestrator's job endpoint: a gateway submits a job with its Payment. The handlers parse
+// the multipart form and answer; services/jobs/submit.ts credits the payment, queues the job
+// and waits for the runner.
 
 const tags = ["orchestrator"];
 
@@ -94,6 +88,12 @@ const submit = createRoute({
   tags,
   summary: "Submit a paid job (multipart: job JSON, payment JSON, input files by name)",
   request: {
+    query: z.object({
+      wait: z.enum(["true", "false"]).optional().openapi({
+        description:
+          "false: answer 202 with the queued job (its id and the payment result) at once; follow it with GET /v1/orchestrator/jobs/{id}",
+      }),
+    }),
     body: {
       required: true,
       content: {
@@ -109,6 +109,10 @@ const submit = createRoute({
   responses: {
     200: {
       description: "The finished job",
+      content: { "application/json": { schema: OrchestratorJobSchema } },
+    },
+    202: {
+      description: "Queued (wait=false); the payment was accepted",
       content: { "application/json": { schema: OrchestratorJobSchema } },
     },
     402: problemResponse(
@@ -127,8 +131,27 @@ const getJob = createRoute({
   method: "get",
   path: "/v1/orchestrator/jobs/{id}",
   tags,
-  summary: "A queued job's status and outputs",
-  request: { params: z.object({ id: z.string().min(1).max(100) }) },
+  summary: "A queued job's status, progress and outputs; with waitMs, a long poll",
+  request: {
+    params: z.object({ id: z.string().min(1).max(100) }),
+    query: z.object({
+      waitMs: z
+        .string()
+        .regex(/^\d{1,5}$/)
+        .transform(Number)
+        .pipe(z.number().max(60_000))
+        .optional()
+        .openapi({
+          description: "wait up to this long (0-60000 ms) for the job to finish or its progress to move",
+        }),
+      progress: z
+        .string()
+        .regex(/^(0(\.\d{1,17})?|1(\.0+)?)$/)
+        .transform(Number)
+        .optional()
+        .openapi({ description: "the progress the caller last saw (default: the current one)" }),
+    }),
+  },
   responses: {
     200: { description: "The job", content: { "application/json": { schema: OrchestratorJobSchema } } },
     ...errorResponses,
@@ -178,99 +201,42 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
     const spec = specResult.data as WireSpec;
     const payResult = PaymentSchema.safeParse(parseJson(form.payment, "payment"));
     if (!payResult.success) throw new JobError("PAYMENT_REQUIRED", "missing or malformed payment");
-    const files: { name: string; file: File }[] = [];
+    const files: SubmitJobInput["files"] = [];
     for (const name of inputNames(spec)) {
       const f = form[name];
       if (!(f instanceof File)) throw new JobError("INVALID_INPUT", `missing input file "${name}"`);
-      files.push({ name, file: f });
+      files.push({
+        name,
+        bytes: new Uint8Array(await f.arrayBuffer()),
+        contentType: f.type || "application/octet-stream",
+      });
     }
 
-    const payment = paymentFromJson(payResult.data);
-    const recipient = payment.ticketParams.recipient;
-    // The HMAC over the ticket params proves this orchestrator offered `expectedPrice`, not for
-    // which capability: refuse a payment pinned below this job's price before any ticket is
-    // credited or any job queued (a cheap capability's price must not buy an expensive job).
-    // A recipient not hosted here is refused by acceptPayment below, with per-ticket errors.
-    const priced = findHosted(deps, recipient)
-      ? checkExpectedPrice(
-          deps,
-          recipient,
-          capabilityOf(spec),
-          spec.kind === "ai" ? spec.modelId : undefined,
-          payment.expectedPrice,
-        )
-      : null;
-    if (priced && !priced.ok) {
-      const balance = await getBalance(deps, recipient, payment.sender);
-      throw new LivepeerError(priced.code, priced.message, {
-        details: {
-          payment: { accepted: 0, won: 0, credit: "0", balance: balance.toString(), errors: [] },
-          expectedPrice: {
-            pricePerUnit: payment.expectedPrice.pricePerUnit.toString(),
-            pixelsPerUnit: payment.expectedPrice.pixelsPerUnit.toString(),
-          },
-        },
-      });
-    }
-    const accepted = await acceptPayment(deps, payment);
-    const paymentJson = {
-      accepted: accepted.accepted,
-      won: accepted.won,
-      credit: accepted.credit.toString(),
-      balance: accepted.balance.toString(),
-      errors: accepted.errors,
-    };
-    if (!accepted.orchestrator) {
-      throw new JobError("PAYMENT_REQUIRED", "the payment's recipient is not hosted here", {
-        details: { payment: paymentJson },
-      });
-    }
-    if (accepted.accepted === 0 || accepted.balance < -creditLimitFor(deps, accepted.orchestrator)) {
-      throw new JobError(
-        "PAYMENT_REQUIRED",
-        accepted.accepted === 0 ? "no ticket in the payment was valid" : "balance does not cover the debt",
-        { details: { payment: paymentJson } },
-      );
-    }
-
-    const id = newId("ojob");
-    const { blobs } = jobsRuntime(deps);
-    const inputs: JobInput[] = [];
-    for (const { name, file } of files) {
-      const blobKey = `queue/${id}/in/${name}`;
-      const contentType = file.type || "application/octet-stream";
-      await blobs.put(blobKey, new Uint8Array(await file.arrayBuffer()), contentType);
-      inputs.push({ name, blobKey, contentType });
-    }
-    await enqueueJob(deps, {
-      id,
-      orchestrator: accepted.orchestrator,
-      spec,
-      inputs,
-      sender: payment.sender,
-      price: payment.expectedPrice,
+    const wait = c.req.valid("query").wait !== "false";
+    const { job, payment } = await submitJob({
+      deps,
+      input: { spec, payment: paymentFromJson(payResult.data), files, signal: c.req.raw.signal, wait },
     });
-    deps.logger.info("job accepted", {
-      job: id,
-      orchestrator: accepted.orchestrator,
-      tickets: accepted.accepted,
-    });
-    const job = await waitForJob(deps, id, deps.config.jobs.syncTimeoutMs, c.req.raw.signal);
-    if (job.status === "succeeded") return c.json({ ...(await jobJson(c, job)), payment: paymentJson }, 200);
-    if (job.status === "failed" || job.status === "dead") {
-      throw new JobError("JOB_FAILED", job.error ?? "job failed", {
-        details: { jobId: id, payment: paymentJson },
-      });
-    }
-    throw new JobError("JOB_TIMEOUT", "the job did not finish in time", {
-      details: { jobId: id, payment: paymentJson },
-    });
+    if (!wait) c.header("location", `/v1/orchestrator/jobs/${job.id}`);
+    return c.json({ ...(await jobJson(c, job)), payment }, wait ? 200 : 202);
   });
 
   app.openapi(getJob, async (c) => {
+    const deps = c.get("deps");
     const { id } = c.req.valid("param");
-    const job = await getQueueJob(c.get("deps"), id);
+    const { waitMs, progress } = c.req.valid("query");
+    let job = await getQueueJob(deps, id);
     if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
+    if (waitMs && !isTerminal(job.status)) {
+      const seen = progress ?? job.progress;
+      job = await waitForJob(
+        deps,
+        id,
+        waitMs,
+        c.req.raw.signal,
+        (j) => isTerminal(j.status) || j.progress !== seen,
+      );
+    }
     return c.json(await jobJson(c, job), 200);
   });
 
@@ -279,7 +245,7 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
     const { id, name } = c.req.valid("param");
     const out = (await jobOutputs(deps, id)).find((o) => o.name === name);
     if (!out) throw new JobError("OUTPUT_NOT_FOUND", `job ${id} has no output ${name}`);
-    const bytes = await jobsRuntime(deps).blobs.get(out.blobKey);
+    const bytes = await deps.services.jobs.blobs.get(out.blobKey);
     if (!bytes) throw new JobError("OUTPUT_NOT_FOUND", `output ${name} is missing from the blob store`);
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": out.contentType });
   });

@@ -1,7 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { Capabilities } from "../../../wire/capabilities.ts";
-import type { LeaseGrant } from "../../../wire/jobs.ts";
+import { CapabilitiesSchema } from "../../../wire/capabilities.ts";
 import type { HonoEnv } from "../../deps.ts";
 import {
   authErrorResponses,
@@ -10,18 +9,16 @@ import {
   notFoundResponse,
 } from "../../http/problem.ts";
 import { JobError } from "../../services/jobs/errors.ts";
+import { waitForLease } from "../../services/jobs/lease-wait.ts";
 import {
   completeJob,
   failJob,
-  getQueueJob,
   heartbeatJob,
-  leaseJob,
+  leasedInput,
   putOutput,
   releaseJob,
 } from "../../services/jobs/queue.ts";
-import { authRunner, type RunnerSession, registerRunner, touchRunner } from "../../services/jobs/runners.ts";
-import { jobsRuntime } from "../../services/jobs/runtime.ts";
-import { ensureJobsWiring } from "../../services/jobs/wiring.ts";
+import { authRunner, type RunnerSession, registerRunner } from "../../services/jobs/runners.ts";
 
 // The node-runner's side of the queue: register, long-poll for a lease, heartbeat, fetch inputs,
 // upload outputs, complete / fail / release. Authenticated by a runner token bound to one
@@ -29,30 +26,6 @@ import { ensureJobsWiring } from "../../services/jobs/wiring.ts";
 
 const security = [{ runnerToken: [] }];
 const tags = ["runner"];
-
-const CapabilitiesSchema = z
-  .object({
-    ffmpeg: z
-      .object({
-        path: z.string(),
-        version: z.string(),
-        source: z.enum(["system", "configured", "ffmpeg-installer", "wasm"]),
-        encoders: z.array(z.string()),
-        hwaccels: z.array(z.string()),
-      })
-      .nullable(),
-    gpus: z.array(z.object({ name: z.string(), memoryMiB: z.number(), driver: z.string() })),
-    onnx: z.array(
-      z.object({
-        backend: z.enum(["onnxruntime-node", "onnxruntime-web"]),
-        executionProviders: z.array(z.string()),
-      }),
-    ),
-    models: z.array(z.object({ pipeline: z.string(), modelId: z.string(), warm: z.boolean() })),
-    capabilities: z.array(z.string().min(1).max(100)).max(100),
-    capacity: z.number().int().positive().max(1024),
-  })
-  .openapi("RunnerCapabilities");
 
 const RegisteredSchema = z
   .object({
@@ -293,15 +266,9 @@ const release = createRoute({
 
 /** Routes under /runner/v1 for node-runners. */
 export function runnerRoutes(app: OpenAPIHono<HonoEnv>): void {
-  app.use("*", async (c, next) => {
-    const deps = c.get("deps");
-    if (deps) ensureJobsWiring(deps);
-    await next();
-  });
-
   app.openapi(register, async (c) => {
     const deps = c.get("deps");
-    const s = await registerRunner(deps, bearer(c), c.req.valid("json") as Capabilities);
+    const s = await registerRunner(deps, bearer(c), c.req.valid("json"));
     return c.json(
       { runnerId: s.id, orchestrator: s.orchestrator, leaseMs: deps.config.jobs.visibilityTimeoutMs },
       200,
@@ -309,62 +276,20 @@ export function runnerRoutes(app: OpenAPIHono<HonoEnv>): void {
   });
 
   app.openapi(lease, async (c) => {
-    const deps = c.get("deps");
-    const s = await session(c);
-    const waitMs = c.req.valid("query").waitMs ?? 20_000;
-    const deadline = Date.now() + waitMs;
-    const { notifier } = jobsRuntime(deps);
-    const signal = c.req.raw.signal;
-    await touchRunner(deps, s.id);
-    for (;;) {
-      const got = await leaseJob(deps, {
-        runnerId: s.id,
-        orchestrator: s.orchestrator,
-        capabilities: s.serves,
-      });
-      if (got) {
-        // The runner hung up (shutdown) while the lease was being taken: hand the job straight
-        // back rather than leave it until the visibility timeout.
-        if (signal.aborted) {
-          await releaseJob(deps, { jobId: got.job.id, attempt: got.attempt, runnerId: s.id });
-          return c.body(null, 204);
-        }
-        const grant: LeaseGrant = {
-          jobId: got.job.id,
-          attempt: got.attempt,
-          capability: got.job.capability,
-          spec: got.job.spec,
-          inputs: got.job.inputs.map((i) => ({
-            name: i.name,
-            contentType: i.contentType,
-            url: `/runner/v1/jobs/${got.job.id}/attempts/${got.attempt}/inputs/${encodeURIComponent(i.name)}`,
-          })),
-          leaseMs: deps.config.jobs.visibilityTimeoutMs,
-          leaseExpiresAt: got.leaseExpiresAt,
-        };
-        return c.json({ ...grant, spec: grant.spec as unknown as Record<string, unknown> }, 200);
-      }
-      const left = deadline - Date.now();
-      if (left <= 0 || signal.aborted) return c.body(null, 204);
-      // Woken at once by an enqueue in this process; polls for other processes' enqueues.
-      await notifier.wait(`queue:${s.orchestrator.toLowerCase()}`, Math.min(left, 500), signal);
-    }
+    const runner = await session(c);
+    const grant = await waitForLease({
+      deps: c.get("deps"),
+      input: { runner, waitMs: c.req.valid("query").waitMs ?? 20_000, signal: c.req.raw.signal },
+    });
+    if (!grant) return c.body(null, 204);
+    return c.json({ ...grant, spec: grant.spec as unknown as Record<string, unknown> }, 200);
   });
 
   app.openapi(input, async (c) => {
-    const deps = c.get("deps");
     const s = await session(c);
     const { id, attempt, name } = c.req.valid("param");
-    const job = await getQueueJob(deps, id);
-    if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
-    if (job.status !== "leased" || job.attempts !== attempt || job.leaseRunner !== s.id) {
-      throw new JobError("LEASE_LOST", "this runner does not hold the lease");
-    }
-    const entry = job.inputs.find((i) => i.name === name);
-    if (!entry) throw new JobError("JOB_NOT_FOUND", `job ${id} has no input ${name}`);
-    const bytes = await jobsRuntime(deps).blobs.get(entry.blobKey);
-    if (!bytes) throw new JobError("JOB_NOT_FOUND", `input ${name} is missing from the blob store`);
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": entry.contentType });
+    const got = await leasedInput(c.get("deps"), { jobId: id, attempt, runnerId: s.id, name });
+    return c.body(got.bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": got.contentType });
   });
 
   app.openapi(heartbeat, async (c) => {

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { HonoEnv } from "../../deps.ts";
-import { type SwaggerAssets, swaggerAssets } from "./docs/assets.ts";
+import { type SwaggerAssets, swaggerAssetsLoader } from "../../platform/swagger-assets.ts";
 import { basicPage } from "./docs/basic-page.ts";
 import { swaggerPage } from "./docs/swagger-page.ts";
 
@@ -31,7 +31,7 @@ export function registerDocs(
   app: OpenAPIHono<HonoEnv>,
   options: { assets?: () => Promise<SwaggerAssets | undefined> } = {},
 ): void {
-  const loadAssets = options.assets ?? swaggerAssets;
+  const loadAssets = options.assets ?? swaggerAssetsLoader();
   app.doc31(SPEC_URL, { openapi: "3.1.0", info: OPENAPI_INFO });
 
   app.get("/docs", async (c) => {

@@ -1,6 +1,6 @@
 import type { EdgeConfig } from "../../config.ts";
+import { createFsBlobStore } from "../../platform/fs-blob-store.ts";
 import type { BlobStore } from "./blob-store.ts";
-import { createFsBlobStore } from "./fs-store.ts";
 import { createS3BlobStore } from "./s3-store.ts";
 
 /** The blob store the configuration names: the filesystem by default, or S3-compatible. */

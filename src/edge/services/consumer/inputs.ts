@@ -1,31 +1,14 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { probeVideo } from "../../../node-runner/ffmpeg/ffprobe.ts";
-import { locateFfmpeg } from "../../../node-runner/ffmpeg/locate.ts";
-import { type AiUnitsInput, aiUnits } from "../../../protocol/pricing.ts";
 import { PRESETS } from "../../../protocol/profiles.ts";
 import type { VideoProfile } from "../../../wire/jobs.ts";
+import type { MediaInfo, MediaProbe } from "../../../wire/media.ts";
+import type { Measured, PipelineSpec } from "../../../wire/pipelines.ts";
 import { JobError } from "../jobs/errors.ts";
 
 // Checks of what consumers send, done before any job exists: a bad request creates nothing.
 
-/** The AI pipelines a gateway knows how to price (PROTOCOL.md §7) and the file field each takes. */
-export const AI_PIPELINES: Readonly<Record<string, { file?: "image" | "audio" }>> = {
-  "text-to-image": {},
-  "image-to-image": { file: "image" },
-  upscale: { file: "image" },
-  "segment-anything-2": { file: "image" },
-  "image-to-text": { file: "image" },
-  "image-to-video": { file: "image" },
-  "audio-to-text": { file: "audio" },
-  llm: {},
-  "text-to-speech": {},
-};
-
 const CODECS = new Set(["h264", "h265", "vp8", "vp9"]);
 
-/** Resolves the `profiles` field: preset names (PROTOCOL §9) or explicit renditions. */
+/** Resolves the `profiles` field: preset names (docs/protocol.md#transcoding-presets) or explicit renditions. */
 export function resolveProfiles(raw: unknown): VideoProfile[] {
   let list: unknown = raw;
   if (typeof raw === "string") {
@@ -89,15 +72,6 @@ export function looksLikeSegment(bytes: Uint8Array): boolean {
   return false;
 }
 
-let tools: Promise<{ ffprobePath: string | null; ffmpegPath?: string } | null> | undefined;
-
-function probeTools() {
-  tools ??= locateFfmpeg({ sources: ["system", "ffmpeg-installer"] }).then((ff) =>
-    ff?.kind === "native" ? { ffprobePath: ff.ffprobePath, ffmpegPath: ff.ffmpegPath } : null,
-  );
-  return tools;
-}
-
 export interface SegmentInfo {
   width: number;
   height: number;
@@ -105,31 +79,26 @@ export interface SegmentInfo {
   fps: number;
 }
 
-/** Checks a segment by its magic bytes, then with ffprobe: it must carry a video stream. */
-export async function probeSegment(bytes: Uint8Array): Promise<SegmentInfo> {
+/** Checks a segment by its magic bytes, then with the injected probe: it must carry a video stream. */
+export async function probeSegment(probe: MediaProbe, bytes: Uint8Array): Promise<SegmentInfo> {
   if (!looksLikeSegment(bytes)) throw new JobError("NOT_VIDEO", "segment is not MPEG-TS or MP4");
-  const t = await probeTools();
-  if (!t) throw new JobError("NOT_VIDEO", "cannot probe the segment: no ffprobe or ffmpeg on this edge");
-  const dir = await mkdtemp(join(tmpdir(), "lp-probe-"));
-  try {
-    const file = join(dir, "segment");
-    await writeFile(file, bytes);
-    const info = await probeVideo(file, t);
-    if (!(info.durationSec > 0)) throw new JobError("NOT_VIDEO", "segment has no duration");
-    return { width: info.width, height: info.height, durationSec: info.durationSec, fps: info.fps };
-  } catch (err) {
-    if (err instanceof JobError) throw err;
-    throw new JobError("NOT_VIDEO", `segment is not a readable video: ${(err as Error).message}`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const info = await probeOrThrow(probe, bytes, "NOT_VIDEO", "segment is not a readable video");
+  if (!info.hasVideo) throw new JobError("NOT_VIDEO", "segment is not a readable video: no video stream");
+  if (!(info.durationSec > 0)) throw new JobError("NOT_VIDEO", "segment has no duration");
+  return { width: info.width, height: info.height, durationSec: info.durationSec, fps: info.fps };
 }
 
-/** Pixels the ladder produces: Σ width × height × fps × duration (PROTOCOL §7), rounded up. */
-export function transcodeUnits(profiles: readonly VideoProfile[], durationSec: number): bigint {
-  const perSecond = profiles.reduce((sum, p) => sum + BigInt(p.width * p.height * p.fps), 0n);
-  const ms = BigInt(Math.ceil(durationSec * 1000));
-  return (perSecond * ms + 999n) / 1000n;
+async function probeOrThrow(
+  probe: MediaProbe,
+  bytes: Uint8Array,
+  code: "NOT_VIDEO" | "INVALID_INPUT",
+  what: string,
+): Promise<MediaInfo> {
+  try {
+    return await probe.probe(bytes);
+  } catch (err) {
+    throw new JobError(code, `${what}: ${(err as Error).message}`);
+  }
 }
 
 /** Width and height from a PNG, JPEG, GIF or WebP header, or null when unrecognised. */
@@ -176,84 +145,44 @@ export function imageSize(b: Uint8Array): { width: number; height: number } | nu
   return null;
 }
 
-/** Seconds of audio in a file, by ffprobe. */
-export async function audioSeconds(bytes: Uint8Array): Promise<number> {
-  const t = await probeTools();
-  if (!t) throw new JobError("INVALID_INPUT", "cannot probe audio: no ffprobe or ffmpeg on this edge");
-  const { probeMedia } = await import("../../../node-runner/ffmpeg/ffprobe.ts");
-  const dir = await mkdtemp(join(tmpdir(), "lp-probe-"));
-  try {
-    const file = join(dir, "audio");
-    await writeFile(file, bytes);
-    const info = await probeMedia(file, t);
-    if (!info.hasAudio || !(info.durationSec > 0))
-      throw new JobError("INVALID_INPUT", "audio has no audio stream");
-    return info.durationSec;
-  } catch (err) {
-    if (err instanceof JobError) throw err;
-    throw new JobError("INVALID_INPUT", `audio is not readable: ${(err as Error).message}`);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+/** Seconds of audio in a file, by the injected probe. */
+export async function audioSeconds(probe: MediaProbe, bytes: Uint8Array): Promise<number> {
+  const info = await probeOrThrow(probe, bytes, "INVALID_INPUT", "audio is not readable");
+  if (!info.hasAudio || !(info.durationSec > 0))
+    throw new JobError("INVALID_INPUT", "audio has no audio stream");
+  return info.durationSec;
 }
 
-/** Billable units of an AI request (PROTOCOL §7), from its input file and parameters. */
+/**
+ * Checks an AI request against its registry entry (file, fields) and counts its billable units.
+ * Returns the parsed parameters (defaults filled in) the job carries to the runner.
+ */
 export async function aiRequestUnits(
-  pipeline: string,
+  probe: MediaProbe,
+  spec: PipelineSpec,
   file: Uint8Array | undefined,
-  params: Record<string, unknown>,
-): Promise<bigint> {
-  const num = (k: string, d: number) => {
-    const v = params[k];
-    const n = typeof v === "string" ? Number(v) : typeof v === "number" ? v : d;
-    if (!Number.isFinite(n) || n < 0)
-      throw new JobError("INVALID_INPUT", `${k} must be a non-negative number`);
-    return Math.floor(n);
-  };
-  const image = () => {
-    if (!file) throw new JobError("INVALID_INPUT", `${pipeline} needs an image file`);
+  raw: Record<string, unknown>,
+): Promise<{ units: bigint; params: Record<string, unknown> }> {
+  const parsed = spec.params.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`);
+    throw new JobError("INVALID_INPUT", `${spec.name}: ${issues.join("; ")}`, { details: { issues } });
+  }
+  const m: Measured = { params: parsed.data };
+  if (spec.file === "image") {
+    if (!file) throw new JobError("INVALID_INPUT", `${spec.name} needs an image file`);
     const size = imageSize(file);
     if (!size || size.width === 0 || size.height === 0) {
       throw new JobError("INVALID_INPUT", "image must be PNG, JPEG, GIF or WebP");
     }
-    return size;
-  };
-  let input: AiUnitsInput;
-  switch (pipeline) {
-    case "text-to-image":
-      input = {
-        pipeline,
-        width: num("width", 512),
-        height: num("height", 512),
-        numImages: num("num_images_per_prompt", 1),
-      };
-      break;
-    case "image-to-image":
-      input = { pipeline, ...image(), numImages: num("num_images_per_prompt", 1) };
-      break;
-    case "upscale":
-    case "segment-anything-2":
-    case "image-to-text":
-    case "image-to-video":
-      input = { pipeline, ...image() };
-      break;
-    case "audio-to-text": {
-      if (!file) throw new JobError("INVALID_INPUT", "audio-to-text needs an audio file");
-      input = { pipeline, durationMs: (await audioSeconds(file)) * 1000 };
-      break;
-    }
-    case "llm":
-      input = { pipeline, maxTokens: num("max_tokens", 256) };
-      break;
-    case "text-to-speech": {
-      const text = params.text;
-      if (typeof text !== "string" || text.length === 0)
-        throw new JobError("INVALID_INPUT", "text is required");
-      input = { pipeline, characters: text.length };
-      break;
-    }
-    default:
-      throw new JobError("UNKNOWN_PIPELINE", `unknown pipeline ${pipeline}`);
+    m.image = size;
+  } else if (spec.file === "audio") {
+    if (!file) throw new JobError("INVALID_INPUT", `${spec.name} needs an audio file`);
+    m.audioMs = (await audioSeconds(probe, file)) * 1000;
   }
-  return aiUnits(input);
+  try {
+    return { units: spec.units(m), params: parsed.data };
+  } catch (err) {
+    throw new JobError("INVALID_INPUT", `${spec.name}: ${(err as Error).message}`);
+  }
 }

@@ -1,17 +1,27 @@
 import { and, asc, eq } from "drizzle-orm";
+import { z } from "zod";
 import type { Address } from "../../../protocol/types.ts";
 import { type ErrorCode, isErrorCode, LivepeerError, problemCode } from "../../../wire/errors.ts";
+import { type BoundedResponse, fetchBounded, jsonOf } from "../../../wire/fetch-bounded.ts";
 import type { JobInput, WireSpec } from "../../../wire/jobs.ts";
 import { capabilityOf } from "../../../wire/jobs.ts";
+import { serviceURL } from "../../../wire/service-uri.ts";
 import { consumerAttempts, consumerJobs, consumerOutputs } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
-import { reportOrchestratorFailure, reportOrchestratorSuccess } from "../gateway/discovery.ts";
+import { METRIC } from "../../metrics.ts";
+import {
+  isSenderSideFailure,
+  reportOrchestratorFailure,
+  reportOrchestratorSuccess,
+  suspendOrchestrator,
+} from "../gateway/discovery.ts";
+import { OverreachError } from "../gateway/limits.ts";
+import { outboundPolicy } from "../gateway/outbound.ts";
 import { type JobPayment, payForJob } from "../gateway/pay.ts";
 import { recordPaymentResult } from "../gateway/sender.ts";
 import { JobError } from "../jobs/errors.ts";
 import { newId } from "../jobs/ids.ts";
 import { waitFor } from "../jobs/notifier.ts";
-import { jobsRuntime } from "../jobs/runtime.ts";
 import { writeTx } from "../jobs/tx.ts";
 
 // The gateway's job flow: record the job, then for up to MAX_ORCHESTRATORS orchestrators:
@@ -29,7 +39,7 @@ export interface ConsumerInput {
 export interface SubmitInput {
   spec: WireSpec;
   inputs: ConsumerInput[];
-  /** Billable units estimated from the request (PROTOCOL §7). */
+  /** Billable units estimated from the request (docs/protocol.md#pricing-and-work-units). */
   units: bigint;
   modelId?: string;
   apiKeyId?: string | null;
@@ -45,7 +55,17 @@ export interface ConsumerJobView {
   units: string | null;
   price: { pricePerUnit: string; pixelsPerUnit: string } | null;
   tickets: { count: number; faceValue: string | null; ev: string | null };
-  attempts: { orchestrator: string; status: string; fee: string; tickets: number; error: string | null }[];
+  /** 0..1 as the orchestrator reports it; 1 once succeeded. */
+  progress: number;
+  attempts: {
+    orchestrator: string;
+    /** The orchestrator's own id of this attempt's job, once it queued it. */
+    remoteJobId: string | null;
+    status: string;
+    fee: string;
+    tickets: number;
+    error: string | null;
+  }[];
   engine: string | null;
   data?: unknown;
   error: { code: ErrorCode; message: string } | null;
@@ -63,18 +83,16 @@ export interface ConsumerJobView {
   completedAt: string | null;
 }
 
-/** Background runs of this process, so tests and shutdown can wait for them. */
-const inflight = new Set<Promise<void>>();
-
 /** Waits for every job this process is still running in the background. */
-export async function settleConsumerJobs(): Promise<void> {
-  while (inflight.size > 0) await Promise.allSettled([...inflight]);
+export async function settleConsumerJobs(deps: Pick<AppDeps, "services">): Promise<void> {
+  const { background } = deps.services.jobs;
+  while (background.size > 0) await Promise.allSettled([...background]);
 }
 
 /** Records a consumer job, stores its inputs and starts it; returns its id at once. */
 export async function submitConsumerJob(deps: AppDeps, input: SubmitInput): Promise<string> {
   const id = newId("job");
-  const { blobs } = jobsRuntime(deps);
+  const { blobs } = deps.services.jobs;
   const stored: JobInput[] = [];
   for (const i of input.inputs) {
     const blobKey = `consumer/${id}/in/${i.name}`;
@@ -98,8 +116,9 @@ export async function submitConsumerJob(deps: AppDeps, input: SubmitInput): Prom
   const run = runConsumerJob(deps, id, input).catch((err: unknown) =>
     deps.logger.error("consumer job crashed", { job: id, error: String(err) }),
   );
-  inflight.add(run);
-  void run.finally(() => inflight.delete(run));
+  const { background } = deps.services.jobs;
+  background.add(run);
+  void run.finally(() => background.delete(run));
   return id;
 }
 
@@ -146,8 +165,9 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
         { exclude: tried },
       );
     } catch (err) {
-      lastError = errorOf(err, "NO_ORCHESTRATOR");
-      break; // nobody (else) to send it to
+      // Nobody (else) to send it to: the job failed for the last attempt's reason, if there was one.
+      if (tried.length === 0) lastError = errorOf(err, "NO_ORCHESTRATOR");
+      break;
     }
     timings[`attempt${attempt}SelectPayMs`] = performance.now() - t0;
     const orchestrator = jp.orchestrator.address;
@@ -170,6 +190,7 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
         .set({
           orchestrator,
           attempts: attempt,
+          progress: 0,
           pricePerUnit: jp.price.pricePerUnit.toString(),
           pixelsPerUnit: jp.price.pixelsPerUnit.toString(),
           fee: jp.fee.toString(),
@@ -178,14 +199,38 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
         .where(eq(consumerJobs.id, id));
     });
     const t1 = performance.now();
+    let paymentRecorded = false;
     try {
-      const answer = await sendToOrchestrator(deps, jp, input);
+      const answer = await sendToOrchestrator(deps, jp, input, {
+        queued: (remoteJobId) =>
+          writeTx(deps.db, (tx) =>
+            tx
+              .update(consumerAttempts)
+              .set({ remoteJobId })
+              .where(and(eq(consumerAttempts.jobId, id), eq(consumerAttempts.attempt, attempt))),
+          ).then(() => undefined),
+        progress: (progress) => update(deps, id, { progress }),
+      });
       timings[`attempt${attempt}OrchestratorMs`] = performance.now() - t1;
+      // The gateway books the fee it computed (units × agreed price); an orchestrator reporting
+      // more is refused and suspended, one reporting less (nothing charged) is taken at its word.
+      const reported = answer.fee === null ? jp.fee : BigInt(answer.fee);
+      const booked = reported < jp.fee ? reported : jp.fee;
       await recordPaymentResult(deps, jp.created, {
         accepted: answer.payment?.accepted ?? jp.created.tickets,
         errors: answer.payment?.errors ?? [],
-        charged: answer.fee ? BigInt(answer.fee) : jp.fee,
+        charged: booked,
       });
+      paymentRecorded = true;
+      if (reported > jp.fee) {
+        throw new OverreachError(
+          `the orchestrator reported a fee of ${reported} wei for work priced at ${jp.fee}`,
+          {
+            reported: reported.toString(),
+            fee: jp.fee.toString(),
+          },
+        );
+      }
       const t2 = performance.now();
       const outputs = await copyOutputs(deps, id, jp.orchestrator.serviceURI, answer);
       timings.fetchOutputsMs = performance.now() - t2;
@@ -201,6 +246,7 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
           .update(consumerJobs)
           .set({
             status: "succeeded",
+            progress: 1,
             fee: answer.fee ?? jp.fee.toString(),
             engine: answer.engine,
             data: answer.data === undefined ? null : JSON.stringify(answer.data),
@@ -213,9 +259,9 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
           })
           .where(eq(consumerJobs.id, id));
       });
-      deps.metrics.inc("livepeer_jobs_total", { capability: capabilityOf(input.spec), outcome: "succeeded" });
-      deps.metrics.observe("livepeer_job_duration_seconds", timings.totalMs / 1000);
-      jobsRuntime(deps).notifier.wake(`cjob:${id}`);
+      deps.metrics.inc(METRIC.jobs, { capability: capabilityOf(input.spec), outcome: "succeeded" });
+      deps.metrics.observe(METRIC.jobDuration, timings.totalMs / 1000);
+      deps.services.jobs.notifier.wake(`cjob:${id}`);
       return;
     } catch (err) {
       lastError = errorOf(err, "ORCHESTRATOR_FAILED");
@@ -223,12 +269,22 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
       const details = err instanceof LivepeerError ? err.details : undefined;
       const pay = details?.payment as { accepted?: number; errors?: unknown[] } | undefined;
       // A failed job is not debited by the orchestrator: its fee goes back to the gateway's credit.
-      await recordPaymentResult(deps, jp.created, {
-        accepted: pay?.accepted ?? jp.created.tickets,
-        errors: pay?.errors ?? [],
-        charged: 0n,
-      }).catch(() => undefined);
-      reportOrchestratorFailure(deps, orchestrator);
+      if (!paymentRecorded) {
+        await recordPaymentResult(deps, jp.created, {
+          accepted: pay?.accepted ?? jp.created.tickets,
+          errors: pay?.errors ?? [],
+          charged: 0n,
+        }).catch(() => undefined);
+      }
+      const senderSide = senderSideRefusal(lastError.code, pay?.errors);
+      if (
+        err instanceof OverreachError ||
+        (err instanceof LivepeerError && err.code === "PEER_URL_REFUSED")
+      ) {
+        suspendOrchestrator(deps, orchestrator, lastError.code.toLowerCase());
+      } else if (!senderSide) {
+        reportOrchestratorFailure(deps, orchestrator);
+      }
       await writeTx(deps.db, (tx) =>
         tx
           .update(consumerAttempts)
@@ -239,6 +295,8 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
           })
           .where(and(eq(consumerAttempts.jobId, id), eq(consumerAttempts.attempt, attempt))),
       ).catch(() => undefined);
+      // Our own sender cannot pay (unlocking, drained): every orchestrator would refuse it too.
+      if (senderSide) break;
     }
   }
   const now = deps.clock.now();
@@ -258,8 +316,8 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
       })
       .where(eq(consumerJobs.id, id)),
   );
-  deps.metrics.inc("livepeer_jobs_total", { capability: capabilityOf(input.spec), outcome: "failed" });
-  jobsRuntime(deps).notifier.wake(`cjob:${id}`);
+  deps.metrics.inc(METRIC.jobs, { capability: capabilityOf(input.spec), outcome: "failed" });
+  deps.services.jobs.notifier.wake(`cjob:${id}`);
 }
 
 /** Ticket totals over every attempt; marks the running attempt with its outcome. */
@@ -302,13 +360,60 @@ async function update(
   );
 }
 
-const join = (base: string, path: string) => `${base.replace(/\/+$/, "")}${path}`;
+/**
+ * Whether the orchestrator refused because of this gateway's own sender (its deposit, reserve or
+ * an unlock): the code itself, or a payment refusal whose every ticket error is sender-side.
+ */
+function senderSideRefusal(code: string, errors: unknown[] | undefined): boolean {
+  if (isSenderSideFailure(code)) return true;
+  if (code !== "PAYMENT_REQUIRED" || !errors || errors.length === 0) return false;
+  return errors.every((e) => {
+    const c = (e as { code?: unknown } | null)?.code;
+    return typeof c === "string" && isSenderSideFailure(c);
+  });
+}
 
-/** POST {serviceURI}/v1/orchestrator/jobs with the spec, the payment and the input files. */
+const AnswerSchema = z.object({
+  id: z.string().max(200),
+  status: z.string().max(50),
+  fee: z
+    .string()
+    .regex(/^\d{1,78}$/)
+    .nullable(),
+  engine: z.string().max(200).nullable(),
+  units: z
+    .string()
+    .regex(/^\d{1,78}$/)
+    .nullable(),
+  data: z.unknown().optional(),
+  timings: z.record(z.string(), z.number()).optional(),
+  outputs: z
+    .array(
+      z.object({
+        name: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/),
+        contentType: z.string().max(200),
+        size: z.number().int().nonnegative(),
+        width: z.number().int().optional(),
+        height: z.number().int().optional(),
+        durationSec: z.number().optional(),
+        url: z.string().max(2048),
+      }),
+    )
+    .max(64),
+  payment: z.object({ accepted: z.number().int(), errors: z.array(z.unknown()) }).optional(),
+});
+
+/**
+ * POST {serviceURI}/v1/orchestrator/jobs?wait=false with the spec, the payment and the input
+ * files, then follows the queued job (GET …/jobs/{id}, a long poll that answers when the job ends
+ * or its progress moves) until it ends, reporting its id and progress on the way. An orchestrator
+ * that answers the POST with the finished job (200) is taken at its word.
+ */
 async function sendToOrchestrator(
   deps: AppDeps,
   jp: JobPayment,
   input: SubmitInput,
+  report: { queued(remoteJobId: string): Promise<void>; progress(progress: number): Promise<void> },
 ): Promise<OrchestratorAnswer> {
   const form = new FormData();
   form.set("job", JSON.stringify(input.spec));
@@ -316,46 +421,135 @@ async function sendToOrchestrator(
   for (const i of input.inputs) {
     form.set(i.name, new Blob([i.bytes as Uint8Array<ArrayBuffer>], { type: i.contentType }), i.name);
   }
-  let res: Response;
+  // One budget for the whole exchange: submission, the wait, and every poll.
+  const signal = AbortSignal.timeout(deps.config.gateway.requestTimeoutMs);
+  const base = jp.orchestrator.serviceURI;
+  const submitted = await callOrchestrator(
+    deps,
+    base,
+    "/v1/orchestrator/jobs",
+    new URLSearchParams({ wait: "false" }),
+    { method: "POST", body: form, signal },
+  );
+  if (submitted.status === 200) return answerOf(submitted.body);
+  const first = submitted.body as unknown as OrchestratorAnswer & { progress?: number };
+  if (typeof first.id !== "string")
+    throw new JobError("ORCHESTRATOR_FAILED", "the orchestrator sent no job id");
+  await report.queued(first.id);
+  const payment = first.payment;
+  let progress = typeof first.progress === "number" ? first.progress : 0;
+  for (;;) {
+    const polled = await callOrchestrator(
+      deps,
+      base,
+      `/v1/orchestrator/jobs/${encodeURIComponent(first.id)}`,
+      new URLSearchParams({ waitMs: "20000", progress: String(progress) }),
+      { method: "GET", signal },
+    );
+    const job = polled.body as unknown as OrchestratorAnswer & { progress?: number; error?: string | null };
+    if (job.status === "succeeded") return answerOf({ ...job, ...(payment ? { payment } : {}) });
+    if (job.status === "failed" || job.status === "dead") {
+      throw new LivepeerError(
+        "JOB_FAILED",
+        typeof job.error === "string" ? job.error : "the job failed at the orchestrator",
+        { details: { jobId: first.id, ...(payment ? { payment } : {}) } },
+      );
+    }
+    if (typeof job.progress === "number" && job.progress !== progress) {
+      progress = job.progress;
+      await report.progress(progress);
+    }
+  }
+}
+
+/** A finished job's answer, checked against its shape (the fee and outputs are peer input). */
+function answerOf(body: Record<string, unknown>): OrchestratorAnswer {
+  const parsed = AnswerSchema.safeParse(body);
+  if (!parsed.success)
+    throw new JobError("ORCHESTRATOR_FAILED", "the orchestrator's answer does not match the schema");
+  return parsed.data as OrchestratorAnswer;
+}
+
+/**
+ * One request to an orchestrator: the URL built from its service URI with URL, the destination
+ * checked, the answer bounded; a problem answer becomes a LivepeerError with its code.
+ */
+async function callOrchestrator(
+  deps: AppDeps,
+  serviceURI: string,
+  path: string,
+  query: URLSearchParams,
+  init: RequestInit & { signal: AbortSignal },
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  let url: URL;
   try {
-    res = await fetch(join(jp.orchestrator.serviceURI, "/v1/orchestrator/jobs"), {
-      method: "POST",
-      body: form,
-      signal: AbortSignal.timeout(deps.config.gateway.requestTimeoutMs),
+    url = serviceURL(serviceURI, path, query);
+  } catch (err) {
+    throw new LivepeerError("PEER_URL_REFUSED", (err as Error).message);
+  }
+  let res: BoundedResponse;
+  try {
+    res = await fetchBounded(url, init, {
+      maxBytes: deps.config.gateway.outbound.answerMaxBytes,
+      timeoutMs: deps.config.gateway.requestTimeoutMs,
+      policy: outboundPolicy(deps),
     });
   } catch (err) {
-    throw new JobError("ORCHESTRATOR_FAILED", `cannot reach the orchestrator: ${String(err)}`);
+    if (init.signal.aborted)
+      throw new JobError("JOB_TIMEOUT", "the orchestrator did not finish the job in time");
+    throw err;
   }
-  const body = (await res.json().catch(() => null)) as Record<string, unknown> | null;
+  const body = jsonOf(res) as Record<string, unknown> | null | undefined;
   if (!res.ok || !body) {
     const code = problemCode(body) ?? "ORCHESTRATOR_FAILED";
     const detail = typeof body?.detail === "string" ? body.detail : `HTTP ${res.status}`;
     const details = (body?.details ?? undefined) as Record<string, unknown> | undefined;
     throw new LivepeerError(code, detail, details ? { details } : undefined);
   }
-  return body as unknown as OrchestratorAnswer;
+  return { status: res.status, body };
+}
+
+/**
+ * An output URL from the orchestrator, resolved against its own service URI with URL (never
+ * concatenated) and refused unless it stays at the orchestrator's origin.
+ */
+export function outputURL(serviceURI: string, href: string): URL {
+  const base = serviceURL(serviceURI, "/");
+  let url: URL;
+  try {
+    url = new URL(href, base);
+  } catch {
+    throw new LivepeerError("PEER_URL_REFUSED", "output URL does not parse");
+  }
+  if (url.origin !== base.origin || url.username !== "" || url.password !== "") {
+    throw new LivepeerError("PEER_URL_REFUSED", `output URL leaves the orchestrator's origin ${base.origin}`);
+  }
+  return url;
 }
 
 /** Fetches each output from the orchestrator and stores it under this gateway's blob keys. */
 async function copyOutputs(deps: AppDeps, id: string, serviceURI: string, answer: OrchestratorAnswer) {
-  const { blobs } = jobsRuntime(deps);
+  const { blobs } = deps.services.jobs;
+  const o = deps.config.gateway.outbound;
   const rows: (typeof consumerOutputs.$inferInsert)[] = [];
-  for (const o of answer.outputs) {
-    if (!/^[A-Za-z0-9._-]{1,100}$/.test(o.name)) throw new JobError("ORCHESTRATOR_FAILED", "bad output name");
-    const res = await fetch(join(serviceURI, o.url), { signal: AbortSignal.timeout(60_000) });
-    if (!res.ok) throw new JobError("ORCHESTRATOR_FAILED", `output ${o.name}: HTTP ${res.status}`);
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    const blobKey = `consumer/${id}/out/${o.name}`;
-    await blobs.put(blobKey, bytes, o.contentType);
+  for (const out of answer.outputs) {
+    const res = await fetchBounded(
+      outputURL(serviceURI, out.url),
+      { method: "GET" },
+      { maxBytes: o.outputMaxBytes, timeoutMs: o.outputTimeoutMs, policy: outboundPolicy(deps) },
+    );
+    if (!res.ok) throw new JobError("ORCHESTRATOR_FAILED", `output ${out.name}: HTTP ${res.status}`);
+    const blobKey = `consumer/${id}/out/${out.name}`;
+    await blobs.put(blobKey, res.bytes, out.contentType);
     rows.push({
       jobId: id,
-      name: o.name,
+      name: out.name,
       blobKey,
-      contentType: o.contentType,
-      size: bytes.byteLength,
-      width: o.width ?? null,
-      height: o.height ?? null,
-      durationSec: o.durationSec ?? null,
+      contentType: out.contentType,
+      size: res.bytes.byteLength,
+      width: out.width ?? null,
+      height: out.height ?? null,
+      durationSec: out.durationSec ?? null,
     });
   }
   return rows;
@@ -389,8 +583,10 @@ export async function getConsumerJob(deps: AppDeps, id: string): Promise<Consume
         ? { pricePerUnit: row.pricePerUnit, pixelsPerUnit: row.pixelsPerUnit }
         : null,
     tickets: { count: row.tickets, faceValue: row.ticketsFaceValue, ev: row.ticketsEv },
+    progress: row.progress,
     attempts: attempts.map((a) => ({
       orchestrator: a.orchestrator,
+      remoteJobId: a.remoteJobId,
       status: a.status,
       fee: a.fee,
       tickets: a.tickets,
@@ -424,7 +620,7 @@ export async function waitForConsumerJob(
   signal?: AbortSignal,
 ): Promise<ConsumerJobView> {
   return waitFor(
-    jobsRuntime(deps).notifier,
+    { notifier: deps.services.jobs.notifier, clock: deps.clock },
     `cjob:${id}`,
     async () => {
       const job = await getConsumerJob(deps, id);
@@ -446,7 +642,7 @@ export async function consumerOutput(
   const rows = await deps.db.select().from(consumerOutputs).where(eq(consumerOutputs.jobId, id));
   const row = rows.find((r) => r.name === name);
   if (!row) throw new JobError("OUTPUT_NOT_FOUND", `job ${id} has no output ${name}`);
-  const bytes = await jobsRuntime(deps).blobs.get(row.blobKey);
+  const bytes = await deps.services.jobs.blobs.get(row.blobKey);
   if (!bytes) throw new JobError("OUTPUT_NOT_FOUND", `output ${name} is missing from the blob store`);
   return { bytes, contentType: row.contentType };
 }

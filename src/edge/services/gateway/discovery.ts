@@ -12,8 +12,12 @@ import { LivepeerError } from "../../../wire/errors.ts";
 import { getInfo, type OrchestratorClientOptions } from "../../../wire/orchestrator-client.ts";
 import type { OrchestratorInfoJson } from "../../../wire/orchestrator-info.ts";
 import type { PriceInfo } from "../../../wire/payment.ts";
+import { serviceURIProblem } from "../../../wire/service-uri.ts";
 import type { AppDeps } from "../../deps.ts";
+import { METRIC } from "../../metrics.ts";
 import { verifyOrchestratorInfo } from "../tickets/info-signature.ts";
+import { checkOfferedParams, OverreachError } from "./limits.ts";
+import { infoClientOptions } from "./outbound.ts";
 
 /** An active orchestrator whose signed info this gateway fetched and verified. */
 export interface DiscoveredOrchestrator {
@@ -29,34 +33,30 @@ export interface DiscoveredOrchestrator {
 export interface DiscoveryQuery {
   capability: string;
   modelId?: string;
-  /** Price cap; the config's gateway.maxPrices entry for the capability when absent; none if neither. */
+  /** Price cap; else the config's gateway.maxPrices entry for the capability, else gateway.defaultMaxPrice. */
   maxPrice?: PriceInfo;
 }
 
-interface CacheEntry {
+export interface CacheEntry {
   info: OrchestratorInfoJson;
   fetchedAt: number;
   latencyMs: number;
 }
 
-/** Per-deps gateway state: info cache, suspensions, refresh counter, job latencies. */
-interface GatewayState {
+/** The gateway's discovery state for this process: info cache, suspensions, refresh counter, job latencies. */
+export interface DiscoveryState {
   cache: Map<string, CacheEntry>;
   suspensions: SuspensionState;
   refresh: number;
   latency: Map<string, number>;
 }
 
-const states = new WeakMap<AppDeps, GatewayState>();
-
-function state(deps: AppDeps): GatewayState {
-  let s = states.get(deps);
-  if (!s) {
-    s = { cache: new Map(), suspensions: {}, refresh: 0, latency: new Map() };
-    states.set(deps, s);
-  }
-  return s;
+/** Empty discovery state, built once at bootstrap. */
+export function createDiscoveryState(): DiscoveryState {
+  return { cache: new Map(), suspensions: {}, refresh: 0, latency: new Map() };
 }
+
+const state = (deps: AppDeps): DiscoveryState => deps.services.discovery;
 
 const policy = (deps: AppDeps) => ({
   threshold: deps.config.gateway.suspendAfterFailures,
@@ -67,8 +67,38 @@ const policy = (deps: AppDeps) => ({
 export function reportOrchestratorFailure(deps: AppDeps, address: Address): void {
   const s = state(deps);
   s.suspensions = recordFailure(s.suspensions, address, s.refresh, policy(deps));
-  deps.metrics.inc("livepeer_gateway_orchestrator_failures_total", { orchestrator: address.toLowerCase() });
+  deps.metrics.inc(METRIC.orchestratorFailures, { orchestrator: address.toLowerCase() });
   for (const key of [...s.cache.keys()]) if (key.startsWith(address.toLowerCase())) s.cache.delete(key);
+}
+
+/** Suspends the orchestrator at once: it asked for more than this gateway pays, or gave a bad URL. */
+export function suspendOrchestrator(deps: AppDeps, address: Address, reason: string): void {
+  const s = state(deps);
+  const threshold = policy(deps).threshold;
+  do s.suspensions = recordFailure(s.suspensions, address, s.refresh, policy(deps));
+  while ((s.suspensions[address.toLowerCase()]?.failures ?? threshold) < threshold);
+  deps.metrics.inc(METRIC.orchestratorRefused, {
+    orchestrator: address.toLowerCase(),
+    reason,
+  });
+  invalidateInfo(deps, address);
+}
+
+/**
+ * Refusals caused by this gateway's own sender (no deposit or reserve, an unlock in progress):
+ * every orchestrator would answer the same, so they count against none of them.
+ */
+const SENDER_SIDE_CODES = new Set([
+  "SENDER_RESERVE_INSUFFICIENT",
+  "SENDER_UNLOCKING",
+  "SENDER_NO_DEPOSIT",
+  "SENDER_NO_RESERVE",
+  "TICKET_SENDER_INVALID",
+]);
+
+/** Whether an error is the gateway's own payment failure rather than the orchestrator's. */
+export function isSenderSideFailure(code: string): boolean {
+  return SENDER_SIDE_CODES.has(code);
 }
 
 /** Records a successful job and its round-trip latency (used to prefer fast sessions). */
@@ -96,13 +126,14 @@ function priceAtMost(price: PriceInfo, cap: PriceInfo): boolean {
   return price.pricePerUnit * cap.pixelsPerUnit <= cap.pricePerUnit * price.pixelsPerUnit;
 }
 
-function capFor(deps: AppDeps, q: DiscoveryQuery): PriceInfo | undefined {
+function capFor(deps: AppDeps, q: DiscoveryQuery): PriceInfo {
   if (q.maxPrice) return q.maxPrice;
   const caps = deps.config.gateway.maxPrices;
   const c =
     caps.find((p) => p.capability === q.capability && p.modelId === q.modelId) ??
-    caps.find((p) => p.capability === q.capability && p.modelId === undefined);
-  return c ? { pricePerUnit: c.pricePerUnit, pixelsPerUnit: c.pixelsPerUnit } : undefined;
+    caps.find((p) => p.capability === q.capability && p.modelId === undefined) ??
+    deps.config.gateway.defaultMaxPrice;
+  return { pricePerUnit: c.pricePerUnit, pixelsPerUnit: c.pixelsPerUnit };
 }
 
 /** Whether the info offers the capability (and model: a capability listed without model covers any). */
@@ -150,6 +181,7 @@ async function fetchInfo(
   if (info.sender.toLowerCase() !== sender.toLowerCase()) {
     throw new LivepeerError("INFO_SIGNATURE_INVALID", "info was issued for another sender");
   }
+  checkOfferedParams(deps, info);
   const entry = { info, fetchedAt: now, latencyMs: performance.now() - started };
   s.cache.set(key, entry);
   return entry;
@@ -173,12 +205,11 @@ export async function discoverOrchestrators(
   s.refresh++;
   const [active, block] = await Promise.all([deps.ledger.getActiveSet(), deps.ledger.blockNumber()]);
   const cap = capFor(deps, q);
-  const timeout = Math.min(deps.config.gateway.requestTimeoutMs, 10_000);
   const found = await Promise.all(
     active.map(async (m): Promise<DiscoveredOrchestrator | undefined> => {
       const address = m.address.toLowerCase() as Address;
       if (isSuspended(s.suspensions, address, s.refresh)) {
-        deps.metrics.inc("livepeer_gateway_orchestrator_skipped_total", {
+        deps.metrics.inc(METRIC.orchestratorSkipped, {
           orchestrator: address,
           reason: "suspended",
         });
@@ -186,9 +217,15 @@ export async function discoverOrchestrators(
       }
       const serviceURI = await deps.ledger.getServiceURI(address);
       if (!serviceURI) return undefined;
+      const problem = serviceURIProblem(serviceURI);
+      if (problem) {
+        deps.logger.warn("orchestrator service URI refused", { orchestrator: address, problem });
+        suspendOrchestrator(deps, address, "service_uri");
+        return undefined;
+      }
       try {
         const e = await fetchInfo(deps, { address, serviceURI }, q, sender, block, {
-          timeoutMs: timeout,
+          ...infoClientOptions(deps),
           ...clientOptions,
         });
         return {
@@ -203,6 +240,15 @@ export async function discoverOrchestrators(
         // Not offering the capability is an answer, not a failure.
         if (err instanceof LivepeerError && err.code === "CAPABILITY_NOT_FOUND") return undefined;
         deps.logger.warn("orchestrator info unavailable", { orchestrator: address, error: String(err) });
+        // Our own sender's standing is no fault of the orchestrator's.
+        if (err instanceof LivepeerError && isSenderSideFailure(err.code)) return undefined;
+        if (
+          err instanceof OverreachError ||
+          (err instanceof LivepeerError && err.code === "PEER_URL_REFUSED")
+        ) {
+          suspendOrchestrator(deps, address, err.code.toLowerCase());
+          return undefined;
+        }
         reportOrchestratorFailure(deps, address);
         return undefined;
       }
@@ -214,7 +260,7 @@ export async function discoverOrchestrators(
       pricePerUnit: BigInt(d.info.priceInfo.pricePerUnit),
       pixelsPerUnit: BigInt(d.info.priceInfo.pixelsPerUnit),
     };
-    return cap === undefined || priceAtMost(price, cap);
+    return priceAtMost(price, cap);
   });
 }
 
@@ -263,4 +309,41 @@ export async function selectForJob(
     );
   }
   return chosen;
+}
+
+/**
+ * Whether any active orchestrator advertises the capability (its signed info prices it), read
+ * through the same info cache as selection. Suspension and price caps are not considered: they
+ * make an orchestrator unavailable, not the capability unknown. "unknown" when an orchestrator
+ * could not be asked: the job may still find it.
+ */
+export async function capabilityAdvertised(
+  deps: AppDeps,
+  q: Omit<DiscoveryQuery, "maxPrice">,
+  clientOptions: OrchestratorClientOptions = {},
+): Promise<"yes" | "no" | "unknown"> {
+  const account = deps.keys.sender;
+  if (!account) throw new LivepeerError("GATEWAY_SENDER_MISSING", "the gateway has no sender key configured");
+  const sender = account.address.toLowerCase() as Address;
+  const [active, block] = await Promise.all([deps.ledger.getActiveSet(), deps.ledger.blockNumber()]);
+  const timeout = Math.min(deps.config.gateway.requestTimeoutMs, 10_000);
+  const answers = await Promise.all(
+    active.map(async (m): Promise<"yes" | "no" | "unknown"> => {
+      const address = m.address.toLowerCase() as Address;
+      const serviceURI = await deps.ledger.getServiceURI(address);
+      if (!serviceURI) return "no";
+      try {
+        const e = await fetchInfo(deps, { address, serviceURI }, q, sender, block, {
+          timeoutMs: timeout,
+          ...clientOptions,
+        });
+        return offers(e.info, q.capability, q.modelId) ? "yes" : "no";
+      } catch (err) {
+        if (err instanceof LivepeerError && err.code === "CAPABILITY_NOT_FOUND") return "no";
+        return "unknown";
+      }
+    }),
+  );
+  if (answers.includes("yes")) return "yes";
+  return answers.includes("unknown") ? "unknown" : "no";
 }

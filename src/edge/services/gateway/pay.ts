@@ -42,11 +42,13 @@ export interface JobPayment {
  * attempt). Fee = `fee`, else ceil(units × pricePerUnit / pixelsPerUnit) at the orchestrator's
  * pinned price. Afterwards call `recordPaymentResult` with the orchestrator's ticket result, and
  * `reportOrchestratorSuccess`/`reportOrchestratorFailure` with the job's outcome.
- * Throws NO_ORCHESTRATOR_AVAILABLE, GATEWAY_SENDER_MISSING, or INVALID_UNITS (neither fee nor units).
+ * An orchestrator whose fee would pass `gateway.spend.maxFeePerJob`, or whose tickets would pass
+ * `gateway.spend.maxPerOrchestratorPerRound`, is skipped for another.
+ * Throws NO_ORCHESTRATOR_AVAILABLE (none left), GATEWAY_SENDER_MISSING, or INVALID_UNITS (neither fee nor units).
  *
  * @example
  * const jp = await payForJob(deps, { capability: "transcode", units: pixels });
- * await fetch(`${jp.orchestrator.serviceURI}/…`, { body: JSON.stringify({ …job, payment: jp.payment }) });
+ * // then POST the job with jp.payment to serviceURL(jp.orchestrator.serviceURI, "/v1/orchestrator/jobs")
  */
 export async function payForJob(
   deps: AppDeps,
@@ -61,11 +63,24 @@ export async function payForJob(
     ...(req.modelId === undefined ? {} : { modelId: req.modelId }),
     ...(req.maxPrice === undefined ? {} : { maxPrice: req.maxPrice }),
   };
+  const exclude = [...(options.exclude ?? [])];
+  const maxFee = deps.config.gateway.spend.maxFeePerJob;
   for (let attempt = 0; ; attempt++) {
-    const orchestrator = await selectForJob(deps, query, options);
+    const orchestrator = await selectForJob(deps, query, { ...options, exclude });
     const price = priceFromJson(orchestrator.info.priceInfo);
     const fee =
       req.fee ?? feeForUnits(req.units ?? 0n, pricePerPixel(price.pricePerUnit, price.pixelsPerUnit));
+    // Over the per-job or per-round budget at this orchestrator: another one may be cheaper or fresher.
+    if (fee > maxFee) {
+      exclude.push(orchestrator.address);
+      deps.logger.info("job fee over the per-job cap", {
+        orchestrator: orchestrator.address,
+        fee: String(fee),
+      });
+      if (req.fee !== undefined)
+        throw new LivepeerError("GATEWAY_SPEND_LIMIT", `fee ${fee} is above ${maxFee}`);
+      continue;
+    }
     try {
       const created = await createPayment(
         deps,
@@ -78,6 +93,10 @@ export async function payForJob(
       // Params out of nonces: drop them and ask the orchestrator for fresh ones, once.
       if (attempt === 0 && err instanceof LivepeerError && err.code === "TICKET_NONCE_LIMIT") {
         invalidateInfo(deps, orchestrator.address);
+        continue;
+      }
+      if (err instanceof LivepeerError && err.code === "GATEWAY_SPEND_LIMIT") {
+        exclude.push(orchestrator.address);
         continue;
       }
       throw err;

@@ -62,6 +62,15 @@ async function writeBalance(
     .onConflictDoUpdate({ target: [gatewayBalances.sender, gatewayBalances.orchestrator], set: values });
 }
 
+/** EV this gateway sent `orchestrator` on params created in `round` (Σ tickets × EV per params). */
+async function roundSpendIn(tx: Tx, orchestrator: Address, round: number): Promise<bigint> {
+  const rows = await tx
+    .select({ lastNonce: gatewayNonces.lastNonce, ev: gatewayNonces.ev })
+    .from(gatewayNonces)
+    .where(and(eq(gatewayNonces.orchestrator, orchestrator), eq(gatewayNonces.creationRound, round)));
+  return rows.reduce((sum, r) => sum + BigInt(r.lastNonce) * BigInt(r.ev), 0n);
+}
+
 /** The gateway-side view of its credit at `orchestrator` (EV sent minus fees and rejected tickets). */
 export async function getGatewayBalance(deps: AppDeps, orchestrator: Address): Promise<bigint> {
   const sender = deps.keys.sender;
@@ -75,7 +84,9 @@ export async function getGatewayBalance(deps: AppDeps, orchestrator: Address): P
  * `minTickets` (default 1, so a job always carries a payment); nonces are reserved atomically per
  * recipientRandHash starting at 1; the gateway-side balance moves by Σ EV - fee. Throws
  * GATEWAY_SENDER_MISSING without a sender key, TICKET_NONCE_LIMIT when the params have no nonces
- * left (fetch fresh info), FEE_EXCEEDS_TICKET_LIMIT when the fee needs more than 600 tickets, TICKET_PARAMS_INVALID for params with zero EV.
+ * left (fetch fresh info), FEE_EXCEEDS_TICKET_LIMIT when the fee needs more than 600 tickets, TICKET_PARAMS_INVALID for params with zero EV,
+ * GATEWAY_SPEND_LIMIT when the tickets would take the orchestrator past
+ * `gateway.spend.maxPerOrchestratorPerRound` of EV in the params' round.
  */
 export async function createPayment(
   deps: AppDeps,
@@ -95,6 +106,9 @@ export async function createPayment(
   const now = deps.clock.now();
   const minTickets = BigInt(options.minTickets ?? 1);
 
+  const creationRound = Number(info.expirationParams.creationRound);
+  const roundCap = deps.config.gateway.spend.maxPerOrchestratorPerRound;
+
   const reserved = await writeTx(deps.db, async (tx) => {
     const current = await balanceIn(tx, sender, orchestrator);
     const owed = fee - current.balance;
@@ -106,6 +120,14 @@ export async function createPayment(
         `fee needs ${n} tickets, more than one set of params allows`,
       );
     }
+    const spentThisRound = await roundSpendIn(tx, orchestrator, creationRound);
+    if (spentThisRound + n * ev > roundCap) {
+      throw new LivepeerError(
+        "GATEWAY_SPEND_LIMIT",
+        `sending ${n * ev} wei of EV would take ${orchestrator} past ${roundCap} wei this round`,
+        { details: { orchestrator, spentThisRound: spentThisRound.toString() } },
+      );
+    }
     const [row] = await tx
       .insert(gatewayNonces)
       .values({
@@ -113,6 +135,8 @@ export async function createPayment(
         orchestrator,
         lastNonce: Number(n),
         expirationBlock: Number(params.expirationBlock),
+        creationRound,
+        ev: ev.toString(),
       })
       .onConflictDoUpdate({
         target: gatewayNonces.recipientRandHash,

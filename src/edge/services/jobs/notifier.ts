@@ -1,3 +1,5 @@
+import type { Clock } from "../../deps.ts";
+
 /**
  * In-process wake-ups: a long poll or a waiter sleeps on a topic and is woken when this process
  * changes what it waits for. Other processes on the same database are seen by polling, so every
@@ -43,12 +45,13 @@ export function createNotifier(): Notifier {
 }
 
 /**
- * Re-reads a value until `done` says so or `timeoutMs` passes (or `signal` aborts), sleeping on
- * `topic` between reads (at most `pollMs`, so other processes' changes are seen); returns the last
- * value read. `load` may return undefined to ask for an immediate re-read (after repairing state).
+ * Re-reads a value until `done` says so or `timeoutMs` passes on `clock` (or `signal` aborts),
+ * sleeping on `topic` between reads (at most `pollMs`, so other processes' changes are seen);
+ * returns the last value read. `load` may return undefined to ask for an immediate re-read
+ * (after repairing state).
  */
 export async function waitFor<T>(
-  notifier: Notifier,
+  { notifier, clock }: { notifier: Notifier; clock: Clock },
   topic: string,
   load: () => Promise<T | undefined>,
   done: (value: T) => boolean,
@@ -56,12 +59,12 @@ export async function waitFor<T>(
   signal?: AbortSignal,
   pollMs = 250,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = clock.now() + timeoutMs;
   for (;;) {
     const value = await load();
     if (value === undefined) continue;
     if (done(value)) return value;
-    const left = deadline - Date.now();
+    const left = deadline - clock.now();
     if (left <= 0 || signal?.aborted) return value;
     await notifier.wait(topic, Math.min(left, pollMs), signal);
   }

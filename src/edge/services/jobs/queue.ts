@@ -5,11 +5,11 @@ import type { JobInput, JobOutputView, JobResultView, WireSpec } from "../../../
 import { capabilityOf } from "../../../wire/jobs.ts";
 import { queueAttempts, queueJobs, queueOutputs } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
+import { METRIC } from "../../metrics.ts";
 import { adjustBalanceIn } from "../tickets/balance.ts";
 import { JobError } from "./errors.ts";
 import { newId } from "./ids.ts";
 import { waitFor } from "./notifier.ts";
-import { jobsRuntime } from "./runtime.ts";
 import { type Tx, withBusyRetry, writeTx } from "./tx.ts";
 
 export type QueueStatus = "queued" | "leased" | "succeeded" | "failed" | "dead";
@@ -74,7 +74,8 @@ function view(row: JobRow): QueueJobView {
   };
 }
 
-const isTerminal = (s: string) => s === "succeeded" || s === "failed" || s === "dead";
+/** Whether a queue status is final (nothing more will happen to the job). */
+export const isTerminal = (s: string) => s === "succeeded" || s === "failed" || s === "dead";
 const orchKey = (a: string) => a.toLowerCase();
 
 /** Puts a job on the orchestrator's queue, visible at once. */
@@ -106,8 +107,8 @@ export async function enqueueJob(deps: AppDeps, input: EnqueueInput): Promise<Qu
     completedAt: null,
   };
   await writeTx(deps.db, (tx) => tx.insert(queueJobs).values(row));
-  deps.metrics.inc("jobs_enqueued_total", { capability: row.capability });
-  jobsRuntime(deps).notifier.wake(`queue:${row.orchestrator}`);
+  deps.metrics.inc(METRIC.queueEnqueued, { capability: row.capability });
+  deps.services.jobs.notifier.wake(`queue:${row.orchestrator}`);
   return view(row);
 }
 
@@ -174,9 +175,9 @@ export async function expireLeases(deps: AppDeps): Promise<string[]> {
 }
 
 function wakeMoved(deps: AppDeps, ids: string[]): void {
-  const { notifier } = jobsRuntime(deps);
+  const { notifier } = deps.services.jobs;
   for (const id of ids) notifier.wake(`job:${id}`);
-  if (ids.length > 0) for (const o of jobsRuntime(deps).orchestrators.keys()) notifier.wake(`queue:${o}`);
+  if (ids.length > 0) for (const o of deps.services.hosted) notifier.wake(`queue:${o.address}`);
 }
 
 export interface LeasedJob {
@@ -248,7 +249,7 @@ export async function leaseJob(
     ),
   );
   wakeMoved(deps, result.moved);
-  if (result.leased) deps.metrics.inc("jobs_leased_total", { capability: result.leased.job.capability });
+  if (result.leased) deps.metrics.inc(METRIC.queueLeased, { capability: result.leased.job.capability });
   return result.leased;
 }
 
@@ -274,12 +275,30 @@ async function assertLease(tx: Tx, jobId: string, attempt: number, runnerId: str
   return job;
 }
 
+/**
+ * The bytes of one input of a leased job, for the runner that holds the lease. Throws
+ * JOB_NOT_FOUND (no such job or input) or LEASE_LOST.
+ */
+export async function leasedInput(
+  deps: AppDeps,
+  input: { jobId: string; attempt: number; runnerId: string; name: string },
+): Promise<{ bytes: Uint8Array; contentType: string }> {
+  const job = await withBusyRetry(() =>
+    deps.db.transaction((tx) => assertLease(tx, input.jobId, input.attempt, input.runnerId)),
+  );
+  const entry = (JSON.parse(job.inputs) as JobInput[]).find((i) => i.name === input.name);
+  if (!entry) throw new JobError("JOB_NOT_FOUND", `job ${input.jobId} has no input ${input.name}`);
+  const bytes = await deps.services.jobs.blobs.get(entry.blobKey);
+  if (!bytes) throw new JobError("JOB_NOT_FOUND", `input ${input.name} is missing from the blob store`);
+  return { bytes, contentType: entry.contentType };
+}
+
 /** Extends the lease and records progress. */
 export async function heartbeatJob(
   deps: AppDeps,
   input: { jobId: string; attempt: number; runnerId: string; progress?: number; note?: string },
 ): Promise<{ leaseExpiresAt: number }> {
-  return withBusyRetry(() =>
+  const result = await withBusyRetry(() =>
     deps.db.transaction(
       async (tx) => {
         await assertLease(tx, input.jobId, input.attempt, input.runnerId);
@@ -303,6 +322,9 @@ export async function heartbeatJob(
       { behavior: "immediate" },
     ),
   );
+  // Waiters that follow progress (GET /v1/orchestrator/jobs/{id}?progress=…) see it at once.
+  if (input.progress !== undefined) deps.services.jobs.notifier.wake(`job:${input.jobId}`);
+  return result;
 }
 
 /** Stores one output file of a running attempt (replacing an earlier upload of the same name). */
@@ -328,7 +350,7 @@ export async function putOutput(
     deps.db.transaction((tx) => assertLease(tx, input.jobId, input.attempt, input.runnerId)),
   );
   const blobKey = `queue/${input.jobId}/${input.attempt}/${input.name}`;
-  await jobsRuntime(deps).blobs.put(blobKey, input.bytes, input.contentType);
+  await deps.services.jobs.blobs.put(blobKey, input.bytes, input.contentType);
   const row = {
     jobId: input.jobId,
     attempt: input.attempt,
@@ -432,8 +454,8 @@ export async function completeJob(
       { behavior: "immediate" },
     ),
   );
-  if (!out.duplicate) deps.metrics.inc("jobs_completed_total", { status: "succeeded" });
-  jobsRuntime(deps).notifier.wake(`job:${input.jobId}`);
+  if (!out.duplicate) deps.metrics.inc(METRIC.queueCompleted, { status: "succeeded" });
+  deps.services.jobs.notifier.wake(`job:${input.jobId}`);
   return out;
 }
 
@@ -485,11 +507,10 @@ export async function failJob(
       { behavior: "immediate" },
     ),
   );
-  deps.metrics.inc("jobs_attempts_failed_total", { status: out.status });
-  const { notifier } = jobsRuntime(deps);
+  deps.metrics.inc(METRIC.queueAttemptsFailed, { status: out.status });
+  const { notifier } = deps.services.jobs;
   notifier.wake(`job:${input.jobId}`);
-  if (out.status === "queued")
-    for (const o of jobsRuntime(deps).orchestrators.keys()) notifier.wake(`queue:${o}`);
+  if (out.status === "queued") for (const o of deps.services.hosted) notifier.wake(`queue:${o.address}`);
   return out;
 }
 
@@ -516,7 +537,7 @@ export async function releaseJob(
       { behavior: "immediate" },
     ),
   );
-  jobsRuntime(deps).notifier.wake(`queue:${orchestrator}`);
+  deps.services.jobs.notifier.wake(`queue:${orchestrator}`);
 }
 
 /** Outputs of the attempt that succeeded (empty until the job succeeds). */
@@ -544,18 +565,19 @@ export async function jobAttempts(deps: AppDeps, jobId: string) {
 }
 
 /**
- * Waits until the job reaches a final state or the timeout passes, and returns it as it stands.
- * Wakes at once for changes made in this process and polls for those made by others; an
- * expired lease of the job is swept here so a dead runner cannot stall its waiter.
+ * Waits until the job reaches a final state (or `until` holds) or the timeout passes, and returns
+ * it as it stands. Wakes at once for changes made in this process and polls for those made by
+ * others; an expired lease of the job is swept here so a dead runner cannot stall its waiter.
  */
 export async function waitForJob(
   deps: AppDeps,
   jobId: string,
   timeoutMs: number,
   signal?: AbortSignal,
+  until: (job: QueueJobView) => boolean = (job) => isTerminal(job.status),
 ): Promise<QueueJobView> {
   return waitFor(
-    jobsRuntime(deps).notifier,
+    { notifier: deps.services.jobs.notifier, clock: deps.clock },
     `job:${jobId}`,
     async () => {
       const job = await getQueueJob(deps, jobId);
@@ -566,7 +588,7 @@ export async function waitForJob(
       }
       return job;
     },
-    (job) => isTerminal(job.status),
+    until,
     timeoutMs,
     signal,
   );

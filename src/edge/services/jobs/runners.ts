@@ -2,11 +2,11 @@ import { and, eq, gte } from "drizzle-orm";
 import type { Address } from "../../../protocol/types.ts";
 import type { Capabilities } from "../../../wire/capabilities.ts";
 import type { CapabilityJson } from "../../../wire/orchestrator-info.ts";
+import { pipelineSpec } from "../../../wire/pipelines.ts";
 import { runners } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
 import { JobError } from "./errors.ts";
 import { newId, sha256Hex } from "./ids.ts";
-import { jobsRuntime } from "./runtime.ts";
 import { writeTx } from "./tx.ts";
 
 export interface RunnerSession {
@@ -19,8 +19,8 @@ export interface RunnerSession {
 /** The hosted orchestrator a runner token is bound to (tokens are compared by SHA-256). */
 export async function orchestratorForToken(deps: AppDeps, token: string): Promise<Address> {
   const hash = await sha256Hex(token);
-  for (const o of jobsRuntime(deps).orchestrators.values()) {
-    for (const t of o.runnerTokens) if ((await sha256Hex(t)) === hash) return o.address;
+  for (const o of deps.services.hosted) {
+    for (const t of o.config.runnerTokens) if ((await sha256Hex(t)) === hash) return o.account.address;
   }
   throw new JobError("RUNNER_TOKEN_INVALID", "unknown runner token");
 }
@@ -76,6 +76,9 @@ export async function touchRunner(deps: AppDeps, runnerId: string): Promise<void
   await writeTx(deps.db, (tx) => tx.update(runners).set({ lastSeenAt: now }).where(eq(runners.id, runnerId)));
 }
 
+/** A runner not seen (registration, poll or heartbeat) for this long counts as gone. */
+export const RUNNER_LIVE_MS = 120_000;
+
 /**
  * Capabilities of the runners attached to an orchestrator and seen within `withinMs`, in the
  * shape the orchestrator info advertises (pipelines with their model ids, and transcode).
@@ -83,7 +86,7 @@ export async function touchRunner(deps: AppDeps, runnerId: string): Promise<void
 export async function liveCapabilities(
   deps: AppDeps,
   orchestrator: string,
-  withinMs = 120_000,
+  withinMs = RUNNER_LIVE_MS,
 ): Promise<CapabilityJson[]> {
   const rows = await deps.db
     .select()
@@ -97,8 +100,11 @@ export async function liveCapabilities(
   const out: CapabilityJson[] = [];
   for (const r of rows) {
     const caps = JSON.parse(r.capabilities) as Capabilities;
-    for (const c of caps.capabilities) out.push({ capability: c });
-    for (const m of caps.models) out.push({ capability: m.pipeline, modelId: m.modelId });
+    // Only what the registry knows can be priced and checked, so only that is advertised.
+    for (const c of caps.capabilities) if (pipelineSpec(c)) out.push({ capability: c });
+    for (const m of caps.models) {
+      if (pipelineSpec(m.pipeline)) out.push({ capability: m.pipeline, modelId: m.modelId });
+    }
   }
   return out;
 }

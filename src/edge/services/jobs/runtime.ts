@@ -1,35 +1,16 @@
-import { privateKeyToAccount } from "viem/accounts";
-import type { AppDeps } from "../../deps.ts";
+import type { EdgeConfig } from "../../config.ts";
 import type { BlobStore } from "../blobs/blob-store.ts";
 import { createBlobStore } from "../blobs/create.ts";
 import { createNotifier, type Notifier } from "./notifier.ts";
 
-/** Per-database process state of the job area: the blob store and the wake-up notifier. */
+/** Process state of the job area, built once at bootstrap: blob store, wake-ups, background runs. */
 export interface JobsRuntime {
   blobs: BlobStore;
   notifier: Notifier;
-  /** Lowercase orchestrator addresses hosted here, from the configuration. */
-  orchestrators: Map<string, { address: `0x${string}`; runnerTokens: string[] }>;
+  /** Consumer jobs this process runs in the background, so shutdown and tests can wait for them. */
+  background: Set<Promise<void>>;
 }
 
-const runtimes = new WeakMap<object, JobsRuntime>();
-
-/** The runtime for these deps (memoised on the database handle, so every route shares it). */
-export function jobsRuntime(deps: AppDeps): JobsRuntime {
-  let rt = runtimes.get(deps.db);
-  if (!rt) {
-    const orchestrators = new Map<string, { address: `0x${string}`; runnerTokens: string[] }>();
-    for (const o of deps.config.orchestrators) {
-      const address = privateKeyToAccount(o.privateKey).address;
-      orchestrators.set(address.toLowerCase(), { address, runnerTokens: o.runnerTokens });
-    }
-    rt = { blobs: createBlobStore(deps.config.blobs), notifier: createNotifier(), orchestrators };
-    runtimes.set(deps.db, rt);
-  }
-  return rt;
-}
-
-/** Installs a runtime explicitly (tests that want a particular blob store). */
-export function setJobsRuntime(deps: AppDeps, rt: JobsRuntime): void {
-  runtimes.set(deps.db, rt);
+export function createJobsRuntime(config: Pick<EdgeConfig, "blobs">): JobsRuntime {
+  return { blobs: createBlobStore(config.blobs), notifier: createNotifier(), background: new Set() };
 }

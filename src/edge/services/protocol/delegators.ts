@@ -19,7 +19,9 @@ export interface DelegatorDetail {
   lastClaimRound: string;
   currentRound: string;
   unbondingLocks: { id: string; amount: string; withdrawRound: string; withdrawable: boolean }[];
-  /** Present while claiming now would lose this round's rewards (PROTOCOL.md §4). */
+  /**
+   * Present while claiming now would lose this round's rewards (docs/protocol.md#the-claim-timing-edge-case).
+   */
   warning?: ClaimWarning;
 }
 

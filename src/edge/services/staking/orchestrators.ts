@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { serviceURIProblem } from "../../../wire/service-uri.ts";
 import { amountArg, type StakingActionDef } from "./action.ts";
 
 export const transcoder: StakingActionDef<"transcoder"> = {
@@ -9,6 +10,14 @@ export const transcoder: StakingActionDef<"transcoder"> = {
 
 export const setServiceURI: StakingActionDef<"setServiceURI"> = {
   summary: "Publish the orchestrator's service URI",
-  args: z.strictObject({ uri: z.string().url().max(2048) }),
+  args: z.strictObject({
+    uri: z
+      .string()
+      .max(2048)
+      .refine(
+        (uri) => serviceURIProblem(uri) === undefined,
+        "must be an http(s) URL without credentials, query or fragment",
+      ),
+  }),
   run: (d, caller, a) => d.ledger.setServiceURI(caller, a.uri),
 };

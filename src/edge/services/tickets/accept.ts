@@ -4,8 +4,8 @@ import type { Payment } from "../../../wire/payment.ts";
 import { acceptedTickets, ticketRedemptions } from "../../db/schema/payments.ts";
 import type { AppDeps } from "../../deps.ts";
 import { METRIC } from "../../metrics.ts";
-import { adjustBalanceIn, getBalance } from "./balance.ts";
-import { incBig } from "./metrics.ts";
+import { adjustBalanceIn, balanceIn, getBalance } from "./balance.ts";
+import { creditBacking, pendingFaceValue, senderFunds } from "./float.ts";
 import { writeTx } from "./tx.ts";
 import { MAX_NONCES_PER_RAND_HASH, type TicketError, validatePayment } from "./validate.ts";
 
@@ -43,6 +43,7 @@ export async function acceptPayment(deps: AppDeps, payment: Payment): Promise<Ac
   const p = payment.ticketParams;
   const now = deps.clock.now();
   const rand = v.recipientRand.toString();
+  const funds = await senderFunds(deps, orchestrator, sender);
 
   const result = await writeTx(deps.db, async (tx) => {
     const [row] = await tx
@@ -51,7 +52,26 @@ export async function acceptPayment(deps: AppDeps, payment: Payment): Promise<Ac
       .where(eq(acceptedTickets.recipientRandHash, p.recipientRandHash));
     const room = Math.max(0, MAX_NONCES_PER_RAND_HASH - (row?.n ?? 0));
     const txErrors: TicketError[] = [];
-    const candidates = v.valid.slice(0, room);
+    // Credit never passes what the sender can be made to pay: each ticket is credited only while
+    // the balance stays within what backs it (winners pending redemption plus the max float left,
+    // never more than deposit + reserve share), counting a winner's face value as pending at once.
+    let pending = await pendingFaceValue(tx, orchestrator, sender);
+    let projected = await balanceIn(tx, orchestrator, sender);
+    const candidates: typeof v.valid = [];
+    for (const t of v.valid.slice(0, room)) {
+      const nextPending = t.won ? pending + p.faceValue : pending;
+      if (projected + t.ev > creditBacking(funds, nextPending)) {
+        txErrors.push({
+          senderNonce: t.ticket.senderNonce.toString(),
+          code: "SENDER_RESERVE_INSUFFICIENT",
+          message: "crediting this ticket would take the sender's balance past its max float",
+        });
+        continue;
+      }
+      pending = nextPending;
+      projected += t.ev;
+      candidates.push(t);
+    }
     for (const t of v.valid.slice(room)) {
       txErrors.push({
         senderNonce: t.ticket.senderNonce.toString(),
@@ -129,9 +149,9 @@ export async function acceptPayment(deps: AppDeps, payment: Payment): Promise<Ac
   const { winners: won, credit } = result;
   if (accepted > 0) {
     deps.metrics.inc(METRIC.ticketsWon, labels, won);
-    incBig(deps, METRIC.ticketValueReceivedWei, labels, credit);
+    deps.metrics.inc(METRIC.ticketValueReceivedWei, labels, credit);
   }
-  for (const e of errors) deps.metrics.inc("livepeer_tickets_rejected_total", { ...labels, code: e.code });
+  for (const e of errors) deps.metrics.inc(METRIC.paymentRecvErrors, { ...labels, error_code: e.code });
   const balance = result.balance ?? (await getBalance(deps, orchestrator, sender));
   return { orchestrator, sender, accepted, won, credit, balance, errors };
 }

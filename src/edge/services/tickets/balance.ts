@@ -11,7 +11,12 @@ export type DebitResult =
 
 const lower = (a: string) => a.toLowerCase() as Address;
 
-async function readIn(tx: Tx | AppDeps["db"], orchestrator: Address, sender: Address): Promise<bigint> {
+/** The (orchestrator, sender) balance as `tx` sees it. */
+export async function balanceIn(
+  tx: Tx | AppDeps["db"],
+  orchestrator: Address,
+  sender: Address,
+): Promise<bigint> {
   const rows = await tx
     .select({ balance: senderBalances.balance })
     .from(senderBalances)
@@ -30,7 +35,7 @@ export async function adjustBalanceIn(
   delta: bigint,
   now: number,
 ): Promise<bigint> {
-  const next = (await readIn(tx, orchestrator, sender)) + delta;
+  const next = (await balanceIn(tx, orchestrator, sender)) + delta;
   await tx
     .insert(senderBalances)
     .values({
@@ -48,7 +53,7 @@ export async function adjustBalanceIn(
 
 /** The sender's balance (wei of EV credited minus fees debited) with one hosted orchestrator. */
 export async function getBalance(deps: AppDeps, orchestrator: Address, sender: Address): Promise<bigint> {
-  return readIn(deps.db, orchestrator, sender);
+  return balanceIn(deps.db, orchestrator, sender);
 }
 
 /** The configured credit limit of a hosted orchestrator (0 when none is set). */
@@ -74,7 +79,7 @@ export async function debit(
   const limit = options.creditLimit ?? creditLimitFor(deps, orchestrator);
   const now = deps.clock.now();
   return writeTx(deps.db, async (tx) => {
-    const balance = await readIn(tx, orchestrator, sender);
+    const balance = await balanceIn(tx, orchestrator, sender);
     if (balance - amount < -limit) {
       return {
         ok: false as const,

@@ -1,7 +1,6 @@
-import { and, eq, inArray } from "drizzle-orm";
 import { bytesToHex } from "../../../protocol/bytes.ts";
 import { recipientRandHash } from "../../../protocol/commit-reveal.ts";
-import { computeTicketParams, maxFloat } from "../../../protocol/ticket-params.ts";
+import { computeTicketParams } from "../../../protocol/ticket-params.ts";
 import type { Address } from "../../../protocol/types.ts";
 import { LivepeerError } from "../../../wire/errors.ts";
 import type {
@@ -10,24 +9,17 @@ import type {
   OrchestratorInfoJson,
 } from "../../../wire/orchestrator-info.ts";
 import { type PriceInfo, priceToJson, type TicketParams, ticketParamsToJson } from "../../../wire/payment.ts";
-import { ticketRedemptions } from "../../db/schema/payments.ts";
 import type { AppDeps } from "../../deps.ts";
+import { floatOf, pendingFaceValue, senderFunds } from "./float.ts";
 import { findHosted, type HostedOrchestrator } from "./hosted.ts";
 import { signOrchestratorInfo } from "./info-signature.ts";
 import { recipientRandFor } from "./rand.ts";
 
-/** Extra capabilities of a hosted orchestrator (e.g. from the runners attached to it). */
-export type CapabilitySource = (orchestrator: Address) => Promise<CapabilityJson[]> | CapabilityJson[];
-
-const sources = new WeakMap<AppDeps, CapabilitySource>();
-
 /**
- * Registers where the info endpoint learns capabilities beyond the configured prices (the jobs
- * area passes the capabilities of registered runners). One source per deps; a later call replaces it.
+ * Where the info endpoint learns capabilities beyond the configured prices: bootstrap passes the
+ * capabilities of the runners attached to each hosted orchestrator (jobs/runners.ts).
  */
-export function setCapabilitySource(deps: AppDeps, source: CapabilitySource): void {
-  sources.set(deps, source);
-}
+export type CapabilitySource = (deps: AppDeps, orchestrator: Address) => Promise<CapabilityJson[]>;
 
 export interface InfoRequest {
   sender: Address;
@@ -84,24 +76,8 @@ async function capabilitiesOf(deps: AppDeps, hosted: HostedOrchestrator): Promis
     );
   };
   for (const p of hosted.config.prices) add(p.modelId === undefined ? { capability: p.capability } : p);
-  const source = sources.get(deps);
-  if (source) for (const c of await source(hosted.address)) add(c);
+  for (const c of await deps.services.capabilities(deps, hosted.address)) add(c);
   return out;
-}
-
-/** Face value of this sender's winning tickets to `recipient` that are not redeemed yet. */
-async function pendingFaceValue(deps: AppDeps, recipient: Address, sender: Address): Promise<bigint> {
-  const rows = await deps.db
-    .select({ faceValue: ticketRedemptions.faceValue })
-    .from(ticketRedemptions)
-    .where(
-      and(
-        eq(ticketRedemptions.recipient, recipient),
-        eq(ticketRedemptions.sender, sender),
-        inArray(ticketRedemptions.status, ["queued", "redeeming"]),
-      ),
-    );
-  return rows.reduce((sum, r) => sum + BigInt(r.faceValue), 0n);
 }
 
 /**
@@ -118,26 +94,18 @@ export async function buildOrchestratorInfo(deps: AppDeps, req: InfoRequest): Pr
     throw new LivepeerError("TICKET_SENDER_INVALID", "sender must not be the zero address");
   const price = pinnedPrice(hosted, req);
   const { ledger } = deps;
-  const [block, round, serviceURI, senderInfo, claimable, pending, capabilities] = await Promise.all([
+  const [block, round, serviceURI, funds, pending, capabilities] = await Promise.all([
     ledger.blockNumber(),
     ledger.lastInitializedRound(),
     ledger.getServiceURI(hosted.address),
-    ledger.getSenderInfo(sender),
-    ledger.claimableReserve(sender, hosted.address),
-    pendingFaceValue(deps, hosted.address, sender),
+    senderFunds(deps, hosted.address, sender),
+    pendingFaceValue(deps.db, hosted.address, sender),
     capabilitiesOf(deps, hosted),
   ]);
   const blockHash = await ledger.blockHashForRound(round);
   const t = hosted.config.ticket;
-  // claimableReserve is already this recipient's allocation minus what it claimed this round.
-  const float = maxFloat({
-    fundsRemaining: claimable,
-    claimedThisRound: 0n,
-    activeSetSize: 1n,
-    claimedByRecipient: 0n,
-    pendingFaceValue: pending,
-    deposit: senderInfo.sender.deposit,
-  });
+  // Face values offered are clamped to the sender's max float (pending winners counted).
+  const float = floatOf(funds, pending);
   const offer = computeTicketParams({
     ev: t.ev,
     gasPrice: t.gasPrice,
@@ -156,7 +124,7 @@ export async function buildOrchestratorInfo(deps: AppDeps, req: InfoRequest): Pr
   };
   const params: TicketParams = {
     ...base,
-    recipientRandHash: recipientRandHash(recipientRandFor(deps, sender, base, price)),
+    recipientRandHash: recipientRandHash(recipientRandFor(hosted, sender, base, price)),
   };
   const prices: CapabilityPriceJson[] = hosted.config.prices.map((p) => ({
     capability: p.capability,

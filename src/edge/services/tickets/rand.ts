@@ -4,42 +4,32 @@ import { hexToBytes } from "../../../protocol/bytes.ts";
 import { deriveRecipientRand } from "../../../protocol/commit-reveal.ts";
 import type { Address } from "../../../protocol/types.ts";
 import type { PriceInfo, TicketParams } from "../../../wire/payment.ts";
-import type { AppDeps } from "../../deps.ts";
 
-const secrets = new WeakMap<Uint8Array, Map<string, Uint8Array>>();
 const LABEL = new TextEncoder().encode("livepeer-edge/recipient-secret/");
 
 /**
  * Each hosted identity derives recipientRand from its own sub-secret HMAC(ticketSecret, label ‖
  * recipient), so params one identity issued never validate for another one on the same edge.
  */
-function recipientSecret(ticketSecret: Uint8Array, recipient: Address): Uint8Array {
-  let byRecipient = secrets.get(ticketSecret);
-  if (!byRecipient) {
-    byRecipient = new Map();
-    secrets.set(ticketSecret, byRecipient);
-  }
-  const key = recipient.toLowerCase();
-  let s = byRecipient.get(key);
-  if (!s) {
-    const addr = hexToBytes(key);
-    const msg = new Uint8Array(LABEL.length + addr.length);
-    msg.set(LABEL, 0);
-    msg.set(addr, LABEL.length);
-    s = hmac(sha256, ticketSecret, msg);
-    byRecipient.set(key, s);
-  }
-  return s;
+export function recipientSecret(ticketSecret: Uint8Array, recipient: Address): Uint8Array {
+  const addr = hexToBytes(recipient.toLowerCase());
+  const msg = new Uint8Array(LABEL.length + addr.length);
+  msg.set(LABEL, 0);
+  msg.set(addr, LABEL.length);
+  return hmac(sha256, ticketSecret, msg);
 }
 
-/** recipientRand for these params, sender and expected price (PROTOCOL.md §6 commit-reveal). */
+/**
+ * recipientRand for these params, sender and expected price (the commit-reveal of winning
+ * tickets), from the secret of the hosted identity that issued them.
+ */
 export function recipientRandFor(
-  deps: Pick<AppDeps, "keys">,
+  hosted: { recipientSecret: Uint8Array },
   sender: Address,
-  params: Pick<TicketParams, "recipient" | "faceValue" | "winProb" | "seed" | "expirationBlock">,
+  params: Pick<TicketParams, "faceValue" | "winProb" | "seed" | "expirationBlock">,
   price: PriceInfo,
 ): bigint {
-  return deriveRecipientRand(recipientSecret(deps.keys.ticketSecret, params.recipient), {
+  return deriveRecipientRand(hosted.recipientSecret, {
     seed: BigInt(params.seed),
     sender,
     faceValue: params.faceValue,

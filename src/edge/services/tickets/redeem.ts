@@ -6,17 +6,7 @@ import type { AppDeps } from "../../deps.ts";
 import { LedgerError } from "../../ledger/errors.ts";
 import type { TxResult } from "../../ledger/types.ts";
 import { METRIC } from "../../metrics.ts";
-import { incBig } from "./metrics.ts";
 import { writeTx } from "./tx.ts";
-
-/** Extra metrics of the redemption queue (the shared ones are in METRIC). */
-export const REDEEM_METRIC = {
-  partial: "livepeer_ticket_redemptions_partial_total",
-  shortfallWei: "livepeer_ticket_redemption_shortfall_wei_total",
-  retries: "livepeer_ticket_redemption_retries_total",
-  expired: "livepeer_ticket_redemptions_expired_total",
-  failed: "livepeer_ticket_redemptions_failed_total",
-} as const;
 
 export interface RedeemOptions {
   /** Identifies this process in the claim (lease) column. */
@@ -114,7 +104,7 @@ export async function redeemDueTickets(deps: AppDeps, options: RedeemOptions = {
     await tx.update(acceptedTickets).set({ status: "expired" }).where(inArray(acceptedTickets.id, ids));
     return ids.length;
   });
-  if (expired > 0) deps.metrics.inc(REDEEM_METRIC.expired, {}, expired);
+  if (expired > 0) deps.metrics.inc(METRIC.redemptionsExpired, {}, expired);
   report.expired = expired;
 
   const due = await db
@@ -198,11 +188,11 @@ export async function redeemDueTickets(deps: AppDeps, options: RedeemOptions = {
           ...(partial ? { error: `settled ${outcome.paid} of ${face} (protocol#663 partial payment)` } : {}),
         });
         deps.metrics.inc(METRIC.ticketsRedeemed, labels);
-        incBig(deps, METRIC.ticketValueRedeemedWei, labels, outcome.paid);
+        deps.metrics.inc(METRIC.ticketValueRedeemedWei, labels, outcome.paid);
         if (partial) {
           report.partial++;
-          deps.metrics.inc(REDEEM_METRIC.partial, labels);
-          incBig(deps, REDEEM_METRIC.shortfallWei, labels, face - outcome.paid);
+          deps.metrics.inc(METRIC.redemptionsPartial, labels);
+          deps.metrics.inc(METRIC.redemptionShortfallWei, labels, face - outcome.paid);
           deps.logger.warn("winning ticket settled below face value (protocol#663)", {
             ticketId: id,
             sender: claimed.row.sender,
@@ -219,17 +209,17 @@ export async function redeemDueTickets(deps: AppDeps, options: RedeemOptions = {
         break;
       case "retry":
         await finish("queued", { error: `${outcome.code}: ${outcome.error}` });
-        deps.metrics.inc(REDEEM_METRIC.retries, { ...labels, reason: outcome.code });
+        deps.metrics.inc(METRIC.redemptionRetries, { ...labels, reason: outcome.code });
         report.retried++;
         break;
       case "expired":
         await finish("expired", { error: outcome.error });
-        deps.metrics.inc(REDEEM_METRIC.expired, labels);
+        deps.metrics.inc(METRIC.redemptionsExpired, labels);
         report.expired++;
         break;
       case "failed":
         await finish("failed", { error: `${outcome.code}: ${outcome.error}` });
-        deps.metrics.inc(REDEEM_METRIC.failed, { ...labels, code: outcome.code });
+        deps.metrics.inc(METRIC.redemptionErrors, { ...labels, code: outcome.code });
         deps.logger.error("winning ticket rejected by the ledger", { ticketId: id, error: outcome.error });
         report.failed++;
         break;

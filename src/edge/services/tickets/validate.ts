@@ -10,7 +10,7 @@ import type { AppDeps } from "../../deps.ts";
 import { findHosted, type HostedOrchestrator } from "./hosted.ts";
 import { recipientRandFor } from "./rand.ts";
 
-/** Stable codes for a rejected ticket (PROTOCOL.md §6). */
+/** Stable codes for a rejected ticket (docs/protocol.md#accepting-a-payment). */
 export type TicketErrorCode = Extract<
   ErrorCode,
   | "TICKET_RECIPIENT_INVALID"
@@ -26,6 +26,7 @@ export type TicketErrorCode = Extract<
   | "SENDER_UNLOCKING"
   | "SENDER_NO_DEPOSIT"
   | "SENDER_NO_RESERVE"
+  | "SENDER_RESERVE_INSUFFICIENT"
 >;
 
 export interface TicketError {
@@ -61,10 +62,10 @@ export const MAX_NONCES_PER_RAND_HASH = 600;
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
 /**
- * Validates a payment exactly as PROTOCOL.md §6 lists, except the nonce replay check against
- * stored tickets (done in the accepting transaction). Checks the whole payment first (recipient,
- * sender, params, recipientRandHash, expiry, creation round, sender standing) and then each
- * ticket (signature, nonces repeated inside the payment). Never throws for an invalid ticket.
+ * Validates a payment exactly as docs/protocol.md#accepting-a-payment lists, except the nonce replay
+ * check against stored tickets (done in the accepting transaction). Checks the whole payment first
+ * (recipient, sender, params, recipientRandHash, expiry, creation round, sender standing) and then
+ * each ticket (signature, nonces repeated inside the payment). Never throws for an invalid ticket.
  */
 export async function validatePayment(deps: AppDeps, payment: Payment): Promise<PaymentValidation> {
   const p = payment.ticketParams;
@@ -92,7 +93,7 @@ export async function validatePayment(deps: AppDeps, payment: Payment): Promise<
     return rejectAll("TICKET_PARAMS_INVALID", "expectedPrice.pixelsPerUnit must be positive");
   }
   // The hash binds seed, sender, faceValue, winProb, expiry and price: any change means we never issued it.
-  const rand = recipientRandFor(deps, sender, p, payment.expectedPrice);
+  const rand = recipientRandFor(out.hosted, sender, p, payment.expectedPrice);
   if (recipientRandHash(rand) !== p.recipientRandHash.toLowerCase()) {
     return rejectAll(
       "TICKET_RAND_HASH_UNKNOWN",

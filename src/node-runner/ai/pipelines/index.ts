@@ -1,12 +1,12 @@
-import type { ModelEntry } from "../manifest.ts";
+import type { ModelExecutor } from "../../../wire/pipelines.ts";
 import { imageToImage } from "./image-to-image.ts";
 import { imageToText } from "./image-to-text.ts";
 import type { Pipeline } from "./types.ts";
 import { upscale } from "./upscale.ts";
 import { voiceActivity } from "./vad.ts";
 
-/** Pre-/post-processing by model kind (the manifest's `kind`). */
-export const PIPELINES: Record<ModelEntry["kind"], Pipeline> = {
+/** Pre-/post-processing by model executor (the manifest's `kind`); names and inputs come from the registry. */
+export const PIPELINES: Record<ModelExecutor, Pipeline> = {
   upscale,
   "image-to-image": imageToImage,
   "image-classification": imageToText,

@@ -22,7 +22,7 @@ export interface PipelineRun {
 export interface PipelineResult {
   outputs: OutputFile[];
   data?: unknown;
-  /** PROTOCOL §7 units. */
+  /** Units as in docs/protocol.md#pricing-and-work-units. */
   units: bigint;
   timings: Record<string, number>;
 }

@@ -4,7 +4,7 @@ import { inputFile, ms, outputName, type Pipeline, throwIfAborted, writePngOutpu
 
 /**
  * image → image through a super-resolution model: RGB → NCHW float 0..1 → model → clamp and round
- * back to RGB → PNG. Units: h·w of the input (PROTOCOL §7).
+ * back to RGB → PNG. Units: h·w of the input (docs/protocol.md#pricing-and-work-units).
  */
 export const upscale: Pipeline = async (run) => {
   const t0 = performance.now();

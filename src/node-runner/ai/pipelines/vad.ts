@@ -71,8 +71,8 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
 /**
  * Voice activity detection with Silero VAD: FFmpeg decodes the input to 16 kHz mono float, the
  * model scores each 32 ms frame (carrying its recurrent state and 64 samples of context between
- * frames), and the scores become speech segments. Units: seconds × 1000 (PROTOCOL §7,
- * audio-to-text).
+ * frames), and the scores become speech segments. Units: seconds × 1000 (audio-to-text in
+ * docs/protocol.md#pricing-and-work-units).
  */
 export const voiceActivity: Pipeline = async (run) => {
   const t0 = performance.now();

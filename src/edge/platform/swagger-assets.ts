@@ -10,12 +10,16 @@ export interface SwaggerAssets {
   js: string;
 }
 
-let loading: Promise<SwaggerAssets | undefined> | undefined;
-
-/** The assets, read once per process; `undefined` (also cached) where they cannot be read. */
-export function swaggerAssets(): Promise<SwaggerAssets | undefined> {
-  loading ??= readAssets().catch(() => undefined);
-  return loading;
+/**
+ * A loader that reads the assets on its first call and keeps them (one per app, built when the
+ * docs routes are registered); `undefined` (also kept) where they cannot be read.
+ */
+export function swaggerAssetsLoader(): () => Promise<SwaggerAssets | undefined> {
+  let loading: Promise<SwaggerAssets | undefined> | undefined;
+  return () => {
+    loading ??= readAssets().catch(() => undefined);
+    return loading;
+  };
 }
 
 async function readAssets(): Promise<SwaggerAssets> {

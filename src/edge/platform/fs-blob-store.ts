@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
-import { assertBlobKey, type BlobStore } from "./blob-store.ts";
+import { assertBlobKey, type BlobStore } from "../services/blobs/blob-store.ts";
 
 /** Blobs as files under one directory; writes go to a temp name first so readers never see half a file. */
 export function createFsBlobStore(dir: string): BlobStore {

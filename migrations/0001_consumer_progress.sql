@@ -1,0 +1,1 @@
+ALTER TABLE `consumer_jobs` ADD `progress` real DEFAULT 0 NOT NULL;

@@ -1,0 +1,123 @@
+import { envTable, parse } from "../cli/env.ts";
+
+// The edge's environment variables and those of `npm start` (src/main.ts), which runs the same
+// edge. Each overrides the same setting of the JSON file named by LIVEPEER_CONFIG; lists are
+// comma-separated. config-load.ts maps them onto the config, which zod then validates.
+
+const EDGE = ["edge", "start"] as const;
+const LOG_LEVELS = parse.oneOf("debug", "info", "warn", "error", "silent");
+
+export const EDGE_ENV = envTable({
+  LIVEPEER_CONFIG: {
+    description: "path of a JSON config file (the shape of EdgeConfigInput)",
+    parse: parse.string,
+    entries: ["edge"],
+  },
+  ROLES: { description: "gateway,orchestrator (either or both)", parse: parse.list, entries: ["edge"] },
+  HOST: { description: "listen address", default: "127.0.0.1", parse: parse.string, entries: EDGE },
+  PORT: {
+    description: "listen port (0 picks a free one); the example's edge port",
+    default: "8787",
+    parse: parse.nonNegativeInt,
+    entries: [...EDGE, "example"],
+  },
+  PUBLIC_URL: { description: "public base URL of this edge", parse: parse.string, entries: ["edge"] },
+  DATABASE_URL: {
+    description: "libSQL URL: file:…, :memory:, libsql://…",
+    parse: parse.string,
+    entries: ["edge"],
+  },
+  DATABASE_AUTH_TOKEN: { description: "libSQL auth token", parse: parse.string, entries: ["edge"] },
+  LEDGER: { description: "devnet | chain", parse: parse.oneOf("devnet", "chain"), entries: ["edge"] },
+  GENESIS_FILE: { description: "devnet genesis JSON path", parse: parse.string, entries: EDGE },
+  ROUND_SECONDS: {
+    description: "devnet round length in seconds (0: rounds advance only on request)",
+    parse: parse.nonNegativeInt,
+    entries: EDGE,
+  },
+  BLOCK_MS: { description: "devnet block time in milliseconds", parse: parse.positiveInt, entries: EDGE },
+  RPC_URL: { description: "chain ledger JSON-RPC URL", parse: parse.string, entries: ["edge"] },
+  CHAIN_ID: { description: "chain ledger chain id", parse: parse.positiveInt, entries: ["edge"] },
+  TICKET_SECRET: {
+    description: "32-byte hex secret for recipientRand (generated and kept in the database when absent)",
+    parse: parse.string,
+    entries: ["edge"],
+  },
+  ORCHESTRATOR_KEYS: {
+    description: "hosted orchestrator private keys (service URI = PUBLIC_URL)",
+    parse: parse.list,
+    entries: ["edge"],
+  },
+  SENDER_PRIVATE_KEY: {
+    description: "the gateway's ticket sender key",
+    parse: parse.string,
+    entries: ["edge"],
+  },
+  SCHEDULER: { description: "on | off", parse: parse.bool, entries: ["edge"] },
+  SCHEDULER_INTERVAL_MS: { description: "scheduler tick interval", parse: parse.positiveInt, entries: EDGE },
+  BODY_LIMIT_BYTES: { description: "request body size limit", parse: parse.positiveInt, entries: EDGE },
+  API_KEYS: {
+    description: "required | off (consumers need an API key)",
+    parse: parse.oneOf("required", "off"),
+    entries: EDGE,
+  },
+  ADMIN_TOKEN: { description: "admin token for issuing API keys", parse: parse.string, entries: EDGE },
+  SUSPEND_AFTER_FAILURES: {
+    description: "failed jobs before the gateway suspends an orchestrator",
+    parse: parse.positiveInt,
+    entries: EDGE,
+  },
+  VISIBILITY_TIMEOUT_MS: {
+    description: "how long a runner's lease holds without a heartbeat",
+    parse: parse.positiveInt,
+    entries: EDGE,
+  },
+  SYNC_TIMEOUT_MS: {
+    description: "how long a synchronous consumer request waits before answering 202",
+    parse: parse.positiveInt,
+    entries: EDGE,
+  },
+  LOG_LEVEL: {
+    description: "debug | info | warn | error | silent",
+    default: "info",
+    parse: LOG_LEVELS,
+    entries: EDGE,
+  },
+  // npm start only: the local network around the edge.
+  DATA_DIR: {
+    description: "where npm start keeps its data",
+    default: ".data",
+    parse: parse.string,
+    entries: ["start"],
+  },
+  RUNNERS: {
+    description: "node-runner processes to start",
+    default: "1",
+    parse: parse.nonNegativeInt,
+    entries: ["start"],
+  },
+  RUNNER_ORCHESTRATORS: {
+    description: "each runner serves the first N orchestrators",
+    default: "3",
+    parse: parse.positiveInt,
+    entries: ["start"],
+  },
+  RUNNER_CAPACITY: {
+    description: "jobs each runner process runs at once",
+    default: "2",
+    parse: parse.positiveInt,
+    entries: ["start"],
+  },
+  EXTERNAL_RUNNERS: {
+    description:
+      "price the first N orchestrators for runners started elsewhere (tokens in DATA_DIR/runner-tokens.json)",
+    default: "0",
+    parse: parse.nonNegativeInt,
+    entries: ["start"],
+  },
+  TICKET_MAX_FACE_VALUE: {
+    description: "ticket face value cap in wei (equal to the EV makes every ticket win)",
+    parse: parse.string,
+    entries: ["start"],
+  },
+});

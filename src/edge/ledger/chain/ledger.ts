@@ -1,0 +1,427 @@
+// The chain ledger: the Ledger interface against the deployed contracts, over viem. Addresses come
+// from the Controller; writes are simulated in the pending block first (a revert sends nothing and
+// becomes the same LedgerError code as on the devnet), then sent, mined and decoded.
+import {
+  type Abi,
+  type Account,
+  BaseError,
+  type Chain,
+  ContractFunctionRevertedError,
+  createPublicClient,
+  createWalletClient,
+  decodeEventLog,
+  type Hex,
+  http,
+  type Log,
+  type PublicClient,
+  type Transport,
+  zeroAddress,
+} from "viem";
+import { encodeAuxData } from "../../../protocol/ticket.ts";
+import type { Address, Ticket } from "../../../protocol/types.ts";
+import { LedgerError } from "../errors.ts";
+import { revertError } from "../reasons.ts";
+import type {
+  DelegatorStatus,
+  Ledger,
+  LedgerEvent,
+  LedgerEventName,
+  PoolMember,
+  TxResult,
+} from "../types.ts";
+import {
+  bondingManagerAbi,
+  livepeerTokenAbi,
+  minterAbi,
+  roundsManagerAbi,
+  serviceRegistryAbi,
+  ticketBrokerAbi,
+} from "./abi.ts";
+import {
+  ARBITRUM_CONTROLLER,
+  type ContractName,
+  type ProtocolAddresses,
+  resolveAddresses,
+} from "./contracts.ts";
+
+export interface ChainLedgerOptions {
+  /** JSON-RPC URL (ignored when `transport` is given). */
+  url?: string;
+  transport?: Transport;
+  chain?: Chain;
+  /** Controller whose registry names the contracts; Arbitrum One's by default. */
+  controller?: Address;
+  /** Accounts this ledger may sign for (local keys, or addresses the node itself signs for). */
+  accounts?: Account[];
+  /** Blocks a receipt must be buried under before a write returns (default 0). */
+  confirmations?: number;
+  pollingIntervalMs?: number;
+  /** First block scanned by getEvents (the deployment's block). */
+  fromBlock?: bigint;
+}
+
+export interface ChainLedger extends Ledger {
+  readonly kind: "chain";
+  readonly addresses: ProtocolAddresses;
+  readonly chainId: number;
+}
+
+const ABIS: Record<ContractName, Abi> = {
+  BondingManager: bondingManagerAbi,
+  RoundsManager: roundsManagerAbi,
+  TicketBroker: ticketBrokerAbi,
+  ServiceRegistry: serviceRegistryAbi,
+  Minter: minterAbi,
+  LivepeerToken: livepeerTokenAbi,
+};
+const EVENT_ABIS: Abi[] = [
+  bondingManagerAbi,
+  roundsManagerAbi,
+  ticketBrokerAbi,
+  serviceRegistryAbi,
+  minterAbi,
+];
+/** The events the Ledger interface reports (the devnet's set); others (ParameterUpdate, …) are dropped. */
+const LEDGER_EVENTS = new Set<string>([
+  "Bond",
+  "Unbond",
+  "Rebond",
+  "TransferBond",
+  "WithdrawStake",
+  "WithdrawFees",
+  "EarningsClaimed",
+  "Reward",
+  "TreasuryReward",
+  "TranscoderUpdate",
+  "TranscoderActivated",
+  "TranscoderDeactivated",
+  "NewRound",
+  "SetCurrentRewardTokens",
+  "DepositFunded",
+  "ReserveFunded",
+  "ReserveClaimed",
+  "WinningTicketRedeemed",
+  "WinningTicketTransfer",
+  "Unlock",
+  "UnlockCancelled",
+  "Withdrawal",
+  "ServiceURIUpdate",
+] satisfies LedgerEventName[]);
+const STATUS: DelegatorStatus[] = ["Pending", "Bonded", "Unbonded"];
+const DELEGATOR_FIELDS = [
+  "bondedAmount",
+  "fees",
+  "delegateAddress",
+  "delegatedAmount",
+  "startRound",
+  "lastClaimRound",
+  "nextUnbondingLockId",
+] as const;
+
+/** Decodes a failed call into the stable LedgerError; anything else is rethrown as it is. */
+function toLedgerError(e: unknown, call: string): unknown {
+  if (!(e instanceof BaseError)) return e;
+  const r = e.walk((x) => x instanceof ContractFunctionRevertedError);
+  if (!(r instanceof ContractFunctionRevertedError)) return e;
+  const panic = r.data?.errorName === "Panic" ? (r.data.args?.[0] as bigint | undefined) : undefined;
+  return revertError(r.reason, panic, call);
+}
+
+/** A stable, ordered id for a log: block number and log index. */
+const eventId = (block: bigint, logIndex: number) => (block << 24n) | BigInt(logIndex);
+
+export async function createChainLedger(options: ChainLedgerOptions): Promise<ChainLedger> {
+  const transport = options.transport ?? http(options.url, { retryCount: 0 });
+  const pollingInterval = options.pollingIntervalMs ?? 1000;
+  const client = createPublicClient({
+    transport,
+    pollingInterval,
+    ...(options.chain ? { chain: options.chain } : {}),
+  }) as PublicClient;
+  const chainId = await client.getChainId();
+  const addresses = await resolveAddresses(client, options.controller ?? ARBITRUM_CONTROLLER);
+  const accounts = new Map((options.accounts ?? []).map((a) => [a.address.toLowerCase(), a]));
+  const confirmations = options.confirmations ?? 0;
+
+  const read = async <T>(
+    c: ContractName,
+    functionName: string,
+    args: readonly unknown[] = [],
+  ): Promise<T> => {
+    try {
+      return (await client.readContract({
+        address: addresses[c],
+        abi: ABIS[c],
+        functionName,
+        args,
+      } as never)) as T;
+    } catch (e) {
+      throw toLedgerError(e, functionName);
+    }
+  };
+  const currentRound = () => read<bigint>("RoundsManager", "currentRound");
+
+  function decodeLogs(logs: Log[], round: bigint): LedgerEvent[] {
+    const protocol = new Set(Object.values(addresses).map((a) => a.toLowerCase()));
+    const out: LedgerEvent[] = [];
+    for (const log of logs) {
+      if (!protocol.has(log.address.toLowerCase())) continue;
+      for (const abi of EVENT_ABIS) {
+        try {
+          const ev = decodeEventLog({ abi, data: log.data, topics: log.topics }) as unknown as {
+            eventName: string;
+            args: Record<string, string | bigint | boolean>;
+          };
+          if (LEDGER_EVENTS.has(ev.eventName)) {
+            out.push({
+              id: eventId(log.blockNumber ?? 0n, log.logIndex ?? 0),
+              name: ev.eventName as LedgerEventName,
+              round,
+              block: log.blockNumber ?? 0n,
+              ref: (log.transactionHash ?? "0x") as Hex,
+              args: ev.args,
+            });
+          }
+          break;
+        } catch {
+          // another contract's event
+        }
+      }
+    }
+    return out;
+  }
+
+  async function send(
+    caller: Address,
+    c: ContractName,
+    functionName: string,
+    args: readonly unknown[],
+    value = 0n,
+  ): Promise<TxResult> {
+    const account = accounts.get(caller.toLowerCase());
+    if (!account) throw new LedgerError("LEDGER_NO_KEY", `no signing key for ${caller}`);
+    const req = { address: addresses[c], abi: ABIS[c], functionName, args, account, value };
+    try {
+      // The pending block is where the transaction will run (the latest one may be a round earlier).
+      await client.simulateContract({ ...req, blockTag: "pending" } as never);
+    } catch (e) {
+      throw toLedgerError(e, functionName);
+    }
+    const wallet = createWalletClient({
+      transport,
+      account,
+      ...(options.chain ? { chain: options.chain } : {}),
+    });
+    const hash = await wallet.writeContract({ ...req, chain: options.chain ?? null } as never);
+    const receipt = await client.waitForTransactionReceipt({ hash, confirmations, pollingInterval });
+    if (receipt.status !== "success") {
+      throw new LedgerError("LEDGER_ERROR", `${functionName} reverted when mined (${hash})`);
+    }
+    const round = await read<bigint>("RoundsManager", "currentRound");
+    return { ref: hash, round, block: receipt.blockNumber, events: decodeLogs(receipt.logs, round) };
+  }
+
+  const bm = "BondingManager" as const;
+  const tb = "TicketBroker" as const;
+
+  async function poolWalk(): Promise<PoolMember[]> {
+    const out: PoolMember[] = [];
+    let cur = await read<Address>(bm, "getFirstTranscoderInPool");
+    while (cur !== zeroAddress) {
+      out.push({ address: cur, totalStake: await read<bigint>(bm, "transcoderTotalStake", [cur]) });
+      cur = await read<Address>(bm, "getNextTranscoderInPool", [cur]);
+    }
+    return out;
+  }
+
+  const ledger: ChainLedger = {
+    kind: "chain",
+    addresses,
+    chainId,
+    close: async () => {},
+
+    initializeRound: (caller) => send(caller, "RoundsManager", "initializeRound", []),
+    bond: (caller, amount, to) => send(caller, bm, "bond", [amount, to]),
+    unbond: (caller, amount) => send(caller, bm, "unbond", [amount]),
+    rebond: (caller, lockId) => send(caller, bm, "rebond", [lockId]),
+    rebondFromUnbonded: (caller, to, lockId) => send(caller, bm, "rebondFromUnbonded", [to, lockId]),
+    withdrawStake: (caller, lockId) => send(caller, bm, "withdrawStake", [lockId]),
+    withdrawFees: (caller, recipient, amount) => send(caller, bm, "withdrawFees", [recipient, amount]),
+    claimEarnings: (caller, endRound) => send(caller, bm, "claimEarnings", [endRound]),
+    transferBond: (caller, receiver, amount) =>
+      send(caller, bm, "transferBond", [
+        receiver,
+        amount,
+        zeroAddress,
+        zeroAddress,
+        zeroAddress,
+        zeroAddress,
+      ]),
+    transcoder: (caller, rewardCut, feeShare) => send(caller, bm, "transcoder", [rewardCut, feeShare]),
+    reward: (caller) => send(caller, bm, "reward", []),
+    setServiceURI: (caller, uri) => send(caller, "ServiceRegistry", "setServiceURI", [uri]),
+    fundDeposit: (caller, amount) => send(caller, tb, "fundDeposit", [], amount),
+    fundReserve: (caller, amount) => send(caller, tb, "fundReserve", [], amount),
+    fundDepositAndReserve: (caller, deposit, reserve) =>
+      send(caller, tb, "fundDepositAndReserve", [deposit, reserve], deposit + reserve),
+    unlock: (caller) => send(caller, tb, "unlock", []),
+    cancelUnlock: (caller) => send(caller, tb, "cancelUnlock", []),
+    withdraw: (caller) => send(caller, tb, "withdraw", []),
+    redeemWinningTicket: (caller, ticket: Ticket, sig, recipientRand) =>
+      send(caller, tb, "redeemWinningTicket", [
+        {
+          recipient: ticket.recipient,
+          sender: ticket.sender,
+          faceValue: ticket.faceValue,
+          winProb: ticket.winProb,
+          senderNonce: ticket.senderNonce,
+          recipientRandHash: ticket.recipientRandHash,
+          auxData: encodeAuxData(ticket.creationRound, ticket.creationRoundBlockHash),
+        },
+        sig,
+        recipientRand,
+      ]),
+
+    blockNumber: () => read("RoundsManager", "blockNum"),
+    currentRound,
+    currentRoundStartBlock: () => read("RoundsManager", "currentRoundStartBlock"),
+    currentRoundInitialized: () => read("RoundsManager", "currentRoundInitialized"),
+    currentRoundLocked: () => read("RoundsManager", "currentRoundLocked"),
+    lastInitializedRound: () => read("RoundsManager", "lastInitializedRound"),
+    blockHashForRound: (round) => read("RoundsManager", "blockHashForRound", [round]),
+    roundLength: () => read("RoundsManager", "roundLength"),
+    pendingStake: async (a) => read(bm, "pendingStake", [a, await currentRound()]),
+    pendingFees: async (a) => read(bm, "pendingFees", [a, await currentRound()]),
+    getDelegator: async (a) => {
+      const r = await read<readonly unknown[]>(bm, "getDelegator", [a]);
+      const d = Object.fromEntries(DELEGATOR_FIELDS.map((k, i) => [k, r[i]])) as Record<string, never>;
+      const status = STATUS[Number(await read<number>(bm, "delegatorStatus", [a]))]!;
+      return { ...d, status } as Awaited<ReturnType<Ledger["getDelegator"]>>;
+    },
+    getDelegatorUnbondingLocks: async (a) => {
+      const [, , , , , , next] = await read<readonly bigint[]>(bm, "getDelegator", [a]);
+      const locks = [];
+      for (let id = 0n; id < next!; id++) {
+        const [amount, withdrawRound] = await read<readonly bigint[]>(bm, "getDelegatorUnbondingLock", [
+          a,
+          id,
+        ]);
+        if (withdrawRound !== 0n) locks.push({ id, amount: amount!, withdrawRound: withdrawRound! });
+      }
+      return locks;
+    },
+    getTranscoder: async (a) => {
+      const r = await read<readonly bigint[]>(bm, "getTranscoder", [a]);
+      const [lastRewardRound, rewardCut, feeShare, lastActiveStakeUpdateRound, activationRound] = r;
+      const [
+        ,
+        ,
+        ,
+        ,
+        ,
+        deactivationRound,
+        activeCumulativeRewards,
+        cumulativeRewards,
+        cumulativeFees,
+        lastFeeRound,
+      ] = r;
+      return {
+        lastRewardRound: lastRewardRound!,
+        rewardCut: rewardCut!,
+        feeShare: feeShare!,
+        lastActiveStakeUpdateRound: lastActiveStakeUpdateRound!,
+        activationRound: activationRound!,
+        deactivationRound: deactivationRound!,
+        activeCumulativeRewards: activeCumulativeRewards!,
+        cumulativeRewards: cumulativeRewards!,
+        cumulativeFees: cumulativeFees!,
+        lastFeeRound: lastFeeRound!,
+      };
+    },
+    getTranscoderEarningsPoolForRound: async (a, round) => {
+      const [
+        totalStake,
+        transcoderRewardCut,
+        transcoderFeeShare,
+        cumulativeRewardFactor,
+        cumulativeFeeFactor,
+      ] = await read<readonly bigint[]>(bm, "getTranscoderEarningsPoolForRound", [a, round]);
+      return {
+        totalStake: totalStake!,
+        transcoderRewardCut: transcoderRewardCut!,
+        transcoderFeeShare: transcoderFeeShare!,
+        cumulativeRewardFactor: cumulativeRewardFactor!,
+        cumulativeFeeFactor: cumulativeFeeFactor!,
+      };
+    },
+    transcoderTotalStake: (a) => read(bm, "transcoderTotalStake", [a]),
+    isActiveTranscoder: (a) => read(bm, "isActiveTranscoder", [a]),
+    getTranscoderPoolSize: () => read(bm, "getTranscoderPoolSize"),
+    getTranscoderPoolMaxSize: () => read(bm, "getTranscoderPoolMaxSize"),
+    getTranscoderPool: poolWalk,
+    // The current round's set: pool members active now, with the stake that counts in this round.
+    // (An orchestrator evicted for the next round is still active now but no longer in the pool.)
+    getActiveSet: async () => {
+      const round = await currentRound();
+      const out: PoolMember[] = [];
+      for (const m of await poolWalk()) {
+        if (!(await read<boolean>(bm, "isActiveTranscoder", [m.address]))) continue;
+        const t = await ledger.getTranscoder(m.address);
+        const stake =
+          t.lastActiveStakeUpdateRound > round
+            ? (await ledger.getTranscoderEarningsPoolForRound(m.address, round)).totalStake
+            : m.totalStake;
+        out.push({ address: m.address, totalStake: stake });
+      }
+      return out.sort((x, y) => (x.totalStake === y.totalStake ? 0 : x.totalStake > y.totalStake ? -1 : 1));
+    },
+    currentRoundTotalActiveStake: () => read(bm, "currentRoundTotalActiveStake"),
+    nextRoundTotalActiveStake: () => read(bm, "nextRoundTotalActiveStake"),
+    getTotalBonded: () => read(bm, "getTotalBonded"),
+    unbondingPeriod: () => read(bm, "unbondingPeriod"),
+    getSenderInfo: async (a) => {
+      const [sender, reserve] = await read<
+        [{ deposit: bigint; withdrawRound: bigint }, Record<string, bigint>]
+      >(tb, "getSenderInfo", [a]);
+      return {
+        sender: { deposit: sender.deposit, withdrawRound: sender.withdrawRound },
+        reserve: {
+          fundsRemaining: reserve.fundsRemaining!,
+          claimedInCurrentRound: reserve.claimedInCurrentRound!,
+        },
+      };
+    },
+    claimableReserve: (h, c) => read(tb, "claimableReserve", [h, c]),
+    usedTickets: (hash) => read(tb, "usedTickets", [hash]),
+    isUnlockInProgress: (a) => read(tb, "isUnlockInProgress", [a]),
+    ticketValidityPeriod: () => read(tb, "ticketValidityPeriod"),
+    getServiceURI: (a) => read("ServiceRegistry", "getServiceURI", [a]),
+    balanceOf: (a) => read("LivepeerToken", "balanceOf", [a]),
+    ethBalanceOf: (a) => client.getBalance({ address: a }),
+    totalSupply: () => read("LivepeerToken", "totalSupply"),
+    inflation: () => read("Minter", "inflation"),
+    inflationChange: () => read("Minter", "inflationChange"),
+    targetBondingRate: () => read("Minter", "targetBondingRate"),
+    currentMintableTokens: () => read("Minter", "currentMintableTokens"),
+    currentMintedTokens: () => read("Minter", "currentMintedTokens"),
+    // Scans the protocol's logs from `fromBlock` (a libSQL cursor replaces this scan later).
+    getEvents: async (filter = {}) => {
+      const logs = await client.getLogs({
+        address: Object.values(addresses),
+        fromBlock: options.fromBlock ?? 0n,
+        toBlock: "latest",
+      });
+      let events = decodeLogs(logs as Log[], 0n);
+      if (filter.name) events = events.filter((e) => e.name === filter.name);
+      if (filter.address) {
+        const a = filter.address.toLowerCase();
+        events = events.filter((e) =>
+          Object.values(e.args).some((v) => typeof v === "string" && v.toLowerCase() === a),
+        );
+      }
+      if (filter.fromId !== undefined) events = events.filter((e) => e.id > filter.fromId!);
+      return filter.limit !== undefined ? events.slice(0, filter.limit) : events;
+    },
+  };
+  return ledger;
+}

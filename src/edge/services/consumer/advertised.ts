@@ -1,0 +1,18 @@
+import type { AppDeps } from "../../deps.ts";
+import { capabilityAdvertised } from "../gateway/discovery.ts";
+import { JobError } from "../jobs/errors.ts";
+
+/**
+ * Refuses, before any job is recorded, a capability that no active orchestrator advertises: such
+ * a job could only fail. Throws JobError PIPELINE_NOT_ADVERTISED (503). When an orchestrator
+ * could not be asked, the job goes ahead and finds out.
+ */
+export async function assertAdvertised(deps: AppDeps, capability: string, modelId?: string): Promise<void> {
+  const answer = await capabilityAdvertised(deps, { capability, ...(modelId ? { modelId } : {}) });
+  if (answer !== "no") return;
+  throw new JobError(
+    "PIPELINE_NOT_ADVERTISED",
+    `no active orchestrator advertises ${capability}${modelId ? ` (model ${modelId})` : ""}`,
+    { details: { capability, ...(modelId ? { modelId } : {}) } },
+  );
+}

@@ -1,0 +1,225 @@
+import { z } from "zod";
+
+// The one pipeline registry: every job kind a consumer can ask for, the input fields it takes,
+// how its billable units are counted (docs/protocol.md#pricing-and-work-units) and the price key
+// orchestrators quote it under. Pricing, the consumer's input checks, the runner, the API docs and the
+// advertised capabilities all read this table. Adding a pipeline is one entry here plus, when a
+// runner should serve it, its executor in src/node-runner.
+
+/** What a request measured before it is priced: the input's size or length, and its parameters. */
+export interface Measured<P = Record<string, unknown>> {
+  /** Width and height of the input image. */
+  image?: { width: number; height: number };
+  /** Length of the input audio, in milliseconds. */
+  audioMs?: number;
+  /** The renditions asked for and the input segment's duration. */
+  video?: { renditions: readonly { width: number; height: number; fps: number }[]; durationSec: number };
+  params: P;
+}
+
+/** The executor kinds the node-runner implements (its pre- and post-processing per model). */
+export const RUNNER_EXECUTORS = [
+  "ffmpeg",
+  "upscale",
+  "image-to-image",
+  "image-classification",
+  "vad",
+] as const;
+export type RunnerExecutor = (typeof RUNNER_EXECUTORS)[number];
+/** The executors that run an ONNX model (a model manifest's `kind`). */
+export type ModelExecutor = Exclude<RunnerExecutor, "ffmpeg">;
+
+export interface PipelineSpec {
+  name: string;
+  kind: "video" | "ai";
+  summary: string;
+  /** The file field the request must carry, if any. */
+  file?: "segment" | "image" | "audio";
+  /** The request's other fields (multipart strings are coerced); unknown fields pass through. */
+  params: z.ZodType<Record<string, unknown>>;
+  /** Billable units of a measured request; throws RangeError on impossible measurements. */
+  units(m: Measured): bigint;
+  /** The capability name prices are quoted under (config `prices[].capability`). */
+  priceKey: string;
+  /** Wei per unit the bundled local network charges (pixelsPerUnit 1). */
+  defaultPricePerUnit: bigint;
+  /** The node-runner executor that serves it; absent when this project has none yet. */
+  executor?: RunnerExecutor;
+}
+
+function uint(n: number, what: string): bigint {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${what} must be a non-negative integer`);
+  return BigInt(n);
+}
+
+const need = <T>(v: T | undefined, what: string): T => {
+  if (v === undefined) throw new RangeError(`${what} was not measured`);
+  return v;
+};
+
+const pixels = (m: Measured) => {
+  const img = need(m.image, "image size");
+  return uint(img.width, "width") * uint(img.height, "height");
+};
+
+const count = z.coerce.number().int().min(1).max(16);
+const dimension = z.coerce.number().int().min(64).max(4096);
+
+/** Frames go-livepeer bills an image-to-video job for. */
+const IMAGE_TO_VIDEO_FRAMES = 25n;
+
+function define<S extends z.ZodType<Record<string, unknown>>>(
+  spec: Omit<PipelineSpec, "params" | "units" | "priceKey"> & {
+    params: S;
+    units(m: Measured<z.output<S>>): bigint;
+    priceKey?: string;
+  },
+): PipelineSpec {
+  return {
+    ...spec,
+    priceKey: spec.priceKey ?? spec.name,
+    units: (m) => spec.units(m as Measured<z.output<S>>),
+  };
+}
+
+const AI_PRICE = 50_000n;
+
+export const PIPELINES = {
+  transcode: define({
+    name: "transcode",
+    kind: "video",
+    summary: "Transcode a segment (MPEG-TS or MP4) into renditions",
+    file: "segment",
+    params: z.looseObject({ profiles: z.string().min(1) }),
+    // Pixels produced: Σ width × height × fps × duration, rounded up (duration kept in ms).
+    units: (m) => {
+      const v = need(m.video, "video");
+      const perSecond = v.renditions.reduce(
+        (sum, r) => sum + uint(r.width, "width") * uint(r.height, "height") * uint(r.fps, "fps"),
+        0n,
+      );
+      if (!(v.durationSec >= 0)) throw new RangeError("duration must not be negative");
+      return (perSecond * BigInt(Math.ceil(v.durationSec * 1000)) + 999n) / 1000n;
+    },
+    defaultPricePerUnit: 2000n,
+    executor: "ffmpeg",
+  }),
+  "text-to-image": define({
+    name: "text-to-image",
+    kind: "ai",
+    summary: "Generate images from a prompt",
+    params: z.looseObject({
+      prompt: z.string().min(1),
+      width: dimension.default(512),
+      height: dimension.default(512),
+      num_images_per_prompt: count.default(1),
+    }),
+    units: (m) =>
+      uint(m.params.width, "width") *
+      uint(m.params.height, "height") *
+      uint(m.params.num_images_per_prompt, "images"),
+    defaultPricePerUnit: AI_PRICE,
+  }),
+  "image-to-image": define({
+    name: "image-to-image",
+    kind: "ai",
+    summary: "Restyle an image (PNG out)",
+    file: "image",
+    params: z.looseObject({
+      prompt: z.string().optional(),
+      strength: z.coerce.number().min(0).max(1).optional(),
+      num_images_per_prompt: count.default(1),
+    }),
+    units: (m) => pixels(m) * uint(m.params.num_images_per_prompt, "images"),
+    defaultPricePerUnit: AI_PRICE,
+    executor: "image-to-image",
+  }),
+  upscale: define({
+    name: "upscale",
+    kind: "ai",
+    summary: "Upscale an image (PNG out)",
+    file: "image",
+    params: z.looseObject({ prompt: z.string().optional() }),
+    units: pixels,
+    defaultPricePerUnit: AI_PRICE,
+    executor: "upscale",
+  }),
+  "segment-anything-2": define({
+    name: "segment-anything-2",
+    kind: "ai",
+    summary: "Segment objects in an image",
+    file: "image",
+    params: z.looseObject({}),
+    units: pixels,
+    defaultPricePerUnit: AI_PRICE,
+  }),
+  "image-to-text": define({
+    name: "image-to-text",
+    kind: "ai",
+    summary: "Describe or classify an image (labels with scores)",
+    file: "image",
+    params: z.looseObject({ top_k: z.coerce.number().int().min(1).max(1000).optional() }),
+    units: pixels,
+    defaultPricePerUnit: AI_PRICE,
+    executor: "image-classification",
+  }),
+  "image-to-video": define({
+    name: "image-to-video",
+    kind: "ai",
+    summary: "Animate an image into a short video",
+    file: "image",
+    params: z.looseObject({}),
+    units: (m) => pixels(m) * IMAGE_TO_VIDEO_FRAMES,
+    defaultPricePerUnit: AI_PRICE,
+  }),
+  "audio-to-text": define({
+    name: "audio-to-text",
+    kind: "ai",
+    summary: "Find the speech in an audio file (voice-activity segments)",
+    file: "audio",
+    params: z.looseObject({
+      threshold: z.coerce.number().min(0.05).max(0.99).optional(),
+      min_speech_ms: z.coerce.number().min(0).max(60_000).optional(),
+      min_silence_ms: z.coerce.number().min(0).max(60_000).optional(),
+      speech_pad_ms: z.coerce.number().min(0).max(10_000).optional(),
+    }),
+    // Milliseconds of audio, rounded up.
+    units: (m) => {
+      const ms = need(m.audioMs, "audio length");
+      if (!(ms >= 0)) throw new RangeError("audio length must not be negative");
+      return BigInt(Math.ceil(ms));
+    },
+    defaultPricePerUnit: AI_PRICE,
+    executor: "vad",
+  }),
+  llm: define({
+    name: "llm",
+    kind: "ai",
+    summary: "Complete a prompt with a language model",
+    params: z.looseObject({ max_tokens: z.coerce.number().int().min(1).max(32_768).default(256) }),
+    units: (m) => uint(m.params.max_tokens, "max_tokens"),
+    defaultPricePerUnit: AI_PRICE,
+  }),
+  "text-to-speech": define({
+    name: "text-to-speech",
+    kind: "ai",
+    summary: "Speak a text",
+    params: z.looseObject({ text: z.string().min(1).max(10_000) }),
+    units: (m) => 1000n * uint(m.params.text.length, "characters"),
+    defaultPricePerUnit: AI_PRICE,
+  }),
+} as const satisfies Record<string, PipelineSpec>;
+
+export type PipelineName = keyof typeof PIPELINES;
+export const PIPELINE_NAMES = Object.keys(PIPELINES) as PipelineName[];
+
+/** The registry entry of a name, or undefined for a name it does not hold. */
+export function pipelineSpec(name: string): PipelineSpec | undefined {
+  return Object.hasOwn(PIPELINES, name) ? PIPELINES[name as PipelineName] : undefined;
+}
+
+/** The AI pipelines (served under POST /v1/ai/{name}). */
+export const AI_PIPELINE_NAMES = PIPELINE_NAMES.filter((n) => PIPELINES[n].kind === "ai");
+
+/** The pipelines this project's node-runner can serve, with the executor serving each. */
+export const SERVED_PIPELINES = PIPELINE_NAMES.filter((n) => PIPELINES[n].executor !== undefined);

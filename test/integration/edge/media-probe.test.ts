@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { containerMediaProbe } from "../../../src/edge/media/container-probe.ts";
+import { probeSegment } from "../../../src/edge/services/consumer/inputs.ts";
+import { type FfmpegLocation, locateFfmpeg } from "../../../src/node-runner/ffmpeg/locate.ts";
+import { ffprobeMediaProbe } from "../../../src/node-runner/ffmpeg/media-probe.ts";
+import { runProcess } from "../../../src/node-runner/ffmpeg/process.ts";
+
+// The spawn-free probe (Workers) against ffprobe on the same real files, made by real FFmpeg.
+
+let dir: string;
+let ffmpeg: FfmpegLocation | null;
+const files: Record<string, Uint8Array> = {};
+
+async function make(name: string, args: string[]): Promise<void> {
+  if (ffmpeg?.kind !== "native") throw new Error("no native FFmpeg to make test media with");
+  const out = join(dir, name);
+  const r = await runProcess(ffmpeg.ffmpegPath, ["-v", "error", "-y", ...args, out]);
+  if (r.exitCode !== 0) throw new Error(`ffmpeg failed: ${r.stderrTail}`);
+  files[name] = new Uint8Array(readFileSync(out));
+}
+
+const video = (seconds: number, format: string) => [
+  "-f",
+  "lavfi",
+  "-i",
+  `testsrc=size=160x90:rate=30`,
+  "-f",
+  "lavfi",
+  "-i",
+  "sine=frequency=440:sample_rate=48000",
+  "-t",
+  String(seconds),
+  "-c:v",
+  "libx264",
+  "-preset",
+  "ultrafast",
+  "-pix_fmt",
+  "yuv420p",
+  "-c:a",
+  "aac",
+  "-f",
+  format,
+];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "lp-media-probe-"));
+  ffmpeg = await locateFfmpeg({ sources: ["system", "ffmpeg-installer"] });
+  await make("clip.ts", video(2, "mpegts"));
+  await make("clip.mp4", video(2, "mp4"));
+  await make("tone.wav", [
+    "-f",
+    "lavfi",
+    "-i",
+    "sine=frequency=440:sample_rate=16000",
+    "-t",
+    "1.5",
+    "-c:a",
+    "pcm_s16le",
+    "-f",
+    "wav",
+  ]);
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("container-header media probe", () => {
+  const header = containerMediaProbe();
+  const ffprobe = ffprobeMediaProbe();
+
+  for (const name of ["clip.ts", "clip.mp4"]) {
+    test(`${name}: streams and duration agree with ffprobe`, async () => {
+      const [h, f] = [await header.probe(files[name]!), await ffprobe.probe(files[name]!)];
+      expect([h.hasVideo, h.hasAudio]).toEqual([true, true]);
+      expect([f.hasVideo, f.hasAudio]).toEqual([true, true]);
+      // Billing multiplies the duration: within a frame of what ffprobe reads.
+      expect(Math.abs(h.durationSec - f.durationSec)).toBeLessThan(1 / 30 + 0.001);
+      expect(h.durationSec).toBeGreaterThan(1.9);
+    });
+  }
+
+  test("MPEG-TS: codec and frame rate from the PMT and PTS", async () => {
+    const h = await header.probe(files["clip.ts"]!);
+    expect([h.codec, Math.round(h.fps)]).toEqual(["h264", 30]);
+  });
+
+  test("MP4: the video track's size from tkhd", async () => {
+    const h = await header.probe(files["clip.mp4"]!);
+    expect([h.width, h.height]).toEqual([160, 90]);
+  });
+
+  test("WAV: audio duration from the fmt and data chunks", async () => {
+    const [h, f] = [await header.probe(files["tone.wav"]!), await ffprobe.probe(files["tone.wav"]!)];
+    expect([h.hasAudio, h.hasVideo, h.sampleRate]).toEqual([true, false, 16000]);
+    expect(h.durationSec).toBeCloseTo(f.durationSec, 3);
+  });
+
+  test("MPEG-TS sync bytes with garbage inside are refused by both probes", async () => {
+    const fake = new Uint8Array(188 * 20).fill(0xff);
+    for (let i = 0; i < fake.length; i += 188) fake[i] = 0x47;
+    for (const probe of [header, ffprobe]) {
+      await expect(probeSegment(probe, fake)).rejects.toMatchObject({ code: "NOT_VIDEO" });
+    }
+  });
+
+  test("a truncated MP4 and an unknown container are refused with a reason", async () => {
+    await expect(header.probe(files["clip.mp4"]!.subarray(0, 40))).rejects.toThrow(/moov/);
+    await expect(header.probe(new TextEncoder().encode("plain text, not media"))).rejects.toThrow(
+      /MPEG-TS, MP4 and WAV/,
+    );
+  });
+
+  test("probeSegment answers the same duration through either probe", async () => {
+    const [h, f] = [
+      await probeSegment(header, files["clip.ts"]!),
+      await probeSegment(ffprobe, files["clip.ts"]!),
+    ];
+    expect(Math.abs(h.durationSec - f.durationSec)).toBeLessThan(1 / 30 + 0.001);
+  });
+});
