@@ -14,7 +14,7 @@ describe.skipIf(missing !== undefined)("devnet = contracts (seeded random sequen
   ] as const) {
     test(`seed ${seed}, ${seats} seats, 40 steps`, async () => {
       const r = await runSeed(seed, 40, seats);
-      expect(r.ok + r.reverted).toBe(40);
+      expect(r.ok + r.reverted).toBeGreaterThan(40);
       expect(r.ok).toBeGreaterThan(0);
     }, 180_000);
   }

@@ -63,7 +63,7 @@ function actionArb(n: number): fc.Arbitrary<Action> {
   );
 }
 
-/** The sequence of `steps` actions for `seed` (every third action of the first ones sets up orchestrators). */
+/** The sequence of `steps` random actions for `seed`. */
 export function sequenceFor(seed: number, steps: number, accounts: number): Action[] {
   const [actions] = fc.sample(fc.array(actionArb(accounts), { minLength: steps, maxLength: steps }), {
     seed,
@@ -79,13 +79,39 @@ export interface SeedRun {
   reverted: number;
 }
 
-/** Replays one seed to both ledgers; throws on the first divergence (with the seed in the message). */
-export async function runSeed(seed: number, steps: number, seats: bigint, accounts = 6): Promise<SeedRun> {
-  const pair = await startPair({ accounts, numActiveTranscoders: seats, treasuryBalanceCeiling: 2n * LPT });
+/** A living start for every seed: three orchestrators (two tied), a funded sender, one round on. */
+const PRELUDE: Action[] = [
+  ...[1, 2, 3].flatMap((by): Action[] => [
+    { kind: "bond", by, amount: by === 3 ? 50n * LPT : 100n * LPT, to: by },
+    { kind: "transcoder", by, rewardCut: 100_000n * BigInt(by), feeShare: 300_000n * BigInt(by) },
+  ]),
+  { kind: "bond", by: 4, amount: 40n * LPT, to: 1 },
+  { kind: "fundDepositAndReserve", by: 0, deposit: 20n * LPT, reserve: 10n * LPT },
+  { kind: "advanceRound" },
+  { kind: "initializeRound", by: 0 },
+];
+
+/**
+ * Replays one seed to both ledgers; throws on the first divergence (with the seed in the message).
+ * `via: "ledger"` drives the chain side through createChainLedger instead of raw contract calls.
+ */
+export async function runSeed(
+  seed: number,
+  steps: number,
+  seats: bigint,
+  via: "contracts" | "ledger" = "contracts",
+  accounts = 6,
+): Promise<SeedRun> {
+  const pair = await startPair({
+    accounts,
+    numActiveTranscoders: seats,
+    treasuryBalanceCeiling: 2n * LPT,
+    chainVia: via,
+  });
   let ok = 0;
   let reverted = 0;
   try {
-    for (const a of sequenceFor(seed, steps, accounts)) {
+    for (const a of [...PRELUDE, ...sequenceFor(seed, steps, accounts)]) {
       if ((await pair.step(a)).ok) ok++;
       else reverted++;
     }

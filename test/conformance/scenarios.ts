@@ -90,9 +90,9 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: "transferBond to a never-registered delegator, and claim-before-bond order",
-    mustSee: ["TransferBond", "ILLEGAL_CLAIM_EARNINGS"],
+    mustSee: ["TransferBond", "ILLEGAL_CLAIM_EARNINGS", "INVALID_DELEGATOR"],
     seats: 3n,
-    accounts: 5,
+    accounts: 6,
     steps: [
       ...orch(1, 100n * LPT),
       { kind: "bond", by: 2, amount: 20n * LPT, to: 1 },
@@ -109,6 +109,12 @@ export const SCENARIOS: Scenario[] = [
       { kind: "reward", by: 4 },
       { kind: "transferBond", by: 2, to: 2, amount: 1n * LPT },
       { kind: "transferBond", by: 1, to: 0, amount: 1n * LPT },
+      // A delegate that never registered receives a transfer from its own delegator.
+      { kind: "bond", by: 0, amount: 5n * LPT, to: 5 },
+      ...adv,
+      { kind: "transferBond", by: 0, to: 5, amount: 1n * LPT },
+      ...adv,
+      { kind: "reward", by: 5 },
     ],
   },
   {

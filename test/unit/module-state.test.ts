@@ -10,7 +10,6 @@ const ROOT = new URL("../..", import.meta.url).pathname;
 /** Files that may keep module state, and why. */
 const ALLOWED: Record<string, string> = {
   "src/edge/db/client.ts": "the libsql driver patch marks each native connection it has set up",
-  "src/edge/services/consumer/inputs.ts": "the ffprobe locator cache, until the media probe is injected",
 };
 const ENTRY = /^src\/(main\.ts|edge\/entry\/|node-runner\/main\.ts)/;
 

@@ -17,6 +17,7 @@ export const REVERT_CODES: Readonly<Record<string, LedgerErrorCode>> = {
   "registered transcoders can't delegate towards other addresses": "INVALID_ADDRESS",
   "delegation amount must be greater than 0": "INVALID_AMOUNT",
   ILLEGAL_CLAIM_EARNINGS: "CLAIM_FORBIDDEN",
+  INVALID_DELEGATOR: "INVALID_ADDRESS",
   INVALID_DELEGATE: "INVALID_ADDRESS",
   INVALID_DELEGATE_CHANGE: "INVALID_ADDRESS",
   "can't update transcoder params, current round is locked": "ROUND_LOCKED",

@@ -9,7 +9,7 @@ import { DEFAULT_MNEMONIC, deriveAccounts, type GenesisInput } from "../../../sr
 import { type Anvil, startAnvil } from "../../helpers/contracts/anvil.ts";
 import { type Action, type Outcome, showAction } from "./actions.ts";
 import { type ChainSide, chainSide } from "./chain-side.ts";
-import { type DevnetSide, devnetSide, ledgerSide } from "./devnet-side.ts";
+import { type DevnetSide, devnetSide, ledgerSide } from "./ledger-side.ts";
 import { diffSnapshots } from "./side.ts";
 
 export const LPT = 10n ** 18n;

@@ -81,6 +81,32 @@ const EVENT_ABIS: Abi[] = [
   serviceRegistryAbi,
   minterAbi,
 ];
+/** The events the Ledger interface reports (the devnet's set); others (ParameterUpdate, …) are dropped. */
+const LEDGER_EVENTS = new Set<string>([
+  "Bond",
+  "Unbond",
+  "Rebond",
+  "TransferBond",
+  "WithdrawStake",
+  "WithdrawFees",
+  "EarningsClaimed",
+  "Reward",
+  "TreasuryReward",
+  "TranscoderUpdate",
+  "TranscoderActivated",
+  "TranscoderDeactivated",
+  "NewRound",
+  "SetCurrentRewardTokens",
+  "DepositFunded",
+  "ReserveFunded",
+  "ReserveClaimed",
+  "WinningTicketRedeemed",
+  "WinningTicketTransfer",
+  "Unlock",
+  "UnlockCancelled",
+  "Withdrawal",
+  "ServiceURIUpdate",
+] satisfies LedgerEventName[]);
 const STATUS: DelegatorStatus[] = ["Pending", "Bonded", "Unbonded"];
 const DELEGATOR_FIELDS = [
   "bondedAmount",
@@ -146,14 +172,16 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
             eventName: string;
             args: Record<string, string | bigint | boolean>;
           };
-          out.push({
-            id: eventId(log.blockNumber ?? 0n, log.logIndex ?? 0),
-            name: ev.eventName as LedgerEventName,
-            round,
-            block: log.blockNumber ?? 0n,
-            ref: (log.transactionHash ?? "0x") as Hex,
-            args: ev.args,
-          });
+          if (LEDGER_EVENTS.has(ev.eventName)) {
+            out.push({
+              id: eventId(log.blockNumber ?? 0n, log.logIndex ?? 0),
+              name: ev.eventName as LedgerEventName,
+              round,
+              block: log.blockNumber ?? 0n,
+              ref: (log.transactionHash ?? "0x") as Hex,
+              args: ev.args,
+            });
+          }
           break;
         } catch {
           // another contract's event

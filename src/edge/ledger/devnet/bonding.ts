@@ -212,6 +212,8 @@ export async function transferBond(
   });
   if (newDel.lastClaimRound < round) await updateDelegatorWithEarnings(ctx, receiver);
   if (newDel.delegateAddress === ZERO_ADDRESS) {
+    // A receiver may not become self-delegated (a registered orchestrator) through a transfer.
+    if (oldDelegate === receiver) throw new LedgerError("INVALID_ADDRESS", "INVALID_DELEGATOR");
     newDel.delegateAddress = oldDelegate;
     newDel.startRound = round + 1n;
     await fillDelegatePool(ctx, oldDelegate);

@@ -66,7 +66,7 @@ export function creditLimitFor(deps: AppDeps, orchestrator: Address): bigint {
  * below zero only down to minus the credit limit (option, else the orchestrator's
  * `ticket.creditLimit`, else 0); past that nothing is debited and INSUFFICIENT_CREDIT is returned.
  *
- * @example const r = await debit(deps, orch, sender, fee); if (!r.ok) return problem(c, r.code, r.message);
+ * @example const r = await debit(deps, orch, sender, fee); if (!r.ok) throw new LivepeerError(r.code, r.message);
  */
 export async function debit(
   deps: AppDeps,
