@@ -1,6 +1,8 @@
-// The compiled Livepeer protocol contracts used as test fixtures. They live in
-// test/fixtures/livepeer-protocol (MIT, see its LICENSE); LIVEPEER_PROTOCOL_ARTIFACTS points to
-// another folder of the same <Name>.json files.
+// The compiled Livepeer protocol contracts (the Arbitrum deployment's own compiler inputs) used as
+// test fixtures. They are not part of this repository: by default they are read from the
+// workspace's shared folder beside the checkout (shared/livepeer-protocol/artifacts), and
+// LIVEPEER_PROTOCOL_ARTIFACTS points to any other folder of the same <Name>.json files. Where
+// neither exists, the tests that need them are skipped and say so.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -10,7 +12,7 @@ import {
 } from "../../../src/edge/ledger/chain/deploy.ts";
 
 export const ARTIFACTS_ENV = "LIVEPEER_PROTOCOL_ARTIFACTS";
-const DEFAULT_DIR = join(import.meta.dir, "../../fixtures/livepeer-protocol/artifacts");
+const DEFAULT_DIR = join(import.meta.dir, "..", "..", "..", "..", "shared", "livepeer-protocol", "artifacts");
 
 export function artifactsDir(): string {
   return process.env[ARTIFACTS_ENV] ?? DEFAULT_DIR;

@@ -1,5 +1,5 @@
 // ABI fragments of the deployed Livepeer contracts that the chain ledger calls and the events it decodes.
-// Generated from the compiled artifacts (test/fixtures/livepeer-protocol) and checked against them
+// Generated from the compiled artifacts of the deployed contracts and checked against them
 // by test/conformance/chain-abi.test.ts.
 export const bondingManagerAbi = [
   {
