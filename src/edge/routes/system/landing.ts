@@ -2,8 +2,13 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../deps.ts";
 import { escapeHtml, htmlPage } from "./html-page.ts";
 
-/** The pages every edge serves, as the landing page lists them (the dashboard joins when it lands). */
+/** The pages every edge serves, as the landing page lists them. */
 export const LANDING_LINKS: readonly { href: string; label: string; note: string }[] = [
+  {
+    href: "/dashboard",
+    label: "Dashboard",
+    note: "the round, inflation, orchestrators and their reward calls",
+  },
   { href: "/docs", label: "API docs", note: "every route, from the OpenAPI document" },
   { href: "/openapi.json", label: "OpenAPI document", note: "JSON, generated from the route schemas" },
   { href: "/metrics", label: "Metrics", note: "Prometheus text format" },
