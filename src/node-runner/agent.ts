@@ -57,6 +57,8 @@ export interface Agent {
 const PERMANENT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   "INVALID_INPUT",
   "INVALID_MEDIA",
+  "MEDIA_TOO_LARGE",
+  "JOB_LIMIT_EXCEEDED",
   "UNKNOWN_PIPELINE",
   "MODEL_NOT_FOUND",
 ]);

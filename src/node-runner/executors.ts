@@ -20,6 +20,7 @@ import { type FfmpegLocation, type FfmpegSource, locateFfmpeg } from "./ffmpeg/l
 import { type FfmpegProbe, probeFfmpeg } from "./ffmpeg/probe.ts";
 import { runLadderWasm, WASM_ENCODERS } from "./ffmpeg/wasm.ts";
 import { type GpuInfo, probeGpus } from "./gpu.ts";
+import { type RunnerLimits, runnerLimits } from "./limits.ts";
 import { buildUpscaleModel, writeDefaultModels } from "./models/build.ts";
 
 export interface ExecutorOptions {
@@ -35,6 +36,8 @@ export interface ExecutorOptions {
   workDir?: string;
   /** Restrict or reorder where FFmpeg may come from (e.g. ["wasm"] to force the wasm path). */
   ffmpegSources?: readonly FfmpegSource[];
+  /** Bounds on one job's input and its FFmpeg process; absent fields keep the defaults. */
+  limits?: Partial<RunnerLimits>;
 }
 
 /** What the executors found at start, for logs and the runner's /status. */
@@ -116,6 +119,7 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
   const ready = init(options);
   // Keep an early failure from being an unhandled rejection; callers see it on first use.
   ready.catch(() => undefined);
+  const limits = runnerLimits(options.limits);
   let closed = false;
 
   async function transcode(spec: TranscodeSpec, ctx: ExecContext, state: ExecutorState): Promise<ExecResult> {
@@ -126,6 +130,7 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
       outDir: ctx.workDir,
       signal: ctx.signal,
       onProgress: (f: number) => ctx.onProgress(f, "transcode"),
+      limits,
     };
     const ff = state.ffmpeg;
     if (ff?.kind === "native") {
@@ -204,6 +209,7 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
         workDir: ctx.workDir,
         signal: ctx.signal,
         ffmpeg: state.ffmpeg?.kind === "native" ? state.ffmpeg : null,
+        limits,
         onProgress: ctx.onProgress,
       });
       return { ...r, engine: pool.engine };

@@ -73,7 +73,18 @@ if (values.onnx !== "node" && values.onnx !== "web") {
   process.exit(2);
 }
 
-const executorOptions: ExecutorOptions = { capacity, onnxBackend: values.onnx };
+const executorOptions: ExecutorOptions = {
+  capacity,
+  onnxBackend: values.onnx,
+  limits: {
+    maxSegmentSec: env.RUNNER_MAX_SEGMENT_SEC,
+    maxPixelsPerSec: env.RUNNER_MAX_PIXELS_PER_SEC,
+    maxImageDim: env.RUNNER_MAX_IMAGE_DIM,
+    maxImagePixels: env.RUNNER_MAX_IMAGE_PIXELS,
+    jobTimeoutMs: env.RUNNER_JOB_TIMEOUT_MS,
+    jobMemoryBytes: env.RUNNER_JOB_MEMORY_BYTES,
+  },
+};
 if (values.ffmpeg) executorOptions.ffmpegPath = values.ffmpeg;
 if (values.models) {
   const manifest = join(values.models, "manifest.json");

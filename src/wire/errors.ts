@@ -137,6 +137,8 @@ export const ERRORS = {
   // Runner execution (reported on a failed attempt)
   TRANSCODE_FAILED: { status: 500, title: "Transcode failed" },
   INVALID_MEDIA: { status: 422, title: "Invalid media" },
+  MEDIA_TOO_LARGE: { status: 413, title: "Media exceeds the runner's limits" },
+  JOB_LIMIT_EXCEEDED: { status: 422, title: "Job exceeded its time or memory limit" },
   UNSUPPORTED_CODEC: { status: 422, title: "Unsupported codec" },
   UNSUPPORTED_IMAGE: { status: 415, title: "Unsupported image" },
   FFMPEG_NOT_FOUND: { status: 503, title: "FFmpeg not found" },

@@ -2,23 +2,29 @@ import { readFile } from "node:fs/promises";
 import { invalidMedia } from "../ffmpeg/errors.ts";
 import type { NativeFfmpeg } from "../ffmpeg/locate.ts";
 import { runProcess } from "../ffmpeg/process.ts";
+import { DEFAULT_RUNNER_LIMITS, type RunnerLimits } from "../limits.ts";
+import { checkImageHeader, checkImageSize } from "./image-header.ts";
 import { decodePng, isPng, type RgbImage, UnsupportedPngError } from "./png.ts";
 
 export type { RgbImage } from "./png.ts";
-
-/** Largest input accepted, in pixels (a 16-megapixel photo); bigger is refused before inference. */
-export const MAX_IMAGE_PIXELS = 4096 * 4096;
 
 /** The demuxers FFmpeg may pick for an image input (by extension: image2; by content: the pipes). */
 const IMAGE_DEMUXERS = "image2,png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,gif,tiff_pipe";
 
 /**
- * Decodes an image file to RGB. PNGs are decoded in-process (no child process per request);
- * anything else — JPEG, WebP, 16-bit or interlaced PNG — is converted to an 8-bit RGB PNG by
- * FFmpeg first. Unreadable input → INVALID_MEDIA.
+ * Decodes an image file to RGB. The header's declared size is checked against the limits first
+ * (MEDIA_TOO_LARGE), so a decompression bomb is never inflated. PNGs are decoded in-process (no
+ * child process per request); anything else — JPEG, WebP, 16-bit or interlaced PNG — is converted
+ * to an 8-bit RGB PNG by FFmpeg first, under the job's time and memory caps. Unreadable input →
+ * INVALID_MEDIA.
  */
-export async function loadImage(path: string, ffmpeg: NativeFfmpeg | null): Promise<RgbImage> {
+export async function loadImage(
+  path: string,
+  ffmpeg: NativeFfmpeg | null,
+  limits: RunnerLimits = DEFAULT_RUNNER_LIMITS,
+): Promise<RgbImage> {
   const bytes = new Uint8Array(await readFile(path));
+  checkImageHeader(bytes, limits);
   let img: RgbImage | null = null;
   if (isPng(bytes)) {
     try {
@@ -50,16 +56,16 @@ export async function loadImage(path: string, ffmpeg: NativeFfmpeg | null): Prom
         "image2pipe",
         "-",
       ],
-      { collectStdout: true },
+      { collectStdout: true, timeoutMs: limits.jobTimeoutMs, memoryBytes: limits.jobMemoryBytes },
     );
     if (r.exitCode !== 0 || r.stdout.length === 0) {
       throw invalidMedia("input is not a readable image", { stderrTail: r.stderrTail.trim() });
     }
-    img = decodePng(new Uint8Array(r.stdout));
+    const png = new Uint8Array(r.stdout);
+    checkImageHeader(png, limits);
+    img = decodePng(png);
   }
-  if (img.width * img.height > MAX_IMAGE_PIXELS) {
-    throw invalidMedia(`image too large: ${img.width}x${img.height}`);
-  }
+  checkImageSize(img.width, img.height, limits);
   return img;
 }
 

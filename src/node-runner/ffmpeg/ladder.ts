@@ -1,7 +1,9 @@
 import { rm } from "node:fs/promises";
+import { LivepeerError } from "../../wire/errors.ts";
 import type { VideoProfile } from "../../wire/jobs.ts";
 import type { MediaInfo } from "../../wire/media.ts";
 import type { OutputFile } from "../executor.ts";
+import { DEFAULT_RUNNER_LIMITS, type RunnerLimits } from "../limits.ts";
 import { ladderArgs, type PlannedOutput, progressMicros, singleArgs } from "./args.ts";
 import { transcodeFailed } from "./errors.ts";
 import { probeMedia, probeVideo } from "./ffprobe.ts";
@@ -27,6 +29,27 @@ export interface LadderRequest {
    * the scale filter forces each profile's exact size and the duration is the input's.
    */
   verifyOutputs?: boolean | undefined;
+  /** Bounds checked on the probe before FFmpeg starts, and the process's time and memory caps. */
+  limits?: RunnerLimits | undefined;
+}
+
+/** Refuses a segment longer, or with more pixels per second, than the limits allow (MEDIA_TOO_LARGE). */
+export function checkSegment(input: MediaInfo, limits: RunnerLimits): void {
+  const pixelsPerSec = input.width * input.height * input.fps;
+  if (!(input.durationSec <= limits.maxSegmentSec) || pixelsPerSec > limits.maxPixelsPerSec) {
+    throw new LivepeerError(
+      "MEDIA_TOO_LARGE",
+      `segment too large: ${input.durationSec} s, ${pixelsPerSec} px/s`,
+      {
+        details: {
+          durationSec: input.durationSec,
+          pixelsPerSec,
+          maxSegmentSec: limits.maxSegmentSec,
+          maxPixelsPerSec: limits.maxPixelsPerSec,
+        },
+      },
+    );
+  }
 }
 
 export interface LadderResult {
@@ -51,7 +74,9 @@ async function removeAll(paths: readonly string[]): Promise<void> {
  */
 export async function runLadder(ff: NativeFfmpeg, req: LadderRequest): Promise<LadderResult> {
   const t0 = now();
+  const limits = req.limits ?? DEFAULT_RUNNER_LIMITS;
   const input = await probeVideo(req.input, ff);
+  checkSegment(input, limits);
   const planned = planOutputs(req.profiles, req.format, req.outDir, req.encoders ?? null, req.gpu ?? false);
   const t1 = now();
   let ok = false;
@@ -61,6 +86,8 @@ export async function runLadder(ff: NativeFfmpeg, req: LadderRequest): Promise<L
     const r = await runProcess(ff.ffmpegPath, args, {
       signal: req.signal,
       onSpawn: req.onSpawn,
+      timeoutMs: limits.jobTimeoutMs,
+      memoryBytes: limits.jobMemoryBytes,
       onStdoutLine: (line) => {
         const us = progressMicros(line);
         if (us !== null && totalUs > 0) req.onProgress?.(Math.min(1, us / totalUs));

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { LivepeerError } from "../../wire/errors.ts";
 import { aborted } from "./errors.ts";
 
 export interface ProcessOptions {
@@ -11,6 +12,17 @@ export interface ProcessOptions {
   onSpawn?: ((pid: number) => void) | undefined;
   /** Bytes of stderr kept for error reports. */
   tailBytes?: number;
+  /** Wall-clock limit: past it the child is SIGKILLed and the promise rejects with JOB_LIMIT_EXCEEDED. */
+  timeoutMs?: number | undefined;
+  /** Address-space cap in bytes, set with `ulimit -v` in a sh wrapper (0 or absent: none). */
+  memoryBytes?: number | undefined;
+}
+
+/** The command and arguments that run `cmd` under an address-space cap (ulimit -v takes KiB). */
+export function capped(cmd: string, args: string[], memoryBytes: number | undefined): [string, string[]] {
+  if (!memoryBytes || process.platform === "win32") return [cmd, args];
+  const kib = Math.max(1, Math.floor(memoryBytes / 1024));
+  return ["/bin/sh", ["-c", `ulimit -v ${kib} && exec "$0" "$@"`, cmd, ...args]];
 }
 
 export interface ProcessResult {
@@ -41,15 +53,24 @@ export function runProcess(cmd: string, args: string[], opts: ProcessOptions = {
       reject(aborted(cmd));
       return;
     }
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env: childEnv(cmd) });
+    const [file, argv] = capped(cmd, args, opts.memoryBytes);
+    const child = spawn(file, argv, { stdio: ["ignore", "pipe", "pipe"], env: childEnv(cmd) });
     let stderr = "";
     const chunks: Buffer[] = [];
     let pending = "";
     let wasAborted = false;
+    let timedOut = false;
     const onAbort = () => {
       wasAborted = true;
       child.kill("SIGKILL");
     };
+    const timer =
+      opts.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            child.kill("SIGKILL");
+          }, opts.timeoutMs);
     opts.signal?.addEventListener("abort", onAbort, { once: true });
     if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     child.stderr.setEncoding("utf8");
@@ -72,13 +93,36 @@ export function runProcess(cmd: string, args: string[], opts: ProcessOptions = {
       }
     });
     child.on("error", (err) => {
+      clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onAbort);
       reject(err);
     });
     child.on("close", (exitCode, signal) => {
+      clearTimeout(timer);
       opts.signal?.removeEventListener("abort", onAbort);
       if (wasAborted) {
         reject(aborted(cmd));
+        return;
+      }
+      if (timedOut) {
+        reject(
+          new LivepeerError("JOB_LIMIT_EXCEEDED", `${cmd} ran past its ${opts.timeoutMs} ms limit`, {
+            details: { timeoutMs: opts.timeoutMs },
+          }),
+        );
+        return;
+      }
+      // Under a cap, an allocation failure shows as ENOMEM in stderr or a crash signal.
+      if (opts.memoryBytes && (signal !== null || /cannot allocate memory|out of memory/i.test(stderr))) {
+        reject(
+          new LivepeerError(
+            "JOB_LIMIT_EXCEEDED",
+            `${cmd} ran out of its ${opts.memoryBytes}-byte memory cap`,
+            {
+              details: { memoryBytes: opts.memoryBytes, signal, stderrTail: stderr.slice(-tailBytes) },
+            },
+          ),
+        );
         return;
       }
       resolve({ exitCode, signal, stderrTail: stderr.slice(-tailBytes), stdout: Buffer.concat(chunks) });

@@ -18,7 +18,7 @@ import {
 export const imageToImage: Pipeline = async (run) => {
   const t0 = performance.now();
   const strength = numberParam(run.params, "strength", 1, 0, 1);
-  const img = await loadImage(inputFile(run.files, "image"), run.ffmpeg);
+  const img = await loadImage(inputFile(run.files, "image"), run.ffmpeg, run.limits);
   const pixels = toNchw(img, run.entry.normalize);
   const { Tensor } = run.pool.ort;
   const feeds: Record<string, InstanceType<typeof Tensor>> = {

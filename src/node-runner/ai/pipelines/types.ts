@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { LivepeerError } from "../../../wire/errors.ts";
 import type { OutputFile } from "../../executor.ts";
 import type { NativeFfmpeg } from "../../ffmpeg/locate.ts";
+import type { RunnerLimits } from "../../limits.ts";
 import type { ModelEntry } from "../manifest.ts";
 import { encodePng, type RgbImage } from "../png.ts";
 import type { SessionPool } from "../sessions.ts";
@@ -16,6 +17,8 @@ export interface PipelineRun {
   workDir: string;
   signal: AbortSignal;
   ffmpeg: NativeFfmpeg | null;
+  /** Image bounds and FFmpeg's time and memory caps. */
+  limits: RunnerLimits;
   onProgress(fraction: number, note?: string): void;
 }
 

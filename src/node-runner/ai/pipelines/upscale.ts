@@ -8,7 +8,7 @@ import { inputFile, ms, outputName, type Pipeline, throwIfAborted, writePngOutpu
  */
 export const upscale: Pipeline = async (run) => {
   const t0 = performance.now();
-  const img = await loadImage(inputFile(run.files, "image"), run.ffmpeg);
+  const img = await loadImage(inputFile(run.files, "image"), run.ffmpeg, run.limits);
   const input = new run.pool.ort.Tensor("float32", toNchw(img, run.entry.normalize), [
     1,
     3,
