@@ -106,6 +106,8 @@ describe("dashboard pages", () => {
     const one = await page(`/dashboard/orchestrators/${o1}`);
     expect(one).toContain(`<tr data-round="${current}" data-status="rewarded">`);
     expect(one).toContain(`<tr data-round="${current - 1n}" data-status="rewarded">`);
+    // Active with no deactivation scheduled: the far-future sentinel round is not shown.
+    expect(one).not.toContain(" until ");
     const two = await page(`/dashboard/orchestrators/${o2}`);
     expect(two).toContain(`<tr data-round="${current}" data-status="pending">`);
     expect(two).toContain(`<tr data-round="${current - 1n}" data-status="missed">`);
