@@ -1,8 +1,8 @@
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { keccak_256 } from "@noble/hashes/sha3.js";
 import { LivepeerError } from "../wire/errors.ts";
 import { bytesToBigInt, bytesToHex, uint256ToBytes, writeFixedHex, writeUint256 } from "./bytes.ts";
+import { keccak256 } from "./keccak.ts";
 import type { Address, Hex } from "./types.ts";
 
 /** What the recipientRand is bound to: the seed, the offered params, and the pinned price. */
@@ -51,5 +51,5 @@ export function deriveRecipientRand(secret: Uint8Array, input: RecipientRandInpu
 
 /** The commitment published in ticket params: keccak256(uint256(recipientRand)). */
 export function recipientRandHash(recipientRand: bigint): Hex {
-  return bytesToHex(keccak_256(uint256ToBytes(recipientRand)));
+  return bytesToHex(keccak256(uint256ToBytes(recipientRand)));
 }

@@ -1,7 +1,7 @@
 import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { keccak_256 } from "@noble/hashes/sha3.js";
 import type { LocalAccount } from "viem";
 import { bytesToBigInt, bytesToHex, hexToBytesOrNull, sameAddress } from "./bytes.ts";
+import { keccak256 } from "./keccak.ts";
 import { ticketHash, ticketHashBytes } from "./ticket.ts";
 import type { Address, Hex, Ticket } from "./types.ts";
 
@@ -46,19 +46,20 @@ export function parseTicketSignature(sig: Hex | Uint8Array): ParsedSignature | S
   return { r, s, recovery: v === 27 ? 0 : 1, compact };
 }
 
-const EIP191_PREFIX_32 = new TextEncoder().encode("\x19Ethereum Signed Message:\n32");
+/** The EIP-191 personal_sign prefix for a 32-byte message. */
+export const EIP191_PREFIX_32 = new TextEncoder().encode("\x19Ethereum Signed Message:\n32");
 
 /** EIP-191 personal_sign digest of a 32-byte hash: keccak256("\x19Ethereum Signed Message:\n32" ‖ hash). */
 export function ethSignedMessageDigest(hash32: Uint8Array): Uint8Array {
   const buf = new Uint8Array(EIP191_PREFIX_32.length + 32);
   buf.set(EIP191_PREFIX_32, 0);
   buf.set(hash32, EIP191_PREFIX_32.length);
-  return keccak_256(buf);
+  return keccak256(buf);
 }
 
 /** The address of an uncompressed (65-byte, 0x04-prefixed) public key, lower-case. */
 export function publicKeyToAddress(uncompressed: Uint8Array): Address {
-  return bytesToHex(keccak_256(uncompressed.subarray(1)).subarray(12)) as Address;
+  return bytesToHex(keccak256(uncompressed.subarray(1)).subarray(12)) as Address;
 }
 
 /** Recovers the uncompressed public key (65 bytes) with pure-JS noble, or null. */

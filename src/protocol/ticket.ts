@@ -1,5 +1,5 @@
-import { keccak_256 } from "@noble/hashes/sha3.js";
 import { bytesToHex, writeFixedHex, writeUint256 } from "./bytes.ts";
+import { keccak256 } from "./keccak.ts";
 import type { Hex, Ticket } from "./types.ts";
 
 const ZERO_HASH = `0x${"0".repeat(64)}`;
@@ -9,6 +9,8 @@ const ZERO_HASH = `0x${"0".repeat(64)}`;
  * auxData.
  */
 const TICKET_FIXED_LEN = 20 + 20 + 32 * 4;
+/** Where the packed ticket holds winProb as a big-endian uint256, for byte-wise win checks. */
+export const PACKED_WIN_PROB_OFFSET = 72;
 
 function isZeroBlockHash(hash: Hex): boolean {
   return hash.toLowerCase() === ZERO_HASH;
@@ -39,7 +41,7 @@ export function encodeTicketPacked(ticket: Ticket): Uint8Array {
   writeFixedHex(out, 0, ticket.recipient, 20);
   writeFixedHex(out, 20, ticket.sender, 20);
   writeUint256(out, 40, ticket.faceValue);
-  writeUint256(out, 72, ticket.winProb);
+  writeUint256(out, PACKED_WIN_PROB_OFFSET, ticket.winProb);
   writeUint256(out, 104, ticket.senderNonce);
   writeFixedHex(out, 136, ticket.recipientRandHash, 32);
   out.set(aux, TICKET_FIXED_LEN);
@@ -48,7 +50,7 @@ export function encodeTicketPacked(ticket: Ticket): Uint8Array {
 
 /** keccak256 of the packed ticket, as bytes (the hot path avoids hex round trips). */
 export function ticketHashBytes(ticket: Ticket): Uint8Array {
-  return keccak_256(encodeTicketPacked(ticket));
+  return keccak256(encodeTicketPacked(ticket));
 }
 
 /**

@@ -1,14 +1,15 @@
-import { keccak_256 } from "@noble/hashes/sha3.js";
-import { bytesToBigInt, hexToBytesOrNull, sameAddress, writeUint256 } from "./bytes.ts";
+import { hexToBytesOrNull, sameAddress } from "./bytes.ts";
+import { keccak256 } from "./keccak.ts";
 import {
-  ethSignedMessageDigest,
+  EIP191_PREFIX_32,
   type ParsedSignature,
   parseTicketSignature,
   publicKeyToAddress,
   type SignatureRejection,
 } from "./signature.ts";
-import { ticketHashBytes } from "./ticket.ts";
+import { encodeTicketPacked, PACKED_WIN_PROB_OFFSET } from "./ticket.ts";
 import type { Address, Hex, Ticket } from "./types.ts";
+import { winsAgainstBytes } from "./win.ts";
 
 /**
  * A secp256k1 implementation the ticket verifier can use. `recover` is required; a backend that
@@ -50,13 +51,6 @@ export interface TicketVerifierOptions<K> {
   backend: SecpBackend<K>;
   /** Most senders whose key is kept; least recently used go first. Default 4096. */
   maxCachedSenders?: number;
-}
-
-function winHash(sig: Uint8Array, recipientRand: bigint): bigint {
-  const buf = new Uint8Array(sig.length + 32);
-  buf.set(sig, 0);
-  writeUint256(buf, sig.length, recipientRand);
-  return bytesToBigInt(keccak_256(buf));
 }
 
 /**
@@ -103,16 +97,27 @@ export function createTicketVerifier<K>(options: TicketVerifierOptions<K>): Tick
       if (sigBytes === null) return { ok: false, reason: "SIG_LENGTH" };
       const parsed = parseTicketSignature(sigBytes);
       if (typeof parsed === "string") return { ok: false, reason: parsed };
-      let hash: Uint8Array;
+      let packed: Uint8Array;
       try {
-        hash = ticketHashBytes(ticket);
+        packed = encodeTicketPacked(ticket);
       } catch {
         return { ok: false, reason: "TICKET_MALFORMED" };
       }
-      const rejection = checkSigner(ticket, ethSignedMessageDigest(hash), parsed);
+      // The ticket hash is written straight into the EIP-191 preimage: one buffer, no copies.
+      const at = EIP191_PREFIX_32.length;
+      const prefixed = new Uint8Array(at + 32);
+      prefixed.set(EIP191_PREFIX_32, 0);
+      keccak256(packed, prefixed, at);
+      const rejection = checkSigner(ticket, keccak256(prefixed), parsed);
       if (rejection !== null) return { ok: false, reason: rejection };
-      const winning = recipientRand !== undefined && winHash(sigBytes, recipientRand) < ticket.winProb;
-      return { ok: true, hash, winning };
+      const winning =
+        recipientRand !== undefined &&
+        winsAgainstBytes(
+          sigBytes,
+          recipientRand,
+          packed.subarray(PACKED_WIN_PROB_OFFSET, PACKED_WIN_PROB_OFFSET + 32),
+        );
+      return { ok: true, hash: prefixed.slice(at), winning };
     },
     clear() {
       keys.clear();

@@ -1,5 +1,5 @@
-import { keccak_256 } from "@noble/hashes/sha3.js";
 import { bytesToBigInt, hexToBytesOrNull, MAX_UINT256, writeUint256 } from "./bytes.ts";
+import { keccak256 } from "./keccak.ts";
 import type { Hex } from "./types.ts";
 
 /** winProb that always wins: the contract divides by 2^256 - 1. */
@@ -15,7 +15,22 @@ export function isWinningTicket(sig: Hex | Uint8Array, recipientRand: bigint, wi
   const buf = new Uint8Array(sigBytes.length + 32);
   buf.set(sigBytes, 0);
   writeUint256(buf, sigBytes.length, recipientRand);
-  return bytesToBigInt(keccak_256(buf)) < winProb;
+  return bytesToBigInt(keccak256(buf)) < winProb;
+}
+
+/**
+ * The same test with winProb as 32 big-endian bytes (e.g. straight from the packed ticket):
+ * comparing bytes skips the two bigint conversions on the verifier's hot path.
+ */
+export function winsAgainstBytes(sig: Uint8Array, recipientRand: bigint, winProb32: Uint8Array): boolean {
+  const buf = new Uint8Array(sig.length + 32);
+  buf.set(sig, 0);
+  writeUint256(buf, sig.length, recipientRand);
+  const h = keccak256(buf, buf, 0); // the preimage is no longer needed: reuse it for the digest
+  for (let i = 0; i < 32; i++) {
+    if (h[i] !== winProb32[i]) return h[i]! < winProb32[i]!;
+  }
+  return false; // equal is not below
 }
 
 /** Expected value of a ticket in wei: faceValue × winProb / (2^256 - 1), rounded down. */

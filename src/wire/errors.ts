@@ -21,6 +21,7 @@ export const ERRORS = {
   GENESIS_INVALID: { status: 500, title: "Invalid genesis" },
   GENESIS_FILE_INVALID: { status: 500, title: "Genesis file cannot be loaded" },
   LEDGER_KIND_UNSUPPORTED: { status: 501, title: "Ledger kind not supported" },
+  LEDGER_CHAIN_MISMATCH: { status: 500, title: "RPC serves another chain than configured" },
   TICKET_SECRET_UNAVAILABLE: { status: 503, title: "Ticket secret unavailable" },
 
   // Signed writes (staking API)

@@ -2,8 +2,7 @@
 // every action and observation of the chain side going through the Ledger interface on anvil.
 import { describe, expect, test } from "bun:test";
 import { artifactsMissing } from "../helpers/contracts/artifacts.ts";
-import { startPair } from "./harness/run.ts";
-import { SCENARIOS } from "./scenarios.ts";
+import { playScenario, SCENARIOS } from "./scenarios.ts";
 
 // Redemptions and fees, the transferBond claim check, and a panic: the decoding paths that matter.
 const COVERED = [0, 3, 4];
@@ -14,22 +13,8 @@ if (missing) console.warn(`chain ledger conformance skipped: ${missing}`);
 describe.skipIf(missing !== undefined)("chain ledger = devnet (named scenarios on anvil)", () => {
   for (const s of COVERED.map((i) => SCENARIOS[i]!)) {
     test(s.name, async () => {
-      const pair = await startPair({
-        accounts: s.accounts,
-        numActiveTranscoders: s.seats,
-        chainVia: "ledger",
-      });
-      try {
-        const seen = new Set<string>();
-        for (const a of s.steps) {
-          const o = await pair.step(a);
-          if (o.ok) for (const e of o.events) seen.add(e.name);
-          else seen.add(o.reason);
-        }
-        for (const m of s.mustSee) expect(seen).toContain(m);
-      } finally {
-        await pair.close();
-      }
+      const seen = await playScenario(s, "ledger");
+      for (const m of s.mustSee) expect(seen).toContain(m);
     }, 180_000);
   }
 });

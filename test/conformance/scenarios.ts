@@ -1,6 +1,6 @@
 // Named scenarios: each targets one place where the devnet once differed from the contracts.
 import type { Action } from "./harness/actions.ts";
-import { LPT } from "./harness/run.ts";
+import { LPT, type Setup, startPair } from "./harness/run.ts";
 
 export interface Scenario {
   name: string;
@@ -9,6 +9,26 @@ export interface Scenario {
   steps: Action[];
   /** Revert reasons and event names the scenario must produce (on both ledgers alike). */
   mustSee: string[];
+}
+
+/** Plays a scenario on a fresh pair (which throws on any divergence); returns the event names and revert reasons seen. */
+export async function playScenario(s: Scenario, chainVia?: Setup["chainVia"]): Promise<Set<string>> {
+  const pair = await startPair({
+    accounts: s.accounts,
+    numActiveTranscoders: s.seats,
+    ...(chainVia ? { chainVia } : {}),
+  });
+  try {
+    const seen = new Set<string>();
+    for (const a of s.steps) {
+      const o = await pair.step(a);
+      if (o.ok) for (const e of o.events) seen.add(e.name);
+      else seen.add(o.reason);
+    }
+    return seen;
+  } finally {
+    await pair.close();
+  }
 }
 
 const adv: Action[] = [{ kind: "advanceRound" }, { kind: "initializeRound", by: 0 }];

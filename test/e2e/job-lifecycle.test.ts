@@ -5,7 +5,8 @@ import { count, eq } from "drizzle-orm";
 import { consumerJobs } from "../../src/edge/db/schema/jobs.ts";
 import { acceptedTickets } from "../../src/edge/db/schema/payments.ts";
 import { DEFAULT_MNEMONIC, deriveAccounts } from "../../src/edge/ledger/genesis.ts";
-import { ffprobe, type LocalNetwork, makeClip, makePng, startNetwork } from "../helpers/network.ts";
+import { ffprobe } from "../helpers/media.ts";
+import { type LocalNetwork, makeClip, makePng, startNetwork } from "../helpers/network.ts";
 
 // The whole job path with real processes: `src/main.ts` (edge, devnet, one node-runner child)
 // on loopback; a consumer calls the gateway, which pays an orchestrator with tickets; the
@@ -64,8 +65,8 @@ describe("consumer → gateway → orchestrator → runner", () => {
       writeFileSync(file, new Uint8Array(bytes));
       const probe = await ffprobe(file);
       expect([probe.width, probe.height]).toEqual(want[o.name]!);
-      expect(probe.duration).toBeGreaterThan(1.8);
-      expect(probe.duration).toBeLessThan(2.3);
+      expect(probe.durationSec).toBeGreaterThan(1.8);
+      expect(probe.durationSec).toBeLessThan(2.3);
     }
     // GET /v1/jobs/{id} tells the same story.
     const again = (await (await fetch(`${net.url}/v1/jobs/${job.id}`)).json()) as JobJson;

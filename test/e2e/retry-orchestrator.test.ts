@@ -6,7 +6,8 @@ import { and, desc, eq } from "drizzle-orm";
 import { consumerAttempts, queueAttempts, queueJobs, runners } from "../../src/edge/db/schema/jobs.ts";
 import { gatewayBalances } from "../../src/edge/db/schema/payments.ts";
 import { ffmpegTools } from "../helpers/ffmpeg-tools.ts";
-import { ffprobe, type LocalNetwork, makeClip, startNetwork } from "../helpers/network.ts";
+import { ffprobe } from "../helpers/media.ts";
+import { type LocalNetwork, makeClip, startNetwork } from "../helpers/network.ts";
 
 // "Retried on another orchestrator if one fails", end to end with real processes. All three
 // hosted orchestrators are priced. Orchestrator 0's only runner has a broken FFmpeg: it probes

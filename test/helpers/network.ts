@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import type { Subprocess } from "bun";
 import { type DbHandle, openDb } from "../../src/edge/db/client.ts";
-import { runTool } from "./ffmpeg-tools.ts";
+import { makeClip as makeMediaClip, makeSolidImage } from "./media.ts";
 
 // A local network for e2e tests: src/main.ts (edge with both roles on the devnet) as a child
 // process on a free loopback port with a temp data dir, plus node-runners started on demand.
@@ -153,69 +153,15 @@ export async function startNetwork(
   };
 }
 
-/** Generates a test clip from FFmpeg's test sources, bounded by -t. */
+/** A silent testsrc clip at `path` (its extension names the container), bounded by -t. */
 export async function makeClip(
   path: string,
-  opts: { width: number; height: number; seconds: number; format?: "mpegts" | "mp4" },
+  opts: { width: number; height: number; seconds: number },
 ): Promise<void> {
-  const r = await runTool("ffmpeg", [
-    "-v",
-    "error",
-    "-nostdin",
-    "-y",
-    "-f",
-    "lavfi",
-    "-i",
-    `testsrc=size=${opts.width}x${opts.height}:rate=30`,
-    "-t",
-    String(opts.seconds),
-    "-c:v",
-    "libx264",
-    "-preset",
-    "ultrafast",
-    "-pix_fmt",
-    "yuv420p",
-    "-f",
-    opts.format ?? "mpegts",
-    path,
-  ]);
-  if (r.exitCode !== 0) throw new Error(`ffmpeg could not make the test clip (${r.exitCode}): ${r.stderr}`);
+  await makeMediaClip(dirname(path), { name: basename(path), ...opts, audio: false });
 }
 
 /** A solid-colour PNG from FFmpeg's color source. */
 export async function makePng(path: string, color: string, size = 32): Promise<void> {
-  const r = await runTool("ffmpeg", [
-    "-v",
-    "error",
-    "-nostdin",
-    "-y",
-    "-f",
-    "lavfi",
-    "-i",
-    `color=c=${color}:size=${size}x${size}`,
-    "-frames:v",
-    "1",
-    path,
-  ]);
-  if (r.exitCode !== 0) throw new Error(`ffmpeg could not make the test image (${r.exitCode}): ${r.stderr}`);
-}
-
-/** ffprobe's view of a media file: first video stream's geometry and the container duration. */
-export async function ffprobe(path: string): Promise<{ width: number; height: number; duration: number }> {
-  const r = await runTool("ffprobe", [
-    "-v",
-    "error",
-    "-print_format",
-    "json",
-    "-show_streams",
-    "-show_format",
-    path,
-  ]);
-  if (r.exitCode !== 0) throw new Error(`ffprobe ${path} failed (${r.exitCode}): ${r.stderr}`);
-  const json = JSON.parse(r.stdout) as {
-    streams: { codec_type: string; width?: number; height?: number }[];
-    format: { duration: string };
-  };
-  const v = json.streams.find((s) => s.codec_type === "video");
-  return { width: v?.width ?? 0, height: v?.height ?? 0, duration: Number(json.format.duration) };
+  await makeSolidImage(dirname(path), basename(path), color, size, size);
 }

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../deps.ts";
 import { consumerRoutes } from "./consumer/index.ts";
+import { dashboardRoutes } from "./dashboard/index.ts";
 import { keysRoutes } from "./keys/index.ts";
 import { orchestratorRoutes } from "./orchestrator/index.ts";
 import { orchestratorJobRoutes } from "./orchestrator-jobs/index.ts";
@@ -17,3 +18,4 @@ routeGroups.push(runnerRoutes);
 routeGroups.push(orchestratorJobRoutes);
 routeGroups.push(consumerRoutes);
 routeGroups.push(keysRoutes);
+routeGroups.push(dashboardRoutes);

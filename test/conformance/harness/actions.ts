@@ -32,33 +32,6 @@ export type Outcome = { ok: true; events: NormEvent[] } | { ok: false; reason: s
 export const showAction = (a: Action): string =>
   JSON.stringify(a, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
 
-/** The ledger event names both sides report (the devnet's set). */
-export const LEDGER_EVENTS = new Set([
-  "Bond",
-  "Unbond",
-  "Rebond",
-  "TransferBond",
-  "WithdrawStake",
-  "WithdrawFees",
-  "EarningsClaimed",
-  "Reward",
-  "TreasuryReward",
-  "TranscoderUpdate",
-  "TranscoderActivated",
-  "TranscoderDeactivated",
-  "NewRound",
-  "SetCurrentRewardTokens",
-  "DepositFunded",
-  "ReserveFunded",
-  "ReserveClaimed",
-  "WinningTicketRedeemed",
-  "WinningTicketTransfer",
-  "Unlock",
-  "UnlockCancelled",
-  "Withdrawal",
-  "ServiceURIUpdate",
-]);
-
 /** Fields whose values legitimately differ (block hashes: the devnet's are pseudo hashes). */
 const IGNORED_ARGS = new Set(["blockHash", "auxData"]);
 

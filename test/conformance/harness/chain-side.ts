@@ -14,16 +14,23 @@ import {
   deployProtocol,
   type ProtocolParams,
 } from "../../../src/edge/ledger/chain/deploy.ts";
+import {
+  byName,
+  DELEGATOR_FIELDS,
+  DELEGATOR_STATUS,
+  EARNINGS_POOL_FIELDS,
+  LEDGER_EVENTS,
+  TRANSCODER_FIELDS,
+} from "../../../src/edge/ledger/chain/fields.ts";
 import type { Address } from "../../../src/protocol/types.ts";
 import type { Anvil } from "../../helpers/contracts/anvil.ts";
 import { loadArtifacts } from "../../helpers/contracts/artifacts.ts";
-import { type Action, LEDGER_EVENTS, type NormEvent, normEvent, type Outcome } from "./actions.ts";
+import { type Action, type NormEvent, normEvent, type Outcome } from "./actions.ts";
 import { type Reader, snapshot } from "./observe.ts";
 import type { Side, Snapshot } from "./side.ts";
 import { buildTicket } from "./tickets.ts";
 
 const ZERO = "0x0000000000000000000000000000000000000000" as Address;
-const STATUS = ["Pending", "Bonded", "Unbonded"] as const;
 
 /** A revert's reason: the Error(string) text, `panic:0x..` for a panic, or `revert` without data. */
 export function chainReason(e: unknown): string {
@@ -185,18 +192,9 @@ export async function chainSide(
     lastInitializedRound: () => read("rm", "lastInitializedRound"),
     delegator: async (a) => {
       const r = await read<readonly unknown[]>("bm", "getDelegator", [a]);
-      const k = [
-        "bondedAmount",
-        "fees",
-        "delegateAddress",
-        "delegatedAmount",
-        "startRound",
-        "lastClaimRound",
-        "nextUnbondingLockId",
-      ];
-      return Object.fromEntries(k.map((n, i) => [n, r[i]]));
+      return byName(DELEGATOR_FIELDS, r);
     },
-    status: async (a) => STATUS[Number(await read<number>("bm", "delegatorStatus", [a]))]!,
+    status: async (a) => DELEGATOR_STATUS[Number(await read<number>("bm", "delegatorStatus", [a]))]!,
     pendingStake: (a, r) => read("bm", "pendingStake", [a, r]),
     pendingFees: (a, r) => read("bm", "pendingFees", [a, r]),
     lock: async (a, id) => {
@@ -208,30 +206,11 @@ export async function chainSide(
     },
     transcoder: async (a) => {
       const r = await read<readonly unknown[]>("bm", "getTranscoder", [a]);
-      const k = [
-        "lastRewardRound",
-        "rewardCut",
-        "feeShare",
-        "lastActiveStakeUpdateRound",
-        "activationRound",
-        "deactivationRound",
-        "activeCumulativeRewards",
-        "cumulativeRewards",
-        "cumulativeFees",
-        "lastFeeRound",
-      ];
-      return Object.fromEntries(k.map((n, i) => [n, r[i]]));
+      return byName(TRANSCODER_FIELDS, r);
     },
     earningsPool: async (a, round) => {
       const r = await read<readonly unknown[]>("bm", "getTranscoderEarningsPoolForRound", [a, round]);
-      const k = [
-        "totalStake",
-        "transcoderRewardCut",
-        "transcoderFeeShare",
-        "cumulativeRewardFactor",
-        "cumulativeFeeFactor",
-      ];
-      return Object.fromEntries(k.map((n, i) => [n, r[i]]));
+      return byName(EARNINGS_POOL_FIELDS, r);
     },
     isActive: (a) => read("bm", "isActiveTranscoder", [a]),
     transcoderTotalStake: (a) => read("bm", "transcoderTotalStake", [a]),

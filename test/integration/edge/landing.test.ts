@@ -15,7 +15,7 @@ test("GET / is an HTML page linking the docs, the OpenAPI document, /metrics and
   const html = await res.text();
   expect(html.startsWith("<!doctype html>")).toBe(true);
   const hrefs = [...html.matchAll(/<a href="([^"]+)"/g)].map((m) => m[1]);
-  expect(hrefs).toEqual(["/docs", "/openapi.json", "/metrics", "/healthz"]);
+  expect(hrefs).toEqual(["/dashboard", "/docs", "/openapi.json", "/metrics", "/healthz"]);
   expect(LANDING_LINKS.map((l) => l.href)).toEqual(hrefs as string[]);
   // Every link answers on this edge.
   for (const href of hrefs) expect((await edge.app.request(href!)).status).toBe(200);

@@ -1,67 +1,27 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { containerMediaProbe } from "../../../src/edge/media/container-probe.ts";
 import { probeSegment } from "../../../src/edge/services/consumer/inputs.ts";
-import { type FfmpegLocation, locateFfmpeg } from "../../../src/node-runner/ffmpeg/locate.ts";
 import { ffprobeMediaProbe } from "../../../src/node-runner/ffmpeg/media-probe.ts";
-import { runProcess } from "../../../src/node-runner/ffmpeg/process.ts";
+import { makeAudio, makeClip } from "../../helpers/media.ts";
 
 // The spawn-free probe (Workers) against ffprobe on the same real files, made by real FFmpeg.
 
 let dir: string;
-let ffmpeg: FfmpegLocation | null;
 const files: Record<string, Uint8Array> = {};
 
-async function make(name: string, args: string[]): Promise<void> {
-  if (ffmpeg?.kind !== "native") throw new Error("no native FFmpeg to make test media with");
-  const out = join(dir, name);
-  const r = await runProcess(ffmpeg.ffmpegPath, ["-v", "error", "-y", ...args, out]);
-  if (r.exitCode !== 0) throw new Error(`ffmpeg failed: ${r.stderrTail}`);
-  files[name] = new Uint8Array(readFileSync(out));
+async function keep(path: string): Promise<void> {
+  files[basename(path)] = new Uint8Array(readFileSync(path));
 }
-
-const video = (seconds: number, format: string) => [
-  "-f",
-  "lavfi",
-  "-i",
-  `testsrc=size=160x90:rate=30`,
-  "-f",
-  "lavfi",
-  "-i",
-  "sine=frequency=440:sample_rate=48000",
-  "-t",
-  String(seconds),
-  "-c:v",
-  "libx264",
-  "-preset",
-  "ultrafast",
-  "-pix_fmt",
-  "yuv420p",
-  "-c:a",
-  "aac",
-  "-f",
-  format,
-];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "lp-media-probe-"));
-  ffmpeg = await locateFfmpeg({ sources: ["system", "ffmpeg-installer"] });
-  await make("clip.ts", video(2, "mpegts"));
-  await make("clip.mp4", video(2, "mp4"));
-  await make("tone.wav", [
-    "-f",
-    "lavfi",
-    "-i",
-    "sine=frequency=440:sample_rate=16000",
-    "-t",
-    "1.5",
-    "-c:a",
-    "pcm_s16le",
-    "-f",
-    "wav",
-  ]);
+  for (const name of ["clip.ts", "clip.mp4"]) {
+    await keep(await makeClip(dir, { name, width: 160, height: 90, seconds: 2 }));
+  }
+  await keep(await makeAudio(dir, "tone.wav", "sine=frequency=440:sample_rate=16000", 1.5));
 }, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,15 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { encodePacked, keccak256 } from "viem";
-import { isWinningTicket, MAX_WIN_PROB, ticketEV, winProbFor } from "../../../src/protocol/index.ts";
+import {
+  bytesToHex,
+  isWinningTicket,
+  MAX_WIN_PROB,
+  ticketEV,
+  uint256ToBytes,
+  winProbFor,
+  winsAgainstBytes,
+} from "../../../src/protocol/index.ts";
 import type { Hex } from "../../../src/protocol/types.ts";
 
 const sigArb = fc
@@ -69,5 +77,20 @@ describe("ticketEV / winProbFor", () => {
   test("ev above faceValue caps at certainty", () => {
     expect(winProbFor(10n, 5n)).toBe(MAX_WIN_PROB);
     expect(() => winProbFor(1n, 0n)).toThrow();
+  });
+});
+
+describe("winsAgainstBytes", () => {
+  test("agrees with isWinningTicket, boundaries included", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 65, maxLength: 65 }), uint256, uint256, (sig, rand, winProb) => {
+        const h = BigInt(keccak256(encodePacked(["bytes", "uint256"], [bytesToHex(sig), rand])));
+        for (const wp of [winProb, h, h + 1n, h - 1n, 0n, MAX_WIN_PROB]) {
+          if (wp < 0n || wp > MAX_WIN_PROB) continue;
+          expect(winsAgainstBytes(sig, rand, uint256ToBytes(wp))).toBe(isWinningTicket(sig, rand, wp));
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

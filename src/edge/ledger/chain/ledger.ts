@@ -10,6 +10,7 @@ import {
   createPublicClient,
   createWalletClient,
   decodeEventLog,
+  defineChain,
   type Hex,
   http,
   type Log,
@@ -21,14 +22,7 @@ import { encodeAuxData } from "../../../protocol/ticket.ts";
 import type { Address, Ticket } from "../../../protocol/types.ts";
 import { LedgerError } from "../errors.ts";
 import { revertError } from "../reasons.ts";
-import type {
-  DelegatorStatus,
-  Ledger,
-  LedgerEvent,
-  LedgerEventName,
-  PoolMember,
-  TxResult,
-} from "../types.ts";
+import type { Ledger, LedgerEvent, LedgerEventName, PoolMember, TxResult } from "../types.ts";
 import {
   bondingManagerAbi,
   livepeerTokenAbi,
@@ -43,6 +37,15 @@ import {
   type ProtocolAddresses,
   resolveAddresses,
 } from "./contracts.ts";
+import {
+  byName,
+  DELEGATOR_FIELDS,
+  DELEGATOR_STATUS,
+  EARNINGS_POOL_FIELDS,
+  LEDGER_EVENTS,
+  TRANSCODER_FIELDS,
+} from "./fields.ts";
+import { createNonceQueue } from "./nonces.ts";
 
 export interface ChainLedgerOptions {
   /** JSON-RPC URL (ignored when `transport` is given). */
@@ -58,6 +61,9 @@ export interface ChainLedgerOptions {
   pollingIntervalMs?: number;
   /** First block scanned by getEvents (the deployment's block). */
   fromBlock?: bigint;
+  /** EIP-1559 caps for every write, wei per gas (the node's estimate when absent). */
+  maxFeePerGas?: bigint;
+  maxPriorityFeePerGas?: bigint;
 }
 
 export interface ChainLedger extends Ledger {
@@ -81,42 +87,6 @@ const EVENT_ABIS: Abi[] = [
   serviceRegistryAbi,
   minterAbi,
 ];
-/** The events the Ledger interface reports (the devnet's set); others (ParameterUpdate, …) are dropped. */
-const LEDGER_EVENTS = new Set<string>([
-  "Bond",
-  "Unbond",
-  "Rebond",
-  "TransferBond",
-  "WithdrawStake",
-  "WithdrawFees",
-  "EarningsClaimed",
-  "Reward",
-  "TreasuryReward",
-  "TranscoderUpdate",
-  "TranscoderActivated",
-  "TranscoderDeactivated",
-  "NewRound",
-  "SetCurrentRewardTokens",
-  "DepositFunded",
-  "ReserveFunded",
-  "ReserveClaimed",
-  "WinningTicketRedeemed",
-  "WinningTicketTransfer",
-  "Unlock",
-  "UnlockCancelled",
-  "Withdrawal",
-  "ServiceURIUpdate",
-] satisfies LedgerEventName[]);
-const STATUS: DelegatorStatus[] = ["Pending", "Bonded", "Unbonded"];
-const DELEGATOR_FIELDS = [
-  "bondedAmount",
-  "fees",
-  "delegateAddress",
-  "delegatedAmount",
-  "startRound",
-  "lastClaimRound",
-  "nextUnbondingLockId",
-] as const;
 
 /** Decodes a failed call into the stable LedgerError; anything else is rethrown as it is. */
 function toLedgerError(e: unknown, call: string): unknown {
@@ -139,6 +109,22 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     ...(options.chain ? { chain: options.chain } : {}),
   }) as PublicClient;
   const chainId = await client.getChainId();
+  // Local keys sign for a chain id: the one the RPC answers with unless the caller names a chain.
+  const chain =
+    options.chain ??
+    defineChain({
+      id: chainId,
+      name: `chain ${chainId}`,
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: options.url ? [options.url] : [] } },
+    });
+  const nonces = createNonceQueue(client);
+  const fees = {
+    ...(options.maxFeePerGas !== undefined ? { maxFeePerGas: options.maxFeePerGas } : {}),
+    ...(options.maxPriorityFeePerGas !== undefined
+      ? { maxPriorityFeePerGas: options.maxPriorityFeePerGas }
+      : {}),
+  };
   const addresses = await resolveAddresses(client, options.controller ?? ARBITRUM_CONTROLLER);
   const accounts = new Map((options.accounts ?? []).map((a) => [a.address.toLowerCase(), a]));
   const confirmations = options.confirmations ?? 0;
@@ -207,12 +193,14 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     } catch (e) {
       throw toLedgerError(e, functionName);
     }
-    const wallet = createWalletClient({
-      transport,
-      account,
-      ...(options.chain ? { chain: options.chain } : {}),
-    });
-    const hash = await wallet.writeContract({ ...req, chain: options.chain ?? null } as never);
+    const wallet = createWalletClient({ transport, account, chain });
+    // json-rpc accounts are signed for by the node, which keeps their nonces itself.
+    const hash =
+      account.type === "local"
+        ? await nonces.withNonce(account.address, (nonce) =>
+            wallet.writeContract({ ...req, ...fees, chain, nonce } as never),
+          )
+        : await wallet.writeContract({ ...req, ...fees, chain } as never);
     const receipt = await client.waitForTransactionReceipt({ hash, confirmations, pollingInterval });
     if (receipt.status !== "success") {
       throw new LedgerError("LEDGER_ERROR", `${functionName} reverted when mined (${hash})`);
@@ -294,8 +282,8 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     pendingFees: async (a) => read(bm, "pendingFees", [a, await currentRound()]),
     getDelegator: async (a) => {
       const r = await read<readonly unknown[]>(bm, "getDelegator", [a]);
-      const d = Object.fromEntries(DELEGATOR_FIELDS.map((k, i) => [k, r[i]])) as Record<string, never>;
-      const status = STATUS[Number(await read<number>(bm, "delegatorStatus", [a]))]!;
+      const d = byName(DELEGATOR_FIELDS, r) as Record<string, never>;
+      const status = DELEGATOR_STATUS[Number(await read<number>(bm, "delegatorStatus", [a]))]!;
       return { ...d, status } as Awaited<ReturnType<Ledger["getDelegator"]>>;
     },
     getDelegatorUnbondingLocks: async (a) => {
@@ -312,47 +300,11 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     },
     getTranscoder: async (a) => {
       const r = await read<readonly bigint[]>(bm, "getTranscoder", [a]);
-      const [lastRewardRound, rewardCut, feeShare, lastActiveStakeUpdateRound, activationRound] = r;
-      const [
-        ,
-        ,
-        ,
-        ,
-        ,
-        deactivationRound,
-        activeCumulativeRewards,
-        cumulativeRewards,
-        cumulativeFees,
-        lastFeeRound,
-      ] = r;
-      return {
-        lastRewardRound: lastRewardRound!,
-        rewardCut: rewardCut!,
-        feeShare: feeShare!,
-        lastActiveStakeUpdateRound: lastActiveStakeUpdateRound!,
-        activationRound: activationRound!,
-        deactivationRound: deactivationRound!,
-        activeCumulativeRewards: activeCumulativeRewards!,
-        cumulativeRewards: cumulativeRewards!,
-        cumulativeFees: cumulativeFees!,
-        lastFeeRound: lastFeeRound!,
-      };
+      return byName(TRANSCODER_FIELDS, r);
     },
     getTranscoderEarningsPoolForRound: async (a, round) => {
-      const [
-        totalStake,
-        transcoderRewardCut,
-        transcoderFeeShare,
-        cumulativeRewardFactor,
-        cumulativeFeeFactor,
-      ] = await read<readonly bigint[]>(bm, "getTranscoderEarningsPoolForRound", [a, round]);
-      return {
-        totalStake: totalStake!,
-        transcoderRewardCut: transcoderRewardCut!,
-        transcoderFeeShare: transcoderFeeShare!,
-        cumulativeRewardFactor: cumulativeRewardFactor!,
-        cumulativeFeeFactor: cumulativeFeeFactor!,
-      };
+      const r = await read<readonly bigint[]>(bm, "getTranscoderEarningsPoolForRound", [a, round]);
+      return byName(EARNINGS_POOL_FIELDS, r);
     },
     transcoderTotalStake: (a) => read(bm, "transcoderTotalStake", [a]),
     isActiveTranscoder: (a) => read(bm, "isActiveTranscoder", [a]),

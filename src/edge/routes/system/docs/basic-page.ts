@@ -1,4 +1,4 @@
-import { escapeHtml } from "./swagger-page.ts";
+import { escapeHtml, htmlPage } from "../html-page.ts";
 
 /**
  * The self-written docs page: a few lines of inline script fetch the OpenAPI document and list
@@ -9,17 +9,10 @@ import { escapeHtml } from "./swagger-page.ts";
 export function basicPage(opts: { title: string; specUrl: string; swaggerUrl?: string }): string {
   const spec = JSON.stringify(opts.specUrl).replace(/</g, "\\u003c");
   const swagger = opts.swaggerUrl ? ` · <a href="${escapeHtml(opts.swaggerUrl)}">Swagger UI</a>` : "";
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(opts.title)}</title>
-<link rel="icon" href="data:,">
-<style>${STYLE}</style>
-</head>
-<body>
-<header>
+  return htmlPage({
+    title: opts.title,
+    head: `<style>${STYLE}</style>`,
+    body: `<header>
 <h1 id="title">${escapeHtml(opts.title)}</h1>
 <p id="info"></p>
 <p class="links"><a href="${escapeHtml(opts.specUrl)}">OpenAPI document</a>${swagger}</p>
@@ -29,10 +22,8 @@ export function basicPage(opts: { title: string; specUrl: string; swaggerUrl?: s
 </header>
 <main id="ops"></main>
 <script>var SPEC_URL = ${spec};
-${SCRIPT}</script>
-</body>
-</html>
-`;
+${SCRIPT}</script>`,
+  });
 }
 
 const STYLE = `

@@ -1,3 +1,5 @@
+import { escapeHtml, htmlPage } from "../html-page.ts";
+
 /** The Swagger UI page: assets from /docs/assets (same origin), spec from `specUrl`. No external URLs. */
 export function swaggerPage(opts: { title: string; specUrl: string; version: string }): string {
   const v = encodeURIComponent(opts.version);
@@ -9,27 +11,14 @@ export function swaggerPage(opts: { title: string; specUrl: string; version: str
     // Swagger UI would otherwise load a badge from validator.swagger.io.
     validatorUrl: null,
   }).replace(/</g, "\\u003c");
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(opts.title)}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/docs/assets/swagger-ui.css?v=${v}">
-</head>
-<body>
-<noscript>Swagger UI needs JavaScript; <a href="/docs/basic">the basic page</a> does too, and <a href="${escapeHtml(opts.specUrl)}">the OpenAPI document</a> is plain JSON.</noscript>
+  return htmlPage({
+    title: opts.title,
+    head: `<link rel="stylesheet" href="/docs/assets/swagger-ui.css?v=${v}">`,
+    body: `<noscript>Swagger UI needs JavaScript; <a href="/docs/basic">the basic page</a> does too, and <a href="${escapeHtml(opts.specUrl)}">the OpenAPI document</a> is plain JSON.</noscript>
 <div id="swagger-ui"></div>
 <script src="/docs/assets/swagger-ui-bundle.js?v=${v}"></script>
 <script>
 window.ui = SwaggerUIBundle(Object.assign(${config}, { presets: [SwaggerUIBundle.presets.apis], layout: "BaseLayout" }));
-</script>
-</body>
-</html>
-`;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+</script>`,
+  });
 }

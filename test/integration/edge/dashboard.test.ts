@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { tick } from "../../../src/edge/scheduler/tick.ts";
+import { devnetOf, genesisAccount, genesisKey, json, makeEdge, type TestEdge } from "../../helpers/edge.ts";
+
+// The dashboard's HTML against the default genesis: 1, 2, 3 active (cuts 10%, 25%, 5%), 7 below
+// the set. The edge hosts orchestrator 1 and prices transcoding; its scheduler calls reward() for 1 only.
+let edge: TestEdge;
+const addr = (i: number) => genesisAccount(i).address.toLowerCase();
+const [o1, o2, o3, o7] = [addr(1), addr(2), addr(3), addr(7)];
+
+beforeAll(async () => {
+  edge = await makeEdge({
+    orchestrators: [
+      {
+        privateKey: genesisKey(1),
+        serviceURI: "http://127.0.0.1:9",
+        prices: [{ capability: "transcode", pricePerUnit: "1200", pixelsPerUnit: "1" }],
+      },
+    ],
+  });
+  // Round r0 rewarded by 1; the next round initialized and rewarded by 1 too; 2 and 3 never call.
+  await tick(edge.deps);
+  await devnetOf(edge).advanceRound();
+  await tick(edge.deps);
+});
+afterAll(() => edge.close());
+
+async function page(path: string): Promise<string> {
+  const res = await edge.app.request(path);
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
+  expect(res.headers.get("cache-control")).toBe("no-store");
+  const html = await res.text();
+  expect(html.startsWith("<!doctype html>")).toBe(true);
+  // Nothing reaches beyond the edge: no script, no external URL.
+  expect(html).not.toContain("<script");
+  expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  return html;
+}
+
+const rowAddresses = (html: string) =>
+  [...html.matchAll(/<tr data-address="(0x[0-9a-f]{40})"/g)].map((m) => m[1]);
+const attr = (html: string, id: string, name = "data-value") =>
+  new RegExp(`id="${id}"[\\s\\S]*?${name}="([^"]*)"`).exec(html)?.[1];
+
+describe("dashboard pages", () => {
+  test("the overview shows the ledger's round, inflation, supply and the top orchestrators", async () => {
+    const html = await page("/dashboard");
+    const l = edge.deps.ledger;
+    const round = await json<Record<string, string | boolean>>(await edge.app.request("/v1/protocol/round"));
+    expect(attr(html, "round")).toBe(round.currentRound as string);
+    expect(html).toContain(`data-value="${String(round.initialized)}"`);
+    expect(attr(html, "inflation")).toBe((await l.inflation()).toString());
+    expect(html).toContain(`data-value="${(await l.getTotalBonded()).toString()}"`);
+    expect(html).toContain(`data-minted="${(await l.currentMintedTokens()).toString()}"`);
+    expect(html).toContain(`data-mintable="${(await l.currentMintableTokens()).toString()}"`);
+    // A manual devnet has no block time: the countdown says so instead of guessing.
+    expect(html).toContain("rounds advance on request");
+    expect(rowAddresses(html)).toEqual([o1, o2, o3]);
+    // 1 called reward() in this round, so minted is above zero.
+    expect(await l.currentMintedTokens()).toBeGreaterThan(0n);
+  });
+
+  test("the orchestrators table carries the JSON API's figures", async () => {
+    const html = await page("/dashboard/orchestrators");
+    const api = await json<{ orchestrators: Record<string, string>[] }>(
+      await edge.app.request("/v1/protocol/orchestrators"),
+    );
+    expect(rowAddresses(html)).toEqual(api.orchestrators.map((o) => o.address));
+    for (const o of api.orchestrators) {
+      const row = new RegExp(`<tr data-address="${o.address}"[^>]*>`).exec(html)?.[0] ?? "";
+      expect(row).toContain(`data-stake="${o.totalStake}"`);
+      expect(row).toContain(`data-reward-cut="${o.rewardCut}"`);
+      expect(row).toContain(`data-fee-share="${o.feeShare}"`);
+      expect(row).toContain(`data-last-reward-round="${o.lastRewardRound}"`);
+    }
+    expect(html).toContain("transcode: 1200 wei / 1 px");
+  });
+
+  test("filters: cut below X, 100% reward calls, pipeline; sorting by cut", async () => {
+    expect(rowAddresses(await page("/dashboard/orchestrators?cutBelow=20"))).toEqual([o1, o3]);
+    expect(rowAddresses(await page("/dashboard/orchestrators?cutBelow=5"))).toEqual([]);
+    expect(rowAddresses(await page("/dashboard/orchestrators?cutBelow=5.0001"))).toEqual([o3]);
+    const full = await page("/dashboard/orchestrators?ratio=100&window=30");
+    expect(rowAddresses(full)).toEqual([o1]);
+    expect(full).toContain('data-ratio30="2/2"');
+    expect(rowAddresses(await page("/dashboard/orchestrators?pipeline=transcode"))).toEqual([o1]);
+    expect(rowAddresses(await page("/dashboard/orchestrators?pipeline=upscale"))).toEqual([]);
+    expect(rowAddresses(await page("/dashboard/orchestrators?sort=cut&order=asc"))).toEqual([o3, o1, o2]);
+    expect(rowAddresses(await page("/dashboard/orchestrators?sort=ratio30"))).toEqual([o1, o2, o3]);
+    // The next round's pool leaves 7 out too (below the set).
+    expect(rowAddresses(await page("/dashboard/orchestrators?set=next"))).not.toContain(o7);
+  });
+
+  test("bad query values are problem+json 400s", async () => {
+    for (const q of ["cutBelow=abc", "cutBelow=101", "ratio=90", "window=7&ratio=100", "sort=x", "set=all"]) {
+      const res = await edge.app.request(`/dashboard/orchestrators?${q}`);
+      expect(res.status).toBe(400);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      expect(await json(res)).toMatchObject({ code: "VALIDATION_FAILED" });
+    }
+  });
+
+  test("the detail page's timeline marks rewarded, missed (never backfilled) and pending rounds", async () => {
+    const current = await edge.deps.ledger.currentRound();
+    const one = await page(`/dashboard/orchestrators/${o1}`);
+    expect(one).toContain(`<tr data-round="${current}" data-status="rewarded">`);
+    expect(one).toContain(`<tr data-round="${current - 1n}" data-status="rewarded">`);
+    // Active with no deactivation scheduled: the far-future sentinel round is not shown.
+    expect(one).not.toContain(" until ");
+    const two = await page(`/dashboard/orchestrators/${o2}`);
+    expect(two).toContain(`<tr data-round="${current}" data-status="pending">`);
+    expect(two).toContain(`<tr data-round="${current - 1n}" data-status="missed">`);
+    expect(two).toContain("never backfilled");
+    const api = await json<{ rewardHistory: { round: string; status: string }[] }>(
+      await edge.app.request(`/v1/protocol/orchestrators/${o2}`),
+    );
+    for (const h of api.rewardHistory)
+      expect(two).toContain(`data-round="${h.round}" data-status="${h.status}"`);
+  });
+
+  test("detail: 404 for an unregistered address, 400 for a malformed one", async () => {
+    const missing = await edge.app.request(
+      "/dashboard/orchestrators/0x00000000000000000000000000000000000000aa",
+    );
+    expect(missing.status).toBe(404);
+    expect(await json(missing)).toMatchObject({ code: "ORCHESTRATOR_NOT_FOUND" });
+    const bad = await edge.app.request("/dashboard/orchestrators/0x1234");
+    expect(bad.status).toBe(400);
+    expect(await json(bad)).toMatchObject({ code: "INVALID_ADDRESS" });
+  });
+});
