@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatUnits } from "../../src/edge/ui/format.ts";
-import { findChromium, isPng, launchBrowser, type TestBrowser } from "../helpers/browser.ts";
+import {
+  expectOnlyLoopback,
+  findChromium,
+  launchBrowser,
+  screenshot,
+  type TestBrowser,
+} from "../helpers/browser.ts";
 import {
   type EdgeProcess,
   genesisAccount,
@@ -70,28 +75,6 @@ describe.skipIf(!chromium.ok)(
       tmp.cleanup();
     });
 
-    async function screenshot(b: TestBrowser, name: string): Promise<void> {
-      const file = join(b.dir, name);
-      await b.page.screenshot({ path: file, fullPage: true });
-      expect(isPng(readFileSync(file))).toBe(true);
-      const keep = process.env.KEEP_SCREENSHOTS;
-      if (keep) {
-        mkdirSync(keep, { recursive: true });
-        copyFileSync(file, join(keep, name));
-      }
-    }
-
-    function expectOnlyLoopback(b: TestBrowser): void {
-      expect(b.offLoopback).toEqual([]);
-      const host = new URL(edge.url).host;
-      for (const url of b.requests) {
-        const u = new URL(url);
-        if (u.protocol === "data:" || u.protocol === "blob:" || u.protocol === "about:") continue;
-        expect(u.host).toBe(host);
-      }
-      expect(b.pageErrors).toEqual([]);
-    }
-
     const rowAddresses = (b: TestBrowser) =>
       b.page
         .locator("#orchestrators tbody tr")
@@ -123,8 +106,8 @@ describe.skipIf(!chromium.ok)(
           `dashboard-browser: /dashboard ${bytes} bytes, navigation to render ${renderMs.toFixed(0)} ms`,
         );
         expect(bytes).toBeLessThan(50_000);
-        expectOnlyLoopback(b);
-        await screenshot(b, "dashboard-overview.png");
+        expectOnlyLoopback(b, edge.url);
+        await screenshot(b, "dashboard-overview.png", true);
       } finally {
         await b.close();
       }
@@ -179,8 +162,8 @@ describe.skipIf(!chromium.ok)(
         ]);
         const byCut = [...list].sort((x, y) => Number(BigInt(x.rewardCut) - BigInt(y.rewardCut)));
         expect(await rowAddresses(b)).toEqual(byCut.map((o) => o.address));
-        expectOnlyLoopback(b);
-        await screenshot(b, "dashboard-orchestrators.png");
+        expectOnlyLoopback(b, edge.url);
+        await screenshot(b, "dashboard-orchestrators.png", true);
       } finally {
         await b.close();
       }
@@ -208,8 +191,8 @@ describe.skipIf(!chromium.ok)(
           () => document.documentElement.scrollWidth - window.innerWidth,
         );
         expect(overflow).toBeLessThanOrEqual(0);
-        expectOnlyLoopback(b);
-        await screenshot(b, "dashboard-orchestrator-mobile.png");
+        expectOnlyLoopback(b, edge.url);
+        await screenshot(b, "dashboard-orchestrator-mobile.png", true);
       } finally {
         await b.close();
       }
