@@ -9,7 +9,9 @@ import { type Db, type DbHandle, openDb } from "./db/client.ts";
 import { edgeSettings } from "./db/schema/edge.ts";
 import { retryBusy } from "./db/tx.ts";
 import type { AppDeps, Clock, Keys, Logger } from "./deps.ts";
+import { type ChainLedger, createChainLedger } from "./ledger/chain/ledger.ts";
 import { createDevnet } from "./ledger/devnet.ts";
+import { LedgerError } from "./ledger/errors.ts";
 import { defaultGenesis, type GenesisInput } from "./ledger/genesis.ts";
 import type { Ledger } from "./ledger/types.ts";
 import { createLogger, type LogLevel } from "./logger.ts";
@@ -77,7 +79,7 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
     }));
   let ledger: Ledger | undefined;
   try {
-    ledger = overrides.ledger ?? (await createLedger(config, dbHandle, clock));
+    ledger = overrides.ledger ?? (await createLedger(config, dbHandle, clock, logger));
     const keys = await buildKeys(config, dbHandle.db, clock);
     // A restart on another port or host must not leave gateways calling the old address.
     if (overrides.syncServiceURIs ?? true) await syncServiceURIs({ config, ledger, logger });
@@ -168,18 +170,56 @@ export async function sharedTicketSecret(db: Db, clock: Clock): Promise<Uint8Arr
 }
 
 /**
- * The configured ledger: the devnet on the edge's own database, or (not yet) the chain.
- * Throws LEDGER_KIND_UNSUPPORTED for "chain" until the viem adapter lands.
+ * The configured ledger: the devnet on the edge's own database, or the deployed contracts over
+ * JSON-RPC (the chain ledger signs with the hosted orchestrators' keys and the gateway's sender key).
  */
-export async function createLedger(config: EdgeConfig, dbHandle: DbHandle, clock: Clock): Promise<Ledger> {
+export async function createLedger(
+  config: EdgeConfig,
+  dbHandle: DbHandle,
+  clock: Clock,
+  logger?: Logger,
+): Promise<Ledger> {
   const ledger = config.ledger;
-  if (ledger.kind === "chain") {
+  if (ledger.kind === "chain") return openChain(ledger, config, logger);
+  return openDevnet(dbHandle, clock, ledger, config);
+}
+
+async function openChain(
+  ledger: Extract<EdgeConfig["ledger"], { kind: "chain" }>,
+  config: EdgeConfig,
+  logger: Logger | undefined,
+): Promise<Ledger> {
+  const keys = [...config.orchestrators.map((o) => o.privateKey)];
+  if (config.gateway.senderPrivateKey) keys.push(config.gateway.senderPrivateKey);
+  let chain: ChainLedger;
+  try {
+    chain = await createChainLedger({
+      url: ledger.rpcUrl,
+      controller: ledger.controller,
+      accounts: keys.map((k) => privateKeyToAccount(k)),
+      confirmations: ledger.confirmations,
+      pollingIntervalMs: ledger.pollingIntervalMs,
+      ...(ledger.fromBlock !== undefined ? { fromBlock: ledger.fromBlock } : {}),
+      ...(ledger.maxFeePerGas !== undefined ? { maxFeePerGas: ledger.maxFeePerGas } : {}),
+      ...(ledger.maxPriorityFeePerGas !== undefined
+        ? { maxPriorityFeePerGas: ledger.maxPriorityFeePerGas }
+        : {}),
+    });
+  } catch (err) {
+    if (err instanceof LivepeerError) throw err;
+    throw new LedgerError("LEDGER_UNAVAILABLE", `chain RPC ${ledger.rpcUrl}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  if (ledger.chainId !== undefined && chain.chainId !== ledger.chainId) {
+    await chain.close();
     throw new LivepeerError(
-      "LEDGER_KIND_UNSUPPORTED",
-      `ledger kind "chain" (rpc ${ledger.rpcUrl}) is not yet implemented; use LEDGER=devnet`,
+      "LEDGER_CHAIN_MISMATCH",
+      `RPC ${ledger.rpcUrl} serves chain ${chain.chainId}, configured ${ledger.chainId}`,
     );
   }
-  return openDevnet(dbHandle, clock, ledger, config);
+  logger?.info("chain ledger", { chainId: chain.chainId, controller: ledger.controller, ...chain.addresses });
+  return chain;
 }
 
 async function openDevnet(

@@ -96,6 +96,11 @@ function fromEnv(env: Env, file: Record<string, unknown>): Record<string, unknow
   if (v("BLOCK_MS")) set(["ledger", "blockMs"], num(v("BLOCK_MS")!));
   if (v("RPC_URL")) set(["ledger", "rpcUrl"], v("RPC_URL"));
   if (v("CHAIN_ID")) set(["ledger", "chainId"], num(v("CHAIN_ID")!));
+  if (v("CONTROLLER_ADDRESS")) set(["ledger", "controller"], v("CONTROLLER_ADDRESS"));
+  if (v("CONFIRMATIONS")) set(["ledger", "confirmations"], num(v("CONFIRMATIONS")!));
+  if (v("FROM_BLOCK")) set(["ledger", "fromBlock"], v("FROM_BLOCK"));
+  if (v("MAX_FEE_PER_GAS")) set(["ledger", "maxFeePerGas"], v("MAX_FEE_PER_GAS"));
+  if (v("MAX_PRIORITY_FEE_PER_GAS")) set(["ledger", "maxPriorityFeePerGas"], v("MAX_PRIORITY_FEE_PER_GAS"));
   if (isRecord(out.ledger) && out.ledger.kind === undefined) out.ledger.kind = kind;
 
   if (v("TICKET_SECRET")) set(["ticketSecret"], v("TICKET_SECRET"));

@@ -142,8 +142,19 @@ export const configSchema = z.object({
       z.object({
         kind: z.literal("chain"),
         rpcUrl: z.string().url(),
-        chainId: z.number().int().positive().default(42161),
+        /** The chain id the RPC must answer with; any chain is accepted (and printed) when absent. */
+        chainId: z.number().int().positive().optional(),
+        /** The Controller whose registry names the contracts; Arbitrum One's by default. */
         controller: address.default("0xd8e8328501e9645d16cf49539efc04f734606ee4"),
+        /** Blocks a receipt must be buried under before a write counts as done. */
+        confirmations: z.number().int().nonnegative().default(0),
+        /** How often receipts and new blocks are polled. */
+        pollingIntervalMs: z.number().int().positive().default(1000),
+        /** First block scanned for protocol events (the deployment's block). */
+        fromBlock: amount.optional(),
+        /** EIP-1559 caps, wei per gas: the most a write may bid, and the most it may tip. */
+        maxFeePerGas: amount.optional(),
+        maxPriorityFeePerGas: amount.optional(),
       }),
     ])
     .default({ kind: "devnet", roundSeconds: 60, blockMs: 1000 }),

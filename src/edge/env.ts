@@ -36,8 +36,41 @@ export const EDGE_ENV = envTable({
     entries: EDGE,
   },
   BLOCK_MS: { description: "devnet block time in milliseconds", parse: parse.positiveInt, entries: EDGE },
-  RPC_URL: { description: "chain ledger JSON-RPC URL", parse: parse.string, entries: ["edge"] },
-  CHAIN_ID: { description: "chain ledger chain id", parse: parse.positiveInt, entries: ["edge"] },
+  RPC_URL: {
+    description: "chain ledger JSON-RPC URL (LEDGER=chain)",
+    parse: parse.string,
+    entries: ["edge"],
+  },
+  CHAIN_ID: {
+    description: "chain ledger: the chain id the RPC must answer with (any when absent)",
+    parse: parse.positiveInt,
+    entries: ["edge"],
+  },
+  CONTROLLER_ADDRESS: {
+    description: "chain ledger: the protocol's Controller (Arbitrum One's by default)",
+    parse: parse.string,
+    entries: ["edge"],
+  },
+  CONFIRMATIONS: {
+    description: "chain ledger: blocks a receipt must be buried under",
+    parse: parse.nonNegativeInt,
+    entries: ["edge"],
+  },
+  FROM_BLOCK: {
+    description: "chain ledger: first block scanned for protocol events",
+    parse: parse.nonNegativeInt,
+    entries: ["edge"],
+  },
+  MAX_FEE_PER_GAS: {
+    description: "chain ledger: EIP-1559 max fee per gas, wei",
+    parse: parse.string,
+    entries: ["edge"],
+  },
+  MAX_PRIORITY_FEE_PER_GAS: {
+    description: "chain ledger: EIP-1559 max priority fee per gas, wei",
+    parse: parse.string,
+    entries: ["edge"],
+  },
   TICKET_SECRET: {
     description: "32-byte hex secret for recipientRand (generated and kept in the database when absent)",
     parse: parse.string,
@@ -55,6 +88,13 @@ export const EDGE_ENV = envTable({
   },
   SCHEDULER: { description: "on | off", parse: parse.bool, entries: ["edge"] },
   SCHEDULER_INTERVAL_MS: { description: "scheduler tick interval", parse: parse.positiveInt, entries: EDGE },
+  HTTP_IDLE_TIMEOUT_SEC: {
+    description:
+      "seconds a connection may send or receive nothing (slow headers or body) before it is closed",
+    default: "30",
+    parse: parse.positiveInt,
+    entries: EDGE,
+  },
   BODY_LIMIT_BYTES: { description: "request body size limit", parse: parse.positiveInt, entries: EDGE },
   API_KEYS: {
     description: "required | off (consumers need an API key)",

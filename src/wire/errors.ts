@@ -21,6 +21,7 @@ export const ERRORS = {
   GENESIS_INVALID: { status: 500, title: "Invalid genesis" },
   GENESIS_FILE_INVALID: { status: 500, title: "Genesis file cannot be loaded" },
   LEDGER_KIND_UNSUPPORTED: { status: 501, title: "Ledger kind not supported" },
+  LEDGER_CHAIN_MISMATCH: { status: 500, title: "RPC serves another chain than configured" },
   TICKET_SECRET_UNAVAILABLE: { status: 503, title: "Ticket secret unavailable" },
 
   // Signed writes (staking API)
@@ -131,6 +132,7 @@ export const ERRORS = {
   RUNNER_TOKEN_INVALID: { status: 401, title: "Invalid runner token" },
   RUNNER_NOT_FOUND: { status: 401, title: "Runner not registered" },
   RUNNER_CLOSED: { status: 503, title: "Runner closed" },
+  SHUTTING_DOWN: { status: 503, title: "Shutting down" },
   EDGE_HTTP_ERROR: { status: 502, title: "Edge answered with an error" },
 
   // Runner execution (reported on a failed attempt)

@@ -2,12 +2,14 @@ import type { Address, Hex, Ticket } from "../../protocol/types.ts";
 
 /**
  * The protocol state the edge reads and writes. Implemented by the devnet ledger (libSQL, the
- * embedded default) and later by the chain ledger (viem against the deployed contracts).
+ * embedded default) and by the chain ledger (viem against the deployed contracts).
  * Names and argument order mirror the contracts; state-changing calls take the caller first.
  * A revert throws LedgerError (./errors.ts) with a stable code; nothing is applied.
  */
 export interface Ledger extends LedgerViews, LedgerWrites {
   readonly kind: "devnet" | "chain";
+  /** The chain id the chain ledger's RPC answered with (absent on the devnet). */
+  readonly chainId?: number;
   close(): Promise<void>;
 }
 

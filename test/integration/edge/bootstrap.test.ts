@@ -34,12 +34,17 @@ test("keys: hosted orchestrators by lowercase address, the sender, a configured 
   await e.close();
 });
 
-test("a chain ledger is refused with LEDGER_KIND_UNSUPPORTED", async () => {
+test("a chain ledger whose RPC cannot be reached fails with LEDGER_UNAVAILABLE", async () => {
+  // A loopback port nothing listens on: a listener bound and closed at once.
+  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = probe.port;
+  probe.stop(true);
   const config = parseConfig({
     database: { url: `file:${join(tmp.dir, "chain.db")}` },
-    ledger: { kind: "chain", rpcUrl: "http://127.0.0.1:8545" },
+    ledger: { kind: "chain", rpcUrl: `http://127.0.0.1:${port}` },
   });
   const err = await buildDeps(config, { logLevel: "silent" }).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(LivepeerError);
-  expect((err as LivepeerError).code).toBe("LEDGER_KIND_UNSUPPORTED");
+  expect((err as LivepeerError).code).toBe("LEDGER_UNAVAILABLE");
+  expect((err as LivepeerError).message).toContain(`127.0.0.1:${port}`);
 });

@@ -53,7 +53,23 @@ describe("loadConfig", () => {
       kind: "chain",
       rpcUrl: "http://127.0.0.1:8545",
       chainId: 31337,
+      controller: "0xd8e8328501e9645d16cf49539efc04f734606ee4",
     });
+    const local = loadConfig({
+      LEDGER: "chain",
+      RPC_URL: "http://127.0.0.1:8545",
+      CONTROLLER_ADDRESS: "0x00000000000000000000000000000000000000AA",
+      CONFIRMATIONS: "2",
+      MAX_FEE_PER_GAS: "3000000000",
+      MAX_PRIORITY_FEE_PER_GAS: "1000000",
+    });
+    expect(local.ledger as object).toMatchObject({
+      controller: "0x00000000000000000000000000000000000000aa",
+      confirmations: 2,
+      maxFeePerGas: 3_000_000_000n,
+      maxPriorityFeePerGas: 1_000_000n,
+    });
+    expect((local.ledger as { chainId?: number }).chainId).toBeUndefined();
   });
 
   test("a bad config lists every problem with its path", () => {

@@ -53,6 +53,7 @@ test("wire-visible statuses stay as clients know them", () => {
   expect(status("VALIDATION_FAILED")).toBe(400);
   expect(status("AUTH_NONCE_REPLAYED")).toBe(409);
   expect(status("LEDGER_KIND_UNSUPPORTED")).toBe(501);
+  expect(status("LEDGER_CHAIN_MISMATCH")).toBe(500);
   expect(status("JOB_NOT_FOUND")).toBe(404);
   expect(status("TICKET_SIG_INVALID")).toBe(400);
   expect(status("LEDGER_UNAVAILABLE")).toBe(503);

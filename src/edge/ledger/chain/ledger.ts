@@ -10,6 +10,7 @@ import {
   createPublicClient,
   createWalletClient,
   decodeEventLog,
+  defineChain,
   type Hex,
   http,
   type Log,
@@ -44,6 +45,7 @@ import {
   LEDGER_EVENTS,
   TRANSCODER_FIELDS,
 } from "./fields.ts";
+import { createNonceQueue } from "./nonces.ts";
 
 export interface ChainLedgerOptions {
   /** JSON-RPC URL (ignored when `transport` is given). */
@@ -59,6 +61,9 @@ export interface ChainLedgerOptions {
   pollingIntervalMs?: number;
   /** First block scanned by getEvents (the deployment's block). */
   fromBlock?: bigint;
+  /** EIP-1559 caps for every write, wei per gas (the node's estimate when absent). */
+  maxFeePerGas?: bigint;
+  maxPriorityFeePerGas?: bigint;
 }
 
 export interface ChainLedger extends Ledger {
@@ -104,6 +109,22 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     ...(options.chain ? { chain: options.chain } : {}),
   }) as PublicClient;
   const chainId = await client.getChainId();
+  // Local keys sign for a chain id: the one the RPC answers with unless the caller names a chain.
+  const chain =
+    options.chain ??
+    defineChain({
+      id: chainId,
+      name: `chain ${chainId}`,
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: options.url ? [options.url] : [] } },
+    });
+  const nonces = createNonceQueue(client);
+  const fees = {
+    ...(options.maxFeePerGas !== undefined ? { maxFeePerGas: options.maxFeePerGas } : {}),
+    ...(options.maxPriorityFeePerGas !== undefined
+      ? { maxPriorityFeePerGas: options.maxPriorityFeePerGas }
+      : {}),
+  };
   const addresses = await resolveAddresses(client, options.controller ?? ARBITRUM_CONTROLLER);
   const accounts = new Map((options.accounts ?? []).map((a) => [a.address.toLowerCase(), a]));
   const confirmations = options.confirmations ?? 0;
@@ -172,12 +193,14 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     } catch (e) {
       throw toLedgerError(e, functionName);
     }
-    const wallet = createWalletClient({
-      transport,
-      account,
-      ...(options.chain ? { chain: options.chain } : {}),
-    });
-    const hash = await wallet.writeContract({ ...req, chain: options.chain ?? null } as never);
+    const wallet = createWalletClient({ transport, account, chain });
+    // json-rpc accounts are signed for by the node, which keeps their nonces itself.
+    const hash =
+      account.type === "local"
+        ? await nonces.withNonce(account.address, (nonce) =>
+            wallet.writeContract({ ...req, ...fees, chain, nonce } as never),
+          )
+        : await wallet.writeContract({ ...req, ...fees, chain } as never);
     const receipt = await client.waitForTransactionReceipt({ hash, confirmations, pollingInterval });
     if (receipt.status !== "success") {
       throw new LedgerError("LEDGER_ERROR", `${functionName} reverted when mined (${hash})`);

@@ -18,7 +18,9 @@ export const MAX_DEADLINE_SECONDS = 24 * 60 * 60;
 
 /** The EIP-712 domain's chain id: the chain's id, or DEVNET_CHAIN_ID on the devnet. */
 export function signingChainId(deps: AppDeps): number {
-  return deps.config.ledger.kind === "chain" ? deps.config.ledger.chainId : DEVNET_CHAIN_ID;
+  return deps.ledger.kind === "chain" && deps.ledger.chainId !== undefined
+    ? deps.ledger.chainId
+    : DEVNET_CHAIN_ID;
 }
 
 /**
