@@ -197,5 +197,33 @@ describe.skipIf(!chromium.ok)(
         await b.close();
       }
     });
+
+    test("the delegator page, reached by its lookup form, warns exactly when claiming would skip this round's reward", async () => {
+      const b = await launchBrowser(chromium);
+      try {
+        for (const i of [4, 5]) {
+          const address = genesisAccount(i).address.toLowerCase();
+          await b.page.goto(`${edge.url}/dashboard`);
+          await b.page.getByRole("link", { name: "Delegator" }).click();
+          await b.page.getByLabel("Delegator address").fill(address);
+          await Promise.all([
+            b.page.waitForURL(`${edge.url}/dashboard/delegators/${address}`),
+            b.page.getByRole("button", { name: "Show" }).click(),
+          ]);
+          const d = await api<{ bondedAmount: string; pendingStake: string; warning?: { code: string } }>(
+            `/v1/protocol/delegators/${address}`,
+          );
+          expect(await b.page.locator("#bond dd").nth(2).getAttribute("data-value")).toBe(d.bondedAmount);
+          expect(await b.page.locator("#pending dd").first().getAttribute("data-value")).toBe(d.pendingStake);
+          // 4 delegates to 1 (rewarded this round), 5 to 2 (not): the API and the page agree.
+          expect(d.warning?.code).toBe(i === 5 ? "CLAIM_BEFORE_REWARD" : undefined);
+          expect(await b.page.getByRole("alert").count()).toBe(i === 5 ? 1 : 0);
+          if (i === 5) await screenshot(b, "dashboard-delegator-warning.png");
+        }
+        expectOnlyLoopback(b);
+      } finally {
+        await b.close();
+      }
+    });
   },
 );
