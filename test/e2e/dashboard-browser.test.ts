@@ -218,9 +218,9 @@ describe.skipIf(!chromium.ok)(
           // 4 delegates to 1 (rewarded this round), 5 to 2 (not): the API and the page agree.
           expect(d.warning?.code).toBe(i === 5 ? "CLAIM_BEFORE_REWARD" : undefined);
           expect(await b.page.getByRole("alert").count()).toBe(i === 5 ? 1 : 0);
-          if (i === 5) await screenshot(b, "dashboard-delegator-warning.png");
+          if (i === 5) await screenshot(b, "dashboard-delegator-warning.png", true);
         }
-        expectOnlyLoopback(b);
+        expectOnlyLoopback(b, edge.url);
       } finally {
         await b.close();
       }
