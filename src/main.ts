@@ -5,7 +5,7 @@
 // .data/ (DATA_DIR).
 //
 // Environment: the EDGE_ENV table (src/edge/env.ts); `npm start -- --help` lists it.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { bytesToHex } from "viem";
 import { parseCli } from "./cli/args.ts";
@@ -14,7 +14,9 @@ import { createApp } from "./edge/app.ts";
 import { buildDeps } from "./edge/bootstrap.ts";
 import { type EdgeConfigInput, parseConfig } from "./edge/config.ts";
 import { runners } from "./edge/db/schema/jobs.ts";
+import { runnerCommand, secureDataDir } from "./edge/entry/data-dir.ts";
 import { resolveHost } from "./edge/entry/dns.ts";
+import { drainable } from "./edge/entry/serve.ts";
 import { EDGE_ENV } from "./edge/env.ts";
 import { DEFAULT_MNEMONIC, deriveAccounts } from "./edge/ledger/genesis.ts";
 import { startScheduler } from "./edge/scheduler/tick.ts";
@@ -50,7 +52,9 @@ const runnerOrchestrators = env.RUNNER_ORCHESTRATORS;
 const capacity = env.RUNNER_CAPACITY;
 const external = env.EXTERNAL_RUNNERS;
 const base = `http://${host}:${port}`;
-mkdirSync(dataDir, { recursive: true });
+// Everything under the data dir is this user's alone: the database holds the ticket secret.
+process.umask(0o077);
+secureDataDir(dataDir);
 
 const [sender, ...orchestratorAccounts] = deriveAccounts(DEFAULT_MNEMONIC, 4);
 const key = (a: (typeof orchestratorAccounts)[number]) => bytesToHex(a.getHdKey().privateKey!);
@@ -131,40 +135,37 @@ writeFileSync(
 );
 
 let ready = false;
+const gate = drainable((req) => {
+  // /healthz says "not ready" until a runner has registered: only then can jobs run.
+  if (!ready && new URL(req.url).pathname === "/healthz") {
+    return Response.json(
+      { ready: false, checks: { runners: { ok: false, detail: "waiting for a runner" } } },
+      { status: 503 },
+    );
+  }
+  return app.fetch(req);
+});
 const server = Bun.serve({
   hostname: host,
   port,
-  idleTimeout: 0,
-  fetch(req) {
-    // /healthz says "not ready" until a runner has registered: only then can jobs run.
-    if (!ready && new URL(req.url).pathname === "/healthz") {
-      return Response.json(
-        { ready: false, checks: { runners: { ok: false, detail: "waiting for a runner" } } },
-        { status: 503 },
-      );
-    }
-    return app.fetch(req);
-  },
+  // Never 0: slow headers, trickled bodies and idle keep-alives would hold sockets forever.
+  idleTimeout: env.HTTP_IDLE_TIMEOUT_SEC,
+  fetch: gate.fetch,
 });
 const stopScheduler = startScheduler(deps);
 
 const started = Date.now();
+const runner = runnerCommand({
+  execPath: process.execPath,
+  script: new URL("./node-runner/main.ts", import.meta.url).pathname,
+  edge: base,
+  tokens: served.map((i) => tokens[i]!),
+  capacity,
+  modelsDir: join(dataDir, "models"),
+  env: process.env,
+});
 const children = Array.from({ length: runnerCount }, () =>
-  Bun.spawn(
-    [
-      process.execPath,
-      new URL("./node-runner/main.ts", import.meta.url).pathname,
-      "--edge",
-      base,
-      "--token",
-      served.map((i) => tokens[i]!).join(","),
-      "--capacity",
-      String(capacity),
-      "--models",
-      join(dataDir, "models"),
-    ],
-    { stdout: "inherit", stderr: "inherit" },
-  ),
+  Bun.spawn(runner.cmd, { env: runner.env, stdout: "inherit", stderr: "inherit" }),
 );
 
 if (runnerCount > 0) {
@@ -220,6 +221,7 @@ let stopping = false;
 async function shutdown() {
   if (stopping) return;
   stopping = true;
+  gate.drain();
   for (const c of children) c.kill("SIGTERM");
   await Promise.race([Promise.all(children.map((c) => c.exited)), Bun.sleep(35_000)]);
   await stopScheduler();

@@ -88,6 +88,13 @@ export const EDGE_ENV = envTable({
   },
   SCHEDULER: { description: "on | off", parse: parse.bool, entries: ["edge"] },
   SCHEDULER_INTERVAL_MS: { description: "scheduler tick interval", parse: parse.positiveInt, entries: EDGE },
+  HTTP_IDLE_TIMEOUT_SEC: {
+    description:
+      "seconds a connection may send or receive nothing (slow headers or body) before it is closed",
+    default: "30",
+    parse: parse.positiveInt,
+    entries: EDGE,
+  },
   BODY_LIMIT_BYTES: { description: "request body size limit", parse: parse.positiveInt, entries: EDGE },
   API_KEYS: {
     description: "required | off (consumers need an API key)",

@@ -1,27 +1,13 @@
 import type { Capabilities } from "../wire/capabilities.ts";
-import type { VideoProfile } from "../wire/jobs.ts";
+import type { WireAiSpec, WireSpec, WireTranscodeSpec } from "../wire/jobs.ts";
 
 // The contract between the runner's pull loop (agent) and its executors (video, AI).
 
-export interface TranscodeSpec {
-  kind: "transcode";
-  /** Local path of the input segment (MPEG-TS or MP4). */
-  input: string;
-  profiles: VideoProfile[];
-  format: "mpegts" | "mp4";
-}
-
-export interface AiSpec {
-  kind: "ai";
-  pipeline: string;
-  modelId: string;
-  /** Local paths of input files (image, audio) by field name. */
-  files: Record<string, string>;
-  /** JSON parameters of the request (prompt, strength, top_k, …). */
-  params: Record<string, unknown>;
-}
-
-export type JobSpec = TranscodeSpec | AiSpec;
+// The wire specs as the runner hands them over: the same shapes, with every input name (the
+// segment, the AI files by field) replaced by the local path of the file it downloaded.
+export type TranscodeSpec = WireTranscodeSpec;
+export type AiSpec = WireAiSpec;
+export type JobSpec = WireSpec;
 
 export interface ExecContext {
   /** Directory for outputs; created by the caller, removed by the caller. */

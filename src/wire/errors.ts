@@ -132,6 +132,7 @@ export const ERRORS = {
   RUNNER_TOKEN_INVALID: { status: 401, title: "Invalid runner token" },
   RUNNER_NOT_FOUND: { status: 401, title: "Runner not registered" },
   RUNNER_CLOSED: { status: 503, title: "Runner closed" },
+  SHUTTING_DOWN: { status: 503, title: "Shutting down" },
   EDGE_HTTP_ERROR: { status: 502, title: "Edge answered with an error" },
 
   // Runner execution (reported on a failed attempt)

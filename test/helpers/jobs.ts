@@ -8,6 +8,12 @@ import { type DbHandle, openDb } from "../../src/edge/db/client.ts";
 import type { AppDeps, Clock } from "../../src/edge/deps.ts";
 import type { Ledger } from "../../src/edge/ledger/types.ts";
 import { ffprobeMediaProbe } from "../../src/node-runner/ffmpeg/media-probe.ts";
+import type { WireSpec } from "../../src/wire/jobs.ts";
+
+/** An AI job whose one input is the image file named "image". */
+export function imageJob(pipeline: string, modelId: string): WireSpec {
+  return { kind: "ai", pipeline, modelId, files: { image: "image" }, params: {} };
+}
 
 export const ORCH_KEY = `0x${"11".repeat(32)}` as const;
 export const ORCH_ADDRESS = privateKeyToAccount(ORCH_KEY).address;

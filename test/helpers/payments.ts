@@ -130,6 +130,21 @@ export interface PaymentsNet {
 }
 
 /**
+ * O0 hosted with `prices` on one edge (blobs under the net's dir) and a gateway edge hosting
+ * none; O1 and O2 advertise an address where nothing listens, so discovery finds only O0.
+ */
+export async function orchestratorAndGateway(
+  net: PaymentsNet,
+  prices: NonNullable<EdgeOptions["prices"]>,
+): Promise<{ orch: Edge; gateway: Edge }> {
+  const orch = await net.startEdge({ host: [0], prices, blobsDir: join(net.dir, "blobs") });
+  const gateway = await net.startEdge({ host: [] });
+  await net.setServiceURIs(orch.url, [0]);
+  await net.setServiceURIs("http://127.0.0.1:9", [1, 2]);
+  return { orch, gateway };
+}
+
+/**
  * Another connection pool on the (already migrated) database, with busy timeout 0. libSQL runs
  * statements synchronously, so in ONE process a connection waiting on the busy handler would
  * block the event loop while the lock holder waits for its next turn: a deadlock until the

@@ -7,6 +7,7 @@ export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 export const DASHBOARD_NAV: readonly { href: string; label: string }[] = [
   { href: "/dashboard", label: "Overview" },
   { href: "/dashboard/orchestrators", label: "Orchestrators" },
+  { href: "/dashboard/delegators", label: "Delegator" },
 ];
 
 // One small inline stylesheet: no external URL, readable on a phone (tables scroll sideways).
@@ -31,7 +32,7 @@ input,select,button{font:inherit;padding:4px 8px}
 .timeline{display:flex;flex-wrap:wrap;gap:3px;margin:8px 0}
 .timeline span{width:14px;height:14px;border-radius:3px;display:inline-block}
 .rewarded{background:#1a7f37}.missed{background:#cf222e}.pending{background:#d1d9e0}
-code{font-size:13px}
+code{font-size:13px}h1 code,dd{overflow-wrap:anywhere;word-break:break-word}
 `;
 
 /** The page shell: navigation, one stylesheet, no script. */

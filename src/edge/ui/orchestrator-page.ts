@@ -12,6 +12,10 @@ const STATUS_TEXT: Record<RewardRound["status"], string> = {
   pending: "pending (this round)",
 };
 
+/** No deactivation scheduled: 0 before any, or the contract's far-future sentinel (2^256 - 1). */
+const stillActive = (deactivationRound: bigint): boolean =>
+  deactivationRound === 0n || deactivationRound >= 2n ** 255n;
+
 export function orchestratorPage(
   r: OrchestratorRow,
   extra: { pendingStake: bigint; pendingFees: bigint },
@@ -52,7 +56,7 @@ export function orchestratorPage(
 <dt>Pending stake (own bond)</dt><dd data-value="${extra.pendingStake.toString()}">${formatUnits(extra.pendingStake, "LPT")}</dd>
 <dt>Pending fees</dt><dd data-value="${extra.pendingFees.toString()}">${formatUnits(extra.pendingFees, "ETH", 6)}</dd>
 <dt>Active since round</dt><dd>${t.activationRound.toString()}${
-    t.deactivationRound !== 0n ? ` until ${t.deactivationRound.toString()}` : ""
+    stillActive(t.deactivationRound) ? "" : ` until ${t.deactivationRound.toString()}`
   }</dd>
 </dl>
 <dl class="card" id="service">

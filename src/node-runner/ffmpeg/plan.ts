@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { VideoProfile } from "../../wire/jobs.ts";
+import { PIPELINES } from "../../wire/pipelines.ts";
 import type { OutputFile } from "../executor.ts";
 import { CONTENT_TYPE, chooseEncoder, containerFor, EXTENSION, type PlannedOutput } from "./args.ts";
 import { invalidMedia } from "./errors.ts";
@@ -42,16 +43,12 @@ export function planOutputs(
   });
 }
 
-/**
- * Pixels encoded (docs/protocol.md#pricing-and-work-units): Σ width × height × fps × duration over the
- * renditions.
- */
+/** Pixels encoded, counted by the pipeline registry's transcode units over the renditions. */
 export function ladderUnits(outputs: readonly PlannedOutput[], durationSec: number): bigint {
-  let total = 0n;
-  for (const o of outputs) {
-    total += BigInt(Math.round(o.profile.width * o.profile.height * o.profile.fps * durationSec));
-  }
-  return total;
+  return PIPELINES.transcode.units({
+    video: { renditions: outputs.map((o) => o.profile), durationSec },
+    params: {},
+  });
 }
 
 /** The executor-contract view of a planned output; `name` is the profile's name. */

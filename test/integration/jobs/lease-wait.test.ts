@@ -4,8 +4,8 @@ import type { Notifier } from "../../../src/edge/services/jobs/notifier.ts";
 import { enqueueJob, getQueueJob } from "../../../src/edge/services/jobs/queue.ts";
 import { registerRunner } from "../../../src/edge/services/jobs/runners.ts";
 import type { Capabilities } from "../../../src/wire/capabilities.ts";
-import type { WireSpec } from "../../../src/wire/jobs.ts";
 import {
+  imageJob,
   type JobsTestEnv,
   jobsTestEnv,
   manualClock,
@@ -16,13 +16,7 @@ import {
 // The runner's long poll as a service verb: its deadline runs on the injected clock, an enqueue
 // wakes it at once, and a runner that hung up gets nothing and holds nothing.
 
-const spec: WireSpec = {
-  kind: "ai",
-  pipeline: "image-classification",
-  modelId: "tiny",
-  files: { image: "image" },
-  params: {},
-};
+const spec = imageJob("image-classification", "tiny");
 const caps: Capabilities = {
   ffmpeg: null,
   gpus: [],

@@ -1,15 +1,16 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { queueJobs } from "../../../src/edge/db/schema/jobs.ts";
 import { acceptedTickets } from "../../../src/edge/db/schema/payments.ts";
 import { payForJob } from "../../../src/edge/services/gateway/pay.ts";
 import type { WireSpec } from "../../../src/wire/jobs.ts";
+import { imageJob } from "../../helpers/jobs.ts";
 import {
   addressOf,
   type Edge,
   GATEWAY,
   ORCHS,
+  orchestratorAndGateway,
   type PaymentsNet,
   paymentsNet,
 } from "../../helpers/payments.ts";
@@ -26,13 +27,7 @@ let gateway: Edge;
 const O0 = addressOf(ORCHS[0]!);
 const sender = addressOf(GATEWAY);
 
-const upscale: WireSpec = {
-  kind: "ai",
-  pipeline: "upscale",
-  modelId: "tiny-upscale",
-  files: { image: "image" },
-  params: {},
-};
+const upscale = imageJob("upscale", "tiny-upscale");
 
 function jobForm(spec: WireSpec, payment: unknown): FormData {
   const form = new FormData();
@@ -52,18 +47,10 @@ const balance = async () =>
 
 beforeAll(async () => {
   net = await paymentsNet();
-  orch = await net.startEdge({
-    host: [0],
-    prices: [
-      { capability: "transcode", pricePerUnit: 1n },
-      { capability: "upscale", pricePerUnit: 50n },
-    ],
-    blobsDir: join(net.dir, "blobs"),
-  });
-  gateway = await net.startEdge({ host: [] });
-  await net.setServiceURIs(orch.url, [0]);
-  // O1 and O2 are not served anywhere: discovery finds only O0.
-  await net.setServiceURIs("http://127.0.0.1:9", [1, 2]);
+  ({ orch, gateway } = await orchestratorAndGateway(net, [
+    { capability: "transcode", pricePerUnit: 1n },
+    { capability: "upscale", pricePerUnit: 50n },
+  ]));
 });
 afterAll(async () => {
   await net?.close();
@@ -100,7 +87,7 @@ test("a job paid at a cheaper capability's price is refused with 402 and creates
 
 test("a job for a capability the orchestrator does not price is refused with 422", async () => {
   const cheap = await payForJob(gateway.deps, { capability: "transcode", units: 1_000n });
-  const spec: WireSpec = { ...upscale, pipeline: "image-to-text", modelId: "tiny-colors" };
+  const spec = imageJob("image-to-text", "tiny-colors");
   const res = await fetch(`${orch.url}/v1/orchestrator/jobs`, {
     method: "POST",
     body: jobForm(spec, cheap.payment),

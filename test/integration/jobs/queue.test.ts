@@ -15,16 +15,9 @@ import {
   releaseJob,
   waitForJob,
 } from "../../../src/edge/services/jobs/queue.ts";
-import type { WireSpec } from "../../../src/wire/jobs.ts";
-import { type JobsTestEnv, jobsTestEnv, manualClock, ORCH_ADDRESS } from "../../helpers/jobs.ts";
+import { imageJob, type JobsTestEnv, jobsTestEnv, manualClock, ORCH_ADDRESS } from "../../helpers/jobs.ts";
 
-const spec: WireSpec = {
-  kind: "ai",
-  pipeline: "image-classification",
-  modelId: "tiny",
-  files: { image: "image" },
-  params: {},
-};
+const spec = imageJob("image-classification", "tiny");
 const result = { engine: "test", units: "42", timings: { run: 1 } };
 
 let env: JobsTestEnv | undefined;

@@ -1,14 +1,20 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { join } from "node:path";
 import { queueJobs } from "../../../src/edge/db/schema/jobs.ts";
 import { payForJob } from "../../../src/edge/services/gateway/pay.ts";
 import { waitForLease } from "../../../src/edge/services/jobs/lease-wait.ts";
 import { completeJob, failJob } from "../../../src/edge/services/jobs/queue.ts";
 import { submitJob } from "../../../src/edge/services/jobs/submit.ts";
 import { LivepeerError } from "../../../src/wire/errors.ts";
-import type { WireSpec } from "../../../src/wire/jobs.ts";
 import { paymentFromJson } from "../../../src/wire/payment.ts";
-import { addressOf, type Edge, ORCHS, type PaymentsNet, paymentsNet } from "../../helpers/payments.ts";
+import { imageJob } from "../../helpers/jobs.ts";
+import {
+  addressOf,
+  type Edge,
+  ORCHS,
+  orchestratorAndGateway,
+  type PaymentsNet,
+  paymentsNet,
+} from "../../helpers/payments.ts";
 
 // The orchestrator's job submission as a service verb, called without HTTP: it credits the
 // payment, queues the job, waits for the runner and reports what became of it.
@@ -20,27 +26,14 @@ let orch: Edge;
 let gateway: Edge;
 const O0 = addressOf(ORCHS[0]!);
 
-const spec: WireSpec = {
-  kind: "ai",
-  pipeline: "upscale",
-  modelId: "tiny-upscale",
-  files: { image: "image" },
-  params: {},
-};
+const spec = imageJob("upscale", "tiny-upscale");
 const files = [{ name: "image", bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47]), contentType: "image/png" }];
 /** A runner session of O0 (the verbs below need only its id, orchestrator and what it serves). */
 const runner = { id: "runner-submit-test", orchestrator: O0, serves: ["upscale"], capacity: 1 };
 
 beforeAll(async () => {
   net = await paymentsNet();
-  orch = await net.startEdge({
-    host: [0],
-    prices: [{ capability: "upscale", pricePerUnit: 50n }],
-    blobsDir: join(net.dir, "blobs"),
-  });
-  gateway = await net.startEdge({ host: [] });
-  await net.setServiceURIs(orch.url, [0]);
-  await net.setServiceURIs("http://127.0.0.1:9", [1, 2]);
+  ({ orch, gateway } = await orchestratorAndGateway(net, [{ capability: "upscale", pricePerUnit: 50n }]));
 });
 afterAll(async () => {
   await net?.close();

@@ -60,12 +60,10 @@ describe("one-process ladder (native FFmpeg)", () => {
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.at(-1)).toBe(1);
     for (let i = 1; i < progress.length; i++) expect(progress[i]!).toBeGreaterThanOrEqual(progress[i - 1]!);
-    // Σ w·h·fps·duration over the renditions, with the input's duration.
+    // Σ w·h·fps over the renditions × the input's duration in whole ms (rounded up), rounded up.
     expect(Math.abs(r.input.durationSec - 1)).toBeLessThan(0.1);
-    const expected = LADDER.reduce(
-      (a, p) => a + BigInt(Math.round(p.width * p.height * p.fps * r.input.durationSec)),
-      0n,
-    );
+    const perSecond = LADDER.reduce((a, p) => a + BigInt(p.width * p.height * p.fps), 0n);
+    const expected = (perSecond * BigInt(Math.ceil(r.input.durationSec * 1000)) + 999n) / 1000n;
     expect(r.units).toBe(expected);
   });
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Address } from "../../../protocol/types.ts";
 import { type ErrorCode, isErrorCode, LivepeerError, problemCode } from "../../../wire/errors.ts";
 import { type BoundedResponse, fetchBounded, jsonOf } from "../../../wire/fetch-bounded.ts";
-import type { JobInput, WireSpec } from "../../../wire/jobs.ts";
+import type { JobInput, JobOutputView, WireSpec } from "../../../wire/jobs.ts";
 import { capabilityOf } from "../../../wire/jobs.ts";
 import { serviceURL } from "../../../wire/service-uri.ts";
 import { consumerAttempts, consumerJobs, consumerOutputs } from "../../db/schema/jobs.ts";
@@ -70,15 +70,7 @@ export interface ConsumerJobView {
   data?: unknown;
   error: { code: ErrorCode; message: string } | null;
   timings: Record<string, number>;
-  outputs: {
-    name: string;
-    contentType: string;
-    size: number;
-    width?: number;
-    height?: number;
-    durationSec?: number;
-    url: string;
-  }[];
+  outputs: (JobOutputView & { url: string })[];
   createdAt: string;
   completedAt: string | null;
 }
@@ -130,15 +122,7 @@ interface OrchestratorAnswer {
   units: string | null;
   data?: unknown;
   timings?: Record<string, number>;
-  outputs: {
-    name: string;
-    contentType: string;
-    size: number;
-    width?: number;
-    height?: number;
-    durationSec?: number;
-    url: string;
-  }[];
+  outputs: (JobOutputView & { url: string })[];
   payment?: { accepted: number; errors: unknown[] };
 }
 

@@ -1,4 +1,5 @@
 import { LivepeerError } from "../../../wire/errors.ts";
+import { PIPELINES } from "../../../wire/pipelines.ts";
 import { fromNchw, loadImage, toNchw } from "../image.ts";
 import {
   inputFile,
@@ -46,7 +47,8 @@ export const imageToImage: Pipeline = async (run) => {
   return {
     outputs: [file],
     data: { width: w, height: h, strength },
-    units: BigInt(img.width * img.height),
+    // One image per job: the model writes one output whatever num_images_per_prompt asked for.
+    units: PIPELINES["image-to-image"].units({ image: img, params: { num_images_per_prompt: 1 } }),
     timings: { preprocessMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: ms(t2) },
   };
 };

@@ -1,4 +1,5 @@
 import { LivepeerError } from "../../../wire/errors.ts";
+import { PIPELINES } from "../../../wire/pipelines.ts";
 import { loadImage, resizeBilinear, toNchw } from "../image.ts";
 import { inputFile, ms, numberParam, outputName, type Pipeline, throwIfAborted } from "./types.ts";
 
@@ -54,7 +55,7 @@ export const imageToText: Pipeline = async (run) => {
   return {
     outputs: [],
     data: { text: ranked[0]?.label ?? "", labels: ranked },
-    units: BigInt(img.width * img.height),
+    units: PIPELINES["image-to-text"].units({ image: img, params: {} }),
     timings: { preprocessMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: ms(t2) },
   };
 };

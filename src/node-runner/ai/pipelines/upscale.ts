@@ -1,4 +1,5 @@
 import { LivepeerError } from "../../../wire/errors.ts";
+import { PIPELINES } from "../../../wire/pipelines.ts";
 import { fromNchw, loadImage, toNchw } from "../image.ts";
 import { inputFile, ms, outputName, type Pipeline, throwIfAborted, writePngOutput } from "./types.ts";
 
@@ -32,7 +33,7 @@ export const upscale: Pipeline = async (run) => {
   return {
     outputs: [file],
     data: { width: w, height: h, scale: w / img.width },
-    units: BigInt(img.width * img.height),
+    units: PIPELINES.upscale.units({ image: img, params: {} }),
     timings: { preprocessMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: ms(t2) },
   };
 };

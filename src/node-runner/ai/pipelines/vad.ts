@@ -1,3 +1,4 @@
+import { PIPELINES } from "../../../wire/pipelines.ts";
 import { decodeAudio } from "../audio.ts";
 import { inputFile, ms, numberParam, type Pipeline, throwIfAborted } from "./types.ts";
 
@@ -125,7 +126,8 @@ export const voiceActivity: Pipeline = async (run) => {
       maxProbability: probs.length ? Math.max(...probs) : 0,
       meanProbability: mean,
     },
-    units: BigInt(Math.round(durationSec * 1000)),
+    // The decoded length in whole milliseconds.
+    units: PIPELINES["audio-to-text"].units({ audioMs: Math.round(durationSec * 1000), params: {} }),
     timings: { decodeMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: ms(t2) },
   };
 };
