@@ -44,6 +44,16 @@ export function bytesToHex(bytes: Uint8Array): Hex {
 
 /** Big-endian unsigned integer of the bytes. */
 export function bytesToBigInt(bytes: Uint8Array): bigint {
+  if (bytes.length === 32) {
+    // Hashes, r and s: four 64-bit reads beat building a 64-digit hex string (3-4x).
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, 32);
+    return (
+      (dv.getBigUint64(0) << 192n) |
+      (dv.getBigUint64(8) << 128n) |
+      (dv.getBigUint64(16) << 64n) |
+      dv.getBigUint64(24)
+    );
+  }
   let hex = "0x";
   for (let i = 0; i < bytes.length; i++) hex += BYTE_TO_HEX[bytes[i]!];
   return hex === "0x" ? 0n : BigInt(hex);
@@ -52,11 +62,12 @@ export function bytesToBigInt(bytes: Uint8Array): bigint {
 /** Writes `value` as a big-endian uint256 at `offset` (Solidity's left-padded encoding). */
 export function writeUint256(out: Uint8Array, offset: number, value: bigint): void {
   if (value < 0n || value > MAX_UINT256) throw new RangeError("value does not fit uint256");
-  // One toString(16) is cheaper than 32 bigint shifts.
-  const hex = value.toString(16).padStart(64, "0");
-  for (let i = 0; i < 32; i++) {
-    out[offset + i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
-  }
+  // Four 64-bit writes: cheaper than a toString(16) and 64 nibble decodes.
+  const dv = new DataView(out.buffer, out.byteOffset + offset, 32);
+  dv.setBigUint64(0, value >> 192n);
+  dv.setBigUint64(8, BigInt.asUintN(64, value >> 128n));
+  dv.setBigUint64(16, BigInt.asUintN(64, value >> 64n));
+  dv.setBigUint64(24, BigInt.asUintN(64, value));
 }
 
 /** A uint256 as 32 big-endian bytes. */

@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatUnits } from "../../src/edge/ui/format.ts";
-import { findChromium, isPng, launchBrowser, type TestBrowser } from "../helpers/browser.ts";
+import {
+  expectOnlyLoopback,
+  findChromium,
+  launchBrowser,
+  screenshot,
+  type TestBrowser,
+} from "../helpers/browser.ts";
 import {
   type EdgeProcess,
   genesisAccount,
@@ -70,28 +75,6 @@ describe.skipIf(!chromium.ok)(
       tmp.cleanup();
     });
 
-    async function screenshot(b: TestBrowser, name: string): Promise<void> {
-      const file = join(b.dir, name);
-      await b.page.screenshot({ path: file, fullPage: true });
-      expect(isPng(readFileSync(file))).toBe(true);
-      const keep = process.env.KEEP_SCREENSHOTS;
-      if (keep) {
-        mkdirSync(keep, { recursive: true });
-        copyFileSync(file, join(keep, name));
-      }
-    }
-
-    function expectOnlyLoopback(b: TestBrowser): void {
-      expect(b.offLoopback).toEqual([]);
-      const host = new URL(edge.url).host;
-      for (const url of b.requests) {
-        const u = new URL(url);
-        if (u.protocol === "data:" || u.protocol === "blob:" || u.protocol === "about:") continue;
-        expect(u.host).toBe(host);
-      }
-      expect(b.pageErrors).toEqual([]);
-    }
-
     const rowAddresses = (b: TestBrowser) =>
       b.page
         .locator("#orchestrators tbody tr")
@@ -123,8 +106,8 @@ describe.skipIf(!chromium.ok)(
           `dashboard-browser: /dashboard ${bytes} bytes, navigation to render ${renderMs.toFixed(0)} ms`,
         );
         expect(bytes).toBeLessThan(50_000);
-        expectOnlyLoopback(b);
-        await screenshot(b, "dashboard-overview.png");
+        expectOnlyLoopback(b, edge.url);
+        await screenshot(b, "dashboard-overview.png", true);
       } finally {
         await b.close();
       }
@@ -179,8 +162,8 @@ describe.skipIf(!chromium.ok)(
         ]);
         const byCut = [...list].sort((x, y) => Number(BigInt(x.rewardCut) - BigInt(y.rewardCut)));
         expect(await rowAddresses(b)).toEqual(byCut.map((o) => o.address));
-        expectOnlyLoopback(b);
-        await screenshot(b, "dashboard-orchestrators.png");
+        expectOnlyLoopback(b, edge.url);
+        await screenshot(b, "dashboard-orchestrators.png", true);
       } finally {
         await b.close();
       }
@@ -208,8 +191,36 @@ describe.skipIf(!chromium.ok)(
           () => document.documentElement.scrollWidth - window.innerWidth,
         );
         expect(overflow).toBeLessThanOrEqual(0);
-        expectOnlyLoopback(b);
-        await screenshot(b, "dashboard-orchestrator-mobile.png");
+        expectOnlyLoopback(b, edge.url);
+        await screenshot(b, "dashboard-orchestrator-mobile.png", true);
+      } finally {
+        await b.close();
+      }
+    });
+
+    test("the delegator page, reached by its lookup form, warns exactly when claiming would skip this round's reward", async () => {
+      const b = await launchBrowser(chromium);
+      try {
+        for (const i of [4, 5]) {
+          const address = genesisAccount(i).address.toLowerCase();
+          await b.page.goto(`${edge.url}/dashboard`);
+          await b.page.getByRole("link", { name: "Delegator" }).click();
+          await b.page.getByLabel("Delegator address").fill(address);
+          await Promise.all([
+            b.page.waitForURL(`${edge.url}/dashboard/delegators/${address}`),
+            b.page.getByRole("button", { name: "Show" }).click(),
+          ]);
+          const d = await api<{ bondedAmount: string; pendingStake: string; warning?: { code: string } }>(
+            `/v1/protocol/delegators/${address}`,
+          );
+          expect(await b.page.locator("#bond dd").nth(2).getAttribute("data-value")).toBe(d.bondedAmount);
+          expect(await b.page.locator("#pending dd").first().getAttribute("data-value")).toBe(d.pendingStake);
+          // 4 delegates to 1 (rewarded this round), 5 to 2 (not): the API and the page agree.
+          expect(d.warning?.code).toBe(i === 5 ? "CLAIM_BEFORE_REWARD" : undefined);
+          expect(await b.page.getByRole("alert").count()).toBe(i === 5 ? 1 : 0);
+          if (i === 5) await screenshot(b, "dashboard-delegator-warning.png", true);
+        }
+        expectOnlyLoopback(b, edge.url);
       } finally {
         await b.close();
       }

@@ -1,11 +1,17 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../../src/edge/deps.ts";
 import { routeGroups } from "../../src/edge/routes/index.ts";
 import { registerDocs } from "../../src/edge/routes/system/docs.ts";
-import { findChromium, isPng, launchBrowser, type TestBrowser } from "../helpers/browser.ts";
+import {
+  expectOnlyLoopback,
+  findChromium,
+  launchBrowser,
+  screenshot,
+  type TestBrowser,
+} from "../helpers/browser.ts";
 import { type EdgeProcess, json, startEdgeProcess, tempDir } from "../helpers/edge.ts";
 
 // A real Bun edge process and a real Chromium (the system's, else @sparticuz/chromium's): /docs must render the API from /openapi.json
@@ -78,30 +84,11 @@ describe.skipIf(!chromium.ok)(
       );
     }
 
-    async function screenshot(b: TestBrowser, name: string): Promise<void> {
-      const file = join(b.dir, name);
-      await b.page.screenshot({ path: file });
-      const bytes = readFileSync(file);
-      expect(isPng(bytes)).toBe(true);
+    async function screenshotViewport(b: TestBrowser, name: string): Promise<void> {
+      const bytes = await screenshot(b, name);
       // IHDR width and height: the viewport, so the image is the rendered page, not an error stub.
       const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       expect([view.getUint32(16), view.getUint32(20)]).toEqual([1280, 900]);
-      const keep = process.env.KEEP_SCREENSHOTS;
-      if (keep) {
-        mkdirSync(keep, { recursive: true });
-        copyFileSync(file, join(keep, name));
-      }
-    }
-
-    function expectOnlyLoopback(b: TestBrowser): void {
-      expect(b.offLoopback).toEqual([]);
-      const host = new URL(edge.url).host;
-      for (const url of b.requests) {
-        const u = new URL(url);
-        if (u.protocol === "data:" || u.protocol === "blob:" || u.protocol === "about:") continue;
-        expect(u.host).toBe(host);
-      }
-      expect(b.pageErrors).toEqual([]);
     }
 
     test("Swagger UI renders every route from /openapi.json, all from the edge itself", async () => {
@@ -135,9 +122,9 @@ describe.skipIf(!chromium.ok)(
           b.requests.some((u) => u.endsWith(`/docs/assets/swagger-ui-bundle.js?v=${swaggerVersion()}`)),
         ).toBe(true);
         expect(b.requests.some((u) => new URL(u).pathname === "/openapi.json")).toBe(true);
-        expectOnlyLoopback(b);
+        expectOnlyLoopback(b, edge.url);
         await block.scrollIntoViewIfNeeded();
-        await screenshot(b, "docs-swagger.png");
+        await screenshotViewport(b, "docs-swagger.png");
       } finally {
         await b.close();
       }
@@ -188,9 +175,9 @@ describe.skipIf(!chromium.ok)(
         expect(visible).toBe(ops.filter((o) => o.path.includes("/v1/staking/")).length);
         await b.page.locator("#filter").fill("");
 
-        expectOnlyLoopback(b);
+        expectOnlyLoopback(b, edge.url);
         await infoEl.scrollIntoViewIfNeeded();
-        await screenshot(b, "docs-basic.png");
+        await screenshotViewport(b, "docs-basic.png");
       } finally {
         await b.close();
       }

@@ -1,4 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { expect } from "bun:test";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
@@ -175,4 +185,30 @@ export async function launchBrowser(found: FoundChromium, prefix = "browser-test
 export function isPng(bytes: Uint8Array): boolean {
   const sig = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
   return bytes.length > sig.length && sig.every((b, i) => bytes[i] === b);
+}
+
+/** Screenshots the page into the browser's dir, checks it is a PNG, keeps a copy in $KEEP_SCREENSHOTS when set. */
+export async function screenshot(b: TestBrowser, name: string, fullPage = false): Promise<Uint8Array> {
+  const file = join(b.dir, name);
+  await b.page.screenshot({ path: file, fullPage });
+  const bytes = readFileSync(file);
+  expect(isPng(bytes)).toBe(true);
+  const keep = process.env.KEEP_SCREENSHOTS;
+  if (keep) {
+    mkdirSync(keep, { recursive: true });
+    copyFileSync(file, join(keep, name));
+  }
+  return bytes;
+}
+
+/** The page asked nothing of any host but the edge at `edgeUrl` (data:, blob:, about: aside) and threw nothing. */
+export function expectOnlyLoopback(b: TestBrowser, edgeUrl: string): void {
+  expect(b.offLoopback).toEqual([]);
+  const host = new URL(edgeUrl).host;
+  for (const url of b.requests) {
+    const u = new URL(url);
+    if (u.protocol === "data:" || u.protocol === "blob:" || u.protocol === "about:") continue;
+    expect(u.host).toBe(host);
+  }
+  expect(b.pageErrors).toEqual([]);
 }

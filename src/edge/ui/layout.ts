@@ -7,6 +7,7 @@ export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 export const DASHBOARD_NAV: readonly { href: string; label: string }[] = [
   { href: "/dashboard", label: "Overview" },
   { href: "/dashboard/orchestrators", label: "Orchestrators" },
+  { href: "/dashboard/delegators", label: "Delegator" },
 ];
 
 // One small inline stylesheet: no external URL, readable on a phone (tables scroll sideways).

@@ -129,4 +129,47 @@ describe("dashboard pages", () => {
     expect(bad.status).toBe(400);
     expect(await json(bad)).toMatchObject({ code: "INVALID_ADDRESS" });
   });
+
+  test("the delegator page: stake and pending figures as the API has them, and the claim-timing warning", async () => {
+    // 4 delegates to 1, which called reward() this round: no warning.
+    const d4 = addr(4);
+    const four = await page(`/dashboard/delegators/${d4}`);
+    const api4 = await json<Record<string, string>>(await edge.app.request(`/v1/protocol/delegators/${d4}`));
+    for (const k of ["bondedAmount", "pendingStake", "pendingFees", "lastClaimRound"] as const) {
+      expect(four).toContain(`data-value="${api4[k]}"`);
+    }
+    expect(four).toContain('id="claim-ok"');
+    expect(four).not.toContain('id="claim-warning"');
+    expect(four).toContain('id="no-locks"');
+    // 5 delegates to 2, which has not called reward() this round: the warning is up, as in the API.
+    const five = await page(`/dashboard/delegators/${addr(5)}`);
+    expect(five).toContain('id="claim-warning"');
+    expect(five).toContain('data-code="CLAIM_BEFORE_REWARD"');
+    // 6 unbonds part of its stake: the lock shows with its withdraw round, not yet withdrawable.
+    const d6 = addr(6) as `0x${string}`;
+    await edge.deps.ledger.unbond(d6, 10n ** 18n);
+    const six = await page(`/dashboard/delegators/${d6}`);
+    const api6 = await json<{ unbondingLocks: { id: string; amount: string; withdrawRound: string }[] }>(
+      await edge.app.request(`/v1/protocol/delegators/${d6}`),
+    );
+    expect(api6.unbondingLocks.length).toBe(1);
+    const lock = api6.unbondingLocks[0]!;
+    expect(six).toContain(`<tr data-lock="${lock.id}" data-withdrawable="false">`);
+    expect(six).toContain(`data-amount="${lock.amount}"`);
+    expect(six).toContain(`<td class="num">${lock.withdrawRound}</td>`);
+  });
+
+  test("the delegator lookup form redirects to the address's page; bad addresses are 400s", async () => {
+    expect(await page("/dashboard/delegators")).toContain('name="address"');
+    const res = await edge.app.request(
+      `/dashboard/delegators?address=${addr(4).toUpperCase().replace("0X", "0x")}`,
+    );
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(`/dashboard/delegators/${addr(4)}`);
+    for (const path of ["/dashboard/delegators?address=0x12", "/dashboard/delegators/nope"]) {
+      const bad = await edge.app.request(path);
+      expect(bad.status).toBe(400);
+      expect(await json(bad)).toMatchObject({ code: "INVALID_ADDRESS" });
+    }
+  });
 });

@@ -6,6 +6,8 @@ import type { HonoEnv } from "../../deps.ts";
 import { applyOrchestratorQuery, parseOrchestratorQuery } from "../../services/dashboard/filters.ts";
 import { orchestratorRowFor, orchestratorRows } from "../../services/dashboard/orchestrators.ts";
 import { overview } from "../../services/dashboard/overview.ts";
+import { delegatorDetail } from "../../services/protocol/delegators.ts";
+import { delegatorLookupPage, delegatorPage } from "../../ui/delegator-page.ts";
 import type { Html } from "../../ui/layout.ts";
 import { orchestratorPage } from "../../ui/orchestrator-page.ts";
 import { orchestratorsPage } from "../../ui/orchestrators-page.ts";
@@ -50,5 +52,20 @@ export function dashboardRoutes(app: OpenAPIHono<HonoEnv>): void {
       deps.ledger.pendingFees(addr),
     ]);
     return page(c, orchestratorPage(row, { pendingStake, pendingFees }));
+  });
+
+  app.get("/dashboard/delegators", async (c) => {
+    const address = c.req.query("address");
+    if (address === undefined || address === "") return page(c, delegatorLookupPage());
+    if (!ADDRESS.test(address))
+      throw new LivepeerError("INVALID_ADDRESS", "address must be a 20-byte 0x address");
+    return c.redirect(`/dashboard/delegators/${address.toLowerCase()}`, 303);
+  });
+
+  app.get("/dashboard/delegators/:address", async (c) => {
+    const address = c.req.param("address");
+    if (!ADDRESS.test(address))
+      throw new LivepeerError("INVALID_ADDRESS", "address must be a 20-byte 0x address");
+    return page(c, delegatorPage(await delegatorDetail(c.var.deps, address as Address)));
   });
 }
