@@ -9,4 +9,8 @@ const UINT256_MAX = (1n << 256n) - 1n;
 export const uint256Decimal = z
   .string()
   .regex(/^\d{1,78}$/, "must be a non-negative decimal integer")
-  .refine((s) => BigInt(s) <= UINT256_MAX, "must fit in a uint256 (at most 2^256 − 1)");
+  // zod runs the refinement even when the regex failed: only a digit string is read as a number.
+  .refine(
+    (s) => !/^\d{1,78}$/.test(s) || BigInt(s) <= UINT256_MAX,
+    "must fit in a uint256 (at most 2^256 − 1)",
+  );

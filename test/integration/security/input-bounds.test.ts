@@ -31,6 +31,7 @@ describe("uint256 amounts", () => {
     expect(UINT256_MAX).toHaveLength(78);
     expect(uint256Decimal.safeParse(UINT256_MAX).success).toBe(true);
     expect(uint256Decimal.safeParse("9".repeat(78)).success).toBe(false);
+    expect(uint256Decimal.safeParse("-1x").success).toBe(false); // refused, not thrown
     const params = TicketParamsSchema.shape.faceValue.safeParse("9".repeat(78));
     expect(params.success).toBe(false);
   });
