@@ -180,13 +180,15 @@ export async function createLedger(
   logger?: Logger,
 ): Promise<Ledger> {
   const ledger = config.ledger;
-  if (ledger.kind === "chain") return openChain(ledger, config, logger);
+  if (ledger.kind === "chain") return openChain(ledger, config, dbHandle, clock, logger);
   return openDevnet(dbHandle, clock, ledger, config);
 }
 
 async function openChain(
   ledger: Extract<EdgeConfig["ledger"], { kind: "chain" }>,
   config: EdgeConfig,
+  dbHandle: DbHandle,
+  clock: Clock,
   logger: Logger | undefined,
 ): Promise<Ledger> {
   const keys = [...config.orchestrators.map((o) => o.privateKey)];
@@ -199,6 +201,8 @@ async function openChain(
       accounts: keys.map((k) => privateKeyToAccount(k)),
       confirmations: ledger.confirmations,
       pollingIntervalMs: ledger.pollingIntervalMs,
+      db: dbHandle.db,
+      now: () => clock.now(),
       ...(ledger.fromBlock !== undefined ? { fromBlock: ledger.fromBlock } : {}),
       ...(ledger.maxFeePerGas !== undefined ? { maxFeePerGas: ledger.maxFeePerGas } : {}),
       ...(ledger.maxPriorityFeePerGas !== undefined

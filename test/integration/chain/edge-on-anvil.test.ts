@@ -7,6 +7,7 @@ import { http, maxUint256 } from "viem";
 import { createApp } from "../../../src/edge/app.ts";
 import { buildDeps, type EdgeDeps } from "../../../src/edge/bootstrap.ts";
 import { parseConfig } from "../../../src/edge/config.ts";
+import { chainCursors } from "../../../src/edge/db/schema/chain.ts";
 import {
   ARBITRUM_PARAMS,
   type DeployedProtocol,
@@ -204,6 +205,47 @@ describe.skipIf(missing !== undefined)(
         expect(await anvil.client.getTransactionCount({ address: SENDER.address })).toBe(start + 8);
       } finally {
         await ledger.close();
+      }
+    }, 120_000);
+
+    test("events are read once into libSQL, survive a restart and roll back on a reorg", async () => {
+      const rewards = await deps.ledger.getEvents({ name: "Reward" });
+      expect(rewards.map((e) => String(e.args.transcoder).toLowerCase())).toEqual([orch]);
+      const [cursor] = await deps.db.select().from(chainCursors);
+      expect(BigInt(cursor!.block)).toBe(await anvil.blockNumber());
+
+      // Another process on the same database: it reads from the cursor on, never from genesis.
+      const fromBlocks: bigint[] = [];
+      const restarted = await createChainLedger({
+        transport: http(anvil.url, {
+          retryCount: 0,
+          onFetchRequest: async (req) => {
+            const body = (await req.clone().json()) as { method: string; params: { fromBlock?: Hex }[] };
+            if (body.method === "eth_getLogs") fromBlocks.push(BigInt(body.params[0]!.fromBlock!));
+          },
+        }),
+        controller: deployed.addresses.Controller,
+        db: deps.db,
+        pollingIntervalMs: 10,
+      });
+      const deposits = async () =>
+        (await restarted.getEvents({ name: "DepositFunded" })).map((e) => BigInt(e.args.amount as bigint));
+      try {
+        const before = await deposits();
+        await setup.fundDeposit(sender, 3n);
+        expect(await deposits()).toEqual([...before, 3n]);
+        expect(fromBlocks).toEqual([BigInt(cursor!.block) + 1n]);
+        expect(await deps.ledger.getEvents({ name: "Reward" })).toEqual(rewards); // nothing counted twice
+
+        // A reorg drops the block that held a deposit: the store forgets it.
+        const snapshot = await anvil.client.request({ method: "evm_snapshot" as never });
+        await setup.fundDeposit(sender, 5n);
+        expect(await deposits()).toEqual([...before, 3n, 5n]);
+        await anvil.client.request({ method: "evm_revert" as never, params: [snapshot] as never });
+        await anvil.mine(3n);
+        expect(await deposits()).toEqual([...before, 3n]);
+      } finally {
+        await restarted.close();
       }
     }, 120_000);
   },

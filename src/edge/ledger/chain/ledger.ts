@@ -20,6 +20,7 @@ import {
 } from "viem";
 import { encodeAuxData } from "../../../protocol/ticket.ts";
 import type { Address, Ticket } from "../../../protocol/types.ts";
+import type { Db } from "../../db/client.ts";
 import { LedgerError } from "../errors.ts";
 import { revertError } from "../reasons.ts";
 import type { Ledger, LedgerEvent, LedgerEventName, PoolMember, TxResult } from "../types.ts";
@@ -37,6 +38,7 @@ import {
   type ProtocolAddresses,
   resolveAddresses,
 } from "./contracts.ts";
+import { createEventStore } from "./events.ts";
 import {
   byName,
   DELEGATOR_FIELDS,
@@ -61,6 +63,13 @@ export interface ChainLedgerOptions {
   pollingIntervalMs?: number;
   /** First block scanned by getEvents (the deployment's block). */
   fromBlock?: bigint;
+  /**
+   * Where read events and the read cursor are kept (libSQL): getEvents then reads only new blocks,
+   * across restarts. Without it every getEvents scans from `fromBlock`.
+   */
+  db?: Db;
+  /** Epoch milliseconds, for the cursor's timestamp. */
+  now?: () => number;
   /** EIP-1559 caps for every write, wei per gas (the node's estimate when absent). */
   maxFeePerGas?: bigint;
   maxPriorityFeePerGas?: bigint;
@@ -126,6 +135,18 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
       : {}),
   };
   const addresses = await resolveAddresses(client, options.controller ?? ARBITRUM_CONTROLLER);
+  const store = options.db
+    ? createEventStore({
+        client,
+        db: options.db,
+        source: `${chainId}:${(options.controller ?? ARBITRUM_CONTROLLER).toLowerCase()}`,
+        addresses: Object.values(addresses),
+        fromBlock: options.fromBlock ?? 0n,
+        confirmations: options.confirmations ?? 0,
+        decode: (logs) => decodeLogs(logs, 0n),
+        now: options.now ?? (() => Date.now()),
+      })
+    : undefined;
   const accounts = new Map((options.accounts ?? []).map((a) => [a.address.toLowerCase(), a]));
   const confirmations = options.confirmations ?? 0;
 
@@ -356,14 +377,20 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     targetBondingRate: () => read("Minter", "targetBondingRate"),
     currentMintableTokens: () => read("Minter", "currentMintableTokens"),
     currentMintedTokens: () => read("Minter", "currentMintedTokens"),
-    // Scans the protocol's logs from `fromBlock` (a libSQL cursor replaces this scan later).
+    // From the libSQL store when there is one (new blocks only), else a scan from `fromBlock`.
     getEvents: async (filter = {}) => {
-      const logs = await client.getLogs({
-        address: Object.values(addresses),
-        fromBlock: options.fromBlock ?? 0n,
-        toBlock: "latest",
-      });
-      let events = decodeLogs(logs as Log[], 0n);
+      let events: LedgerEvent[];
+      if (store) {
+        await store.sync();
+        events = await store.list(filter.name);
+      } else {
+        const logs = await client.getLogs({
+          address: Object.values(addresses),
+          fromBlock: options.fromBlock ?? 0n,
+          toBlock: "latest",
+        });
+        events = decodeLogs(logs as Log[], 0n);
+      }
       if (filter.name) events = events.filter((e) => e.name === filter.name);
       if (filter.address) {
         const a = filter.address.toLowerCase();
