@@ -2,6 +2,9 @@ import { z } from "@hono/zod-openapi";
 
 // The runner registers what it can do with the edge; the edge advertises it in OrchestratorInfo.
 
+/** Models one runner may register: every info response carries them, so a token holder cannot bloat it. */
+export const MAX_RUNNER_MODELS = 256;
+
 /** What the runner can do, registered with the edge (POST /runner/v1/register). */
 export const CapabilitiesSchema = z
   .object({
@@ -21,7 +24,15 @@ export const CapabilitiesSchema = z
         executionProviders: z.array(z.string()),
       }),
     ),
-    models: z.array(z.object({ pipeline: z.string(), modelId: z.string(), warm: z.boolean() })),
+    models: z
+      .array(
+        z.object({
+          pipeline: z.string().min(1).max(100),
+          modelId: z.string().min(1).max(200),
+          warm: z.boolean(),
+        }),
+      )
+      .max(MAX_RUNNER_MODELS),
     // Capability names this runner serves: "transcode" and AI pipeline names.
     capabilities: z.array(z.string().min(1).max(100)).max(100),
     capacity: z.number().int().positive().max(1024),

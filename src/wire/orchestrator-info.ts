@@ -1,7 +1,9 @@
 import { z } from "@hono/zod-openapi";
+import { uint256Decimal } from "./decimal.ts";
 import { ExpirationParamsSchema, PriceInfoSchema, TicketParamsSchema } from "./payment.ts";
 
-const decimal = z.string().regex(/^\d{1,78}$/, "must be a non-negative decimal integer");
+// uint256 amounts: a value past 2^256 − 1 is bad input (400), never a 500 later.
+const decimal = uint256Decimal;
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 20-byte 0x address");
 
 export const CapabilitySchema = z

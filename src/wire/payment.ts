@@ -1,10 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import type { Address, Hex } from "viem";
+import { uint256Decimal } from "./decimal.ts";
 
 // The JSON Payment a gateway sends with a job (go-livepeer's protobuf `Payment`): one set of
 // ticket params covers many (senderNonce, sig) pairs. Amounts are decimal strings.
 
-const decimal = z.string().regex(/^\d{1,78}$/, "must be a non-negative decimal integer");
+// uint256 amounts: a value past 2^256 − 1 is bad input (400), never a 500 later.
+const decimal = uint256Decimal;
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 20-byte 0x address");
 const bytes32 = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be 32 bytes of 0x hex");
 // Signature length and v are checked per ticket (TICKET_SIG_INVALID), not rejected as a bad body.

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { CapabilitiesSchema } from "../../../wire/capabilities.ts";
+import { uint256Decimal } from "../../../wire/decimal.ts";
 import type { HonoEnv } from "../../deps.ts";
 import {
   authErrorResponses,
@@ -191,7 +192,7 @@ const upload = createRoute({
 
 const ResultSchema = z.object({
   engine: z.string().max(200),
-  units: z.string().regex(/^\d{1,78}$/),
+  units: uint256Decimal,
   data: z.unknown().optional(),
   timings: z.record(z.string(), z.number()).default({}),
 });
