@@ -34,3 +34,10 @@ export function loadArtifacts(): ProtocolArtifacts {
   }
   return out;
 }
+
+/** A describe title that carries the skip reason, so the run's closing list says why. */
+export function titleWithSkipReason(title: string): string {
+  return artifactsMissing() === undefined
+    ? title
+    : `${title} (skipped: protocol artifacts not found; set ${ARTIFACTS_ENV})`;
+}
