@@ -17,6 +17,7 @@ import type { Ledger } from "./ledger/types.ts";
 import { createLogger, type LogLevel } from "./logger.ts";
 import { containerMediaProbe } from "./media/container-probe.ts";
 import { createMetrics } from "./metrics.ts";
+import { createBlobStore } from "./platform/blob-store.ts";
 import { readSecpWasm } from "./platform/secp-wasm.ts";
 import { buildServices, type ServiceOverrides } from "./services/build.ts";
 import { syncServiceURIs } from "./services/hosted/service-uri.ts";
@@ -97,7 +98,7 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
       keys,
       logger,
       metrics: createMetrics(),
-      services: buildServices(config, keys, overrides.services),
+      services: buildServices(config, keys, createBlobStore(config.blobs), overrides.services),
       ticketVerifier,
       mediaProbe: overrides.mediaProbe ?? containerMediaProbe(),
       ...(overrides.resolveHost ? { resolveHost: overrides.resolveHost } : {}),

@@ -89,6 +89,42 @@ function violations(imports: readonly ImportEdge[]): string[] {
   return out;
 }
 
+/**
+ * Runtime-free files that reach a node:/bun: import through other files of src/ (an edge service
+ * importing a platform module that reads the disk, say): one line per file and the first path found.
+ */
+function transitiveRuntimeBound(imports: readonly ImportEdge[]): string[] {
+  const local = new Map<string, string[]>();
+  const bound = new Map<string, string>();
+  for (const { from, spec } of imports) {
+    if (/^(node|bun)(:|$)/.test(spec)) {
+      if (!bound.has(from)) bound.set(from, spec);
+    } else if (spec.startsWith(".")) {
+      local.set(from, [...(local.get(from) ?? []), resolveRelative(from, spec)]);
+    }
+  }
+  const out: string[] = [];
+  for (const start of local.keys()) {
+    if (!RUNTIME_FREE.some((p) => start === p || start.startsWith(p)) || bound.has(start)) continue;
+    const seen = new Set<string>([start]);
+    const queue: string[][] = [[start]];
+    while (queue.length > 0) {
+      const path = queue.shift()!;
+      const at = path[path.length - 1]!;
+      if (at !== start && bound.has(at)) {
+        out.push(`${start}: reaches ${bound.get(at)} through ${path.slice(1).join(" -> ")}`);
+        break;
+      }
+      for (const next of local.get(at) ?? []) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        queue.push([...path, next]);
+      }
+    }
+  }
+  return out;
+}
+
 /** Each cycle of the package graph once, as the path that closes it. */
 function packageCycles(graph: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
   const cycles = new Map<string, string[]>();
@@ -114,6 +150,28 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** The specifiers a file imports for their values (type-only imports are erased at build time). */
+function valueImportsOfSrc(): ImportEdge[] {
+  const clause = /(?:^|\n)\s*(import|export)\s+(type\s+)?([^;]*?)\s+from\s+"([^"]+)"/g;
+  return sourceFiles(join(ROOT, "src")).flatMap((abs) => {
+    const from = relative(ROOT, abs).replaceAll("\\", "/");
+    const out: ImportEdge[] = [];
+    for (const m of readFileSync(abs, "utf8").matchAll(clause)) {
+      if (m[2]) continue;
+      const names = /^\{([^}]*)\}$/.exec(m[3]!.trim());
+      const items = names
+        ? names[1]!
+            .split(",")
+            .map((n) => n.trim())
+            .filter(Boolean)
+        : [m[3]!];
+      if (items.length > 0 && items.every((n) => n.startsWith("type "))) continue;
+      out.push({ from, spec: m[4]! });
+    }
+    return out;
+  });
+}
+
 /** Every import of every file under src/, parsed by TypeScript (comments and strings ignored). */
 function importsOfSrc(): ImportEdge[] {
   return sourceFiles(join(ROOT, "src")).flatMap((abs) => {
@@ -132,6 +190,23 @@ describe("architecture", () => {
       true,
     );
     expect(violations(imports)).toEqual([]);
+  });
+
+  test("no runtime-free file reaches node: or bun: through another file", () => {
+    const values = valueImportsOfSrc();
+    expect(values.length).toBeGreaterThan(300);
+    expect(transitiveRuntimeBound(values)).toEqual([]);
+    expect(
+      transitiveRuntimeBound([
+        { from: "src/edge/services/jobs/runtime.ts", spec: "../blobs/create.ts" },
+        { from: "src/edge/services/blobs/create.ts", spec: "../../platform/fs-blob-store.ts" },
+        { from: "src/edge/platform/fs-blob-store.ts", spec: "node:fs/promises" },
+        { from: "src/edge/entry/bun.ts", spec: "../platform/fs-blob-store.ts" },
+      ]),
+    ).toEqual([
+      "src/edge/services/jobs/runtime.ts: reaches node:fs/promises through src/edge/services/blobs/create.ts -> src/edge/platform/fs-blob-store.ts",
+      "src/edge/services/blobs/create.ts: reaches node:fs/promises through src/edge/platform/fs-blob-store.ts",
+    ]);
   });
 
   test("each rule catches what it forbids", () => {

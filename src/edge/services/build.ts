@@ -1,5 +1,6 @@
 import type { EdgeConfig } from "../config.ts";
 import type { Keys, Services } from "../deps.ts";
+import type { BlobStore } from "./blobs/blob-store.ts";
 import { createDiscoveryState } from "./gateway/discovery.ts";
 import { liveCapabilities } from "./jobs/runners.ts";
 import { createJobsRuntime } from "./jobs/runtime.ts";
@@ -15,10 +16,15 @@ export interface ServiceOverrides {
  * The process state of every service area, built once per edge by bootstrap (buildDeps) and
  * carried on AppDeps, so no service keeps state of its own at module level.
  */
-export function buildServices(config: EdgeConfig, keys: Keys, overrides: ServiceOverrides = {}): Services {
+export function buildServices(
+  config: EdgeConfig,
+  keys: Keys,
+  blobs: BlobStore,
+  overrides: ServiceOverrides = {},
+): Services {
   return {
     hosted: hostedFrom(config, keys),
-    jobs: createJobsRuntime(config),
+    jobs: createJobsRuntime(blobs),
     // The info advertises what the attached runners serve from the first request on.
     capabilities: overrides.capabilities ?? ((deps, orchestrator) => liveCapabilities(deps, orchestrator)),
     discovery: createDiscoveryState(),

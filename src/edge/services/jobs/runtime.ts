@@ -1,6 +1,4 @@
-import type { EdgeConfig } from "../../config.ts";
 import type { BlobStore } from "../blobs/blob-store.ts";
-import { createBlobStore } from "../blobs/create.ts";
 import { createNotifier, type Notifier } from "./notifier.ts";
 
 /** Process state of the job area, built once at bootstrap: blob store, wake-ups, background runs. */
@@ -11,6 +9,6 @@ export interface JobsRuntime {
   background: Set<Promise<void>>;
 }
 
-export function createJobsRuntime(config: Pick<EdgeConfig, "blobs">): JobsRuntime {
-  return { blobs: createBlobStore(config.blobs), notifier: createNotifier(), background: new Set() };
+export function createJobsRuntime(blobs: BlobStore): JobsRuntime {
+  return { blobs, notifier: createNotifier(), background: new Set() };
 }
