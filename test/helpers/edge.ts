@@ -67,6 +67,21 @@ export async function makeEdge(
 }
 
 /** A TCP port free at the time of asking (for tools that cannot listen on port 0 and report it). */
+/** An orchestrator-only edge hosting genesis orchestrator 1, transcode priced 1/1, one runner token. */
+export function runnerOrchestratorConfig(runnerToken: string): Partial<EdgeConfigInput> {
+  return {
+    roles: ["orchestrator"],
+    orchestrators: [
+      {
+        privateKey: genesisKey(1),
+        serviceURI: "http://127.0.0.1:1",
+        runnerTokens: [runnerToken],
+        prices: [{ capability: "transcode", pricePerUnit: "1", pixelsPerUnit: "1" }],
+      },
+    ],
+  };
+}
+
 export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const srv = createServer();

@@ -1,24 +1,13 @@
 import { afterEach, expect, test } from "bun:test";
 import { privateKeyToAddress } from "viem/accounts";
-import type { EdgeConfigInput } from "../../../src/edge/config.ts";
-import { genesisKey, makeEdge, type TestEdge } from "../../helpers/edge.ts";
+import { genesisKey, makeEdge, runnerOrchestratorConfig, type TestEdge } from "../../helpers/edge.ts";
 
 // What an orchestrator advertises is the configured prices plus what its live runners serve,
 // from an edge's first request on: no earlier request to the runner routes is needed.
 
 const TOKEN = "capabilities-runner-token-0001";
 const SENDER = privateKeyToAddress(genesisKey(0));
-const config: Partial<EdgeConfigInput> = {
-  roles: ["orchestrator"],
-  orchestrators: [
-    {
-      privateKey: genesisKey(1),
-      serviceURI: "http://127.0.0.1:1",
-      runnerTokens: [TOKEN],
-      prices: [{ capability: "transcode", pricePerUnit: "1", pixelsPerUnit: "1" }],
-    },
-  ],
-};
+const config = runnerOrchestratorConfig(TOKEN);
 
 const edges: TestEdge[] = [];
 afterEach(async () => {

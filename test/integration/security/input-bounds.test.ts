@@ -1,23 +1,12 @@
 // Issue 9, break 12: out-of-range amounts and model floods are bad input (400), never a 500 or a bloat.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { EdgeConfigInput } from "../../../src/edge/config.ts";
 import { CapabilitiesSchema, MAX_RUNNER_MODELS } from "../../../src/wire/capabilities.ts";
 import { uint256Decimal } from "../../../src/wire/decimal.ts";
 import { TicketParamsSchema } from "../../../src/wire/payment.ts";
-import { genesisKey, json, makeEdge, type TestEdge } from "../../helpers/edge.ts";
+import { json, makeEdge, runnerOrchestratorConfig, type TestEdge } from "../../helpers/edge.ts";
 
 const TOKEN = "input-bounds-runner-token-0001";
-const config: Partial<EdgeConfigInput> = {
-  roles: ["orchestrator"],
-  orchestrators: [
-    {
-      privateKey: genesisKey(1),
-      serviceURI: "http://127.0.0.1:1",
-      runnerTokens: [TOKEN],
-      prices: [{ capability: "transcode", pricePerUnit: "1", pixelsPerUnit: "1" }],
-    },
-  ],
-};
+const config = runnerOrchestratorConfig(TOKEN);
 let edge: TestEdge;
 beforeAll(async () => {
   edge = await makeEdge(config);
