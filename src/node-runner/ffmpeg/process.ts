@@ -18,6 +18,9 @@ export interface ProcessOptions {
   memoryBytes?: number | undefined;
 }
 
+/** stderr texts of an allocation that failed under the address-space cap. */
+const MEMORY_FAILURE = /cannot allocate memory|out of memory|failed to map segment|error while loading shared libraries/i;
+
 /** The command and arguments that run `cmd` under an address-space cap (ulimit -v takes KiB). */
 export function capped(cmd: string, args: string[], memoryBytes: number | undefined): [string, string[]] {
   if (!memoryBytes || process.platform === "win32") return [cmd, args];
@@ -112,8 +115,9 @@ export function runProcess(cmd: string, args: string[], opts: ProcessOptions = {
         );
         return;
       }
-      // Under a cap, an allocation failure shows as ENOMEM in stderr or a crash signal.
-      if (opts.memoryBytes && (signal !== null || /cannot allocate memory|out of memory/i.test(stderr))) {
+      // Under a cap, an allocation failure shows as ENOMEM in stderr, a crash signal, or (for a
+      // dynamically linked build) the loader failing to map a shared library before main runs.
+      if (opts.memoryBytes && (signal !== null || MEMORY_FAILURE.test(stderr))) {
         reject(
           new LivepeerError(
             "JOB_LIMIT_EXCEEDED",
