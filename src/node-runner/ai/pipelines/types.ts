@@ -7,11 +7,14 @@ import type { RunnerLimits } from "../../limits.ts";
 import type { ModelEntry } from "../manifest.ts";
 import { encodePng, type RgbImage } from "../png.ts";
 import type { SessionPool } from "../sessions.ts";
+import type { TfjsPool } from "../tfjs.ts";
 
 /** Everything one AI job needs. */
 export interface PipelineRun {
   entry: ModelEntry;
   pool: SessionPool;
+  /** TF.js models (format tfjs), beside the ONNX sessions. */
+  tfjs: TfjsPool;
   files: Record<string, string>;
   params: Record<string, unknown>;
   workDir: string;
@@ -28,6 +31,8 @@ export interface PipelineResult {
   /** Units as in docs/protocol.md#pricing-and-work-units. */
   units: bigint;
   timings: Record<string, number>;
+  /** The engine that ran it, when not the ONNX pool's ("tfjs/wasm"). */
+  engine?: string;
 }
 
 export type Pipeline = (run: PipelineRun) => Promise<PipelineResult>;
