@@ -1,10 +1,9 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import sharp from "sharp";
+import { LivepeerError } from "../../wire/errors.ts";
 import type { OutputFile } from "../executor.ts";
-import { invalidMedia } from "../ffmpeg/errors.ts";
-import { DEFAULT_RUNNER_LIMITS, type RunnerLimits } from "../limits.ts";
-import { checkImageHeader, checkImageSize } from "./image-header.ts";
+import { loadSharp } from "./image-codec.ts";
+import type { RgbImage } from "./png.ts";
 
 /** 8-bit pixels, row-major, interleaved; `channels` is 1 (grey), 3 (RGB) or 4 (RGBA). */
 export interface Raster {
@@ -14,34 +13,20 @@ export interface Raster {
   data: Uint8Array;
 }
 
-/**
- * Decodes an image file (PNG, JPEG, WebP, GIF, TIFF, AVIF: whatever libvips reads) to 8-bit sRGB
- * with sharp, in-process. The header's declared size is checked before anything is inflated
- * (MEDIA_TOO_LARGE), and libvips is told the same pixel bound. Alpha is dropped: the models read
- * RGB. Unreadable input → INVALID_MEDIA.
- */
-export async function readRgb(path: string, limits: RunnerLimits = DEFAULT_RUNNER_LIMITS): Promise<Raster> {
-  const bytes = new Uint8Array(await readFile(path));
-  checkImageHeader(bytes, limits);
-  const img = sharp(bytes, { limitInputPixels: limits.maxImagePixels, failOn: "error" });
-  let meta: Awaited<ReturnType<typeof img.metadata>>;
-  try {
-    meta = await img.metadata();
-  } catch {
-    throw invalidMedia("input is not a readable image");
+/** A decoded input image as a raster (RGB). */
+export function rasterOf(img: RgbImage): Raster {
+  return { width: img.width, height: img.height, channels: 3, data: img.data };
+}
+
+/** sharp, which these rasters need (resizing and PNG of one, three or four bands). */
+async function needSharp(): Promise<NonNullable<Awaited<ReturnType<typeof loadSharp>>>> {
+  const sharp = await loadSharp();
+  if (!sharp) {
+    throw new LivepeerError("ENGINE_UNAVAILABLE", "sharp (libvips) does not load on this runtime", {
+      details: { needs: "sharp" },
+    });
   }
-  if (!meta.width || !meta.height) throw invalidMedia("input is not a readable image");
-  checkImageSize(meta.width, meta.height, limits);
-  try {
-    const { data, info } = await img
-      .toColourspace("srgb")
-      .removeAlpha()
-      .raw({ depth: "uchar" })
-      .toBuffer({ resolveWithObject: true });
-    return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
-  } catch {
-    throw invalidMedia("input is not a readable image");
-  }
+  return sharp;
 }
 
 const rawInput = (r: Raster) => ({
@@ -51,6 +36,7 @@ const rawInput = (r: Raster) => ({
 /** Bilinear resize to exactly width×height (aspect not kept), same channel count out. */
 export async function resizeRaster(r: Raster, width: number, height: number): Promise<Raster> {
   if (r.width === width && r.height === height) return r;
+  const sharp = await needSharp();
   let pipe = sharp(r.data, rawInput(r)).resize(width, height, { fit: "fill", kernel: "linear" });
   // libvips turns a one-band raw image into sRGB on the way out; keep it one band.
   if (r.channels === 1) pipe = pipe.extractChannel(0);
@@ -60,6 +46,7 @@ export async function resizeRaster(r: Raster, width: number, height: number): Pr
 
 /** PNG bytes of a raster (grey, RGB or RGBA, 8-bit). */
 export async function encodeRasterPng(r: Raster): Promise<Uint8Array> {
+  const sharp = await needSharp();
   let pipe = sharp(r.data, rawInput(r));
   if (r.channels === 1) pipe = pipe.toColourspace("b-w");
   return new Uint8Array(await pipe.png({ compressionLevel: 6 }).toBuffer());

@@ -58,7 +58,7 @@ export async function startTf(): Promise<TfModule> {
   const pkg = createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm/package.json");
   wasm.setWasmPaths(`${join(dirname(pkg), "dist")}/`);
   if (!(await tf.setBackend("wasm"))) {
-    throw new LivepeerError("MODEL_LOAD_FAILED", "the TF.js wasm backend did not start");
+    throw new LivepeerError("ENGINE_UNAVAILABLE", "the TF.js wasm backend did not start");
   }
   await tf.ready();
   return tf;

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
+import { loadImage } from "../../../src/node-runner/ai/image.ts";
 import { planTiles, upscaleRgb } from "../../../src/node-runner/ai/pipelines/esrgan.ts";
-import { readRgb } from "../../../src/node-runner/ai/raster.ts";
+import { rasterOf } from "../../../src/node-runner/ai/raster.ts";
 import { loadTfModel, startTf } from "../../../src/node-runner/ai/tfjs.ts";
 import type { ExecContext } from "../../../src/node-runner/executor.ts";
 import { createExecutors, type RunnerExecutors } from "../../../src/node-runner/executors.ts";
@@ -108,7 +109,7 @@ describe.skipIf(missing !== undefined)(
       const tf = await startTf();
       const model = await loadTfModel(tf, x2!.modelJson);
       try {
-        const img = await readRgb(x2!.fixture);
+        const img = rasterOf(await loadImage(x2!.fixture, null));
         const whole = await upscaleRgb(tf, model, img, { tile: 256 });
         const tiled = await upscaleRgb(tf, model, img, { tile: 48, pad: 16 });
         expect(planTiles(128, 128, 48, 16)).toHaveLength(9);

@@ -1,6 +1,7 @@
 import { LivepeerError } from "../../../wire/errors.ts";
 import { PIPELINES } from "../../../wire/pipelines.ts";
-import { type Raster, readRgb, resizeRaster, withAlpha, writeRasterPng } from "../raster.ts";
+import { loadImage } from "../image.ts";
+import { type Raster, rasterOf, resizeRaster, withAlpha, writeRasterPng } from "../raster.ts";
 import { inputFile, invalidInput, ms, outputName, type Pipeline, throwIfAborted } from "./types.ts";
 
 /** IS-Net's input side (its ONNX export takes a fixed 1×3×1024×1024). */
@@ -98,7 +99,7 @@ export const backgroundRemoval: Pipeline = async (run) => {
     );
   }
   const returnLogits = run.params.return_logits !== false;
-  const img = await readRgb(inputFile(run.files, "image"), run.limits);
+  const img = rasterOf(await loadImage(inputFile(run.files, "image"), run.ffmpeg, run.limits));
   const t1 = performance.now();
   const [, , fh, fw] = run.entry.inputs[0]!.shape;
   const side = typeof fh === "number" && fh > 0 && fh === fw ? fh : ISNET_SIZE;

@@ -1,7 +1,8 @@
 import type * as Tf from "@tensorflow/tfjs";
 import { LivepeerError } from "../../../wire/errors.ts";
 import { PIPELINES } from "../../../wire/pipelines.ts";
-import { type Raster, readRgb, writeRasterPng } from "../raster.ts";
+import { loadImage } from "../image.ts";
+import { type Raster, rasterOf, writeRasterPng } from "../raster.ts";
 import type { TfModel, TfModule } from "../tfjs.ts";
 import { inputFile, ms, type Pipeline, throwIfAborted } from "./types.ts";
 
@@ -129,7 +130,7 @@ export async function upscaleRgb(
  */
 export const esrgan: Pipeline = async (run) => {
   const t0 = performance.now();
-  const img = await readRgb(inputFile(run.files, "image"), run.limits);
+  const img = rasterOf(await loadImage(inputFile(run.files, "image"), run.ffmpeg, run.limits));
   const t1 = performance.now();
   throwIfAborted(run.signal);
   const timing = { inferenceMs: 0 };
