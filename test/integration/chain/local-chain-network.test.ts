@@ -91,14 +91,16 @@ describe.skipIf(missing !== undefined)(
       expect({ code, err: exampleErr }).toEqual({ code: 0, err: "" });
       expect(exampleOut).toMatch(/Transcode \(3-rendition ladder\): job job_\S+ succeeded/);
       expect(exampleOut).toMatch(/AI image-to-text \(tiny colour classifier\): job job_\S+ succeeded/);
-      const orchestrator = /job job_\S+ succeeded on (0x[0-9a-f]{40})/.exec(exampleOut)![1]!;
+      // The two jobs may land on different hosted orchestrators.
+      const paid = [...exampleOut.matchAll(/job job_\S+ succeeded on (0x[0-9a-f]{40})/g)].map((m) => m[1]!);
+      expect(paid).toHaveLength(2);
 
       // Read straight from the chain: the TicketBroker's own events, not the edge's records.
       const client = createPublicClient({ transport: http(local.rpcUrl, { retryCount: 0 }) });
       const redeemed = parseAbiItem(
         "event WinningTicketRedeemed(address indexed sender, address indexed recipient, uint256 faceValue, uint256 winProb, uint256 senderNonce, uint256 recipientRand, bytes auxData)",
       );
-      const rewarded = parseAbiItem("event Reward(address indexed transcoder, uint256 amount)");
+      const rewardEvent = parseAbiItem("event Reward(address indexed transcoder, uint256 amount)");
       const logs = async () =>
         client.getLogs({
           address: local.addresses.TicketBroker as `0x${string}`,
@@ -115,16 +117,17 @@ describe.skipIf(missing !== undefined)(
       }
       expect(found.length).toBeGreaterThanOrEqual(2);
       for (const l of found) {
-        expect(l.args.recipient!.toLowerCase()).toBe(orchestrator);
+        expect(paid).toContain(l.args.recipient!.toLowerCase());
         expect(l.args.faceValue).toBe(1_000_000_000_000n);
       }
       // The scheduler called reward() for the hosted orchestrators on chain too.
       const rewards = await client.getLogs({
         address: local.addresses.BondingManager as `0x${string}`,
-        event: rewarded,
+        event: rewardEvent,
         fromBlock: 0n,
       });
-      expect(rewards.map((r) => r.args.transcoder!.toLowerCase())).toContain(orchestrator);
+      const rewarded = rewards.map((r) => r.args.transcoder!.toLowerCase());
+      for (const o of paid) expect(rewarded).toContain(o);
     }, 300_000);
   },
 );
