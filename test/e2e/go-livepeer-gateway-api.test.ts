@@ -107,7 +107,6 @@ describe("AI routes with go-livepeer's bodies and shapes", () => {
         }),
         { "content-type": "application/json" },
       ],
-      ["/segment-anything-2", await pngForm("red"), {}],
     ];
     for (const [path, body, headers] of cases) {
       const res = await post(path, body, headers);

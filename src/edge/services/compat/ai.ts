@@ -167,8 +167,15 @@ export function goAiBody(
       };
     }
     case "segment-anything-2": {
-      if (typeof data.masks !== "string") throw new JobError("JOB_FAILED", "the job returned no masks");
-      return { masks: data.masks, scores: data.scores ?? "", logits: data.logits ?? "" };
+      if (typeof data.scores !== "string") throw new JobError("JOB_FAILED", "the job returned no masks");
+      // Large images keep their full-size mask in an output file, linked beside the shape.
+      const mask = job.outputs.find((o) => o.name === "mask");
+      return {
+        masks: typeof data.masks === "string" ? data.masks : "",
+        scores: data.scores,
+        logits: typeof data.logits === "string" ? data.logits : "",
+        ...(mask ? { mask_url: outputUrl(origin, job.id, mask.name) } : {}),
+      };
     }
     case "llm": {
       if (!Array.isArray(data.choices)) throw new JobError("JOB_FAILED", "the job returned no completion");
