@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { InferenceSession } from "onnxruntime-common";
 import * as ort from "onnxruntime-node";
 import sharp from "sharp";
-import { loadImageSharp } from "../../../src/node-runner/ai/image-sharp.ts";
+import { loadImage } from "../../../src/node-runner/ai/image.ts";
 import { ocrAlphabet } from "../../../src/node-runner/ai/ocr/ctc.ts";
 import { type OcrResult, type OcrSessions, runOcr } from "../../../src/node-runner/ai/ocr/engine.ts";
 import { findPackagedPpOcr } from "../../../src/node-runner/ai/ocr/package-models.ts";
@@ -29,7 +29,7 @@ describe.skipIf(skip !== null)(title("PP-OCRv4 on onnxruntime-node"), () => {
   let sessions: OcrSessions & { cls: InferenceSession };
   let alphabet: string[];
   const read = async (path: string): Promise<OcrResult> =>
-    runOcr(await loadImageSharp(path), sessions, ort.Tensor, alphabet);
+    runOcr(await loadImage(path, null), sessions, ort.Tensor, alphabet);
 
   beforeAll(async () => {
     if (!files) throw new Error("unreachable");

@@ -1,7 +1,7 @@
 import type { InferenceSession } from "onnxruntime-common";
-import sharp from "sharp";
 import { LivepeerError } from "../../../wire/errors.ts";
 import type { RgbImage } from "../png.ts";
+import { rasterOf, resizeRaster } from "../raster.ts";
 import type { Ort } from "../sessions.ts";
 import { cropToTensor, quadAspect, readingQuad } from "./crop.ts";
 import { ctcGreedy } from "./ctc.ts";
@@ -84,23 +84,29 @@ export function detInputSize(
   return { width: w, height: h, padWidth: up32(w), padHeight: up32(h) };
 }
 
-/** Scales and pads with sharp (libvips), then lays the pixels out as normalised BGR NCHW. */
+/**
+ * Scales with sharp (libvips, bilinear), pads by repeating the last row and column, and lays the
+ * pixels out as normalised BGR NCHW.
+ */
 export async function detTensorData(
   img: RgbImage,
   size: ReturnType<typeof detInputSize>,
 ): Promise<Float32Array> {
-  const { data } = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
-    .resize(size.width, size.height, { fit: "fill", kernel: "linear" })
-    .extend({ right: size.padWidth - size.width, bottom: size.padHeight - size.height, extendWith: "copy" })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const plane = size.padWidth * size.padHeight;
+  const scaled = await resizeRaster(rasterOf(img), size.width, size.height);
+  const { padWidth, padHeight } = size;
+  const plane = padWidth * padHeight;
   const out = new Float32Array(3 * plane);
   for (let c = 0; c < 3; c++) {
     const k = 2 - c;
     const mean = DET_MEAN[k]!;
     const std = DET_STD[k]!;
-    for (let i = 0; i < plane; i++) out[k * plane + i] = (data[i * 3 + c]! / 255 - mean) / std;
+    for (let y = 0; y < padHeight; y++) {
+      const row = Math.min(y, size.height - 1) * size.width;
+      for (let x = 0; x < padWidth; x++) {
+        const v = scaled.data[(row + Math.min(x, size.width - 1)) * 3 + c]!;
+        out[k * plane + y * padWidth + x] = (v / 255 - mean) / std;
+      }
+    }
   }
   return out;
 }
