@@ -159,6 +159,13 @@ export const EDGE_ENV = envTable({
     parse: parse.nonNegativeInt,
     entries: ["start"],
   },
+  GO_WIRE_URI: {
+    description:
+      "service URI where go-livepeer gateways reach the first orchestrator (https:// TLS, self-signed; http:// h2c; port 0 picks one; off: none)",
+    default: "https://127.0.0.1:0",
+    parse: parse.string,
+    entries: ["start"],
+  },
   TICKET_MAX_FACE_VALUE: {
     description: "ticket face value cap in wei (equal to the EV makes every ticket win)",
     parse: parse.string,
