@@ -98,6 +98,7 @@ function fromEnv(env: Env, file: Record<string, unknown>): Record<string, unknow
   if (v("CHAIN_ID")) set(["ledger", "chainId"], num(v("CHAIN_ID")!));
   if (v("CONTROLLER_ADDRESS")) set(["ledger", "controller"], v("CONTROLLER_ADDRESS"));
   if (v("CONFIRMATIONS")) set(["ledger", "confirmations"], num(v("CONFIRMATIONS")!));
+  if (v("REPLACE_AFTER_MS")) set(["ledger", "replaceAfterMs"], num(v("REPLACE_AFTER_MS")!));
   if (v("FROM_BLOCK")) set(["ledger", "fromBlock"], v("FROM_BLOCK"));
   if (v("MAX_FEE_PER_GAS")) set(["ledger", "maxFeePerGas"], v("MAX_FEE_PER_GAS"));
   if (v("MAX_PRIORITY_FEE_PER_GAS")) set(["ledger", "maxPriorityFeePerGas"], v("MAX_PRIORITY_FEE_PER_GAS"));

@@ -75,6 +75,12 @@ export const EDGE_ENV = envTable({
     parse: parse.string,
     entries: EDGE,
   },
+  REPLACE_AFTER_MS: {
+    description:
+      "chain ledger: a write unmined after this long is sent again at its nonce with 12.5% higher fees (0: never; default 120000)",
+    parse: parse.nonNegativeInt,
+    entries: EDGE,
+  },
   TICKET_SECRET: {
     description: "32-byte hex secret for recipientRand (generated and kept in the database when absent)",
     parse: parse.string,

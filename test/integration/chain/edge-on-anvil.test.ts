@@ -180,7 +180,8 @@ describe.skipIf(missing !== undefined)(
     }, 120_000);
 
     test("concurrent writes from one key each get their own nonce, under the configured fee caps", async () => {
-      const caps = { maxFeePerGas: 7_000_000_000n, maxPriorityFeePerGas: 1_000_000_000n };
+      // Below the node's estimate (1 gwei tip on anvil): the caps, not the estimate, are bid.
+      const caps = { maxFeePerGas: 700_000_000n, maxPriorityFeePerGas: 500_000_000n };
       const ledger = await createChainLedger({
         url: anvil.url,
         controller: deployed.addresses.Controller,
