@@ -174,7 +174,7 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
         addresses: Object.values(addresses),
         fromBlock: options.fromBlock ?? 0n,
         confirmations: options.confirmations ?? 0,
-        decode: (logs) => decodeLogs(logs, 0n),
+        decode: (logs) => decodeWithRounds(logs),
         now: options.now ?? (() => Date.now()),
       })
     : undefined;
@@ -198,6 +198,33 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     }
   };
   const currentRound = () => read<bigint>("RoundsManager", "currentRound");
+  // The round at a block: RoundsManager.currentRound as of that block (on Arbitrum it counts L1
+  // blocks, so it cannot be worked out from the log's own block number). Blocks are immutable once
+  // read at a confirmed depth; the cache is per ledger and bounded.
+  const roundsAt = new Map<bigint, bigint>();
+  async function roundAt(block: bigint): Promise<bigint> {
+    const hit = roundsAt.get(block);
+    if (hit !== undefined) return hit;
+    let round: bigint;
+    try {
+      round = (await client.readContract({
+        address: addresses.RoundsManager,
+        abi: roundsManagerAbi,
+        functionName: "currentRound",
+        blockNumber: block,
+      } as never)) as bigint;
+    } catch (e) {
+      throw toLedgerError(e, "currentRound");
+    }
+    if (roundsAt.size >= 4096) roundsAt.clear();
+    roundsAt.set(block, round);
+    return round;
+  }
+  async function decodeWithRounds(logs: Log[]): Promise<LedgerEvent[]> {
+    const events = decodeLogs(logs, 0n);
+    for (const e of events) e.round = await roundAt(e.block);
+    return events;
+  }
 
   function decodeLogs(logs: Log[], round: bigint): LedgerEvent[] {
     const protocol = new Set(Object.values(addresses).map((a) => a.toLowerCase()));
@@ -300,7 +327,7 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
       );
     }
     hash = receipt.transactionHash;
-    const round = await read<bigint>("RoundsManager", "currentRound");
+    const round = await roundAt(receipt.blockNumber);
     return { ref: hash, round, block: receipt.blockNumber, events: decodeLogs(receipt.logs, round) };
   }
 
@@ -468,7 +495,7 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
           fromBlock: options.fromBlock ?? 0n,
           toBlock: "latest",
         });
-        events = decodeLogs(logs as Log[], 0n);
+        events = await decodeWithRounds(logs as Log[]);
       }
       if (filter.name) events = events.filter((e) => e.name === filter.name);
       if (filter.address) {
