@@ -96,6 +96,23 @@ export const EDGE_ENV = envTable({
     parse: parse.string,
     entries: ["edge"],
   },
+  ORCHESTRATOR_KEYSTORES: {
+    description:
+      "hosted orchestrator keys as go-livepeer keystore files (JSON, Web3 Secret Storage v3), comma-separated; with KEYSTORE_PASSWORD_FILE",
+    parse: parse.list,
+    entries: ["edge"],
+  },
+  SENDER_KEYSTORE: {
+    description:
+      "the gateway's ticket sender key as a go-livepeer keystore file; with KEYSTORE_PASSWORD_FILE",
+    parse: parse.string,
+    entries: ["edge"],
+  },
+  KEYSTORE_PASSWORD_FILE: {
+    description: "file holding the keystores' password (never logged)",
+    parse: parse.string,
+    entries: ["edge"],
+  },
   SCHEDULER: { description: "on | off", parse: parse.bool, entries: ["edge"] },
   SCHEDULER_INTERVAL_MS: { description: "scheduler tick interval", parse: parse.positiveInt, entries: EDGE },
   HTTP_IDLE_TIMEOUT_SEC: {

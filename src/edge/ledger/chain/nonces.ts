@@ -6,7 +6,7 @@
 // arbiter: a send whose nonce another process took first is refused by the node ("nonce too low",
 // "already known", "replacement transaction underpriced"), and is retried with the pending nonce
 // read afresh, so every write lands once, at its own nonce.
-import { type Address, BaseError, type PublicClient } from "viem";
+import { type Address, BaseError, NonceTooLowError, type PublicClient } from "viem";
 
 /** Sends retried after the node said the nonce was taken, before giving up. */
 const TAKEN_RETRIES = 16;
@@ -18,8 +18,9 @@ export interface NonceQueue {
 
 /** The node refused the transaction because its nonce is used or pending already. */
 export function nonceTaken(err: unknown): boolean {
+  if (err instanceof BaseError && err.walk((e) => e instanceof NonceTooLowError)) return true;
   const text = err instanceof BaseError ? `${err.details} ${err.shortMessage} ${err.message}` : String(err);
-  return /nonce too low|nonce has already been used|already known|known transaction|replacement transaction underpriced|transaction underpriced.*replace/i.test(
+  return /nonce too low|lower than the current nonce|nonce has already been used|already known|known transaction|replacement transaction underpriced|transaction underpriced.*replace/i.test(
     text,
   );
 }
