@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_LADDER, PRESETS } from "../protocol/profiles.ts";
 import { LivepeerError } from "../wire/errors.ts";
 import { DEFAULT_MEDIA_LIMITS } from "../wire/media.ts";
 import { serviceURIProblem } from "../wire/service-uri.ts";
@@ -101,6 +102,16 @@ const spendSchema = z.object({
   maxPerOrchestratorPerRound: amount.default(100_000_000_000_000_000n),
 });
 
+/** go-livepeer's HTTP push ingest (/live/{manifestId}/{seq}.ts): the ladder a stream gets by default. */
+const pushSchema = z.object({
+  /** Preset names (go-livepeer's -transcodingOptions); a stream may name others per request. */
+  profiles: z
+    .array(z.string().refine((n) => Object.hasOwn(PRESETS, n), "must be a preset name"))
+    .min(1)
+    .max(16)
+    .default([...DEFAULT_LADDER]),
+});
+
 const gatewaySchema = z.object({
   senderPrivateKey: privateKey.optional(),
   /** Orchestrator info cache TTL. */
@@ -115,6 +126,7 @@ const gatewaySchema = z.object({
   requestTimeoutMs: z.number().int().positive().default(120_000),
   outbound: outboundSchema.default(outboundSchema.parse({})),
   spend: spendSchema.default(spendSchema.parse({})),
+  push: pushSchema.default(pushSchema.parse({})),
 });
 
 export const configSchema = z.object({

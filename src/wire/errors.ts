@@ -150,6 +150,7 @@ export const ERRORS = {
   MODEL_NOT_FOUND: { status: 404, title: "Model not found" },
   MODEL_LOAD_FAILED: { status: 500, title: "Model load failed" },
   INFERENCE_FAILED: { status: 500, title: "Inference failed" },
+  ENGINE_UNAVAILABLE: { status: 503, title: "Inference engine unavailable on this runner" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 /** Every stable error code. */

@@ -4,14 +4,18 @@ import { LivepeerError } from "../../../wire/errors.ts";
 import type { OutputFile } from "../../executor.ts";
 import type { NativeFfmpeg } from "../../ffmpeg/locate.ts";
 import type { RunnerLimits } from "../../limits.ts";
+import { encodeImagePng } from "../image.ts";
 import type { ModelEntry } from "../manifest.ts";
-import { encodePng, type RgbImage } from "../png.ts";
+import type { RgbImage } from "../png.ts";
 import type { SessionPool } from "../sessions.ts";
+import type { TfjsPool } from "../tfjs.ts";
 
 /** Everything one AI job needs. */
 export interface PipelineRun {
   entry: ModelEntry;
   pool: SessionPool;
+  /** TF.js models (format tfjs), beside the ONNX sessions. */
+  tfjs: TfjsPool;
   files: Record<string, string>;
   params: Record<string, unknown>;
   workDir: string;
@@ -28,6 +32,8 @@ export interface PipelineResult {
   /** Units as in docs/protocol.md#pricing-and-work-units. */
   units: bigint;
   timings: Record<string, number>;
+  /** The engine that ran it, when not the ONNX pool's ("tfjs/wasm"). */
+  engine?: string;
 }
 
 export type Pipeline = (run: PipelineRun) => Promise<PipelineResult>;
@@ -69,7 +75,7 @@ export function throwIfAborted(signal: AbortSignal): void {
 /** Writes an image output as PNG into the job's work directory. */
 export async function writePngOutput(workDir: string, name: string, img: RgbImage): Promise<OutputFile> {
   const path = join(workDir, `${name}.png`);
-  await writeFile(path, encodePng(img));
+  await writeFile(path, await encodeImagePng(img));
   return { name, path, contentType: "image/png", width: img.width, height: img.height };
 }
 
