@@ -6,7 +6,7 @@ import type { Capabilities } from "../wire/capabilities.ts";
 import { LivepeerError } from "../wire/errors.ts";
 import { pipelineSpec } from "../wire/pipelines.ts";
 import { findModel, loadManifest, type ModelManifest } from "./ai/manifest.ts";
-import { PIPELINES } from "./ai/pipelines/index.ts";
+import { PIPELINES, TFJS_EXECUTORS } from "./ai/pipelines/index.ts";
 import {
   type BackendInfo,
   loadBackend,
@@ -14,6 +14,7 @@ import {
   onnxCapability,
   SessionPool,
 } from "./ai/sessions.ts";
+import { TfjsPool } from "./ai/tfjs.ts";
 import type { ExecContext, ExecResult, Executors, JobSpec, TranscodeSpec } from "./executor.ts";
 import { type LadderResult, runLadder } from "./ffmpeg/ladder.ts";
 import { type FfmpegLocation, type FfmpegSource, locateFfmpeg } from "./ffmpeg/locate.ts";
@@ -65,7 +66,13 @@ function wasmVersion(): string {
   }
 }
 
-async function init(options: ExecutorOptions): Promise<{ state: ExecutorState; pool: SessionPool }> {
+interface Ready {
+  state: ExecutorState;
+  pool: SessionPool;
+  tfjs: TfjsPool;
+}
+
+async function init(options: ExecutorOptions): Promise<Ready> {
   const [ffmpeg, gpus] = await Promise.all([
     locateFfmpeg({ ffmpegPath: options.ffmpegPath, sources: options.ffmpegSources }),
     probeGpus(),
@@ -82,8 +89,13 @@ async function init(options: ExecutorOptions): Promise<{ state: ExecutorState; p
     probeModel: buildUpscaleModel(),
   });
   const pool = new SessionPool(onnx);
-  await pool.warmUp(manifest.models);
-  return { state: { ffmpeg, ffmpegProbe, gpus, onnx, manifest }, pool };
+  const tfjs = new TfjsPool();
+  const isTfjs = (m: (typeof manifest.models)[number]) => TFJS_EXECUTORS.has(m.kind);
+  await Promise.all([
+    pool.warmUp(manifest.models.filter((m) => !isTfjs(m))),
+    tfjs.warmUp(manifest.models.filter(isTfjs)),
+  ]);
+  return { state: { ffmpeg, ffmpegProbe, gpus, onnx, manifest }, pool, tfjs };
 }
 
 function toExecResult(r: LadderResult, source: string): ExecResult {
@@ -147,7 +159,10 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
 
   return {
     state: async () => (await ready).state,
-    loadedModels: async () => (await ready).pool.loadedModels(),
+    loadedModels: async () => {
+      const { pool, tfjs } = await ready;
+      return [...pool.loadedModels(), ...tfjs.loadedModels()];
+    },
 
     async probe(): Promise<Capabilities> {
       const { state, pool } = await ready;
@@ -186,7 +201,7 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
 
     async execute(spec: JobSpec, ctx: ExecContext): Promise<ExecResult> {
       if (closed) throw new LivepeerError("RUNNER_CLOSED", "executors are closed");
-      const { state, pool } = await ready;
+      const { state, pool, tfjs } = await ready;
       if (spec.kind === "transcode") return transcode(spec, ctx, state);
       if (!state.manifest.models.some((m) => m.pipeline === spec.pipeline)) {
         throw new LivepeerError("UNKNOWN_PIPELINE", `this runner does not serve ${spec.pipeline}`, {
@@ -204,6 +219,7 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
       const r = await PIPELINES[entry.kind]({
         entry,
         pool,
+        tfjs,
         files: spec.files,
         params: params.data,
         workDir: ctx.workDir,
@@ -212,14 +228,15 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
         limits,
         onProgress: ctx.onProgress,
       });
-      return { ...r, engine: pool.engine };
+      return { ...r, engine: r.engine ?? pool.engine };
     },
 
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
       try {
-        await (await ready).pool.close();
+        const { pool, tfjs } = await ready;
+        await Promise.all([pool.close(), tfjs.close()]);
       } catch {
         // init failed: nothing to release
       }

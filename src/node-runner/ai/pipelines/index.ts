@@ -1,4 +1,6 @@
 import type { ModelExecutor } from "../../../wire/pipelines.ts";
+import { backgroundRemoval } from "./background-removal.ts";
+import { esrgan } from "./esrgan.ts";
 import { imageToImage } from "./image-to-image.ts";
 import { imageToText } from "./image-to-text.ts";
 import type { Pipeline } from "./types.ts";
@@ -11,4 +13,9 @@ export const PIPELINES: Record<ModelExecutor, Pipeline> = {
   "image-to-image": imageToImage,
   "image-classification": imageToText,
   vad: voiceActivity,
+  "background-removal": backgroundRemoval,
+  esrgan,
 };
+
+/** Executors whose models are TF.js graphs or layers (a model.json), not ONNX. */
+export const TFJS_EXECUTORS: ReadonlySet<ModelExecutor> = new Set<ModelExecutor>(["esrgan"]);

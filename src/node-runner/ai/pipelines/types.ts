@@ -8,11 +8,14 @@ import { encodeImagePng } from "../image.ts";
 import type { ModelEntry } from "../manifest.ts";
 import type { RgbImage } from "../png.ts";
 import type { SessionPool } from "../sessions.ts";
+import type { TfjsPool } from "../tfjs.ts";
 
 /** Everything one AI job needs. */
 export interface PipelineRun {
   entry: ModelEntry;
   pool: SessionPool;
+  /** TF.js models (format tfjs), beside the ONNX sessions. */
+  tfjs: TfjsPool;
   files: Record<string, string>;
   params: Record<string, unknown>;
   workDir: string;
@@ -29,6 +32,8 @@ export interface PipelineResult {
   /** Units as in docs/protocol.md#pricing-and-work-units. */
   units: bigint;
   timings: Record<string, number>;
+  /** The engine that ran it, when not the ONNX pool's ("tfjs/wasm"). */
+  engine?: string;
 }
 
 export type Pipeline = (run: PipelineRun) => Promise<PipelineResult>;
