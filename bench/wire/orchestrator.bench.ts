@@ -14,7 +14,14 @@ import { planOutputs } from "../../src/node-runner/ffmpeg/plan.ts";
 import { probeFfmpeg } from "../../src/node-runner/ffmpeg/probe.ts";
 import { PRESETS } from "../../src/protocol/profiles.ts";
 import type { VideoProfile } from "../../src/wire/jobs.ts";
-import {
+import { BENCH_ENV } from "../env.ts";
+
+if (typeof Bun === "undefined") {
+  console.log("go-livepeer wire bench: skipped under Node (its node-runner and test network run on Bun)");
+  process.exit(0);
+}
+// The test network's helpers use Bun's APIs as they load: import them only under Bun.
+const {
   GO_GATEWAY,
   goPayment,
   orchestratorClient,
@@ -23,14 +30,8 @@ import {
   signedRequest,
   startGoWireNode,
   transcodeResult,
-} from "../../test/helpers/go-wire.ts";
-import { makeClip, tempDir } from "../../test/helpers/media.ts";
-import { BENCH_ENV } from "../env.ts";
-
-if (typeof Bun === "undefined") {
-  console.log("go-livepeer wire bench: skipped under Node (its node-runner and test network run on Bun)");
-  process.exit(0);
-}
+} = await import("../../test/helpers/go-wire.ts");
+const { makeClip, tempDir } = await import("../../test/helpers/media.ts");
 
 const { BENCH_RUNS: RUNS } = readEnv(BENCH_ENV, process.env);
 const CALLS = 200;
