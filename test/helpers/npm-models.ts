@@ -118,3 +118,8 @@ export function psnr(a: Uint8Array, b: Uint8Array): number {
 export function titleSkipping(title: string, missing: string | undefined): string {
   return missing === undefined ? title : `${title} (skipped: ${missing})`;
 }
+
+/** A manifest of the given entries, in the manifest format these entries are written for. */
+export function manifestOf(...models: ModelManifestInput["models"]): ModelManifestInput {
+  return { models };
+}
