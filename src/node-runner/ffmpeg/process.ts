@@ -19,7 +19,8 @@ export interface ProcessOptions {
 }
 
 /** stderr texts of an allocation that failed under the address-space cap. */
-const MEMORY_FAILURE = /cannot allocate memory|out of memory|failed to map segment|error while loading shared libraries/i;
+const MEMORY_FAILURE =
+  /cannot allocate memory|out of memory|failed to map segment|error while loading shared libraries/i;
 
 /** The command and arguments that run `cmd` under an address-space cap (ulimit -v takes KiB). */
 export function capped(cmd: string, args: string[], memoryBytes: number | undefined): [string, string[]] {

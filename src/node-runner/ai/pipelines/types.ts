@@ -6,12 +6,13 @@ import type { NativeFfmpeg } from "../../ffmpeg/locate.ts";
 import type { RunnerLimits } from "../../limits.ts";
 import type { ModelEntry } from "../manifest.ts";
 import { encodePng, type RgbImage } from "../png.ts";
-import type { SessionPool } from "../sessions.ts";
+import type { JobModels } from "../store.ts";
 
 /** Everything one AI job needs. */
 export interface PipelineRun {
   entry: ModelEntry;
-  pool: SessionPool;
+  /** The job's model in the store: `models.onnx(fn, role)` runs an ONNX file of it. */
+  models: JobModels;
   files: Record<string, string>;
   params: Record<string, unknown>;
   workDir: string;
