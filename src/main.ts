@@ -1,5 +1,6 @@
 // `npm start`: the whole network on one machine. One edge with both roles (gateway and
-// orchestrator) on the devnet ledger with the default genesis, hosting the genesis orchestrators
+// orchestrator) on the devnet ledger with the default genesis (LEDGER=chain: on the real contracts
+// that `npm run chain` deployed and seeded with the same genesis), hosting the genesis orchestrators
 // (accounts 1-3; account 0 is the gateway's ticket sender), and one node-runner child process
 // serving all three (one runner token per orchestrator, one shared capacity). Data lives under
 // .data/ (DATA_DIR).
@@ -16,6 +17,7 @@ import { type EdgeConfigInput, parseConfig } from "./edge/config.ts";
 import { runners } from "./edge/db/schema/jobs.ts";
 import { runnerCommand, secureDataDir } from "./edge/entry/data-dir.ts";
 import { resolveHost } from "./edge/entry/dns.ts";
+import { chainLedgerInput } from "./edge/entry/local-chain.ts";
 import { drainable } from "./edge/entry/serve.ts";
 import { EDGE_ENV } from "./edge/env.ts";
 import { DEFAULT_MNEMONIC, deriveAccounts } from "./edge/ledger/genesis.ts";
@@ -28,7 +30,8 @@ import { PIPELINES, SERVED_PIPELINES } from "./wire/pipelines.ts";
 parseCli({
   entry: "start",
   usage: "npm start",
-  summary: "The local network: one edge (gateway + orchestrator, devnet ledger) and its node-runners.",
+  summary:
+    "The local network: one edge (gateway + orchestrator, devnet ledger, or LEDGER=chain on npm run chain's chain) and its node-runners.",
   options: {},
   optionHelp: {},
   env: [EDGE_ENV],
@@ -78,18 +81,35 @@ const prices = SERVED_PIPELINES.map((name) => ({
 }));
 const maxFace = env.TICKET_MAX_FACE_VALUE;
 
+// LEDGER=chain: the chain `npm run chain` started (its chain.json in the data dir), or RPC_URL and
+// CONTROLLER_ADDRESS for any other deployment the default genesis accounts are funded on.
+const { ledger: ledgerInput, dbName } = (() => {
+  if (env.LEDGER !== "chain") {
+    return {
+      ledger: {
+        kind: "devnet" as const,
+        ...opt("roundSeconds", env.ROUND_SECONDS),
+        ...opt("blockMs", env.BLOCK_MS),
+        ...opt("genesisFile", env.GENESIS_FILE),
+      },
+      dbName: "edge.db",
+    };
+  }
+  try {
+    return chainLedgerInput(dataDir, env);
+  } catch (err) {
+    console.error(`livepeer: ${(err as Error).message}`);
+    process.exit(1);
+  }
+})();
+
 const input: EdgeConfigInput = {
   roles: ["gateway", "orchestrator"],
   host,
   port,
   publicUrl: base,
-  database: { url: `file:${join(dataDir, "edge.db")}` },
-  ledger: {
-    kind: "devnet",
-    ...opt("roundSeconds", env.ROUND_SECONDS),
-    ...opt("blockMs", env.BLOCK_MS),
-    ...opt("genesisFile", env.GENESIS_FILE),
-  },
+  database: { url: `file:${join(dataDir, dbName)}` },
+  ledger: ledgerInput,
   orchestrators: orchestratorAccounts.map((a, i) => ({
     privateKey: key(a),
     serviceURI: base,
@@ -192,13 +212,17 @@ for (const row of await deps.db.select({ capabilities: runners.capabilities }).f
   for (const o of caps.onnx) engines.add(`${o.backend} [${o.executionProviders.join(", ")}]`);
 }
 
+const ledgerNote =
+  config.ledger.kind === "chain"
+    ? `chain ledger: chain ${deps.ledger.chainId} at ${config.ledger.rpcUrl}, Controller ${config.ledger.controller}`
+    : "devnet ledger";
 const keysNote =
   config.api.keys === "off"
     ? "API keys are OFF (set API_KEYS=required and ADMIN_TOKEN to require them)"
     : "API keys are REQUIRED: issue one with POST /v1/admin/keys (Authorization: Bearer $ADMIN_TOKEN)";
 console.log(`
 Livepeer local network ready
-  edge (gateway + orchestrator, devnet ledger)  ${base}
+  edge (gateway + orchestrator, ${ledgerNote})  ${base}
   health     ${base}/healthz
   API docs   ${base}/docs   (OpenAPI: ${base}/openapi.json)
   metrics    ${base}/metrics

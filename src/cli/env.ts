@@ -4,7 +4,16 @@
 // project, so the edge, the runner, the scripts and the benches may all use it.
 
 /** The package.json entry points (and the edge's own runtime entries). */
-export const ENTRIES = ["start", "edge", "runner", "example", "devnet-example", "bench", "test"] as const;
+export const ENTRIES = [
+  "start",
+  "edge",
+  "runner",
+  "example",
+  "devnet-example",
+  "chain",
+  "bench",
+  "test",
+] as const;
 export type EntryName = (typeof ENTRIES)[number];
 
 /** Environment as a plain record (process.env, Deno.env.toObject(), a Workers env). */

@@ -28,7 +28,11 @@ export const EDGE_ENV = envTable({
     entries: ["edge"],
   },
   DATABASE_AUTH_TOKEN: { description: "libSQL auth token", parse: parse.string, entries: ["edge"] },
-  LEDGER: { description: "devnet | chain", parse: parse.oneOf("devnet", "chain"), entries: ["edge"] },
+  LEDGER: {
+    description: "devnet | chain (npm start: chain runs on the chain that npm run chain started)",
+    parse: parse.oneOf("devnet", "chain"),
+    entries: EDGE,
+  },
   GENESIS_FILE: { description: "devnet genesis JSON path", parse: parse.string, entries: EDGE },
   ROUND_SECONDS: {
     description: "devnet round length in seconds (0: rounds advance only on request)",
@@ -39,37 +43,37 @@ export const EDGE_ENV = envTable({
   RPC_URL: {
     description: "chain ledger JSON-RPC URL (LEDGER=chain)",
     parse: parse.string,
-    entries: ["edge"],
+    entries: EDGE,
   },
   CHAIN_ID: {
     description: "chain ledger: the chain id the RPC must answer with (any when absent)",
     parse: parse.positiveInt,
-    entries: ["edge"],
+    entries: EDGE,
   },
   CONTROLLER_ADDRESS: {
     description: "chain ledger: the protocol's Controller (Arbitrum One's by default)",
     parse: parse.string,
-    entries: ["edge"],
+    entries: EDGE,
   },
   CONFIRMATIONS: {
     description: "chain ledger: blocks a receipt must be buried under",
     parse: parse.nonNegativeInt,
-    entries: ["edge"],
+    entries: EDGE,
   },
   FROM_BLOCK: {
     description: "chain ledger: first block scanned for protocol events",
     parse: parse.nonNegativeInt,
-    entries: ["edge"],
+    entries: EDGE,
   },
   MAX_FEE_PER_GAS: {
     description: "chain ledger: EIP-1559 max fee per gas, wei",
     parse: parse.string,
-    entries: ["edge"],
+    entries: EDGE,
   },
   MAX_PRIORITY_FEE_PER_GAS: {
     description: "chain ledger: EIP-1559 max priority fee per gas, wei",
     parse: parse.string,
-    entries: ["edge"],
+    entries: EDGE,
   },
   TICKET_SECRET: {
     description: "32-byte hex secret for recipientRand (generated and kept in the database when absent)",
@@ -125,10 +129,10 @@ export const EDGE_ENV = envTable({
   },
   // npm start only: the local network around the edge.
   DATA_DIR: {
-    description: "where npm start keeps its data",
+    description: "where npm start keeps its data (npm run chain writes chain.json there)",
     default: ".data",
     parse: parse.string,
-    entries: ["start"],
+    entries: ["start", "chain"],
   },
   RUNNERS: {
     description: "node-runner processes to start",

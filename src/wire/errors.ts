@@ -149,6 +149,7 @@ export const ERRORS = {
   MODEL_HASH_MISMATCH: { status: 500, title: "Model file does not match its manifest hash" },
   PROVIDER_UNAVAILABLE: { status: 503, title: "Execution provider unavailable" },
   INFERENCE_FAILED: { status: 500, title: "Inference failed" },
+  ENGINE_UNAVAILABLE: { status: 503, title: "Inference engine unavailable on this runner" },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 /** Every stable error code. */

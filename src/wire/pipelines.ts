@@ -24,6 +24,8 @@ export const RUNNER_EXECUTORS = [
   "image-to-image",
   "image-classification",
   "vad",
+  "background-removal",
+  "esrgan",
 ] as const;
 export type RunnerExecutor = (typeof RUNNER_EXECUTORS)[number];
 /** The executors that run an ONNX model (a model manifest's `kind`). */
@@ -63,6 +65,13 @@ const pixels = (m: Measured) => {
 };
 
 const count = z.coerce.number().int().min(1).max(16);
+/** A boolean sent as JSON or as a multipart string ("true"/"false", Python's "True"/"False", "1"/"0"). */
+const flag = z.union([
+  z.boolean(),
+  z
+    .enum(["true", "false", "True", "False", "1", "0"])
+    .transform((v) => v === "true" || v === "True" || v === "1"),
+]);
 const dimension = z.coerce.number().int().min(64).max(4096);
 
 /** Frames go-livepeer bills an image-to-video job for. */
@@ -147,11 +156,22 @@ export const PIPELINES = {
   "segment-anything-2": define({
     name: "segment-anything-2",
     kind: "ai",
-    summary: "Segment objects in an image",
+    summary: "Segment an image: a mask and a cut-out (PNG with alpha) of its foreground",
     file: "image",
-    params: z.looseObject({}),
+    // Livepeer's fields; prompts (points, box, mask_input) need a promptable model, and one that
+    // segments the salient foreground without prompts refuses them (see the runner's executor).
+    params: z.looseObject({
+      point_coords: z.string().optional(),
+      point_labels: z.string().optional(),
+      box: z.string().optional(),
+      mask_input: z.string().optional(),
+      multimask_output: flag.default(true),
+      return_logits: flag.default(true),
+      normalize_coords: flag.default(true),
+    }),
     units: pixels,
     defaultPricePerUnit: AI_PRICE,
+    executor: "background-removal",
   }),
   "image-to-text": define({
     name: "image-to-text",

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { BENCH_ENV } from "../../bench/env.ts";
+import { TEST_ENV } from "../../scripts/env.ts";
 import type { EnvTable } from "../../src/cli/env.ts";
 import { EDGE_ENV } from "../../src/edge/env.ts";
 import { RUNNER_ENV } from "../../src/node-runner/env.ts";
@@ -13,6 +14,7 @@ const ENTRIES: { name: string; file: string; env: EnvTable[] }[] = [
   { name: "runner", file: "src/node-runner/main.ts", env: [RUNNER_ENV] },
   { name: "example", file: "scripts/example.ts", env: [EDGE_ENV, RUNNER_ENV] },
   { name: "devnet-example", file: "scripts/devnet-example.ts", env: [] },
+  { name: "chain", file: "scripts/chain.ts", env: [EDGE_ENV, TEST_ENV] },
   { name: "bench", file: "bench/index.ts", env: [BENCH_ENV] },
 ];
 

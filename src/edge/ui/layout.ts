@@ -8,7 +8,20 @@ export const DASHBOARD_NAV: readonly { href: string; label: string }[] = [
   { href: "/dashboard", label: "Overview" },
   { href: "/dashboard/orchestrators", label: "Orchestrators" },
   { href: "/dashboard/delegators", label: "Delegator" },
+  { href: "/dashboard/gateway", label: "Gateway" },
+  { href: "/dashboard/jobs", label: "Jobs" },
 ];
+
+/** Where the dashboard's static files are served (routes/dashboard/assets.ts). */
+export const ASSETS = "/dashboard/assets";
+
+// The browser resolves the signing modules' bare imports to the edge's copies of the packages.
+const IMPORT_MAP = JSON.stringify({
+  imports: {
+    "@noble/curves/": "/dashboard/assets/noble-curves/",
+    "@noble/hashes/": "/dashboard/assets/noble-hashes/",
+  },
+});
 
 // One small inline stylesheet: no external URL, readable on a phone (tables scroll sideways).
 const STYLE = `
@@ -26,17 +39,34 @@ table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
 th,td{padding:6px 10px;border-bottom:1px solid #eff1f3;text-align:left;white-space:nowrap}
 th a{color:inherit}td.num,th.num{text-align:right}
 form.filters{display:flex;flex-wrap:wrap;gap:12px;align-items:end;margin:0 0 12px}
-form.filters label{display:flex;flex-direction:column;font-size:13px;color:#59636e}
+form.filters label{display:flex;flex-direction:column;font-size:13px;color:#59636e;max-width:100%}
 input,select,button{font:inherit;padding:4px 8px}
 .ok{color:#1a7f37}.warn{color:#9a6700}.bad{color:#cf222e}.muted{color:#59636e}
 .timeline{display:flex;flex-wrap:wrap;gap:3px;margin:8px 0}
 .timeline span{width:14px;height:14px;border-radius:3px;display:inline-block}
 .rewarded{background:#1a7f37}.missed{background:#cf222e}.pending{background:#d1d9e0}
 code{font-size:13px}h1 code,dd{overflow-wrap:anywhere;word-break:break-word}
+.chart-box{margin:8px 0 16px;background:#fff;border:1px solid #d1d9e0;border-radius:8px;padding:8px}
+.chart-box figcaption{font-size:13px;color:#59636e}.chart{min-height:220px;width:100%}
+form.action{display:flex;flex-wrap:wrap;gap:8px;align-items:end;background:#fff;border:1px solid #d1d9e0;border-radius:8px;padding:8px;margin:0 0 8px}
+form.action label{display:flex;flex-direction:column;font-size:13px;color:#59636e}form.action strong{width:100%}
+.actions{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(300px,100%),1fr));gap:8px}
+input{max-width:100%}#signer label{display:flex;flex-direction:column;font-size:13px;color:#59636e}
+.chart-box{overflow:hidden}.uplot .u-legend{font-size:12px}
+#action-status{min-height:1.5em}
 `;
 
-/** The page shell: navigation, one stylesheet, no script. */
-export function layout(opts: { title: string; path: string; body: Html }): Html {
+/**
+ * The page shell: navigation and one inline stylesheet. Scripts only where a page asks for them:
+ * `charts` (uPlot, served by the edge) and `actions` (in-browser signing, an ES module).
+ */
+export function layout(opts: {
+  title: string;
+  path: string;
+  body: Html;
+  charts?: boolean;
+  actions?: boolean;
+}): Html {
   const nav = DASHBOARD_NAV.map((n) =>
     n.href === opts.path
       ? html`<a href="${n.href}" aria-current="page">${n.label}</a>`
@@ -50,6 +80,19 @@ export function layout(opts: { title: string; path: string; body: Html }): Html 
 <title>${opts.title} · Livepeer node</title>
 <link rel="icon" href="data:,">
 <style>${raw(STYLE)}</style>
+${
+  opts.charts
+    ? html`<link rel="stylesheet" href="${ASSETS}/uplot/uPlot.min.css">
+<script src="${ASSETS}/uplot/uPlot.iife.min.js" defer></script>
+<script src="${ASSETS}/app/charts.js" defer></script>`
+    : ""
+}
+${
+  opts.actions
+    ? html`<script type="importmap">${raw(IMPORT_MAP)}</script>
+<script type="module" src="${ASSETS}/app/actions.js"></script>`
+    : ""
+}
 </head>
 <body>
 <header><strong><a href="/">Livepeer node</a></strong><nav>${nav}</nav></header>

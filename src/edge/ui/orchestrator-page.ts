@@ -1,10 +1,33 @@
 import { html } from "hono/html";
 import { PERC_DIVISOR } from "../../protocol/math.ts";
+import type { OrchestratorActivity } from "../services/dashboard/orchestrator-earnings.ts";
 import type { OrchestratorRow } from "../services/dashboard/orchestrators.ts";
+import type { RunnerRow } from "../services/dashboard/runners.ts";
+import type { TicketStats } from "../services/dashboard/tickets.ts";
 import type { RewardRound } from "../services/protocol/reward-history.ts";
+import { actionsSection, field } from "./actions.ts";
 import { formatPercent, formatUnits } from "./format.ts";
 import { type Html, layout } from "./layout.ts";
+import { cutsSection, earningsSection, runnersSection, ticketsSection } from "./orchestrator-sections.ts";
 import { pricesCell, ratioText } from "./orchestrator-table.ts";
+
+export interface OrchestratorExtras {
+  pendingStake: bigint;
+  pendingFees: bigint;
+  activity: OrchestratorActivity;
+  /** Only for orchestrators hosted here. */
+  tickets?: TicketStats;
+  runners: RunnerRow[];
+  chainId: number;
+  ledger: "devnet" | "chain";
+}
+
+/** PERC points as the percentage the forms take ("12.5"). */
+const percInput = (v: bigint) => {
+  const whole = v / 10_000n;
+  const frac = (v % 10_000n).toString().padStart(4, "0").replace(/0+$/, "");
+  return frac ? `${whole}.${frac}` : whole.toString();
+};
 
 const STATUS_TEXT: Record<RewardRound["status"], string> = {
   rewarded: "rewarded",
@@ -16,10 +39,7 @@ const STATUS_TEXT: Record<RewardRound["status"], string> = {
 const stillActive = (deactivationRound: bigint): boolean =>
   deactivationRound === 0n || deactivationRound >= 2n ** 255n;
 
-export function orchestratorPage(
-  r: OrchestratorRow,
-  extra: { pendingStake: bigint; pendingFees: bigint },
-): Html {
+export function orchestratorPage(r: OrchestratorRow, extra: OrchestratorExtras): Html {
   const t = r.transcoder;
   const strip = [...r.history]
     .reverse()
@@ -71,6 +91,43 @@ export function orchestratorPage(
 <thead><tr><th scope="col" class="num">Round</th><th scope="col">reward()</th><th scope="col" class="num">Minted</th><th scope="col">Transaction</th></tr></thead>
 <tbody>${rows}</tbody>
 </table></div>
-${r.history.length === 0 ? html`<p class="muted">Not active in any round yet.</p>` : ""}`;
-  return layout({ title: `Orchestrator ${r.address}`, path: `/dashboard/orchestrators/${r.address}`, body });
+${r.history.length === 0 ? html`<p class="muted">Not active in any round yet.</p>` : ""}
+${earningsSection(extra.activity.earnings)}
+${cutsSection(extra.activity.cuts)}
+${ticketsSection(extra.tickets)}
+${runnersSection(extra.runners, r.hosted)}
+${actionsSection({
+  chainId: extra.chainId,
+  ledger: extra.ledger,
+  forms: [
+    {
+      action: "transcoder",
+      title: "Reward cut and fee share (signed by the orchestrator's key)",
+      button: "Set cuts",
+      fields: [
+        field.percent("rewardCut", "Reward cut (%)", percInput(r.rewardCut)),
+        field.percent("feeShare", "Fee share (%)", percInput(r.feeShare)),
+      ],
+    },
+    {
+      action: "setServiceURI",
+      title: "Service URI",
+      button: "Publish",
+      fields: [{ name: "uri", label: "URI", value: r.serviceURI }],
+    },
+    {
+      action: "bond",
+      title: "Delegate to this orchestrator",
+      button: "Bond",
+      fields: [field.lpt("amount", "Amount (LPT)"), field.address("to", "Orchestrator", r.address)],
+    },
+  ],
+})}`;
+  return layout({
+    title: `Orchestrator ${r.address}`,
+    path: `/dashboard/orchestrators/${r.address}`,
+    body,
+    charts: extra.activity.earnings.length > 0,
+    actions: true,
+  });
 }

@@ -3,8 +3,9 @@ import { invalidMedia } from "../ffmpeg/errors.ts";
 import type { NativeFfmpeg } from "../ffmpeg/locate.ts";
 import { runProcess } from "../ffmpeg/process.ts";
 import { DEFAULT_RUNNER_LIMITS, type RunnerLimits } from "../limits.ts";
+import { CorruptImageError, type ImageCodec, imageCodec } from "./image-codec.ts";
 import { checkImageHeader, checkImageSize } from "./image-header.ts";
-import { decodePng, isPng, type RgbImage, UnsupportedPngError } from "./png.ts";
+import type { RgbImage } from "./png.ts";
 
 export type { RgbImage } from "./png.ts";
 
@@ -13,28 +14,23 @@ const IMAGE_DEMUXERS = "image2,png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,gif,tiff_pi
 
 /**
  * Decodes an image file to RGB. The header's declared size is checked against the limits first
- * (MEDIA_TOO_LARGE), so a decompression bomb is never inflated. PNGs are decoded in-process (no
- * child process per request); anything else — JPEG, WebP, 16-bit or interlaced PNG — is converted
- * to an 8-bit RGB PNG by FFmpeg first, under the job's time and memory caps. Unreadable input →
- * INVALID_MEDIA.
+ * (MEDIA_TOO_LARGE), so a decompression bomb is never inflated. The codec (sharp, else the portable
+ * PNG coder) decodes in-process (no child process per request); what it cannot read — BMP, or
+ * anything but 8-bit PNG on the portable path — is converted to an 8-bit RGB PNG by FFmpeg first,
+ * under the job's time and memory caps. Unreadable input → INVALID_MEDIA.
  */
 export async function loadImage(
   path: string,
   ffmpeg: NativeFfmpeg | null,
   limits: RunnerLimits = DEFAULT_RUNNER_LIMITS,
+  codec?: ImageCodec,
 ): Promise<RgbImage> {
   const bytes = new Uint8Array(await readFile(path));
   checkImageHeader(bytes, limits);
-  let img: RgbImage | null = null;
-  if (isPng(bytes)) {
-    try {
-      img = decodePng(bytes);
-    } catch (err) {
-      if (!(err instanceof UnsupportedPngError)) throw invalidMedia("corrupt PNG");
-    }
-  }
+  const images = codec ?? (await imageCodec());
+  let img = await decodeOrRefuse(images, bytes, limits);
   if (!img) {
-    if (!ffmpeg) throw invalidMedia("only 8-bit PNG images are accepted without FFmpeg");
+    if (!ffmpeg) throw invalidMedia("this image format needs FFmpeg, which this runner lacks");
     const r = await runProcess(
       ffmpeg.ffmpegPath,
       [
@@ -63,10 +59,25 @@ export async function loadImage(
     }
     const png = new Uint8Array(r.stdout);
     checkImageHeader(png, limits);
-    img = decodePng(png);
+    img = await decodeOrRefuse(images, png, limits);
+    if (!img) throw invalidMedia("FFmpeg did not produce a readable PNG");
   }
   checkImageSize(img.width, img.height, limits);
   return img;
+}
+
+async function decodeOrRefuse(codec: ImageCodec, bytes: Uint8Array, limits: RunnerLimits) {
+  try {
+    return await codec.decode(bytes, limits);
+  } catch (err) {
+    if (err instanceof CorruptImageError) throw invalidMedia(err.message);
+    throw err;
+  }
+}
+
+/** An 8-bit RGB PNG of the pixels, through the codec (sharp where it loads). */
+export async function encodeImagePng(img: RgbImage, codec?: ImageCodec): Promise<Uint8Array> {
+  return (codec ?? (await imageCodec())).encodePng(img);
 }
 
 /** Bilinear resize (pixel centres aligned), for models with a fixed input size. */

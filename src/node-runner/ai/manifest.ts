@@ -137,7 +137,8 @@ export function parseManifest(raw: unknown, baseDir: string): ModelManifest {
     if (!parsed.success) throw invalid(parsed.error.issues);
     models = parsed.data.models.map(({ file, ...rest }) => ({
       ...rest,
-      format: "onnx",
+      // Version 1 knew TF.js only by its model.json.
+      format: file.endsWith(".json") ? ("tfjs" as const) : ("onnx" as const),
       files: [{ role: "model", path: file }],
     }));
   } else {

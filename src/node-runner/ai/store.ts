@@ -5,6 +5,7 @@ import type { InferenceSession } from "onnxruntime-common";
 import { LivepeerError } from "../../wire/errors.ts";
 import { type ModelEntry, type ModelFile, type ModelManifest, modelFile, type Provider } from "./manifest.ts";
 import { type Ort, providerUnavailable, type Runtimes } from "./runtimes.ts";
+import { tfjsLoader } from "./tfjs.ts";
 
 /** A model (or one file of it) loaded into a runtime, ready to run. */
 export interface LoadedModel<M> {
@@ -294,12 +295,17 @@ export class ModelStore {
     (slot.idleTimer as { unref?: () => void }).unref?.();
   }
 
-  /** Loads every ONNX file of every warm model (other formats are warmed by their pipeline). */
+  /**
+   * Loads every warm model: each ONNX file of an onnx model, the model.json of a tfjs one (part
+   * "tfjs"). A transformers folder is loaded by its pipeline on first use.
+   */
   async warmUp(): Promise<void> {
     const jobs: Promise<unknown>[] = [];
     for (const entry of this.manifest.models) {
-      if (!entry.warm || entry.format !== "onnx") continue;
-      for (const role of onnxRoles(entry)) jobs.push(this.preload(entry, `onnx:${role}`, onnxLoader(role)));
+      if (!entry.warm) continue;
+      if (entry.format === "onnx") {
+        for (const role of onnxRoles(entry)) jobs.push(this.preload(entry, `onnx:${role}`, onnxLoader(role)));
+      } else if (entry.format === "tfjs") jobs.push(this.preload(entry, "tfjs", tfjsLoader()));
     }
     await Promise.all(jobs);
   }

@@ -1,38 +1,24 @@
-// The compiled Livepeer protocol contracts (the Arbitrum deployment's own compiler inputs) used as
-// test fixtures. They are not part of this repository: by default they are read from the
-// workspace's shared folder beside the checkout (shared/livepeer-protocol/artifacts), and
-// LIVEPEER_PROTOCOL_ARTIFACTS points to any other folder of the same <Name>.json files. Where
-// neither exists, the tests that need them are skipped and say so.
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+// The compiled Livepeer protocol contracts used as test fixtures (see scripts/chain/artifacts.ts:
+// LIVEPEER_PROTOCOL_ARTIFACTS, else the shared folder beside the checkout). Where neither exists,
+// the tests that need them are skipped and say so.
+
 import {
-  type ContractArtifact,
-  PROTOCOL_CONTRACTS,
-  type ProtocolArtifacts,
-} from "../../../src/edge/ledger/chain/deploy.ts";
+  ARTIFACTS_ENV,
+  artifactsDir,
+  artifactsMissingIn,
+  loadArtifactsFrom,
+} from "../../../scripts/chain/artifacts.ts";
+import type { ProtocolArtifacts } from "../../../src/edge/ledger/chain/deploy.ts";
 
-export const ARTIFACTS_ENV = "LIVEPEER_PROTOCOL_ARTIFACTS";
-const DEFAULT_DIR = join(import.meta.dir, "..", "..", "..", "..", "shared", "livepeer-protocol", "artifacts");
-
-export function artifactsDir(): string {
-  return process.env[ARTIFACTS_ENV] ?? DEFAULT_DIR;
-}
+export { ARTIFACTS_ENV, artifactsDir };
 
 /** Why tests that need the contracts cannot run here, or undefined when they can. */
 export function artifactsMissing(): string | undefined {
-  const dir = artifactsDir();
-  const absent = PROTOCOL_CONTRACTS.filter((n) => !existsSync(join(dir, `${n}.json`)));
-  if (absent.length === 0) return undefined;
-  return `protocol artifacts missing in ${dir} (${absent.join(", ")}); set ${ARTIFACTS_ENV} to a folder holding them`;
+  return artifactsMissingIn(artifactsDir());
 }
 
 export function loadArtifacts(): ProtocolArtifacts {
-  const dir = artifactsDir();
-  const out = {} as ProtocolArtifacts;
-  for (const n of PROTOCOL_CONTRACTS) {
-    out[n] = JSON.parse(readFileSync(join(dir, `${n}.json`), "utf8")) as ContractArtifact;
-  }
-  return out;
+  return loadArtifactsFrom(artifactsDir());
 }
 
 /** A describe title that carries the skip reason, so the run's closing list says why. */

@@ -32,9 +32,12 @@ async function page(path: string): Promise<string> {
   expect(res.headers.get("cache-control")).toBe("no-store");
   const html = await res.text();
   expect(html.startsWith("<!doctype html>")).toBe(true);
-  // Nothing reaches beyond the edge: no script, no external URL.
-  expect(html).not.toContain("<script");
+  // Nothing reaches beyond the edge: scripts only from its own assets, no external URL.
+  for (const tag of html.match(/<script[^>]*>/g) ?? []) {
+    expect(tag).toMatch(/^<script (type="importmap"|(type="module" )?src="\/dashboard\/assets\/[^"]+")/);
+  }
   expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  expect(html).not.toMatch(/"https?:\/\/(?!127\.0\.0\.1)/);
   return html;
 }
 

@@ -250,7 +250,12 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     close: async () => {},
 
     initializeRound: (caller) => send(caller, "RoundsManager", "initializeRound", []),
-    bond: (caller, amount, to) => send(caller, bm, "bond", [amount, to]),
+    bond: async (caller, amount, to) => {
+      // bond pulls the LPT with transferFrom: approve the BondingManager for what is missing first.
+      const allowed = await read<bigint>("LivepeerToken", "allowance", [caller, addresses[bm]]);
+      if (allowed < amount) await send(caller, "LivepeerToken", "approve", [addresses[bm], amount]);
+      return send(caller, bm, "bond", [amount, to]);
+    },
     unbond: (caller, amount) => send(caller, bm, "unbond", [amount]),
     rebond: (caller, lockId) => send(caller, bm, "rebond", [lockId]),
     rebondFromUnbonded: (caller, to, lockId) => send(caller, bm, "rebondFromUnbonded", [to, lockId]),

@@ -1,30 +1,32 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import type { Address } from "../../../protocol/types.ts";
 import { LivepeerError } from "../../../wire/errors.ts";
 import type { HonoEnv } from "../../deps.ts";
 import { applyOrchestratorQuery, parseOrchestratorQuery } from "../../services/dashboard/filters.ts";
-import { orchestratorRowFor, orchestratorRows } from "../../services/dashboard/orchestrators.ts";
+import { orchestratorActivity } from "../../services/dashboard/orchestrator-earnings.ts";
+import {
+  orchestratorRowFor,
+  orchestratorRows,
+  TIMELINE_ROUNDS,
+} from "../../services/dashboard/orchestrators.ts";
 import { overview } from "../../services/dashboard/overview.ts";
-import { delegatorDetail } from "../../services/protocol/delegators.ts";
-import { delegatorLookupPage, delegatorPage } from "../../ui/delegator-page.ts";
-import type { Html } from "../../ui/layout.ts";
+import { runnerRows } from "../../services/dashboard/runners.ts";
+import { ticketStats } from "../../services/dashboard/tickets.ts";
+import { signingChainId } from "../../services/staking/authorize.ts";
 import { orchestratorPage } from "../../ui/orchestrator-page.ts";
 import { orchestratorsPage } from "../../ui/orchestrators-page.ts";
 import { overviewPage, TOP_ORCHESTRATORS } from "../../ui/overview-page.ts";
+import { dashboardAssetRoutes } from "./assets.ts";
+import { delegatorRoutes } from "./delegator.ts";
+import { page } from "./page.ts";
+import { roleRoutes } from "./roles.ts";
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
-async function page(c: Context<HonoEnv>, body: Html): Promise<Response> {
-  // Live figures: never served from a cache.
-  c.header("cache-control", "no-store");
-  c.header("content-type", "text/html; charset=utf-8");
-  return c.body((await body).toString());
-}
-
 /**
- * The dashboard: server-rendered HTML pages over the protocol services, on any ledger. No
- * script and no external URL; outside the OpenAPI document, since they are pages, not API.
+ * The dashboard: server-rendered HTML pages over the protocol services, on any ledger. Script
+ * only for charts and in-browser signing, served by the edge itself (no external URL); outside
+ * the OpenAPI document, since they are pages, not API.
  */
 export function dashboardRoutes(app: OpenAPIHono<HonoEnv>): void {
   app.get("/dashboard", async (c) => {
@@ -46,26 +48,33 @@ export function dashboardRoutes(app: OpenAPIHono<HonoEnv>): void {
       throw new LivepeerError("INVALID_ADDRESS", "address must be a 20-byte 0x address");
     const deps = c.var.deps;
     const addr = address.toLowerCase() as Address;
-    const [row, pendingStake, pendingFees] = await Promise.all([
+    const [row, pendingStake, pendingFees, round] = await Promise.all([
       orchestratorRowFor(deps, addr),
       deps.ledger.pendingStake(addr),
       deps.ledger.pendingFees(addr),
+      deps.ledger.currentRound(),
     ]);
-    return page(c, orchestratorPage(row, { pendingStake, pendingFees }));
+    const from = round - BigInt(TIMELINE_ROUNDS) + 1n;
+    const [activity, tickets, runners] = await Promise.all([
+      orchestratorActivity(deps, addr, row.transcoder, from),
+      row.hosted ? ticketStats(deps, addr) : undefined,
+      row.hosted ? runnerRows(deps, addr) : [],
+    ]);
+    return page(
+      c,
+      orchestratorPage(row, {
+        pendingStake,
+        pendingFees,
+        activity,
+        ...(tickets ? { tickets } : {}),
+        runners,
+        chainId: signingChainId(deps),
+        ledger: deps.ledger.kind,
+      }),
+    );
   });
 
-  app.get("/dashboard/delegators", async (c) => {
-    const address = c.req.query("address");
-    if (address === undefined || address === "") return page(c, delegatorLookupPage());
-    if (!ADDRESS.test(address))
-      throw new LivepeerError("INVALID_ADDRESS", "address must be a 20-byte 0x address");
-    return c.redirect(`/dashboard/delegators/${address.toLowerCase()}`, 303);
-  });
-
-  app.get("/dashboard/delegators/:address", async (c) => {
-    const address = c.req.param("address");
-    if (!ADDRESS.test(address))
-      throw new LivepeerError("INVALID_ADDRESS", "address must be a 20-byte 0x address");
-    return page(c, delegatorPage(await delegatorDetail(c.var.deps, address as Address)));
-  });
+  delegatorRoutes(app);
+  roleRoutes(app);
+  dashboardAssetRoutes(app);
 }

@@ -1,4 +1,6 @@
 import type { ModelExecutor } from "../../../wire/pipelines.ts";
+import { backgroundRemoval } from "./background-removal.ts";
+import { esrgan } from "./esrgan.ts";
 import { imageToImage } from "./image-to-image.ts";
 import { imageToText } from "./image-to-text.ts";
 import type { Pipeline } from "./types.ts";
@@ -11,4 +13,6 @@ export const PIPELINES: Record<ModelExecutor, Pipeline> = {
   "image-to-image": imageToImage,
   "image-classification": imageToText,
   vad: voiceActivity,
+  "background-removal": backgroundRemoval,
+  esrgan,
 };

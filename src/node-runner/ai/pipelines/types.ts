@@ -4,8 +4,9 @@ import { LivepeerError } from "../../../wire/errors.ts";
 import type { OutputFile } from "../../executor.ts";
 import type { NativeFfmpeg } from "../../ffmpeg/locate.ts";
 import type { RunnerLimits } from "../../limits.ts";
+import { encodeImagePng } from "../image.ts";
 import type { ModelEntry } from "../manifest.ts";
-import { encodePng, type RgbImage } from "../png.ts";
+import type { RgbImage } from "../png.ts";
 import type { JobModels } from "../store.ts";
 
 /** Everything one AI job needs. */
@@ -70,7 +71,7 @@ export function throwIfAborted(signal: AbortSignal): void {
 /** Writes an image output as PNG into the job's work directory. */
 export async function writePngOutput(workDir: string, name: string, img: RgbImage): Promise<OutputFile> {
   const path = join(workDir, `${name}.png`);
-  await writeFile(path, encodePng(img));
+  await writeFile(path, await encodeImagePng(img));
   return { name, path, contentType: "image/png", width: img.width, height: img.height };
 }
 

@@ -1,0 +1,163 @@
+// Protocol writes signed in this page with the user's own key: an injected EIP-1193 wallet, or a
+// pasted test key (devnet). The key never leaves the page: only the EIP-712 signature is sent,
+// to the edge's staking API (POST /v1/staking/{action}). Forms: <form data-action="bond"> whose
+// inputs are named after the action's args; data-unit="LPT"/"ETH" inputs take decimal tokens and
+// data-unit="percent" ones a percentage (sent in PERC points, 1e6 = 100%).
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+
+const enc = new TextEncoder();
+const hex = (b) => `0x${Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("")}`;
+const unhex = (h) => Uint8Array.from(h.replace(/^0x/, "").match(/../g) || [], (x) => Number.parseInt(x, 16));
+const word = (n) => unhex(BigInt(n).toString(16).padStart(64, "0"));
+const kec = (b) => keccak_256(b);
+const concat = (...parts) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let i = 0;
+  for (const p of parts) {
+    out.set(p, i);
+    i += p.length;
+  }
+  return out;
+};
+
+const DOMAIN_TYPE = "EIP712Domain(string name,string version,uint256 chainId)";
+const REQUEST_TYPE = "StakingRequest(string action,string args,bytes32 nonce,uint256 deadline)";
+
+/** The EIP-712 digest of a StakingRequest, as the edge recomputes it. */
+function digest(chainId, message) {
+  const domain = kec(
+    concat(
+      kec(enc.encode(DOMAIN_TYPE)),
+      kec(enc.encode("Livepeer Edge")),
+      kec(enc.encode("1")),
+      word(chainId),
+    ),
+  );
+  const struct = kec(
+    concat(
+      kec(enc.encode(REQUEST_TYPE)),
+      kec(enc.encode(message.action)),
+      kec(enc.encode(message.args)),
+      unhex(message.nonce),
+      word(message.deadline),
+    ),
+  );
+  return kec(concat(Uint8Array.of(0x19, 0x01), domain, struct));
+}
+
+function addressOfKey(key) {
+  const pub = secp256k1.getPublicKey(key, false);
+  return hex(kec(pub.slice(1)).slice(12));
+}
+
+/** JSON with sorted keys and string values: exactly what the edge signs over. */
+function canonical(args) {
+  const sorted = {};
+  for (const k of Object.keys(args).sort()) sorted[k] = args[k];
+  return JSON.stringify(sorted);
+}
+
+/** "12.5" LPT → wei, exactly (no floating point). */
+function toWei(text) {
+  const m = /^\s*(\d+)(?:\.(\d{0,18}))?\s*$/.exec(text);
+  if (!m) throw new Error(`"${text}" is not an amount (at most 18 decimals)`);
+  return (BigInt(m[1]) * 10n ** 18n + BigInt((m[2] || "").padEnd(18, "0"))).toString();
+}
+
+function toPerc(text) {
+  const m = /^\s*(\d{1,3})(?:\.(\d{0,4}))?\s*$/.exec(text);
+  if (!m) throw new Error(`"${text}" is not a percentage (at most 4 decimals)`);
+  const v = BigInt(m[1]) * 10000n + BigInt((m[2] || "").padEnd(4, "0"));
+  if (v > 1000000n) throw new Error("a percentage is at most 100");
+  return v.toString();
+}
+
+function argsOf(form) {
+  const args = {};
+  for (const input of form.querySelectorAll("input[name], select[name]")) {
+    const raw = input.value.trim();
+    if (raw === "" && input.dataset.optional !== undefined) continue;
+    const unit = input.dataset.unit;
+    args[input.name] = unit === "LPT" || unit === "ETH" ? toWei(raw) : unit === "percent" ? toPerc(raw) : raw;
+  }
+  return args;
+}
+
+const panel = document.getElementById("signer");
+const status = document.getElementById("action-status");
+const chainId = Number(panel?.dataset.chainId || "0");
+const say = (text, cls) => {
+  if (!status) return;
+  status.textContent = text;
+  status.className = cls || "";
+};
+
+async function sign(action, args) {
+  const nonce = hex(crypto.getRandomValues(new Uint8Array(32)));
+  const deadline = String(Math.floor(Date.now() / 1000) + 300);
+  const message = { action, args: canonical(args), nonce, deadline };
+  const keyInput = document.getElementById("signer-key");
+  const key = keyInput?.value.trim() || "";
+  if (key !== "") {
+    if (!/^(0x)?[0-9a-fA-F]{64}$/.test(key)) throw new Error("the key must be 32 bytes of hex");
+    const sk = unhex(key);
+    const sig = secp256k1.sign(digest(chainId, message), sk, { prehash: false, format: "recovered" });
+    const v = Uint8Array.of(27 + sig[0]);
+    return { signer: addressOfKey(sk), nonce, deadline, signature: hex(concat(sig.slice(1), v)) };
+  }
+  const eth = window.ethereum;
+  if (!eth) throw new Error("paste a test key, or open this page in a browser with a wallet");
+  const [signer] = await eth.request({ method: "eth_requestAccounts" });
+  const typed = {
+    types: {
+      EIP712Domain: [
+        { name: "name", type: "string" },
+        { name: "version", type: "string" },
+        { name: "chainId", type: "uint256" },
+      ],
+      StakingRequest: [
+        { name: "action", type: "string" },
+        { name: "args", type: "string" },
+        { name: "nonce", type: "bytes32" },
+        { name: "deadline", type: "uint256" },
+      ],
+    },
+    domain: { name: "Livepeer Edge", version: "1", chainId },
+    primaryType: "StakingRequest",
+    message,
+  };
+  const signature = await eth.request({
+    method: "eth_signTypedData_v4",
+    params: [signer, JSON.stringify(typed)],
+  });
+  return { signer, nonce, deadline, signature };
+}
+
+for (const form of document.querySelectorAll("form[data-action]")) {
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const action = form.dataset.action;
+    try {
+      const args = argsOf(form);
+      say(`Signing ${action}…`);
+      const signed = await sign(action, args);
+      const res = await fetch(`/v1/staking/${action}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ ...signed, args }),
+      });
+      const body = await res.json();
+      if (!res.ok) {
+        say(`${action} refused: ${body.code || res.status}: ${body.detail || body.title || ""}`, "bad");
+        return;
+      }
+      say(`${action} applied in round ${body.round} (${body.ref}); reloading…`, "ok");
+      document.body.dataset.applied = action;
+      location.reload();
+    } catch (err) {
+      say(`${action} not sent: ${err.message}`, "bad");
+    }
+  });
+}
+if (panel) panel.dataset.ready = "true";
