@@ -2,7 +2,7 @@ import type { InferenceSession } from "onnxruntime-common";
 import { LivepeerError } from "../../../wire/errors.ts";
 import type { RgbImage } from "../png.ts";
 import { rasterOf, resizeRaster } from "../raster.ts";
-import type { Ort } from "../sessions.ts";
+import type { Ort } from "../runtimes.ts";
 import { cropToTensor, quadAspect, readingQuad } from "./crop.ts";
 import { ctcGreedy } from "./ctc.ts";
 import { DB_DEFAULTS, type DbOptions, dbBoxes } from "./db-postprocess.ts";
