@@ -223,6 +223,7 @@ const keysNote =
 console.log(`
 Livepeer local network ready
   edge (gateway + orchestrator, ${ledgerNote})  ${base}
+  dashboard  ${base}/dashboard   (CLI: LPX_EDGE_URL=${base} npx lpx --help)
   health     ${base}/healthz
   API docs   ${base}/docs   (OpenAPI: ${base}/openapi.json)
   metrics    ${base}/metrics

@@ -13,6 +13,7 @@ export const ENTRIES = [
   "chain",
   "bench",
   "test",
+  "lpx",
 ] as const;
 export type EntryName = (typeof ENTRIES)[number];
 
