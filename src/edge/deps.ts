@@ -6,6 +6,7 @@ import type { EdgeConfig } from "./config.ts";
 import type { Db } from "./db/client.ts";
 import type { Ledger } from "./ledger/types.ts";
 import type { Metrics } from "./metrics.ts";
+import type { PushStreams } from "./services/compat/push-streams.ts";
 import type { DiscoveryState } from "./services/gateway/discovery.ts";
 import type { JobsRuntime } from "./services/jobs/runtime.ts";
 import type { HostedOrchestrator } from "./services/tickets/hosted.ts";
@@ -49,6 +50,8 @@ export interface Services {
   capabilities: CapabilitySource;
   /** The gateway's info cache, suspensions and latencies (gateway/discovery.ts). */
   discovery: DiscoveryState;
+  /** The HTTP-push streams the gateway has seen, with their profiles (compat/push-streams.ts). */
+  push: PushStreams;
   /** This process's id as holder of the scheduler lease. */
   schedulerHolder: string;
 }

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { HonoEnv } from "../deps.ts";
+import { compatRoutes } from "./compat/index.ts";
 import { consumerRoutes } from "./consumer/index.ts";
 import { dashboardRoutes } from "./dashboard/index.ts";
 import { keysRoutes } from "./keys/index.ts";
@@ -19,3 +20,4 @@ routeGroups.push(orchestratorJobRoutes);
 routeGroups.push(consumerRoutes);
 routeGroups.push(keysRoutes);
 routeGroups.push(dashboardRoutes);
+routeGroups.push(compatRoutes);

@@ -1,6 +1,7 @@
 import type { EdgeConfig } from "../config.ts";
 import type { Keys, Services } from "../deps.ts";
 import type { BlobStore } from "./blobs/blob-store.ts";
+import { createPushStreams } from "./compat/push-streams.ts";
 import { createDiscoveryState } from "./gateway/discovery.ts";
 import { liveCapabilities } from "./jobs/runners.ts";
 import { createJobsRuntime } from "./jobs/runtime.ts";
@@ -28,6 +29,7 @@ export function buildServices(
     // The info advertises what the attached runners serve from the first request on.
     capabilities: overrides.capabilities ?? ((deps, orchestrator) => liveCapabilities(deps, orchestrator)),
     discovery: createDiscoveryState(),
+    push: createPushStreams(),
     schedulerHolder: `edge-${crypto.randomUUID()}`,
   };
 }
