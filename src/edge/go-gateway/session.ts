@@ -8,7 +8,13 @@ import { type PriceInfo, ticketParamsToJson } from "../../wire/payment.ts";
 import type { AppDeps } from "../deps.ts";
 import { checkOfferedParams } from "../services/gateway/limits.ts";
 import { type CreatedPayment, createPayment, recordPaymentResult } from "../services/gateway/sender.ts";
-import { getOrchestrator, type OrchestratorRpc, orchestratorRpc, REFRESH_TIMEOUT_MS } from "./grpc.ts";
+import {
+  endTranscodingSession,
+  getOrchestrator,
+  type OrchestratorRpc,
+  orchestratorRpc,
+  REFRESH_TIMEOUT_MS,
+} from "./grpc.ts";
 
 // A session with one go-livepeer orchestrator, as go-livepeer's gateway keeps it: it adopts every
 // fresh OrchestratorInfo (discovery, each /segment result, each refresh), so each payment uses the
@@ -172,4 +178,13 @@ export async function settlePayment(
     errors: [],
     charged: accepted ? charged : 0n,
   });
+}
+
+/** Ends a one-shot session (EndTranscodingSession with its auth token) and drops its connection. */
+export async function endSession(s: GoSession): Promise<void> {
+  try {
+    if (s.info.authToken) await endTranscodingSession(s.rpc, s.info.authToken);
+  } finally {
+    s.rpc.close();
+  }
 }
