@@ -15,11 +15,24 @@ const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "64 lower-case hex digits");
 /** A file's role within its model: "model", or "det"/"rec"/"cls"/"keys", "encoder"/"decoder", … */
 const role = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, "lower-case letters, digits, _ . -");
 
+/** Element types a manifest tensor may have (onnxruntime's names). */
+export const TENSOR_TYPES = [
+  "float32",
+  "float16",
+  "int64",
+  "int32",
+  "int8",
+  "uint8",
+  "bool",
+  "string",
+] as const;
+export type TensorType = (typeof TENSOR_TYPES)[number];
+
 const tensorSpec = z.object({
   name: z.string().min(1),
   /** Numbers are fixed sizes; strings name dynamic axes ("H", "W", "batch"). */
   shape: z.array(z.union([z.number().int().nonnegative(), z.string().min(1)])),
-  type: z.enum(["float32", "int64", "int32", "uint8", "bool"]).default("float32"),
+  type: z.enum(TENSOR_TYPES).default("float32"),
   /** The file (by role) whose graph has this tensor; absent: the model's first file. */
   file: role.optional(),
 });
