@@ -221,6 +221,7 @@ async function openChain(
       accounts: keys.map((k) => privateKeyToAccount(k)),
       confirmations: ledger.confirmations,
       pollingIntervalMs: ledger.pollingIntervalMs,
+      replaceAfterMs: ledger.replaceAfterMs,
       db: dbHandle.db,
       now: () => clock.now(),
       ...(ledger.fromBlock !== undefined ? { fromBlock: ledger.fromBlock } : {}),
