@@ -81,13 +81,14 @@ try {
     params,
   });
   const manifest = {
+    version: 2 as const,
     models: [isnetEntry(isnet, true), esrganEntry(2, true), esrganEntry(4, true)],
   };
   const ex = createExecutors({ modelsManifest: parseManifest(manifest, tmp.dir) });
-  const { onnx } = await ex.state();
-  console.log(
-    `best of ${RUNS} after one warm-up; codec ${codec.name}; onnxruntime-node ${onnx.executionProviders.join(",")}\n`,
-  );
+  const { providers } = await ex.state();
+  const eps = providers.filter((p) => p.available && p.runtime === "onnxruntime-node").map((p) => p.provider);
+  const onnx = { ort: await import("onnxruntime-node"), executionProviders: eps };
+  console.log(`best of ${RUNS} after one warm-up; codec ${codec.name}; onnxruntime-node ${eps.join(",")}\n`);
 
   // IS-Net on the ESRGAN package's reference photo scaled to 512×512.
   {

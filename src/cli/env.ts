@@ -8,6 +8,7 @@ export const ENTRIES = [
   "start",
   "edge",
   "runner",
+  "models",
   "example",
   "devnet-example",
   "chain",

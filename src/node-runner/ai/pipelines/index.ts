@@ -16,6 +16,3 @@ export const PIPELINES: Record<ModelExecutor, Pipeline> = {
   "background-removal": backgroundRemoval,
   esrgan,
 };
-
-/** Executors whose models are TF.js graphs or layers (a model.json), not ONNX. */
-export const TFJS_EXECUTORS: ReadonlySet<ModelExecutor> = new Set<ModelExecutor>(["esrgan"]);

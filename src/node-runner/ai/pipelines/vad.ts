@@ -86,11 +86,10 @@ export const voiceActivity: Pipeline = async (run) => {
   const pcm = await decodeAudio(inputFile(run.files, "audio"), run.ffmpeg, VAD_SAMPLE_RATE, run.signal);
   const durationSec = pcm.length / VAD_SAMPLE_RATE;
   const t1 = performance.now();
-  const { Tensor } = run.pool.ort;
-  const sr = new Tensor("int64", BigInt64Array.of(BigInt(VAD_SAMPLE_RATE)), []);
   const frames = Math.ceil(pcm.length / VAD_FRAME);
   const probs: number[] = [];
-  await run.pool.use(run.entry, async (session) => {
+  await run.models.onnx(async ({ session, ort: { Tensor } }) => {
+    const sr = new Tensor("int64", BigInt64Array.of(BigInt(VAD_SAMPLE_RATE)), []);
     let state = new Tensor("float32", new Float32Array(2 * 128), [2, 1, 128]);
     const window = new Float32Array(CONTEXT + VAD_FRAME);
     for (let f = 0; f < frames; f++) {
