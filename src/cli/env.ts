@@ -14,6 +14,7 @@ export const ENTRIES = [
   "chain",
   "bench",
   "test",
+  "lpx",
 ] as const;
 export type EntryName = (typeof ENTRIES)[number];
 

@@ -168,6 +168,8 @@ export const configSchema = z.object({
         /** EIP-1559 caps, wei per gas: the most a write may bid, and the most it may tip. */
         maxFeePerGas: amount.optional(),
         maxPriorityFeePerGas: amount.optional(),
+        /** A write unmined after this long is sent again at its nonce with 12.5% higher fees (0: never). */
+        replaceAfterMs: z.number().int().nonnegative().default(120_000),
       }),
     ])
     .default({ kind: "devnet", roundSeconds: 60, blockMs: 1000 }),

@@ -57,6 +57,8 @@ export const ERRORS = {
   LEDGER_UNAVAILABLE: { status: 503, title: "Ledger unavailable" },
   LEDGER_ERROR: { status: 500, title: "Ledger error" },
   LEDGER_NO_KEY: { status: 403, title: "No signing key for this account" },
+  KEYSTORE_INVALID: { status: 500, title: "Keystore file is not a valid v3 keystore" },
+  KEYSTORE_PASSWORD: { status: 500, title: "Wrong keystore password" },
 
   // Tickets and payments
   TICKET_USED: { status: 409, title: "Ticket already used" },
