@@ -28,6 +28,24 @@ export const BENCH_ENV = envTable({
     parse: parse.positiveInt,
     entries: bench,
   },
+  BENCH_LOAD_PAYMENTS: {
+    description: "payments posted by the load generator (multi-process intake bench)",
+    default: "200",
+    parse: parse.positiveInt,
+    entries: bench,
+  },
+  BENCH_EDGES: {
+    description: "edge processes on one database (multi-process intake bench)",
+    default: "2",
+    parse: parse.positiveInt,
+    entries: bench,
+  },
+  BENCH_CONCURRENCY: {
+    description: "payments in flight per edge (multi-process intake bench)",
+    default: "4",
+    parse: parse.positiveInt,
+    entries: bench,
+  },
   DISPATCH_N: {
     description: "jobs dispatched (dispatch bench)",
     default: "300",

@@ -20,10 +20,12 @@ import { resolveHost } from "./edge/entry/dns.ts";
 import { chainLedgerInput } from "./edge/entry/local-chain.ts";
 import { drainable } from "./edge/entry/serve.ts";
 import { EDGE_ENV } from "./edge/env.ts";
+import { startGoWireServer } from "./edge/go-wire/server.ts";
 import { DEFAULT_MNEMONIC, deriveAccounts } from "./edge/ledger/genesis.ts";
 import { startScheduler } from "./edge/scheduler/tick.ts";
 import { settleConsumerJobs } from "./edge/services/consumer/jobs.ts";
 import { ffprobeMediaProbe } from "./node-runner/ffmpeg/media-probe.ts";
+import { ffprobePixelCounter } from "./node-runner/ffmpeg/pixel-count.ts";
 import type { Capabilities } from "./wire/capabilities.ts";
 import { PIPELINES, SERVED_PIPELINES } from "./wire/pipelines.ts";
 
@@ -200,6 +202,17 @@ if (runnerCount > 0) {
     await Bun.sleep(100);
   }
 }
+// go-livepeer gateways dial this listener (gRPC + /segment, one port) for the first served
+// orchestrator; the project's own JSON routes stay on the edge's port.
+const goWire =
+  env.GO_WIRE_URI === "off"
+    ? null
+    : await startGoWireServer({
+        deps,
+        orchestrator: addresses[served[0] ?? 0]!.toLowerCase() as `0x${string}`,
+        serviceUri: env.GO_WIRE_URI,
+        countPixels: ffprobePixelCounter(),
+      });
 ready = true;
 
 // Which FFmpeg and ONNX Runtime the runners found (system FFmpeg first, then the static build in
@@ -223,6 +236,8 @@ const keysNote =
 console.log(`
 Livepeer local network ready
   edge (gateway + orchestrator, ${ledgerNote})  ${base}
+  dashboard  ${base}/dashboard   (CLI: LPX_EDGE_URL=${base} npx lpx --help)
+  go-livepeer wire ${goWire ? `${goWire.url}  (orchestrator ${goWire.context.hosted.address}; livepeer -gateway -orchAddr ${goWire.url.replace(/^https:\/\//, "")})` : "off"}
   health     ${base}/healthz
   API docs   ${base}/docs   (OpenAPI: ${base}/openapi.json)
   metrics    ${base}/metrics
@@ -251,6 +266,7 @@ async function shutdown() {
   await stopScheduler();
   await settleConsumerJobs(deps);
   await server.stop(true);
+  await goWire?.close();
   await deps.close();
   process.exit(0);
 }

@@ -10,6 +10,7 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { encodePacked, keccak256, recoverMessageAddress, recoverPublicKey } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { readEnv } from "../../src/cli/env.ts";
+import { loadFfiSecp } from "../../src/edge/platform/secp-ffi.ts";
 import {
   bytesToHex,
   createTicketVerifier,
@@ -30,7 +31,6 @@ import {
 } from "../../src/protocol/index.ts";
 import type { Address, Hex, Ticket } from "../../src/protocol/types.ts";
 import { BENCH_ENV } from "../env.ts";
-import { ffiBackend } from "../native/ffi-backend.ts";
 import { runNativeHarness } from "../native/harness.ts";
 import { cpuMs, fmt, rateAsync as rateAsyncOn, rate as rateOn, ratio } from "./measure.ts";
 
@@ -147,7 +147,8 @@ raw.push([
     rate(signed, (x) => wv(x.digest, x.parsed.compact, x.publicKey), SECONDS),
   ]);
 }
-const ffi = await ffiBackend();
+const ffiLoaded = await loadFfiSecp();
+const ffi = "backend" in ffiLoaded ? ffiLoaded.backend : null;
 if (ffi !== null)
   raw.push([
     "native libsecp256k1 via bun:ffi recover",
@@ -226,7 +227,7 @@ pipeline("verifier, noble recover every ticket", nobleRecoverBackend() as SecpBa
 pipeline("verifier, noble cached-key verify (portable)", nobleBackend() as SecpBackend<unknown>);
 pipeline("verifier, noble cached key + w=8 table", noblePrecomputedBackend(8) as SecpBackend<unknown>);
 pipeline("verifier, libsecp256k1 wasm recover", libsecp256k1WasmBackend(wasmBytes) as SecpBackend<unknown>);
-if (ffi !== null) pipeline("verifier, native via bun:ffi (Bun only)", ffi as SecpBackend<unknown>);
+if (ffi !== null) pipeline("verifier, native via bun:ffi (the edge on Bun)", ffi as SecpBackend<unknown>);
 
 // ---- report ----
 const viemRaw = raw[0]![1];

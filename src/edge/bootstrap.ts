@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { type LocalAccount, privateKeyToAccount } from "viem/accounts";
 import type { Address } from "../protocol/types.ts";
-import type { TicketVerifier } from "../protocol/verifier.ts";
+import type { SecpBackend, TicketVerifier } from "../protocol/verifier.ts";
 import { LivepeerError } from "../wire/errors.ts";
 import type { MediaProbe } from "../wire/media.ts";
 import type { EdgeConfig } from "./config.ts";
@@ -18,6 +18,7 @@ import { createLogger, type LogLevel } from "./logger.ts";
 import { containerMediaProbe } from "./media/container-probe.ts";
 import { createMetrics } from "./metrics.ts";
 import { createBlobStore } from "./platform/blob-store.ts";
+import { loadFfiSecp } from "./platform/secp-ffi.ts";
 import { readSecpWasm } from "./platform/secp-wasm.ts";
 import { buildServices, type ServiceOverrides } from "./services/build.ts";
 import { syncServiceURIs } from "./services/hosted/service-uri.ts";
@@ -48,6 +49,11 @@ export interface BuildOverrides {
    * as a module). Without it the edge reads the file where it can, else verifies in pure JS.
    */
   secpWasm?: SecpWasm;
+  /**
+   * Native libsecp256k1 for the intake; null keeps it off (the wasm then runs). Loaded through
+   * bun:ffi where the system has the library, when not given.
+   */
+  secpNative?: SecpBackend<Uint8Array> | null;
   /** How uploads are probed; the spawn-free container-header reader by default (Bun/Node entries pass ffprobe). */
   mediaProbe?: MediaProbe;
   /** Host name resolution for the gateway's destination check (Bun/Node/Deno entries pass it). */
@@ -56,6 +62,14 @@ export interface BuildOverrides {
   services?: ServiceOverrides;
   /** Update each hosted orchestrator's service URI on the ledger to the configured one (default true). */
   syncServiceURIs?: boolean;
+}
+
+/** The system's libsecp256k1 through bun:ffi, or undefined (said in the log) where it cannot load. */
+async function nativeSecp(logger: Logger): Promise<SecpBackend<Uint8Array> | undefined> {
+  const r = await loadFfiSecp();
+  if ("backend" in r) return r.backend;
+  logger.debug("no native libsecp256k1 for the ticket verifier", { reason: r.why });
+  return undefined;
 }
 
 /**
@@ -86,7 +100,12 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
     if (overrides.syncServiceURIs ?? true) await syncServiceURIs({ config, ledger, logger });
     const ticketVerifier =
       overrides.ticketVerifier ??
-      createIntakeVerifier({ wasm: overrides.secpWasm ?? (await readSecpWasm()), logger });
+      createIntakeVerifier({
+        native:
+          overrides.secpNative === undefined ? await nativeSecp(logger) : (overrides.secpNative ?? undefined),
+        wasm: overrides.secpWasm ?? (await readSecpWasm()),
+        logger,
+      });
     let closed = false;
     const ownedLedger = overrides.ledger ? undefined : ledger;
     return {
@@ -202,6 +221,7 @@ async function openChain(
       accounts: keys.map((k) => privateKeyToAccount(k)),
       confirmations: ledger.confirmations,
       pollingIntervalMs: ledger.pollingIntervalMs,
+      replaceAfterMs: ledger.replaceAfterMs,
       db: dbHandle.db,
       now: () => clock.now(),
       ...(ledger.fromBlock !== undefined ? { fromBlock: ledger.fromBlock } : {}),

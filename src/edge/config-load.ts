@@ -1,6 +1,7 @@
 import { EnvError, readEnv } from "../cli/env.ts";
 import { ConfigError, type EdgeConfig, parseConfig } from "./config.ts";
 import { EDGE_ENV } from "./env.ts";
+import { decryptKeystore, type KeystoreJson } from "./ledger/chain/keystore.ts";
 
 /** Environment as a plain record (process.env, Deno.env.toObject(), a Workers env). */
 export type Env = Record<string, string | undefined>;
@@ -46,8 +47,9 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): EdgeConfi
       throw new ConfigError([`LIVEPEER_CONFIG: ${path} is not valid JSON: ${(err as Error).message}`]);
     }
   }
+  const keys = keystoreKeys(env, options);
   try {
-    const config = parseConfig(deepMerge(file, fromEnv(env, file)));
+    const config = parseConfig(deepMerge(file, fromEnv(env, file, keys)));
     if (envIssues.length > 0) throw new ConfigError(envIssues);
     return config;
   } catch (err) {
@@ -59,7 +61,11 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): EdgeConfi
 }
 
 /** The config fragment the environment sets; unset variables leave the file's values alone. */
-function fromEnv(env: Env, file: Record<string, unknown>): Record<string, unknown> {
+function fromEnv(
+  env: Env,
+  file: Record<string, unknown>,
+  keys: { orchestrators: string[]; sender?: string },
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const set = (path: string[], value: unknown) => {
     let node = out;
@@ -98,22 +104,27 @@ function fromEnv(env: Env, file: Record<string, unknown>): Record<string, unknow
   if (v("CHAIN_ID")) set(["ledger", "chainId"], num(v("CHAIN_ID")!));
   if (v("CONTROLLER_ADDRESS")) set(["ledger", "controller"], v("CONTROLLER_ADDRESS"));
   if (v("CONFIRMATIONS")) set(["ledger", "confirmations"], num(v("CONFIRMATIONS")!));
+  if (v("REPLACE_AFTER_MS")) set(["ledger", "replaceAfterMs"], num(v("REPLACE_AFTER_MS")!));
   if (v("FROM_BLOCK")) set(["ledger", "fromBlock"], v("FROM_BLOCK"));
   if (v("MAX_FEE_PER_GAS")) set(["ledger", "maxFeePerGas"], v("MAX_FEE_PER_GAS"));
   if (v("MAX_PRIORITY_FEE_PER_GAS")) set(["ledger", "maxPriorityFeePerGas"], v("MAX_PRIORITY_FEE_PER_GAS"));
   if (isRecord(out.ledger) && out.ledger.kind === undefined) out.ledger.kind = kind;
 
   if (v("TICKET_SECRET")) set(["ticketSecret"], v("TICKET_SECRET"));
-  if (v("ORCHESTRATOR_KEYS")) {
+  if (v("ORCHESTRATOR_KEYS") || keys.orchestrators.length > 0) {
     const host = v("HOST") ?? (file.host as string | undefined) ?? "127.0.0.1";
     const port = v("PORT") ?? String(file.port ?? 8787);
     const uri = v("PUBLIC_URL") ?? (file.publicUrl as string | undefined) ?? `http://${host}:${port}`;
     set(
       ["orchestrators"],
-      list(v("ORCHESTRATOR_KEYS")!).map((privateKey) => ({ privateKey, serviceURI: uri })),
+      [...list(v("ORCHESTRATOR_KEYS") ?? ""), ...keys.orchestrators].map((privateKey) => ({
+        privateKey,
+        serviceURI: uri,
+      })),
     );
   }
   if (v("SENDER_PRIVATE_KEY")) set(["gateway", "senderPrivateKey"], v("SENDER_PRIVATE_KEY"));
+  if (keys.sender) set(["gateway", "senderPrivateKey"], keys.sender);
   if (v("SCHEDULER")) set(["scheduler", "enabled"], bool(v("SCHEDULER")!));
   if (v("SCHEDULER_INTERVAL_MS")) set(["scheduler", "intervalMs"], num(v("SCHEDULER_INTERVAL_MS")!));
   if (v("BODY_LIMIT_BYTES")) set(["api", "bodyLimitBytes"], num(v("BODY_LIMIT_BYTES")!));
@@ -155,4 +166,45 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
 export function describeStartupError(err: unknown): string {
   if (err instanceof ConfigError) return `livepeer-edge: ${err.message}`;
   return `livepeer-edge: failed to start: ${err instanceof Error ? err.message : String(err)}`;
+}
+
+/**
+ * Keys from go-livepeer keystore files (ORCHESTRATOR_KEYSTORES, SENDER_KEYSTORE), decrypted with the
+ * password in KEYSTORE_PASSWORD_FILE. A failure names the file, never the password or a key.
+ */
+function keystoreKeys(env: Env, options: LoadConfigOptions): { orchestrators: string[]; sender?: string } {
+  const files = (env.ORCHESTRATOR_KEYSTORES ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const senderFile = env.SENDER_KEYSTORE?.trim();
+  if (files.length === 0 && !senderFile) return { orchestrators: [] };
+  const read = options.readFile;
+  if (!read) throw new ConfigError(["keystores: cannot read files on this runtime"]);
+  const passwordFile = env.KEYSTORE_PASSWORD_FILE?.trim();
+  if (!passwordFile)
+    throw new ConfigError(["keystores need KEYSTORE_PASSWORD_FILE (the password, in a file)"]);
+  let password: string;
+  try {
+    password = read(passwordFile).replace(/\r?\n$/, "");
+  } catch {
+    throw new ConfigError([`KEYSTORE_PASSWORD_FILE: cannot read ${passwordFile}`]);
+  }
+  const open = (path: string) => {
+    let json: KeystoreJson;
+    try {
+      json = JSON.parse(read(path)) as KeystoreJson;
+    } catch {
+      throw new ConfigError([`keystore ${path}: cannot read it as JSON`]);
+    }
+    try {
+      return decryptKeystore(json, password);
+    } catch (err) {
+      throw new ConfigError([`keystore ${path}: ${(err as Error).message}`]);
+    }
+  };
+  return {
+    orchestrators: files.map(open),
+    ...(senderFile ? { sender: open(senderFile) } : {}),
+  };
 }

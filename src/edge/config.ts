@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_LADDER, PRESETS } from "../protocol/profiles.ts";
 import { LivepeerError } from "../wire/errors.ts";
+import { DEFAULT_MEDIA_LIMITS } from "../wire/media.ts";
 import { serviceURIProblem } from "../wire/service-uri.ts";
 
 // Parsed once at the entry point (zod); nothing reads the environment at request time.
@@ -167,6 +168,8 @@ export const configSchema = z.object({
         /** EIP-1559 caps, wei per gas: the most a write may bid, and the most it may tip. */
         maxFeePerGas: amount.optional(),
         maxPriorityFeePerGas: amount.optional(),
+        /** A write unmined after this long is sent again at its nonce with 12.5% higher fees (0: never). */
+        replaceAfterMs: z.number().int().nonnegative().default(120_000),
       }),
     ])
     .default({ kind: "devnet", roundSeconds: 60, blockMs: 1000 }),
@@ -215,8 +218,19 @@ export const configSchema = z.object({
       visibilityTimeoutMs: z.number().int().positive().default(30_000),
       maxAttempts: z.number().int().positive().default(3),
       syncTimeoutMs: z.number().int().positive().default(120_000),
+      /** Finished jobs' blobs (inputs and outputs) are deleted this long after they end (0: kept). */
+      retentionSec: z.number().int().nonnegative().default(86_400),
     })
-    .default({ visibilityTimeoutMs: 30_000, maxAttempts: 3, syncTimeoutMs: 120_000 }),
+    .prefault({}),
+  /** Bounds on uploads, checked by the gateway and again by the orchestrator before a job exists. */
+  media: z
+    .object({
+      maxSegmentSec: z.number().positive().default(DEFAULT_MEDIA_LIMITS.maxSegmentSec),
+      maxPixelsPerSec: z.number().positive().default(DEFAULT_MEDIA_LIMITS.maxPixelsPerSec),
+      maxImageDim: z.number().int().positive().default(DEFAULT_MEDIA_LIMITS.maxImageDim),
+      maxImagePixels: z.number().int().positive().default(DEFAULT_MEDIA_LIMITS.maxImagePixels),
+    })
+    .prefault({}),
 });
 
 export type EdgeConfigInput = z.input<typeof configSchema>;

@@ -75,6 +75,12 @@ export const EDGE_ENV = envTable({
     parse: parse.string,
     entries: EDGE,
   },
+  REPLACE_AFTER_MS: {
+    description:
+      "chain ledger: a write unmined after this long is sent again at its nonce with 12.5% higher fees (0: never; default 120000)",
+    parse: parse.nonNegativeInt,
+    entries: EDGE,
+  },
   TICKET_SECRET: {
     description: "32-byte hex secret for recipientRand (generated and kept in the database when absent)",
     parse: parse.string,
@@ -87,6 +93,23 @@ export const EDGE_ENV = envTable({
   },
   SENDER_PRIVATE_KEY: {
     description: "the gateway's ticket sender key",
+    parse: parse.string,
+    entries: ["edge"],
+  },
+  ORCHESTRATOR_KEYSTORES: {
+    description:
+      "hosted orchestrator keys as go-livepeer keystore files (JSON, Web3 Secret Storage v3), comma-separated; with KEYSTORE_PASSWORD_FILE",
+    parse: parse.list,
+    entries: ["edge"],
+  },
+  SENDER_KEYSTORE: {
+    description:
+      "the gateway's ticket sender key as a go-livepeer keystore file; with KEYSTORE_PASSWORD_FILE",
+    parse: parse.string,
+    entries: ["edge"],
+  },
+  KEYSTORE_PASSWORD_FILE: {
+    description: "file holding the keystores' password (never logged)",
     parse: parse.string,
     entries: ["edge"],
   },
@@ -157,6 +180,13 @@ export const EDGE_ENV = envTable({
       "price the first N orchestrators for runners started elsewhere (tokens in DATA_DIR/runner-tokens.json)",
     default: "0",
     parse: parse.nonNegativeInt,
+    entries: ["start"],
+  },
+  GO_WIRE_URI: {
+    description:
+      "service URI where go-livepeer gateways reach the first orchestrator (https:// TLS, self-signed; http:// h2c; port 0 picks one; off: none)",
+    default: "https://127.0.0.1:0",
+    parse: parse.string,
     entries: ["start"],
   },
   TICKET_MAX_FACE_VALUE: {

@@ -1,14 +1,9 @@
 // Bounds on the work one job may ask of the runner, checked before any decode (issue 9, item 4).
 
-export interface RunnerLimits {
-  /** Longest input segment accepted, in seconds (a gap between two frames counts in full). */
-  maxSegmentSec: number;
-  /** Most input pixels per second of video (width × height × fps). */
-  maxPixelsPerSec: number;
-  /** Widest or tallest image accepted, in pixels. */
-  maxImageDim: number;
-  /** Most pixels in one image (width × height). */
-  maxImagePixels: number;
+import { DEFAULT_MEDIA_LIMITS, type MediaLimits } from "../wire/media.ts";
+
+/** The media bounds (shared with the edge, which checks them first) and the process caps. */
+export interface RunnerLimits extends MediaLimits {
   /** Wall-clock limit of one FFmpeg process, in milliseconds. */
   jobTimeoutMs: number;
   /** Address-space cap of one FFmpeg process, in bytes (0: none). */
@@ -16,10 +11,7 @@ export interface RunnerLimits {
 }
 
 export const DEFAULT_RUNNER_LIMITS: RunnerLimits = {
-  maxSegmentSec: 60,
-  maxPixelsPerSec: 3840 * 2160 * 60,
-  maxImageDim: 8192,
-  maxImagePixels: 4096 * 4096,
+  ...DEFAULT_MEDIA_LIMITS,
   jobTimeoutMs: 10 * 60_000,
   jobMemoryBytes: 4 * 1024 ** 3,
 };

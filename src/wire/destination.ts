@@ -115,19 +115,24 @@ function allowed(policy: DestinationPolicy, host: string, address?: string): boo
 /**
  * Refuses a URL a peer gave us unless it is http(s), carries no credentials, and (after resolving
  * its host when the policy can) points at no private, loopback or link-local address outside the
- * policy's allow-list. Throws DestinationError (PEER_URL_REFUSED).
+ * policy's allow-list. Throws DestinationError (PEER_URL_REFUSED). Returns the address that was
+ * checked when a host name was resolved here, so the caller can connect to exactly that address
+ * (a name that changes its answer between the check and the connection cannot slip through).
  */
-export async function checkDestination(url: URL, policy: DestinationPolicy | undefined): Promise<void> {
+export async function checkDestination(
+  url: URL,
+  policy: DestinationPolicy | undefined,
+): Promise<{ pinned?: string }> {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new DestinationError(`scheme ${url.protocol} is not allowed`);
   }
   if (url.username !== "" || url.password !== "") throw new DestinationError("URL carries credentials");
-  if (!policy) return;
+  if (!policy) return {};
   const host = url.hostname.replace(/^\[|\]$/g, "").toLowerCase();
   const named = parseIp(host) === undefined;
   if (named && (host === "localhost" || host.endsWith(".localhost"))) {
     if (!allowed(policy, host, "127.0.0.1")) throw new DestinationError(`${host} is a loopback destination`);
-    return;
+    return {};
   }
   const addresses = named ? ((await policy.lookup?.(host).catch(() => [])) ?? []) : [host];
   for (const a of addresses) {
@@ -135,4 +140,5 @@ export async function checkDestination(url: URL, policy: DestinationPolicy | und
       throw new DestinationError(`${host} resolves to ${a}, a private, loopback or link-local address`);
     }
   }
+  return named && addresses[0] !== undefined ? { pinned: addresses[0] } : {};
 }

@@ -57,6 +57,8 @@ export const ERRORS = {
   LEDGER_UNAVAILABLE: { status: 503, title: "Ledger unavailable" },
   LEDGER_ERROR: { status: 500, title: "Ledger error" },
   LEDGER_NO_KEY: { status: 403, title: "No signing key for this account" },
+  KEYSTORE_INVALID: { status: 500, title: "Keystore file is not a valid v3 keystore" },
+  KEYSTORE_PASSWORD: { status: 500, title: "Wrong keystore password" },
 
   // Tickets and payments
   TICKET_USED: { status: 409, title: "Ticket already used" },
@@ -121,6 +123,9 @@ export const ERRORS = {
   JOB_FAILED: { status: 502, title: "Job failed" },
   JOB_TIMEOUT: { status: 504, title: "Job timed out" },
   JOB_ABORTED: { status: 503, title: "Job aborted" },
+  JOB_CANCELLED: { status: 409, title: "Job cancelled" },
+  JOB_TOKEN_REQUIRED: { status: 401, title: "Job access token required" },
+  JOB_TOKEN_INVALID: { status: 403, title: "Invalid job access token" },
   LEASE_LOST: { status: 409, title: "Lease lost" },
   INVALID_INPUT: { status: 400, title: "Invalid input" },
   NOT_VIDEO: { status: 415, title: "Not a video" },
@@ -138,7 +143,7 @@ export const ERRORS = {
   // Runner execution (reported on a failed attempt)
   TRANSCODE_FAILED: { status: 500, title: "Transcode failed" },
   INVALID_MEDIA: { status: 422, title: "Invalid media" },
-  MEDIA_TOO_LARGE: { status: 413, title: "Media exceeds the runner's limits" },
+  MEDIA_TOO_LARGE: { status: 413, title: "Media exceeds the limits" },
   JOB_LIMIT_EXCEEDED: { status: 422, title: "Job exceeded its time or memory limit" },
   UNSUPPORTED_CODEC: { status: 422, title: "Unsupported codec" },
   UNSUPPORTED_IMAGE: { status: 415, title: "Unsupported image" },
@@ -146,6 +151,8 @@ export const ERRORS = {
   INVALID_MANIFEST: { status: 500, title: "Invalid model manifest" },
   MODEL_NOT_FOUND: { status: 404, title: "Model not found" },
   MODEL_LOAD_FAILED: { status: 500, title: "Model load failed" },
+  MODEL_HASH_MISMATCH: { status: 500, title: "Model file does not match its manifest hash" },
+  PROVIDER_UNAVAILABLE: { status: 503, title: "Execution provider unavailable" },
   INFERENCE_FAILED: { status: 500, title: "Inference failed" },
   ENGINE_UNAVAILABLE: { status: 503, title: "Inference engine unavailable on this runner" },
 } as const satisfies Record<string, { status: number; title: string }>;

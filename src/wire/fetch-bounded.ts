@@ -67,6 +67,25 @@ async function readLimited(
 }
 
 /**
+ * Plain http to a host name is sent to the address the destination check resolved, with the
+ * name in the Host header: a name that answers a public address to the check and a private one
+ * to the connection (DNS rebinding) reaches nothing new. https keeps the name, because its
+ * certificate check already ties the connection to that name.
+ */
+function pinnedRequest(
+  url: URL,
+  init: RequestInit,
+  pinned: string | undefined,
+): { url: URL; init: RequestInit } {
+  if (pinned === undefined || url.protocol !== "http:") return { url, init };
+  const direct = new URL(url);
+  direct.hostname = pinned.includes(":") ? `[${pinned}]` : pinned;
+  const headers = new Headers(init.headers);
+  headers.set("host", url.host);
+  return { url: direct, init: { ...init, headers } };
+}
+
+/**
  * fetch for URLs that come from peers: the destination is checked first, redirects are never
  * followed (a 3xx is refused), the body is streamed and cut off past `maxBytes`, and one deadline
  * covers everything up to the last byte. `parse` runs inside the same deadline.
@@ -77,7 +96,8 @@ export async function fetchBounded<T = BoundedResponse>(
   options: BoundedFetchOptions,
   parse?: (res: BoundedResponse) => T,
 ): Promise<T> {
-  await checkDestination(url, options.policy);
+  const { pinned } = await checkDestination(url, options.policy);
+  const target = pinnedRequest(url, init, pinned);
   const deadline = AbortSignal.timeout(options.timeoutMs);
   const signal = init.signal ? AbortSignal.any([deadline, init.signal]) : deadline;
   const doFetch = options.fetch ?? fetch;
@@ -94,7 +114,7 @@ export async function fetchBounded<T = BoundedResponse>(
   };
   let res: Response;
   try {
-    res = await doFetch(url, { ...init, redirect: "manual", signal });
+    res = await doFetch(target.url, { ...target.init, redirect: "manual", signal });
   } catch (err) {
     throw failed(err);
   }

@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
+import { IO_NAME } from "./jobs.ts";
 
-const name = z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "letters, digits, . _ - only");
+const name = z.string().regex(IO_NAME, "letters, digits, . _ - only, not starting with a dot");
 
 export const VideoProfileSchema = z.object({
   name: z.string().min(1).max(100),

@@ -71,3 +71,9 @@ export interface LeaseGrant {
 export function capabilityOf(spec: WireSpec): string {
   return spec.kind === "transcode" ? "transcode" : spec.pipeline;
 }
+
+/**
+ * The name of a job's input or output: it becomes part of a blob key and a URL path segment, so
+ * letters, digits, `. _ -` only, and never starting with a dot (no `.`, `..` or hidden names).
+ */
+export const IO_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$/;

@@ -15,6 +15,19 @@ export function imageJob(pipeline: string, modelId: string): WireSpec {
   return { kind: "ai", pipeline, modelId, files: { image: "image" }, params: {} };
 }
 
+/**
+ * The first 24 bytes of a PNG (signature, IHDR length and type, width, height): enough for the
+ * edge's header checks, which size an image before a job exists; no pixel data.
+ */
+export function pngHeaderBytes(width = 1, height = 1): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(24);
+  b.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  const dv = new DataView(b.buffer);
+  dv.setUint32(16, width);
+  dv.setUint32(20, height);
+  return b;
+}
+
 export const ORCH_KEY = `0x${"11".repeat(32)}` as const;
 export const ORCH_ADDRESS = privateKeyToAccount(ORCH_KEY).address;
 export const RUNNER_TOKEN = "runner-token-for-tests-0001";

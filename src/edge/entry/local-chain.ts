@@ -43,6 +43,7 @@ export function chainLedgerInput(
     CONTROLLER_ADDRESS?: string | undefined;
     CHAIN_ID?: number | undefined;
     CONFIRMATIONS?: number | undefined;
+    REPLACE_AFTER_MS?: number | undefined;
     FROM_BLOCK?: number | undefined;
     MAX_FEE_PER_GAS?: string | undefined;
     MAX_PRIORITY_FEE_PER_GAS?: string | undefined;
@@ -64,6 +65,7 @@ export function chainLedgerInput(
       ...(controller ? { controller } : {}),
       ...(chainId !== undefined ? { chainId } : {}),
       ...(env.CONFIRMATIONS !== undefined ? { confirmations: env.CONFIRMATIONS } : {}),
+      ...(env.REPLACE_AFTER_MS !== undefined ? { replaceAfterMs: env.REPLACE_AFTER_MS } : {}),
       ...(fromBlock !== undefined ? { fromBlock: String(fromBlock) } : {}),
       ...(local ? { pollingIntervalMs: Math.min(local.blockMs, 1000) } : {}),
       ...(env.MAX_FEE_PER_GAS ? { maxFeePerGas: env.MAX_FEE_PER_GAS } : {}),

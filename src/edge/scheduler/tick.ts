@@ -2,6 +2,7 @@ import type { Address } from "../../protocol/types.ts";
 import { LivepeerError } from "../../wire/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import { METRIC } from "../metrics.ts";
+import { type PruneReport, pruneExpiredBlobs } from "../services/jobs/retention.ts";
 import { pruneNonces } from "../services/staking/authorize.ts";
 import { type RedeemReport, redeemDueTickets } from "../services/tickets/redeem.ts";
 import { acquireLease } from "./lease.ts";
@@ -18,6 +19,8 @@ export interface TickResult {
   initialized?: bigint;
   rewards: RewardOutcome[];
   redeemed?: RedeemReport;
+  /** Blobs of jobs past `jobs.retentionSec`, deleted this tick. */
+  pruned?: PruneReport;
   /** Step failures (the tick goes on with the next step). */
   errors: string[];
 }
@@ -35,7 +38,8 @@ export function leaseTtlMs(deps: AppDeps): number {
 /**
  * One scheduler step, safe with several edges on one database: under the database lease it
  * initializes the round when due, calls reward() once per round for each active hosted
- * orchestrator (recorded in reward_calls), redeems due winning tickets, and prunes spent nonces.
+ * orchestrator (recorded in reward_calls), redeems due winning tickets, prunes spent nonces, and
+ * deletes the blobs of jobs past their retention.
  */
 export async function tick(deps: AppDeps, options: TickOptions = {}): Promise<TickResult> {
   const holder = options.holder ?? deps.services.schedulerHolder;
@@ -79,6 +83,9 @@ export async function tick(deps: AppDeps, options: TickOptions = {}): Promise<Ti
   }
   await step("pruneNonces", async () => {
     await pruneNonces(deps);
+  });
+  await step("retention", async () => {
+    result.pruned = await pruneExpiredBlobs(deps);
   });
   deps.metrics.inc(METRIC.schedulerTicks, { outcome: result.errors.length ? "partial" : "led" });
   return result;

@@ -2,10 +2,12 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { LivepeerError } from "../../wire/errors.ts";
+import { DEFAULT_RUNNER_LIMITS } from "../limits.ts";
 import { ladderArgs } from "./args.ts";
 import { aborted, invalidMedia, transcodeFailed } from "./errors.ts";
 import { mediaInfoFromBanner } from "./ffprobe.ts";
-import type { LadderRequest, LadderResult } from "./ladder.ts";
+import { checkSegment, type LadderRequest, type LadderResult } from "./ladder.ts";
 import type { WasmFfmpeg } from "./locate.ts";
 import { ladderUnits, planOutputs, toOutputFile } from "./plan.ts";
 import type { WasmRequest, WasmResponse } from "./wasm-protocol.ts";
@@ -23,6 +25,7 @@ function runWorker(
   req: WasmRequest,
   signal: AbortSignal | undefined,
   onProgress: ((f: number) => void) | undefined,
+  timeoutMs: number,
 ): Promise<Extract<WasmResponse, { type: "done" }>> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -31,7 +34,17 @@ function runWorker(
     }
     // node:worker_threads, not the global Worker: other libraries may replace the global.
     const worker = new Worker(fileURLToPath(new URL("./wasm-worker.ts", import.meta.url)));
+    // The job's wall-clock limit, as for native FFmpeg: the worker is terminated past it.
+    const timer = setTimeout(() => {
+      finish();
+      reject(
+        new LivepeerError("JOB_LIMIT_EXCEEDED", `ffmpeg-wasm ran past its ${timeoutMs} ms limit`, {
+          details: { timeoutMs },
+        }),
+      );
+    }, timeoutMs);
     const finish = () => {
+      clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
       void worker.terminate();
     };
@@ -63,8 +76,9 @@ function runWorker(
 
 /**
  * The same one-process ladder on @ffmpeg/core (wasm), for hosts with no native FFmpeg: the input
- * is copied into the core's memory filesystem, probed from FFmpeg's own banner, transcoded with
- * the identical filter graph, and the renditions copied back out. Several times slower than native.
+ * is copied into the core's memory filesystem, probed from FFmpeg's own banner and checked against
+ * the segment limits, transcoded with the identical filter graph under the job's wall-clock limit,
+ * and the renditions copied back out. Several times slower than native.
  */
 export async function runLadderWasm(wasm: WasmFfmpeg, req: LadderRequest): Promise<LadderResult> {
   const t0 = performance.now();
@@ -72,16 +86,27 @@ export async function runLadderWasm(wasm: WasmFfmpeg, req: LadderRequest): Promi
   const memIn = `/input${extname(req.input) || ".bin"}`;
   const planned = planOutputs(req.profiles, req.format, req.outDir, req.encoders ?? WASM_ENCODERS, false);
   const memOut = planned.map((o) => ({ ...o, path: `/${basename(o.path)}` }));
+  const limits = req.limits ?? DEFAULT_RUNNER_LIMITS;
+  const files = [{ path: memIn, data }];
+  const core = { corePath: wasm.corePath, wasmPath: wasm.wasmPath };
+  // Probed in a worker of its own first, so the segment limits are checked before the ladder runs.
+  const probed = await runWorker(
+    { ...core, files, commands: [["-hide_banner", "-i", memIn]], outputs: [] },
+    req.signal,
+    undefined,
+    limits.jobTimeoutMs,
+  );
+  const input = mediaInfoFromBanner(probed.results[0]?.log ?? "");
+  if (!input.hasVideo) throw invalidMedia("input has no video stream", { engine: "ffmpeg-wasm" });
+  checkSegment(input, limits);
   const t1 = performance.now();
   let ok = false;
   try {
     const done = await runWorker(
       {
-        corePath: wasm.corePath,
-        wasmPath: wasm.wasmPath,
-        files: [{ path: memIn, data }],
+        ...core,
+        files,
         commands: [
-          ["-hide_banner", "-i", memIn],
           ladderArgs(memIn, memOut, { hasAudio: "optional", progress: false }).filter(
             (a) => a !== "-nostdin",
           ),
@@ -90,10 +115,9 @@ export async function runLadderWasm(wasm: WasmFfmpeg, req: LadderRequest): Promi
       },
       req.signal,
       req.onProgress,
+      limits.jobTimeoutMs,
     );
-    const [probe, ladder] = done.results;
-    const input = mediaInfoFromBanner(probe?.log ?? "");
-    if (!input.hasVideo) throw invalidMedia("input has no video stream", { engine: "ffmpeg-wasm" });
+    const [ladder] = done.results;
     if (ladder?.ret !== 0) throw transcodeFailed(ladder?.ret ?? null, ladder?.log ?? "", "ffmpeg-wasm");
     const t2 = performance.now();
     await Promise.all(

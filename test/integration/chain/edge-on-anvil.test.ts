@@ -180,7 +180,8 @@ describe.skipIf(missing !== undefined)(
     }, 120_000);
 
     test("concurrent writes from one key each get their own nonce, under the configured fee caps", async () => {
-      const caps = { maxFeePerGas: 7_000_000_000n, maxPriorityFeePerGas: 1_000_000_000n };
+      // Below the node's estimate (1 gwei tip on anvil): the caps, not the estimate, are bid.
+      const caps = { maxFeePerGas: 700_000_000n, maxPriorityFeePerGas: 500_000_000n };
       const ledger = await createChainLedger({
         url: anvil.url,
         controller: deployed.addresses.Controller,
@@ -211,6 +212,10 @@ describe.skipIf(missing !== undefined)(
     test("events are read once into libSQL, survive a restart and roll back on a reorg", async () => {
       const rewards = await deps.ledger.getEvents({ name: "Reward" });
       expect(rewards.map((e) => String(e.args.transcoder).toLowerCase())).toEqual([orch]);
+      // Stored with the round it happened in (the round of the orchestrator's last reward call).
+      const rewardRound = (await setup.getTranscoder(orch)).lastRewardRound;
+      expect(rewardRound).toBeGreaterThan(0n);
+      expect(rewards[0]!.round).toBe(rewardRound);
       const [cursor] = await deps.db.select().from(chainCursors);
       expect(BigInt(cursor!.block)).toBe(await anvil.blockNumber());
 
@@ -236,6 +241,9 @@ describe.skipIf(missing !== undefined)(
         expect(await deposits()).toEqual([...before, 3n]);
         expect(fromBlocks).toEqual([BigInt(cursor!.block) + 1n]);
         expect(await deps.ledger.getEvents({ name: "Reward" })).toEqual(rewards); // nothing counted twice
+        expect(await restarted.getEvents({ name: "Reward" })).toEqual(rewards); // same rounds after a restart
+        const [deposit] = (await restarted.getEvents({ name: "DepositFunded" })).slice(-1);
+        expect(deposit!.round).toBe(await setup.currentRound());
 
         // A reorg drops the block that held a deposit: the store forgets it.
         const snapshot = await anvil.client.request({ method: "evm_snapshot" as never });

@@ -3,8 +3,11 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { containerMediaProbe } from "../../../src/edge/media/container-probe.ts";
-import { probeSegment } from "../../../src/edge/services/consumer/inputs.ts";
+import { aiRequestUnits, probeSegment } from "../../../src/edge/services/consumer/inputs.ts";
 import { ffprobeMediaProbe } from "../../../src/node-runner/ffmpeg/media-probe.ts";
+import { DEFAULT_MEDIA_LIMITS } from "../../../src/wire/media.ts";
+import { pipelineSpec } from "../../../src/wire/pipelines.ts";
+import { pngHeaderBytes } from "../../helpers/jobs.ts";
 import { makeAudio, makeClip } from "../../helpers/media.ts";
 
 // The spawn-free probe (Workers) against ffprobe on the same real files, made by real FFmpeg.
@@ -61,7 +64,9 @@ describe("container-header media probe", () => {
     const fake = new Uint8Array(188 * 20).fill(0xff);
     for (let i = 0; i < fake.length; i += 188) fake[i] = 0x47;
     for (const probe of [header, ffprobe]) {
-      await expect(probeSegment(probe, fake)).rejects.toMatchObject({ code: "NOT_VIDEO" });
+      await expect(probeSegment(probe, fake, DEFAULT_MEDIA_LIMITS)).rejects.toMatchObject({
+        code: "NOT_VIDEO",
+      });
     }
   });
 
@@ -74,9 +79,34 @@ describe("container-header media probe", () => {
 
   test("probeSegment answers the same duration through either probe", async () => {
     const [h, f] = [
-      await probeSegment(header, files["clip.ts"]!),
-      await probeSegment(ffprobe, files["clip.ts"]!),
+      await probeSegment(header, files["clip.ts"]!, DEFAULT_MEDIA_LIMITS),
+      await probeSegment(ffprobe, files["clip.ts"]!, DEFAULT_MEDIA_LIMITS),
     ];
     expect(Math.abs(h.durationSec - f.durationSec)).toBeLessThan(1 / 30 + 0.001);
+  });
+
+  test("a segment longer than the limit, or above the pixel rate, is MEDIA_TOO_LARGE through either probe", async () => {
+    const clip = files["clip.ts"]!;
+    for (const probe of [header, ffprobe]) {
+      const info = await probeSegment(probe, clip, DEFAULT_MEDIA_LIMITS);
+      const shorter = { ...DEFAULT_MEDIA_LIMITS, maxSegmentSec: info.durationSec / 2 };
+      await expect(probeSegment(probe, clip, shorter)).rejects.toMatchObject({ code: "MEDIA_TOO_LARGE" });
+      const slower = { ...DEFAULT_MEDIA_LIMITS, maxPixelsPerSec: info.width * info.height * info.fps - 1 };
+      await expect(probeSegment(probe, clip, slower)).rejects.toMatchObject({ code: "MEDIA_TOO_LARGE" });
+    }
+  });
+
+  test("an image request is sized from the header and refused above the image limits", async () => {
+    const upscale = pipelineSpec("upscale")!;
+    const ok = await aiRequestUnits(header, upscale, pngHeaderBytes(64, 64), {}, DEFAULT_MEDIA_LIMITS);
+    expect(ok.units).toBeGreaterThan(0n);
+    for (const [w, h] of [
+      [20_000, 1],
+      [4097, 4097],
+    ] as const) {
+      await expect(
+        aiRequestUnits(header, upscale, pngHeaderBytes(w, h), {}, DEFAULT_MEDIA_LIMITS),
+      ).rejects.toMatchObject({ code: "MEDIA_TOO_LARGE" });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { genesisAccount } from "../../helpers/edge.ts";
 import {
   badStakingCredentials,
@@ -93,6 +94,24 @@ describe("admin key routes", () => {
   }
 });
 
+describe("orchestrator job routes (the job's capability token)", () => {
+  const jobOps = secured("jobToken");
+  test("every job-token route is in the document", () => expect(jobOps.length).toBe(3));
+  for (const op of jobOps) {
+    test(op.key, async () => {
+      // Runner, admin and API-key credentials are not a job's token either.
+      const creds = [
+        ...BAD_BEARERS,
+        edge.adminAuth,
+        edge.runnerAuth,
+        { authorization: `Bearer ojt_${"0".repeat(64)}` },
+        { authorization: `Bearer ojt_${"f".repeat(63)}` },
+      ];
+      expect(formatFindings(await expectRefused(op, creds))).toBe("");
+    });
+  }
+});
+
 describe("consumer routes with API keys required", () => {
   const consumerOps = secured("apiKey");
   test("every consumer route is in the document", () => expect(consumerOps.length).toBe(5));
@@ -163,5 +182,28 @@ describe("signed staking writes (EIP-712)", () => {
     expect(checkAnswer(again, await again.text(), false)).toEqual([]);
     expect(again.status).toBe(409);
     expect(diffSnapshots(before, await edge.snapshot())).toEqual([]);
+  });
+});
+
+describe("the written authorization matrix (docs/authorization.md)", () => {
+  test("lists every operation of the document with the credential the document declares", () => {
+    const doc = readFileSync(new URL("../../../docs/authorization.md", import.meta.url), "utf8");
+    const rows = new Map<string, string>();
+    for (const m of doc.matchAll(/^\| `([A-Z]+ [^`]+)` \| (\w+) \|/gm)) rows.set(m[1]!, m[2]!);
+    const problems: string[] = [];
+    for (const op of ops) {
+      const declared = op.op.security?.flatMap((s) => Object.keys(s)) ?? [];
+      const written = rows.get(op.key);
+      if (written === undefined) problems.push(`${op.key}: missing from docs/authorization.md`);
+      else if (
+        declared.length > 0
+          ? !declared.includes(written)
+          : !["none", "payment", "signature"].includes(written)
+      )
+        problems.push(`${op.key}: written as ${written}, declared ${declared.join(",") || "no scheme"}`);
+      rows.delete(op.key);
+    }
+    for (const key of rows.keys()) problems.push(`${key}: in docs/authorization.md but not an operation`);
+    expect(problems).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { queueJobs } from "../../../src/edge/db/schema/jobs.ts";
 import { acceptedTickets } from "../../../src/edge/db/schema/payments.ts";
 import { payForJob } from "../../../src/edge/services/gateway/pay.ts";
 import type { WireSpec } from "../../../src/wire/jobs.ts";
-import { imageJob } from "../../helpers/jobs.ts";
+import { imageJob, pngHeaderBytes } from "../../helpers/jobs.ts";
 import {
   addressOf,
   type Edge,
@@ -33,7 +33,7 @@ function jobForm(spec: WireSpec, payment: unknown): FormData {
   const form = new FormData();
   form.set("job", JSON.stringify(spec));
   form.set("payment", JSON.stringify(payment));
-  form.set("image", new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: "image/png" }), "image");
+  form.set("image", new Blob([pngHeaderBytes()], { type: "image/png" }), "image");
   return form;
 }
 

@@ -6,7 +6,7 @@ import { completeJob, failJob } from "../../../src/edge/services/jobs/queue.ts";
 import { submitJob } from "../../../src/edge/services/jobs/submit.ts";
 import { LivepeerError } from "../../../src/wire/errors.ts";
 import { paymentFromJson } from "../../../src/wire/payment.ts";
-import { imageJob } from "../../helpers/jobs.ts";
+import { imageJob, pngHeaderBytes } from "../../helpers/jobs.ts";
 import {
   addressOf,
   type Edge,
@@ -27,7 +27,7 @@ let gateway: Edge;
 const O0 = addressOf(ORCHS[0]!);
 
 const spec = imageJob("upscale", "tiny-upscale");
-const files = [{ name: "image", bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47]), contentType: "image/png" }];
+const files = [{ name: "image", bytes: pngHeaderBytes(), contentType: "image/png" }];
 /** A runner session of O0 (the verbs below need only its id, orchestrator and what it serves). */
 const runner = { id: "runner-submit-test", orchestrator: O0, serves: ["upscale"], capacity: 1 };
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { recoverMessageAddress } from "viem";
 import type { HDAccount } from "viem/accounts";
+import { FFI_BACKEND_NAME, loadFfiSecp } from "../../../src/edge/platform/secp-ffi.ts";
 import { readSecpWasm } from "../../../src/edge/platform/secp-wasm.ts";
 import { buildOrchestratorInfo } from "../../../src/edge/services/tickets/info.ts";
 import { validatePayment } from "../../../src/edge/services/tickets/validate.ts";
@@ -256,8 +257,11 @@ describe("payment intake verdicts are the same with every secp256k1 backend", ()
     expect(createIntakeVerifier().backend).toMatch(/w=8 table/);
   });
 
-  test("the edge's bootstrap injects the wasm verifier and the intake uses it", async () => {
-    expect(orch.deps.ticketVerifier?.backend).toBe("libsecp256k1 wasm (tiny-secp256k1)");
+  test("the edge's bootstrap injects the native verifier where it loads, else the wasm one, and the intake uses it", async () => {
+    const native = "backend" in (await loadFfiSecp());
+    expect(orch.deps.ticketVerifier?.backend).toBe(
+      native ? FFI_BACKEND_NAME : "libsecp256k1 wasm (tiny-secp256k1)",
+    );
     const p = await freshParams(SENDER);
     const payment: Payment = {
       ...p,

@@ -26,10 +26,10 @@ const LINE2 = "The quick brown fox 0123";
 
 describe.skipIf(skip !== null)(title("PP-OCRv4 on onnxruntime-node"), () => {
   let tmp: ReturnType<typeof tempDir>;
-  let sessions: OcrSessions & { cls: InferenceSession };
+  let sessions: OcrSessions;
   let alphabet: string[];
   const read = async (path: string): Promise<OcrResult> =>
-    runOcr(await loadImage(path, null), sessions, ort.Tensor, alphabet);
+    runOcr(await loadImage(path, null), sessions, alphabet);
 
   beforeAll(async () => {
     if (!files) throw new Error("unreachable");
@@ -37,11 +37,12 @@ describe.skipIf(skip !== null)(title("PP-OCRv4 on onnxruntime-node"), () => {
     const [det, rec, cls] = await Promise.all(
       [files.det, files.rec, files.cls].map((f) => ort.InferenceSession.create(f)),
     );
-    sessions = { det: det!, rec: rec!, cls: cls! };
+    const m = (session: InferenceSession) => ({ session, Tensor: ort.Tensor });
+    sessions = { det: m(det!), rec: m(rec!), cls: m(cls!) };
     alphabet = ocrAlphabet(readFileSync(files.keys, "utf8"), 6625);
   });
   afterAll(async () => {
-    await Promise.all(Object.values(sessions ?? {}).map((s) => s.release()));
+    await Promise.all(Object.values(sessions ?? {}).map((s) => s.session.release()));
     tmp?.cleanup();
   });
 

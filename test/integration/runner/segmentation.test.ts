@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import sharp from "sharp";
 import {
   isnetInput,
   lowResLogits,
@@ -11,6 +10,7 @@ import type { ExecContext } from "../../../src/node-runner/executor.ts";
 import { createExecutors, type RunnerExecutors } from "../../../src/node-runner/executors.ts";
 import { tempDir } from "../../helpers/media.ts";
 import { isnetEntry, isnetOnnx, titleSkipping } from "../../helpers/npm-models.ts";
+import { discIoU, readPixels, SCENE, writeDiscScene } from "../../helpers/vision.ts";
 
 // What this proves: the IS-Net model shipped in @imgly/background-removal-data, reassembled from its
 // chunks, runs in the runner under segment-anything-2 with imgly's pre- and post-processing, and
@@ -21,9 +21,7 @@ import { isnetEntry, isnetOnnx, titleSkipping } from "../../helpers/npm-models.t
 // as well on it as imgly's own; on flat light-grey backgrounds IS-Net leaves speckles (measured
 // IoU 0.72 there), which is the model, not the processing.
 
-const W = 400;
-const H = 300;
-const DISC = { cx: 200, cy: 160, r: 90 };
+const { width: W, height: H, cx, cy } = SCENE;
 
 const model = (() => {
   try {
@@ -33,23 +31,6 @@ const model = (() => {
   }
 })();
 const missing = model ? undefined : "@imgly/background-removal-data is not installed";
-
-/** Ground truth: a pixel is foreground when its centre lies inside the disc. */
-const inDisc = (x: number, y: number) => (x + 0.5 - DISC.cx) ** 2 + (y + 0.5 - DISC.cy) ** 2 <= DISC.r ** 2;
-
-function iou(mask: Uint8Array): number {
-  let inter = 0;
-  let union = 0;
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      const gt = inDisc(x, y);
-      const p = mask[y * W + x]! >= 128;
-      if (gt && p) inter++;
-      if (gt || p) union++;
-    }
-  }
-  return inter / union;
-}
 
 test("imgly's normalisation, the 8-bit mask and the 256×256 logits", () => {
   const x = isnetInput({ width: 2, height: 1, channels: 3, data: Uint8Array.of(0, 128, 255, 64, 192, 32) });
@@ -81,21 +62,14 @@ describe.skipIf(missing !== undefined)(
         { kind: "ai", pipeline: "segment-anything-2", modelId: "", files: { image }, params },
         ctx(),
       );
-    /** Decoded pixels, with the channel count the PNG itself declares (libvips widens grey to RGB). */
-    const raw = async (path: string) => {
-      const { channels } = await sharp(path).metadata();
-      const pipe = channels === 1 ? sharp(path).extractChannel(0) : sharp(path);
-      const { data, info } = await pipe.raw().toBuffer({ resolveWithObject: true });
-      return { data: new Uint8Array(data), channels, width: info.width, height: info.height };
-    };
+    const raw = readPixels;
 
     beforeAll(async () => {
       tmp = tempDir("runner-isnet-");
       scene = join(tmp.dir, "disc.png");
-      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}"><rect width="100%" height="100%" fill="#000"/><circle cx="${DISC.cx}" cy="${DISC.cy}" r="${DISC.r}" fill="#f0d020"/></svg>`;
-      await sharp(Buffer.from(svg)).removeAlpha().png().toFile(scene);
+      await writeDiscScene(scene);
       const manifest = join(tmp.dir, "models.json");
-      writeFileSync(manifest, JSON.stringify({ models: [isnetEntry(model!)] }));
+      writeFileSync(manifest, JSON.stringify({ version: 2, models: [isnetEntry(model!)] }));
       ex = createExecutors({ modelsManifest: manifest });
     });
     afterAll(async () => {
@@ -107,9 +81,15 @@ describe.skipIf(missing !== undefined)(
       const caps = await ex.probe();
       expect(caps.capabilities).toContain("segment-anything-2");
       expect(caps.models).toEqual([
-        { pipeline: "segment-anything-2", modelId: "imgly/isnet-general-small", warm: true },
+        {
+          pipeline: "segment-anything-2",
+          modelId: "imgly/isnet-general-small",
+          warm: true,
+          format: "onnx",
+          loaded: true,
+        },
       ]);
-      expect(await ex.loadedModels()).toEqual(["segment-anything-2/imgly/isnet-general-small"]);
+      expect(await ex.loadedModels()).toEqual(["segment-anything-2/imgly/isnet-general-small#onnx:model"]);
     }, 300_000);
 
     test("the mask separates the disc (IoU ≥ 0.99); the cut-out is the input with the mask as alpha", async () => {
@@ -122,7 +102,7 @@ describe.skipIf(missing !== undefined)(
       ]);
       const mask = await raw(r.outputs[0]!.path);
       expect(mask.channels).toBe(1);
-      expect(iou(mask.data)).toBeGreaterThanOrEqual(0.99);
+      expect(discIoU(mask.data)).toBeGreaterThanOrEqual(0.99);
       const cut = await raw(r.outputs[1]!.path);
       const input = await raw(scene);
       expect(cut.channels).toBe(4);
@@ -136,25 +116,25 @@ describe.skipIf(missing !== undefined)(
       // MasksResponse: one mask of H×W logits, its score, and 256×256 low-resolution logits.
       const masks = JSON.parse(d.masks as string) as number[][][];
       expect([masks.length, masks[0]!.length, masks[0]![0]!.length]).toEqual([1, H, W]);
-      expect(masks[0]![DISC.cy]![DISC.cx]!).toBeGreaterThan(0);
+      expect(masks[0]![cy]![cx]!).toBeGreaterThan(0);
       expect(masks[0]![5]![5]!).toBeLessThan(0);
       const scores = JSON.parse(d.scores as string) as number[];
       expect(scores).toHaveLength(1);
       expect(scores[0]!).toBeGreaterThan(0.9);
       const logits = JSON.parse(d.logits as string) as number[][][];
       expect([logits.length, logits[0]!.length, logits[0]![0]!.length]).toEqual([1, 256, 256]);
-      expect(d.foregroundFraction as number).toBeCloseTo((Math.PI * DISC.r ** 2) / (W * H), 2);
+      expect(d.foregroundFraction as number).toBeCloseTo((Math.PI * SCENE.r ** 2) / (W * H), 2);
       expect(d.method).toContain("IS-Net");
     }, 300_000);
 
     test("return_logits=false gives the mask as True/False, from a JPEG input", async () => {
       const jpeg = join(tmp.dir, "disc.jpg");
-      await sharp(scene).jpeg({ quality: 95 }).toFile(jpeg);
+      await writeDiscScene(jpeg);
       const r = await seg({ return_logits: false }, jpeg);
       const d = r.data as { masks: string };
       const masks = JSON.parse(d.masks.replaceAll("True", "1").replaceAll("False", "0")) as number[][][];
       const flat = Uint8Array.from(masks[0]!.flat().map((v) => v * 255));
-      expect(iou(flat)).toBeGreaterThanOrEqual(0.99);
+      expect(discIoU(flat)).toBeGreaterThanOrEqual(0.99);
     }, 300_000);
 
     test("prompts are refused with INVALID_INPUT; a bad flag too; text is INVALID_MEDIA", async () => {

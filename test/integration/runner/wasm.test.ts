@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createExecutors } from "../../../src/node-runner/executors.ts";
+import { locateFfmpeg } from "../../../src/node-runner/ffmpeg/locate.ts";
+import { runLadderWasm } from "../../../src/node-runner/ffmpeg/wasm.ts";
+import { runnerLimits } from "../../../src/node-runner/limits.ts";
 import { ffprobe, makeClip, tempDir } from "../../helpers/media.ts";
 
 let tmp: ReturnType<typeof tempDir>;
@@ -94,5 +97,34 @@ describe("ffmpeg.wasm fallback", () => {
     expect(err.code).toBe("JOB_ABORTED");
     expect(readdirSync(out)).toEqual([]);
     await e.close();
+  });
+
+  test("the runner's limits hold for wasm too: the segment is probed first, and the job has a wall-clock limit", async () => {
+    const wasm = await locateFfmpeg({ sources: ["wasm"] });
+    if (wasm?.kind !== "wasm") throw new Error("the @ffmpeg/core build is a dependency and must be found");
+    const profiles = [{ name: "a", width: 128, height: 72, bitrate: 1e5, fps: 15, codec: "h264" as const }];
+    const short = join(tmp.dir, "out-short");
+    mkdirSync(short);
+    const tooLong = runLadderWasm(wasm, {
+      input: clip,
+      profiles,
+      format: "mpegts",
+      outDir: short,
+      limits: runnerLimits({ maxSegmentSec: 0.5 }),
+    });
+    expect(await tooLong.catch((x) => x.code)).toBe("MEDIA_TOO_LARGE");
+    expect(readdirSync(short)).toEqual([]);
+    const slow = join(tmp.dir, "out-slow");
+    mkdirSync(slow);
+    // Loading the core alone takes far longer than 1 ms: the worker is terminated at the limit.
+    const timedOut = runLadderWasm(wasm, {
+      input: clip,
+      profiles,
+      format: "mpegts",
+      outDir: slow,
+      limits: runnerLimits({ jobTimeoutMs: 1 }),
+    });
+    expect(await timedOut.catch((x) => x.code)).toBe("JOB_LIMIT_EXCEEDED");
+    expect(readdirSync(slow)).toEqual([]);
   });
 });

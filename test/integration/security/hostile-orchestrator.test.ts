@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
@@ -16,6 +16,7 @@ import { PRESETS } from "../../../src/protocol/profiles.ts";
 import { MAX_WIN_PROB } from "../../../src/protocol/win.ts";
 import { fetchBounded } from "../../../src/wire/fetch-bounded.ts";
 import { type Hostile, hugeBody, slowBody, startHostile, startInternal } from "../../helpers/hostile.ts";
+import { makeClip } from "../../helpers/media.ts";
 import {
   addressOf,
   type Edge,
@@ -48,10 +49,10 @@ async function gateway(options: EdgeOptions["gateway"] = {}): Promise<Edge> {
 }
 
 /** A consumer transcode job of `units` pixels, run to its end. */
-async function runJob(g: Edge, units: bigint) {
+async function runJob(g: Edge, units: bigint, segment = new Uint8Array([1, 2, 3])) {
   const id = await submitConsumerJob(g.deps, {
     spec: { kind: "transcode", input: "segment", profiles: [PRESETS.P144p30fps16x9!], format: "mpegts" },
-    inputs: [{ name: "segment", bytes: new Uint8Array([1, 2, 3]), contentType: "video/mp2t" }],
+    inputs: [{ name: "segment", bytes: segment, contentType: "video/mp2t" }],
     units,
   });
   return waitForConsumerJob(g.deps, id, 30_000);
@@ -259,11 +260,17 @@ describe("the gateway's own payment failures (break 12)", () => {
   test("an unlocking sender does not get honest orchestrators suspended", async () => {
     hostile.behaviour = { info: (i) => i };
     const g = await gateway({ suspendAfterFailures: 1 });
+    // A real segment: the honest orchestrator probes it before it looks at the payment.
+    const dir = mkdtempSync(join(tmpdir(), "unlocking-"));
+    const segment = new Uint8Array(
+      readFileSync(await makeClip(dir, { width: 64, height: 48, audio: false })),
+    );
+    rmSync(dir, { recursive: true, force: true });
     // Point the gateway straight at the honest edge, and start the sender's unlock.
     await net.setServiceURIs(honest.url, [2]);
     try {
       await net.devnet.unlock(sender);
-      const job = await runJob(g, 100n);
+      const job = await runJob(g, 100n, segment);
       expect(job.status).toBe("failed");
       expect(isOrchestratorSuspended(g.deps, O2)).toBe(false);
       expect(await getBalance(honest.deps, O2, sender)).toBe(0n);

@@ -20,6 +20,8 @@ export const chainEvents = sqliteTable(
     blockHash: text("block_hash").notNull(),
     txHash: text("tx_hash").notNull(),
     name: text("name").notNull(),
+    /** The protocol round the event happened in (RoundsManager.currentRound at its block). */
+    round: integer("round").notNull().default(0),
     args: text("args").notNull(),
   },
   (t) => [primaryKey({ columns: [t.source, t.block, t.logIndex] })],

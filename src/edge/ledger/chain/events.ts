@@ -23,7 +23,8 @@ export interface EventStoreOptions {
   fromBlock: bigint;
   /** Blocks left unread at the head, so shallow reorgs never reach the store. */
   confirmations: number;
-  decode(logs: Log[]): LedgerEvent[];
+  /** Decodes the protocol's events, each with the round it happened in. */
+  decode(logs: Log[]): Promise<LedgerEvent[]>;
   now(): number;
 }
 
@@ -88,13 +89,14 @@ export function createEventStore(o: EventStoreOptions): EventStore {
     while (next <= head) {
       const to = next + LOG_CHUNK - 1n < head ? next + LOG_CHUNK - 1n : head;
       const logs = (await o.client.getLogs({ address: o.addresses, fromBlock: next, toBlock: to })) as Log[];
-      const rows = o.decode(logs).map((e) => ({
+      const rows = (await o.decode(logs)).map((e) => ({
         source: o.source,
         block: Number(e.block),
         logIndex: Number(e.id & 0xffffffn),
         blockHash: logs.find((l) => l.transactionHash === e.ref)?.blockHash ?? "0x",
         txHash: e.ref,
         name: e.name,
+        round: Number(e.round),
         args: encodeArgs(e.args),
       }));
       if (rows.length) {
@@ -127,7 +129,7 @@ export function createEventStore(o: EventStoreOptions): EventStore {
       return rows.map((r) => ({
         id: (BigInt(r.block) << 24n) | BigInt(r.logIndex),
         name: r.name as LedgerEventName,
-        round: 0n,
+        round: BigInt(r.round),
         block: BigInt(r.block),
         ref: r.txHash as `0x${string}`,
         args: decodeArgs(r.args),

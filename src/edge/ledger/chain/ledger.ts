@@ -16,6 +16,7 @@ import {
   type Log,
   type PublicClient,
   type Transport,
+  WaitForTransactionReceiptTimeoutError,
   zeroAddress,
 } from "viem";
 import { encodeAuxData } from "../../../protocol/ticket.ts";
@@ -47,7 +48,16 @@ import {
   LEDGER_EVENTS,
   TRANSCODER_FIELDS,
 } from "./fields.ts";
-import { createNonceQueue } from "./nonces.ts";
+import { createNonceQueue, nonceTaken } from "./nonces.ts";
+
+interface Fees {
+  maxFeePerGas: bigint;
+  maxPriorityFeePerGas: bigint;
+}
+
+/** The smallest raise nodes accept for a replacement is 10%; 12.5% and a wei clears it. */
+const bump = (x: bigint) => x + x / 8n + 1n;
+const min = (a: bigint, b: bigint | undefined) => (b !== undefined && b < a ? b : a);
 
 export interface ChainLedgerOptions {
   /** JSON-RPC URL (ignored when `transport` is given). */
@@ -73,6 +83,11 @@ export interface ChainLedgerOptions {
   /** EIP-1559 caps for every write, wei per gas (the node's estimate when absent). */
   maxFeePerGas?: bigint;
   maxPriorityFeePerGas?: bigint;
+  /**
+   * A write from a local key with no receipt after this long is sent again at the same nonce with
+   * fees 12.5% higher (within the caps), and so on until one is mined; 0 or absent: never.
+   */
+  replaceAfterMs?: number;
 }
 
 export interface ChainLedger extends Ledger {
@@ -128,12 +143,28 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
       rpcUrls: { default: { http: options.url ? [options.url] : [] } },
     });
   const nonces = createNonceQueue(client);
-  const fees = {
-    ...(options.maxFeePerGas !== undefined ? { maxFeePerGas: options.maxFeePerGas } : {}),
-    ...(options.maxPriorityFeePerGas !== undefined
-      ? { maxPriorityFeePerGas: options.maxPriorityFeePerGas }
-      : {}),
-  };
+  const replaceAfterMs = options.replaceAfterMs ?? 0;
+  /** The node's estimate, within the configured caps; undefined where the chain has no EIP-1559. */
+  async function currentFees(): Promise<Fees | undefined> {
+    const est = await client.estimateFeesPerGas({ chain }).catch(() => undefined);
+    if (!est?.maxFeePerGas) {
+      if (options.maxFeePerGas === undefined) return undefined;
+      const tip = options.maxPriorityFeePerGas ?? 0n;
+      return { maxFeePerGas: options.maxFeePerGas, maxPriorityFeePerGas: min(tip, options.maxFeePerGas) };
+    }
+    const maxFeePerGas = min(est.maxFeePerGas, options.maxFeePerGas);
+    const tip = min(est.maxPriorityFeePerGas ?? 0n, options.maxPriorityFeePerGas);
+    return { maxFeePerGas, maxPriorityFeePerGas: min(tip, maxFeePerGas) };
+  }
+  /** The replacement's fees, or undefined when the caps leave no room for the raise nodes want. */
+  function raised(f: Fees): Fees | undefined {
+    const maxFeePerGas = bump(f.maxFeePerGas);
+    const maxPriorityFeePerGas = bump(f.maxPriorityFeePerGas);
+    if (options.maxFeePerGas !== undefined && maxFeePerGas > options.maxFeePerGas) return undefined;
+    if (options.maxPriorityFeePerGas !== undefined && maxPriorityFeePerGas > options.maxPriorityFeePerGas)
+      return undefined;
+    return { maxFeePerGas, maxPriorityFeePerGas };
+  }
   const addresses = await resolveAddresses(client, options.controller ?? ARBITRUM_CONTROLLER);
   const store = options.db
     ? createEventStore({
@@ -143,7 +174,7 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
         addresses: Object.values(addresses),
         fromBlock: options.fromBlock ?? 0n,
         confirmations: options.confirmations ?? 0,
-        decode: (logs) => decodeLogs(logs, 0n),
+        decode: (logs) => decodeWithRounds(logs),
         now: options.now ?? (() => Date.now()),
       })
     : undefined;
@@ -167,6 +198,33 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     }
   };
   const currentRound = () => read<bigint>("RoundsManager", "currentRound");
+  // The round at a block: RoundsManager.currentRound as of that block (on Arbitrum it counts L1
+  // blocks, so it cannot be worked out from the log's own block number). Blocks are immutable once
+  // read at a confirmed depth; the cache is per ledger and bounded.
+  const roundsAt = new Map<bigint, bigint>();
+  async function roundAt(block: bigint): Promise<bigint> {
+    const hit = roundsAt.get(block);
+    if (hit !== undefined) return hit;
+    let round: bigint;
+    try {
+      round = (await client.readContract({
+        address: addresses.RoundsManager,
+        abi: roundsManagerAbi,
+        functionName: "currentRound",
+        blockNumber: block,
+      } as never)) as bigint;
+    } catch (e) {
+      throw toLedgerError(e, "currentRound");
+    }
+    if (roundsAt.size >= 4096) roundsAt.clear();
+    roundsAt.set(block, round);
+    return round;
+  }
+  async function decodeWithRounds(logs: Log[]): Promise<LedgerEvent[]> {
+    const events = decodeLogs(logs, 0n);
+    for (const e of events) e.round = await roundAt(e.block);
+    return events;
+  }
 
   function decodeLogs(logs: Log[], round: bigint): LedgerEvent[] {
     const protocol = new Set(Object.values(addresses).map((a) => a.toLowerCase()));
@@ -215,18 +273,61 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
       throw toLedgerError(e, functionName);
     }
     const wallet = createWalletClient({ transport, account, chain });
+    let fees = await currentFees();
+    const write = (nonce: number | undefined, f: Fees | undefined) =>
+      wallet.writeContract({
+        ...req,
+        ...(f ?? {}),
+        chain,
+        ...(nonce !== undefined ? { nonce } : {}),
+      } as never) as Promise<Hex>;
     // json-rpc accounts are signed for by the node, which keeps their nonces itself.
-    const hash =
+    let nonce: number | undefined;
+    let hash =
       account.type === "local"
-        ? await nonces.withNonce(account.address, (nonce) =>
-            wallet.writeContract({ ...req, ...fees, chain, nonce } as never),
-          )
-        : await wallet.writeContract({ ...req, ...fees, chain } as never);
-    const receipt = await client.waitForTransactionReceipt({ hash, confirmations, pollingInterval });
-    if (receipt.status !== "success") {
-      throw new LedgerError("LEDGER_ERROR", `${functionName} reverted when mined (${hash})`);
+        ? await nonces.withNonce(account.address, (n) => {
+            nonce = n;
+            return write(n, fees);
+          })
+        : await write(undefined, fees);
+    let receipt: Awaited<ReturnType<typeof client.waitForTransactionReceipt>> | undefined;
+    while (!receipt) {
+      // Only a local key with explicit fees can be replaced; anything else waits as long as it takes.
+      const next = nonce !== undefined && fees && replaceAfterMs > 0 ? raised(fees) : undefined;
+      try {
+        receipt = await client.waitForTransactionReceipt({
+          hash,
+          confirmations,
+          pollingInterval,
+          ...(next ? { timeout: replaceAfterMs } : {}),
+        });
+      } catch (e) {
+        if (!(e instanceof WaitForTransactionReceiptTimeoutError) || !next) throw e;
+        try {
+          hash = await write(nonce, next);
+          fees = next;
+        } catch (err) {
+          // Mined meanwhile: the nonce is spent, so the wait below finds the receipt.
+          if (!nonceTaken(err)) throw err;
+          fees = undefined;
+        }
+      }
     }
-    const round = await read<bigint>("RoundsManager", "currentRound");
+    if (receipt.status !== "success") {
+      // Replay the call on the state before its block for the revert reason, as a simulation gives it.
+      try {
+        await client.simulateContract({ ...req, blockNumber: receipt.blockNumber - 1n } as never);
+      } catch (e) {
+        const decoded = toLedgerError(e, functionName);
+        if (decoded instanceof LedgerError) throw decoded;
+      }
+      throw new LedgerError(
+        "LEDGER_ERROR",
+        `${functionName} reverted when mined (${receipt.transactionHash})`,
+      );
+    }
+    hash = receipt.transactionHash;
+    const round = await roundAt(receipt.blockNumber);
     return { ref: hash, round, block: receipt.blockNumber, events: decodeLogs(receipt.logs, round) };
   }
 
@@ -394,7 +495,7 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
           fromBlock: options.fromBlock ?? 0n,
           toBlock: "latest",
         });
-        events = decodeLogs(logs as Log[], 0n);
+        events = await decodeWithRounds(logs as Log[]);
       }
       if (filter.name) events = events.filter((e) => e.name === filter.name);
       if (filter.address) {

@@ -273,7 +273,7 @@ export function consumerRoutes(app: OpenAPIHono<HonoEnv>): void {
     });
     const profiles = resolveProfiles(form.profiles);
     const segment = await fileBytes(form.segment, "segment");
-    const info = await probeSegment(c.get("deps").mediaProbe, segment.bytes);
+    const info = await probeSegment(c.get("deps").mediaProbe, segment.bytes, c.get("deps").config.media);
     await assertAdvertised(c.get("deps"), "transcode");
     const spec: WireSpec = { kind: "transcode", input: "segment", profiles, format: q.format ?? "mpegts" };
     const id = await submitConsumerJob(c.get("deps"), {
@@ -331,7 +331,13 @@ export function consumerRoutes(app: OpenAPIHono<HonoEnv>): void {
     const modelId = typeof params.model_id === "string" ? params.model_id : undefined;
     delete params.model_id;
     const main = known.file ? inputs.find((i) => i.name === known.file)?.bytes : undefined;
-    const checked = await aiRequestUnits(c.get("deps").mediaProbe, known, main, params);
+    const checked = await aiRequestUnits(
+      c.get("deps").mediaProbe,
+      known,
+      main,
+      params,
+      c.get("deps").config.media,
+    );
     const units = checked.units;
     await assertAdvertised(c.get("deps"), pipeline, modelId);
     const spec: WireSpec = { kind: "ai", pipeline, modelId: modelId ?? "", files, params: checked.params };

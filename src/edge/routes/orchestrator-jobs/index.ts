@@ -5,8 +5,10 @@ import type { WireSpec } from "../../../wire/jobs.ts";
 import { PaymentSchema, paymentFromJson } from "../../../wire/payment.ts";
 import type { HonoEnv } from "../../deps.ts";
 import { errorResponses, notFoundResponse, problemResponse } from "../../http/problem.ts";
+import { assertJobAccess, jobAccessToken } from "../../services/jobs/access.ts";
 import { JobError } from "../../services/jobs/errors.ts";
 import {
+  cancelJob,
   getQueueJob,
   isTerminal,
   jobOutputs,
@@ -47,6 +49,10 @@ export const OrchestratorJobSchema = z
     timings: z.record(z.string(), z.number()).optional(),
     error: z.string().nullable(),
     outputs: z.array(OutputSchema),
+    accessToken: z.string().optional().openapi({
+      description:
+        "Only in the submit answer: the job's capability token. GET/DELETE on the job and its outputs need it as `Authorization: Bearer <token>`.",
+    }),
     payment: z
       .object({
         accepted: z.number().int(),
@@ -127,10 +133,14 @@ const submit = createRoute({
   },
 });
 
+/** The job's capability token, given only to the gateway that paid for it (services/jobs/access.ts). */
+const security = [{ jobToken: [] }];
+
 const getJob = createRoute({
   method: "get",
   path: "/v1/orchestrator/jobs/{id}",
   tags,
+  security,
   summary: "A queued job's status, progress and outputs; with waitMs, a long poll",
   request: {
     params: z.object({ id: z.string().min(1).max(100) }),
@@ -163,12 +173,31 @@ const getOutput = createRoute({
   method: "get",
   path: "/v1/orchestrator/jobs/{id}/outputs/{name}",
   tags,
+  security,
   summary: "The bytes of one output",
   request: { params: z.object({ id: z.string().min(1).max(100), name: z.string().min(1).max(100) }) },
   responses: {
     200: {
       description: "Output bytes",
       content: { "application/octet-stream": { schema: z.string().openapi({ format: "binary" }) } },
+    },
+    ...errorResponses,
+    ...notFoundResponse,
+  },
+});
+
+const cancel = createRoute({
+  method: "delete",
+  path: "/v1/orchestrator/jobs/{id}",
+  tags,
+  security,
+  summary:
+    "Cancel a job its gateway gave up on: it fails as cancelled, its runner stops at the next heartbeat, and nothing is charged",
+  request: { params: z.object({ id: z.string().min(1).max(100) }) },
+  responses: {
+    200: {
+      description: "The job, cancelled (or as it already ended)",
+      content: { "application/json": { schema: OrchestratorJobSchema } },
     },
     ...errorResponses,
     ...notFoundResponse,
@@ -218,12 +247,14 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
       input: { spec, payment: paymentFromJson(payResult.data), files, signal: c.req.raw.signal, wait },
     });
     if (!wait) c.header("location", `/v1/orchestrator/jobs/${job.id}`);
-    return c.json({ ...(await jobJson(c, job)), payment }, wait ? 200 : 202);
+    const accessToken = jobAccessToken(deps.keys.ticketSecret, job.id);
+    return c.json({ ...(await jobJson(c, job)), payment, accessToken }, wait ? 200 : 202);
   });
 
   app.openapi(getJob, async (c) => {
     const deps = c.get("deps");
     const { id } = c.req.valid("param");
+    assertJobAccess(deps, id, c.req.header("authorization"));
     const { waitMs, progress } = c.req.valid("query");
     let job = await getQueueJob(deps, id);
     if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
@@ -243,10 +274,20 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
   app.openapi(getOutput, async (c) => {
     const deps = c.get("deps");
     const { id, name } = c.req.valid("param");
+    assertJobAccess(deps, id, c.req.header("authorization"));
     const out = (await jobOutputs(deps, id)).find((o) => o.name === name);
     if (!out) throw new JobError("OUTPUT_NOT_FOUND", `job ${id} has no output ${name}`);
     const bytes = await deps.services.jobs.blobs.get(out.blobKey);
     if (!bytes) throw new JobError("OUTPUT_NOT_FOUND", `output ${name} is missing from the blob store`);
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { "content-type": out.contentType });
+  });
+
+  app.openapi(cancel, async (c) => {
+    const deps = c.get("deps");
+    const { id } = c.req.valid("param");
+    assertJobAccess(deps, id, c.req.header("authorization"));
+    const job = await cancelJob(deps, id);
+    deps.logger.info("job cancelled by its gateway", { job: id, status: job.status });
+    return c.json(await jobJson(c, job), 200);
   });
 }

@@ -65,7 +65,7 @@ export async function runGoAi(deps: AppDeps, req: GoAiRequest): Promise<GoAiAnsw
   const modelId = typeof rawModel === "string" && rawModel !== "" ? rawModel : undefined;
   delete params.model_id;
   const main = spec.file ? req.files.find((f) => f.name === spec.file)?.bytes : undefined;
-  const checked = await aiRequestUnits(deps.mediaProbe, spec, main, params);
+  const checked = await aiRequestUnits(deps.mediaProbe, spec, main, params, deps.config.media);
   await assertAdvertised(deps, req.pipeline, modelId);
   const files = Object.fromEntries(req.files.map((f) => [f.name, f.name]));
   const wire: WireSpec = {

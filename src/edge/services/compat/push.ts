@@ -55,7 +55,7 @@ export function defaultLadder(deps: AppDeps): VideoProfile[] {
  * (nobody transcodes: go-livepeer's "No sessions available"), JOB_FAILED or JOB_TIMEOUT.
  */
 export async function runPush(deps: AppDeps, req: PushRequest): Promise<PushAnswer> {
-  const info = await probeSegment(deps.mediaProbe, req.body);
+  const info = await probeSegment(deps.mediaProbe, req.body, deps.config.media);
   const now = deps.clock.now();
   const state = deps.services.push;
   const named =

@@ -1,6 +1,13 @@
 import { PRESETS } from "../../../protocol/profiles.ts";
+import { LivepeerError } from "../../../wire/errors.ts";
 import type { VideoProfile } from "../../../wire/jobs.ts";
-import type { MediaInfo, MediaProbe } from "../../../wire/media.ts";
+import {
+  imageOverLimits,
+  type MediaInfo,
+  type MediaLimits,
+  type MediaProbe,
+  videoOverLimits,
+} from "../../../wire/media.ts";
 import type { Measured, PipelineSpec } from "../../../wire/pipelines.ts";
 import { JobError } from "../jobs/errors.ts";
 
@@ -79,13 +86,24 @@ export interface SegmentInfo {
   fps: number;
 }
 
-/** Checks a segment by its magic bytes, then with the injected probe: it must carry a video stream. */
-export async function probeSegment(probe: MediaProbe, bytes: Uint8Array): Promise<SegmentInfo> {
+/**
+ * Checks a segment by its magic bytes, then with the injected probe: it must carry a video stream,
+ * and its declared duration and pixel rate must be within the limits (MEDIA_TOO_LARGE), so a clip
+ * whose frames are hours apart never reaches FFmpeg.
+ */
+export async function probeSegment(
+  probe: MediaProbe,
+  bytes: Uint8Array,
+  limits: MediaLimits,
+): Promise<SegmentInfo> {
   if (!looksLikeSegment(bytes)) throw new JobError("NOT_VIDEO", "segment is not MPEG-TS or MP4");
   const info = await probeOrThrow(probe, bytes, "NOT_VIDEO", "segment is not a readable video");
   if (!info.hasVideo) throw new JobError("NOT_VIDEO", "segment is not a readable video: no video stream");
   if (!(info.durationSec > 0)) throw new JobError("NOT_VIDEO", "segment has no duration");
-  return { width: info.width, height: info.height, durationSec: info.durationSec, fps: info.fps };
+  const segment = { width: info.width, height: info.height, durationSec: info.durationSec, fps: info.fps };
+  const over = videoOverLimits(segment, limits);
+  if (over) throw new LivepeerError("MEDIA_TOO_LARGE", over, { details: { ...segment } });
+  return segment;
 }
 
 async function probeOrThrow(
@@ -162,6 +180,7 @@ export async function aiRequestUnits(
   spec: PipelineSpec,
   file: Uint8Array | undefined,
   raw: Record<string, unknown>,
+  limits: MediaLimits,
 ): Promise<{ units: bigint; params: Record<string, unknown> }> {
   const parsed = spec.params.safeParse(raw);
   if (!parsed.success) {
@@ -175,6 +194,8 @@ export async function aiRequestUnits(
     if (!size || size.width === 0 || size.height === 0) {
       throw new JobError("INVALID_INPUT", "image must be PNG, JPEG, GIF or WebP");
     }
+    const over = imageOverLimits(size, limits);
+    if (over) throw new LivepeerError("MEDIA_TOO_LARGE", over, { details: { ...size } });
     m.image = size;
   } else if (spec.file === "audio") {
     if (!file) throw new JobError("INVALID_INPUT", `${spec.name} needs an audio file`);

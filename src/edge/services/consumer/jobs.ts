@@ -4,7 +4,7 @@ import type { Address } from "../../../protocol/types.ts";
 import { type ErrorCode, isErrorCode, LivepeerError, problemCode } from "../../../wire/errors.ts";
 import { type BoundedResponse, fetchBounded, jsonOf } from "../../../wire/fetch-bounded.ts";
 import type { JobInput, JobOutputView, WireSpec } from "../../../wire/jobs.ts";
-import { capabilityOf } from "../../../wire/jobs.ts";
+import { capabilityOf, IO_NAME } from "../../../wire/jobs.ts";
 import { serviceURL } from "../../../wire/service-uri.ts";
 import { consumerAttempts, consumerJobs, consumerOutputs } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
@@ -124,6 +124,8 @@ interface OrchestratorAnswer {
   timings?: Record<string, number>;
   outputs: (JobOutputView & { url: string })[];
   payment?: { accepted: number; errors: unknown[] };
+  /** The job's capability token at the orchestrator (polls and output fetches carry it). */
+  accessToken?: string | undefined;
 }
 
 async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Promise<void> {
@@ -360,6 +362,8 @@ function senderSideRefusal(code: string, errors: unknown[] | undefined): boolean
 const AnswerSchema = z.object({
   id: z.string().max(200),
   status: z.string().max(50),
+  /** The job's capability token at the orchestrator: polls, output fetches and the cancel carry it. */
+  accessToken: z.string().max(200).optional(),
   fee: z
     .string()
     .regex(/^\d{1,78}$/)
@@ -374,7 +378,7 @@ const AnswerSchema = z.object({
   outputs: z
     .array(
       z.object({
-        name: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/),
+        name: z.string().regex(IO_NAME),
         contentType: z.string().max(200),
         size: z.number().int().nonnegative(),
         width: z.number().int().optional(),
@@ -419,30 +423,65 @@ async function sendToOrchestrator(
   const first = submitted.body as unknown as OrchestratorAnswer & { progress?: number };
   if (typeof first.id !== "string")
     throw new JobError("ORCHESTRATOR_FAILED", "the orchestrator sent no job id");
+  const auth: Record<string, string> =
+    typeof first.accessToken === "string" ? { authorization: `Bearer ${first.accessToken}` } : {};
   await report.queued(first.id);
   const payment = first.payment;
   let progress = typeof first.progress === "number" ? first.progress : 0;
-  for (;;) {
-    const polled = await callOrchestrator(
-      deps,
-      base,
-      `/v1/orchestrator/jobs/${encodeURIComponent(first.id)}`,
-      new URLSearchParams({ waitMs: "20000", progress: String(progress) }),
-      { method: "GET", signal },
-    );
-    const job = polled.body as unknown as OrchestratorAnswer & { progress?: number; error?: string | null };
-    if (job.status === "succeeded") return answerOf({ ...job, ...(payment ? { payment } : {}) });
-    if (job.status === "failed" || job.status === "dead") {
-      throw new LivepeerError(
-        "JOB_FAILED",
-        typeof job.error === "string" ? job.error : "the job failed at the orchestrator",
-        { details: { jobId: first.id, ...(payment ? { payment } : {}) } },
+  try {
+    for (;;) {
+      const polled = await callOrchestrator(
+        deps,
+        base,
+        `/v1/orchestrator/jobs/${encodeURIComponent(first.id)}`,
+        new URLSearchParams({ waitMs: "20000", progress: String(progress) }),
+        { method: "GET", headers: auth, signal },
       );
+      const job = polled.body as unknown as OrchestratorAnswer & { progress?: number; error?: string | null };
+      if (job.status === "succeeded") {
+        return answerOf({ ...job, ...(payment ? { payment } : {}), accessToken: first.accessToken });
+      }
+      if (job.status === "failed" || job.status === "dead") {
+        throw new LivepeerError(
+          "JOB_FAILED",
+          typeof job.error === "string" ? job.error : "the job failed at the orchestrator",
+          { details: { jobId: first.id, ...(payment ? { payment } : {}) } },
+        );
+      }
+      if (typeof job.progress === "number" && job.progress !== progress) {
+        progress = job.progress;
+        await report.progress(progress);
+      }
     }
-    if (typeof job.progress === "number" && job.progress !== progress) {
-      progress = job.progress;
-      await report.progress(progress);
-    }
+  } catch (err) {
+    // Giving up on a job that may still run there: cancel it, so no runner keeps working for nobody.
+    if (!(err instanceof LivepeerError && err.code === "JOB_FAILED"))
+      await cancelRemote(deps, base, first.id, auth);
+    throw err;
+  }
+}
+
+/** Best effort DELETE of a remote job (bounded like an info request); its failure changes nothing here. */
+async function cancelRemote(
+  deps: AppDeps,
+  serviceURI: string,
+  remoteJobId: string,
+  auth: Record<string, string>,
+): Promise<void> {
+  const o = deps.config.gateway.outbound;
+  try {
+    const url = serviceURL(serviceURI, `/v1/orchestrator/jobs/${encodeURIComponent(remoteJobId)}`);
+    const res = await fetchBounded(
+      url,
+      { method: "DELETE", headers: auth },
+      { maxBytes: o.answerMaxBytes, timeoutMs: o.infoTimeoutMs, policy: outboundPolicy(deps) },
+    );
+    deps.logger.info("cancelled the job at the orchestrator", { remoteJobId, status: res.status });
+  } catch (err) {
+    deps.logger.warn("could not cancel the job at the orchestrator", {
+      remoteJobId,
+      error: (err as Error).message,
+    });
   }
 }
 
@@ -519,7 +558,10 @@ async function copyOutputs(deps: AppDeps, id: string, serviceURI: string, answer
   for (const out of answer.outputs) {
     const res = await fetchBounded(
       outputURL(serviceURI, out.url),
-      { method: "GET" },
+      {
+        method: "GET",
+        ...(answer.accessToken ? { headers: { authorization: `Bearer ${answer.accessToken}` } } : {}),
+      },
       { maxBytes: o.outputMaxBytes, timeoutMs: o.outputTimeoutMs, policy: outboundPolicy(deps) },
     );
     if (!res.ok) throw new JobError("ORCHESTRATOR_FAILED", `output ${out.name}: HTTP ${res.status}`);

@@ -22,6 +22,9 @@ export type JobErrorCode = Extract<
   | "JOB_FAILED"
   | "JOB_TIMEOUT"
   | "PAYMENT_REQUIRED"
+  | "JOB_TOKEN_REQUIRED"
+  | "JOB_TOKEN_INVALID"
+  | "JOB_CANCELLED"
 >;
 
 /** A LivepeerError of the job life-cycle. */

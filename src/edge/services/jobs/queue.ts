@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
 import { feeForUnits, pricePerPixel } from "../../../protocol/pricing.ts";
 import type { Address } from "../../../protocol/types.ts";
 import type { JobInput, JobOutputView, JobResultView, WireSpec } from "../../../wire/jobs.ts";
-import { capabilityOf } from "../../../wire/jobs.ts";
+import { capabilityOf, IO_NAME } from "../../../wire/jobs.ts";
 import { queueAttempts, queueJobs, queueOutputs } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
 import { METRIC } from "../../metrics.ts";
@@ -342,7 +342,7 @@ export async function putOutput(
     durationSec?: number;
   },
 ): Promise<JobOutputView> {
-  if (!/^[A-Za-z0-9._-]{1,100}$/.test(input.name) || input.name.startsWith(".")) {
+  if (!IO_NAME.test(input.name)) {
     throw new JobError("INVALID_INPUT", `invalid output name ${JSON.stringify(input.name)}`);
   }
   // Check the lease before writing bytes, and again when recording them.
@@ -512,6 +512,44 @@ export async function failJob(
   notifier.wake(`job:${input.jobId}`);
   if (out.status === "queued") for (const o of deps.services.hosted) notifier.wake(`queue:${o.address}`);
   return out;
+}
+
+/**
+ * Cancels a job its gateway gave up on: a job not yet finished fails with "cancelled" and its lease
+ * is dropped, so the runner's next heartbeat gets LEASE_LOST and stops the work, and nothing is
+ * debited (only a completed attempt is charged). A finished job is left as it is. Idempotent.
+ */
+export async function cancelJob(deps: AppDeps, id: string): Promise<QueueJobView> {
+  const row = await withBusyRetry(() =>
+    deps.db.transaction(
+      async (tx) => {
+        const job = (await tx.select().from(queueJobs).where(eq(queueJobs.id, id)))[0];
+        if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
+        if (isTerminal(job.status)) return job;
+        const now = deps.clock.now();
+        const error = "cancelled by the gateway";
+        if (job.status === "leased") {
+          await tx
+            .update(queueAttempts)
+            .set({ status: "failed", endedAt: now, error })
+            .where(and(eq(queueAttempts.jobId, id), eq(queueAttempts.attempt, job.attempts)));
+        }
+        const set = {
+          status: "failed",
+          error,
+          leaseRunner: null,
+          leaseExpiresAt: null,
+          updatedAt: now,
+          completedAt: now,
+        } as const;
+        await tx.update(queueJobs).set(set).where(eq(queueJobs.id, id));
+        return { ...job, ...set };
+      },
+      { behavior: "immediate" },
+    ),
+  );
+  deps.services.jobs.notifier.wake(`job:${id}`);
+  return view(row);
 }
 
 /** Gives a lease back without counting a failure (a runner shutting down). */

@@ -7,6 +7,7 @@ import { creditLimitFor, getBalance } from "../tickets/balance.ts";
 import { findHosted } from "../tickets/hosted.ts";
 import { checkExpectedPrice } from "../tickets/price.ts";
 import { JobError } from "./errors.ts";
+import { expectedFee } from "./expected-fee.ts";
 import { newId } from "./ids.ts";
 import { enqueueJob, getQueueJob, type QueueJobView, waitForJob } from "./queue.ts";
 
@@ -38,7 +39,8 @@ export interface SubmittedJob {
 
 /**
  * The orchestrator's paid job: checks that the payment's pinned price covers this capability,
- * credits the payment's tickets, stores the inputs, queues the job for a runner and waits up to
+ * counts the job's expected fee from its inputs (media limits included), credits the payment's
+ * tickets, checks that the balance covers that fee, stores the inputs, queues the job for a runner and waits up to
  * `jobs.syncTimeoutMs` for it to succeed (or not at all, with `wait: false`). The work done is debited from the sender's balance when
  * the runner's result is recorded. Throws PAYMENT_PRICE_TOO_LOW / CAPABILITY_NOT_FOUND (nothing
  * credited), PAYMENT_REQUIRED (no valid ticket, or a debt beyond the credit limit), JOB_FAILED or
@@ -56,6 +58,8 @@ export async function submitJob({
 }): Promise<SubmittedJob> {
   const { spec, payment } = input;
   await refuseUnderpriced(deps, spec, payment);
+  // Counted before any ticket is credited: bad or oversized media changes nothing.
+  const fee = await expectedFee(deps, spec, input.files, payment.expectedPrice);
   const accepted = await acceptPayment(deps, payment);
   const summary: PaymentSummary = {
     accepted: accepted.accepted,
@@ -69,12 +73,17 @@ export async function submitJob({
       details: { payment: summary },
     });
   }
-  if (accepted.accepted === 0 || accepted.balance < -creditLimitFor(deps, accepted.orchestrator)) {
-    throw new JobError(
-      "PAYMENT_REQUIRED",
-      accepted.accepted === 0 ? "no ticket in the payment was valid" : "balance does not cover the debt",
-      { details: { payment: summary } },
-    );
+  if (accepted.accepted === 0) {
+    throw new JobError("PAYMENT_REQUIRED", "no ticket in the payment was valid", {
+      details: { payment: summary },
+    });
+  }
+  // The job's expected fee must be covered before work starts (down to the credit limit); the
+  // fee of the work really done is debited when the result is recorded.
+  if (accepted.balance - fee < -creditLimitFor(deps, accepted.orchestrator)) {
+    throw new JobError("PAYMENT_REQUIRED", "balance does not cover the job's expected fee", {
+      details: { payment: summary, expectedFee: fee.toString() },
+    });
   }
 
   const id = newId("ojob");

@@ -1,4 +1,4 @@
-import { createTicketVerifier, type TicketVerifier } from "../../../protocol/verifier.ts";
+import { createTicketVerifier, type SecpBackend, type TicketVerifier } from "../../../protocol/verifier.ts";
 import { noblePrecomputedBackend } from "../../../protocol/verifier-noble.ts";
 import { libsecp256k1WasmBackend } from "../../../protocol/verifier-wasm.ts";
 import type { Logger } from "../../deps.ts";
@@ -7,6 +7,8 @@ import type { Logger } from "../../deps.ts";
 export type SecpWasm = WebAssembly.Module | BufferSource;
 
 export interface IntakeVerifierOptions {
+  /** Native libsecp256k1 (bun:ffi, or an addon) when the host loaded one: preferred over the wasm. */
+  native?: SecpBackend<Uint8Array> | undefined;
   /** The wasm from tiny-secp256k1 (lib/secp256k1.wasm); without it the portable JS backend runs. */
   wasm?: SecpWasm | undefined;
   /** Most senders whose key is cached (default 4096 with the wasm, FALLBACK_MAX_SENDERS without). */
@@ -21,12 +23,21 @@ const FALLBACK_WINDOW_BITS = 8;
 export const FALLBACK_MAX_SENDERS = 128;
 
 /**
- * The ticket verifier the payment intake uses, chosen once at bootstrap: libsecp256k1 (wasm)
- * with the per-sender key cache when the wasm loads, else @noble/curves with a precomputed
- * table per cached sender. Both give the same verdicts (test/integration/payments/verifier.test.ts).
+ * The ticket verifier the payment intake uses, chosen once at bootstrap: native libsecp256k1 when
+ * the host loaded it, else libsecp256k1 (wasm) with the per-sender key cache when the wasm loads,
+ * else @noble/curves with a precomputed table per cached sender. All give the same verdicts
+ * (test/integration/payments/verifier.test.ts).
  */
 export function createIntakeVerifier(options: IntakeVerifierOptions = {}): TicketVerifier {
   const max = options.maxCachedSenders;
+  if (options.native !== undefined) {
+    const verifier = createTicketVerifier({
+      backend: options.native,
+      ...(max === undefined ? {} : { maxCachedSenders: max }),
+    });
+    options.logger?.info("ticket verifier", { backend: verifier.backend });
+    return verifier;
+  }
   let reason = "no wasm module was provided";
   if (options.wasm !== undefined) {
     try {

@@ -1,18 +1,23 @@
-import type { InferenceSession } from "onnxruntime-common";
+import type { InferenceSession, Tensor } from "onnxruntime-common";
 import { LivepeerError } from "../../../wire/errors.ts";
 import type { RgbImage } from "../png.ts";
 import { rasterOf, resizeRaster } from "../raster.ts";
-import type { Ort } from "../sessions.ts";
 import { cropToTensor, quadAspect, readingQuad } from "./crop.ts";
 import { ctcGreedy } from "./ctc.ts";
 import { DB_DEFAULTS, type DbOptions, dbBoxes } from "./db-postprocess.ts";
 import type { Quad } from "./geometry.ts";
 
+/** A loaded model and the Tensor class of the runtime that loaded it (feeds must be its own). */
+export interface OcrModel {
+  session: InferenceSession;
+  Tensor: typeof Tensor;
+}
+
 /** The three PP-OCR models, loaded; `cls` (the 0°/180° classifier) is optional. */
 export interface OcrSessions {
-  det: InferenceSession;
-  rec: InferenceSession;
-  cls?: InferenceSession | undefined;
+  det: OcrModel;
+  rec: OcrModel;
+  cls?: OcrModel | undefined;
 }
 
 export interface OcrOptions extends DbOptions {
@@ -111,9 +116,11 @@ export async function detTensorData(
   return out;
 }
 
-async function run1(s: InferenceSession, input: InstanceType<Ort["Tensor"]>) {
-  const out = await s.run({ [s.inputNames[0]!]: input });
-  return out[s.outputNames[0]!]!;
+/** Runs a one-input, one-output model on float32 data of the given shape. */
+async function run1(m: OcrModel, data: Float32Array, dims: number[]): Promise<Tensor> {
+  const { session } = m;
+  const out = await session.run({ [session.inputNames[0]!]: new m.Tensor("float32", data, dims) });
+  return out[session.outputNames[0]!]!;
 }
 
 function joinLines(regions: readonly OcrRegion[]): string {
@@ -136,7 +143,6 @@ function joinLines(regions: readonly OcrRegion[]): string {
 export async function runOcr(
   img: RgbImage,
   sessions: OcrSessions,
-  Tensor: Ort["Tensor"],
   alphabet: readonly string[],
   options: Partial<OcrOptions> = {},
   signal?: AbortSignal,
@@ -147,10 +153,10 @@ export async function runOcr(
   };
   const t0 = performance.now();
   const size = detInputSize(img.width, img.height, o.limitSideLen);
-  const detIn = new Tensor("float32", await detTensorData(img, size), [1, 3, size.padHeight, size.padWidth]);
+  const detIn = await detTensorData(img, size);
   const t1 = performance.now();
   check();
-  const map = await run1(sessions.det, detIn);
+  const map = await run1(sessions.det, detIn, [1, 3, size.padHeight, size.padWidth]);
   const t2 = performance.now();
   const [, , mh, mw] = map.dims as number[];
   if (!mh || !mw)
@@ -169,8 +175,7 @@ export async function runOcr(
     if (sessions.cls) {
       const w = Math.min(CLS_WIDTH, Math.ceil(CLS_HEIGHT * quadAspect(quad)));
       const data = cropToTensor(img, quad, CLS_HEIGHT, w, CLS_WIDTH);
-      const p = (await run1(sessions.cls, new Tensor("float32", data, [1, 3, CLS_HEIGHT, CLS_WIDTH])))
-        .data as Float32Array;
+      const p = (await run1(sessions.cls, data, [1, 3, CLS_HEIGHT, CLS_WIDTH])).data as Float32Array;
       // Classes: 0°, 180°.
       if ((p[1] ?? 0) > (p[0] ?? 0) && (p[1] ?? 0) > o.clsThreshold) {
         quad = readingQuad(b.box, true);
@@ -181,7 +186,7 @@ export async function runOcr(
     const w = Math.min(REC_MAX_WIDTH, Math.ceil(REC_HEIGHT * quadAspect(quad)));
     const padW = Math.max(REC_MIN_WIDTH, w);
     const data = cropToTensor(img, quad, REC_HEIGHT, w, padW);
-    const out = await run1(sessions.rec, new Tensor("float32", data, [1, 3, REC_HEIGHT, padW]));
+    const out = await run1(sessions.rec, data, [1, 3, REC_HEIGHT, padW]);
     const [, steps, classes] = out.dims as number[];
     if (!steps || !classes || classes !== alphabet.length) {
       throw new LivepeerError(

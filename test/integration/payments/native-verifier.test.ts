@@ -1,0 +1,171 @@
+// Native libsecp256k1 through bun:ffi as the intake's verifier: bit-exact with the other backends
+// and with viem's ecrecover (high-s refused) on random and adversarial signatures.
+import { describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import { recoverMessageAddress } from "viem";
+import { buildDeps } from "../../../src/edge/bootstrap.ts";
+import { parseConfig } from "../../../src/edge/config.ts";
+import { FFI_BACKEND_NAME, loadFfiSecp } from "../../../src/edge/platform/secp-ffi.ts";
+import { readSecpWasm } from "../../../src/edge/platform/secp-wasm.ts";
+import { createIntakeVerifier } from "../../../src/edge/services/tickets/verifier.ts";
+import {
+  createTicketVerifier,
+  libsecp256k1WasmBackend,
+  nobleRecoverBackend,
+  SECP256K1_N,
+  signTicket,
+  ticketHash,
+} from "../../../src/protocol/index.ts";
+import type { Hex, Ticket } from "../../../src/protocol/types.ts";
+import { seededAccount } from "../../helpers/keys.ts";
+import { sampleTicket } from "../../unit/protocol/fixtures.ts";
+
+const loaded = await loadFfiSecp();
+const wasm = (await readSecpWasm())!;
+const skip = "backend" in loaded ? undefined : loaded.why;
+const title = (t: string) => (skip ? `${t} (skipped: ${skip}; apt-get install libsecp256k1-dev)` : t);
+
+const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}` as Hex;
+const bytes = (h: Hex) => Uint8Array.from(Buffer.from(h.slice(2), "hex"));
+const u256 = (v: bigint) => Uint8Array.from(Buffer.from(v.toString(16).padStart(64, "0"), "hex"));
+
+/** Ways to spoil a valid signature, including the ones a cached-key shortcut could miss. */
+const MUTATIONS = [
+  "none",
+  "flip-v",
+  "high-s-twin",
+  "random-r",
+  "random-s",
+  "zero-r",
+  "s-equals-n",
+  "r-above-n",
+  "v-byte",
+  "other-signer",
+  "other-ticket",
+] as const;
+
+function mutate(sig: Uint8Array, how: (typeof MUTATIONS)[number], rnd: bigint, vByte: number): Uint8Array {
+  const b = new Uint8Array(sig);
+  const s = BigInt(hex(b.subarray(32, 64)));
+  switch (how) {
+    case "flip-v":
+      b[64] = b[64] === 27 ? 28 : 27;
+      break;
+    case "high-s-twin":
+      b.set(u256(SECP256K1_N - s), 32);
+      b[64] = b[64] === 27 ? 28 : 27;
+      break;
+    case "random-r":
+      b.set(u256((rnd % (SECP256K1_N - 1n)) + 1n), 0);
+      break;
+    case "random-s":
+      b.set(u256((rnd % (SECP256K1_N / 2n)) + 1n), 32);
+      break;
+    case "zero-r":
+      b.fill(0, 0, 32);
+      break;
+    case "s-equals-n":
+      b.set(u256(SECP256K1_N), 32);
+      break;
+    case "r-above-n":
+      b.set(u256(SECP256K1_N + (rnd % 1000n)), 0);
+      break;
+    case "v-byte":
+      b[64] = vByte;
+      break;
+    default:
+      break;
+  }
+  return b;
+}
+
+/** viem's plain ecrecover verdict, with the protocol's low-s rule on top. */
+async function viemAccepts(t: Ticket, sig: Uint8Array): Promise<boolean> {
+  if (BigInt(hex(sig.subarray(32, 64))) > SECP256K1_N / 2n) return false;
+  try {
+    const signer = await recoverMessageAddress({ message: { raw: ticketHash(t) }, signature: hex(sig) });
+    return signer.toLowerCase() === t.sender.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+describe("native libsecp256k1 (bun:ffi) ticket verifier", () => {
+  test.skipIf(skip !== undefined)(
+    title(
+      "same verdicts as noble recovery and viem, cold and with the key cached, on adversarial signatures",
+    ),
+    async () => {
+      const native = (loaded as Extract<typeof loaded, { backend: unknown }>).backend;
+      expect(native.name).toBe(FFI_BACKEND_NAME);
+      const other = seededAccount(0xbadn);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.bigInt({ min: 1n, max: SECP256K1_N - 1n }),
+          fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+          fc.constantFrom(...MUTATIONS),
+          fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }),
+          fc.integer({ min: 0, max: 255 }),
+          async (key, nonce, how, rnd, vByte) => {
+            const signer = seededAccount(key);
+            const t = sampleTicket(signer.address, { senderNonce: nonce });
+            const signedBy = how === "other-signer" ? other : signer;
+            const signedFor = how === "other-ticket" ? { ...t, senderNonce: nonce + 1n } : t;
+            const sig = mutate(bytes(await signTicket(signedBy, signedFor)), how, rnd, vByte);
+            const reference = createTicketVerifier({ backend: nobleRecoverBackend() });
+            const cold = createTicketVerifier({ backend: native });
+            const warm = createTicketVerifier({ backend: native });
+            const wasmWarm = createTicketVerifier({ backend: libsecp256k1WasmBackend(wasm) });
+            // Warm: the sender's key is cached by a valid ticket first, so the cached path decides.
+            const first = sampleTicket(signer.address, { senderNonce: nonce + 7n });
+            expect(warm.verify(first, await signTicket(signer, first), 5n).ok).toBe(true);
+            expect(wasmWarm.verify(first, await signTicket(signer, first), 5n).ok).toBe(true);
+            const want = reference.verify(t, sig, 5n);
+            expect(cold.verify(t, sig, 5n)).toEqual(want);
+            // With a cached key every backend only learns "not this sender's": an unrecoverable
+            // signature then reads SIGNER_MISMATCH, as with the wasm backend.
+            const warmWant =
+              !want.ok && want.reason === "SIG_RECOVERY"
+                ? ({ ok: false, reason: "SIGNER_MISMATCH" } as const)
+                : want;
+            expect(warm.verify(t, sig, 5n)).toEqual(warmWant);
+            expect(wasmWarm.verify(t, sig, 5n)).toEqual(warmWant);
+            expect(want.ok).toBe(await viemAccepts(t, sig));
+            if (how === "none") expect(want.ok).toBe(true);
+          },
+        ),
+        { numRuns: 120 },
+      );
+    },
+  );
+
+  test.skipIf(skip !== undefined)(
+    title("the intake prefers it: createIntakeVerifier and the edge's bootstrap on Bun"),
+    async () => {
+      const native = (loaded as Extract<typeof loaded, { backend: unknown }>).backend;
+      expect(createIntakeVerifier({ native }).backend).toBe(FFI_BACKEND_NAME);
+      const deps = await buildDeps(
+        parseConfig({
+          database: { url: ":memory:" },
+          ledger: { kind: "devnet", roundSeconds: 0 },
+          scheduler: { enabled: false },
+        }),
+        { logLevel: "silent" },
+      );
+      try {
+        expect(deps.ticketVerifier?.backend).toBe(FFI_BACKEND_NAME);
+      } finally {
+        await deps.close();
+      }
+      const off = await buildDeps(
+        parseConfig({ database: { url: ":memory:" }, ledger: { kind: "devnet", roundSeconds: 0 } }),
+        { logLevel: "silent", secpNative: null },
+      );
+      try {
+        expect(off.ticketVerifier?.backend).toBe("libsecp256k1 wasm (tiny-secp256k1)");
+      } finally {
+        await off.close();
+      }
+    },
+  );
+});
