@@ -253,6 +253,10 @@ describe.skipIf(!chromium.ok)(
             },
           };
         }, wallet.address);
+        // The bond above may have moved d6 to orchestrator 1: it is Pending until the next round.
+        while ((await api<{ status: string }>(`/v1/protocol/delegators/${d6}`)).status !== "Bonded") {
+          await Bun.sleep(200);
+        }
         await settledRound();
         await b.page.goto(`${net.url}/dashboard/delegators/${d6}`);
         await b.page.locator("#signer[data-ready]").waitFor();
