@@ -153,6 +153,10 @@ describe("lpx against a running edge", () => {
     });
     expect(wrong.code).toBe(1);
     expect(wrong.err).toBe("lpx: keystore: wrong password (the MAC does not match)\n");
+    // The bond above moved d6 to orchestrator 1: it is Pending until the next round starts.
+    while ((await api<{ status: string }>(`/v1/protocol/delegators/${d6}`)).status !== "Bonded") {
+      await Bun.sleep(200);
+    }
     await settledRound();
     const r = ok(await lpx(["unbond", "1"], { LPX_KEYSTORE: file, LPX_KEYSTORE_PASSWORD: "correct horse" }));
     expect(r).toMatch(new RegExp(`^unbond 1 LPT: applied in round \\d+ as ${d6} \\(tx 0x[0-9a-f]+\\)`));

@@ -376,7 +376,8 @@ export interface JobModels {
 export function jobModels(store: ModelStore, entry: ModelEntry): JobModels {
   const engines: string[] = [];
   const note = (engine: string) => {
-    if (!engines.includes(engine)) engines.push(engine);
+    // A part that runs nothing (a key list, a tokenizer) reports the empty engine.
+    if (engine && !engines.includes(engine)) engines.push(engine);
   };
   return {
     entry,

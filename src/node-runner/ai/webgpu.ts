@@ -143,6 +143,23 @@ function describe(adapter: GPUAdapter, runtime: WebGpuAdapterInfo["runtime"]): W
 }
 
 /**
+ * Sets a variable in the C environment, where Mesa's EGL reads it (Bun's process.env does not
+ * reach getenv in libraries it loads through FFI).
+ */
+async function setNativeEnv(name: string, value: string): Promise<void> {
+  const { dlopen, FFIType } = await import("bun:ffi");
+  const libc = dlopen("libc.so.6", {
+    setenv: { args: [FFIType.ptr, FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
+  });
+  try {
+    libc.symbols.setenv(Buffer.from(`${name}\0`), Buffer.from(`${value}\0`), 0);
+    process.env[name] = value;
+  } finally {
+    libc.close();
+  }
+}
+
+/**
  * Finds a WebGPU adapter in this runtime. On Bun it loads bun-webgpu and asks Dawn for its
  * OpenGL ES backend in compatibility mode (EGL_PLATFORM=surfaceless: no display needed): its
  * default Vulkan path fails on these hosts and hands back a null adapter that computes zeros, so
@@ -156,7 +173,7 @@ export async function probeWebGpu(): Promise<WebGpuProbe> {
     let runtime: WebGpuAdapterInfo["runtime"] = isDeno ? "deno" : "navigator.gpu";
     let options: GPURequestAdapterOptions = {};
     if (isBun) {
-      process.env.EGL_PLATFORM ??= "surfaceless";
+      if (!process.env.EGL_PLATFORM) await setNativeEnv("EGL_PLATFORM", "surfaceless");
       if (typeof navigator === "undefined" || !navigator.gpu) {
         const { setupGlobals } = await import("bun-webgpu");
         setupGlobals();
