@@ -236,6 +236,7 @@ const keysNote =
 console.log(`
 Livepeer local network ready
   edge (gateway + orchestrator, ${ledgerNote})  ${base}
+  dashboard  ${base}/dashboard   (CLI: LPX_EDGE_URL=${base} npx lpx --help)
   go-livepeer wire ${goWire ? `${goWire.url}  (orchestrator ${goWire.context.hosted.address}; livepeer -gateway -orchAddr ${goWire.url.replace(/^https:\/\//, "")})` : "off"}
   health     ${base}/healthz
   API docs   ${base}/docs   (OpenAPI: ${base}/openapi.json)

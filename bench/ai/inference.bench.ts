@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { readEnv } from "../../src/cli/env.ts";
 import { imageCodec } from "../../src/node-runner/ai/image-codec.ts";
 import { encodePng } from "../../src/node-runner/ai/png.ts";
-import { loadBackend } from "../../src/node-runner/ai/sessions.ts";
+import { Runtimes } from "../../src/node-runner/ai/runtimes.ts";
 import type { JobSpec } from "../../src/node-runner/executor.ts";
 import { createExecutors } from "../../src/node-runner/executors.ts";
 import { DEFAULT_RUNNER_LIMITS } from "../../src/node-runner/limits.ts";
@@ -81,17 +81,15 @@ try {
   for (const backend of ["node", "web"] as const) {
     const ex = createExecutors({ modelsManifest: manifest, onnxBackend: backend });
     const { manifest: m } = await ex.state();
-    const info = await loadBackend(backend, { gpus: 0 });
-    const { InferenceSession, Tensor } = info.ort;
-    const eps = info.executionProviders;
-    const upscale = await InferenceSession.create(m.models.find((x) => x.pipeline === "upscale")!.file, {
-      executionProviders: eps,
-    });
+    const eps = backend === "node" ? ["cpu" as const] : ["wasm" as const];
+    const { InferenceSession, Tensor } = await new Runtimes({ gpus: 0 }).ort(eps[0]!);
+    const upscale = await InferenceSession.create(
+      m.models.find((x) => x.pipeline === "upscale")!.files[0]!.path,
+      { executionProviders: eps },
+    );
     const classifier = await InferenceSession.create(
-      m.models.find((x) => x.pipeline === "image-to-text")!.file,
-      {
-        executionProviders: eps,
-      },
+      m.models.find((x) => x.pipeline === "image-to-text")!.files[0]!.path,
+      { executionProviders: eps },
     );
     const job = (pipeline: string, files: Record<string, string>): JobSpec => ({
       kind: "ai",

@@ -7,6 +7,7 @@
  * system font (the bench says so and stops where there is none).
  *   npx bun run bench/ai/ocr.bench.ts
  */
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +20,7 @@ import { ocrAlphabet } from "../../src/node-runner/ai/ocr/ctc.ts";
 import { DB_DEFAULTS, dbBoxes } from "../../src/node-runner/ai/ocr/db-postprocess.ts";
 import { detInputSize, detTensorData, runOcr } from "../../src/node-runner/ai/ocr/engine.ts";
 import { findPackagedPpOcr } from "../../src/node-runner/ai/ocr/package-models.ts";
+import { createExecutors } from "../../src/node-runner/executors.ts";
 import { locateFfmpeg } from "../../src/node-runner/ffmpeg/locate.ts";
 import { runProcess } from "../../src/node-runner/ffmpeg/process.ts";
 import { BENCH_ENV } from "../env.ts";
@@ -128,6 +130,40 @@ try {
   const engine = await perOp(ITER, () => runOcr(img, sessions, alphabet));
   const fromFile = await perOp(ITER, async () => runOcr(await loadImage(image, null), sessions, alphabet));
 
+  // The same models through the runner: a version-2 manifest, the store, the "ocr" pipeline.
+  const sha = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");
+  const manifest = join(dir, "manifest.json");
+  const roles = { det: files.det, rec: files.rec, cls: files.cls, keys: files.keys };
+  writeFileSync(
+    manifest,
+    JSON.stringify({
+      version: 2,
+      models: [
+        {
+          pipeline: "image-to-text",
+          modelId: "paddleocr/pp-ocrv4",
+          kind: "ocr",
+          files: Object.entries(roles).map(([role, path]) => ({ role, path, sha256: sha(path) })),
+          warm: true,
+          price: { pricePerUnit: "1" },
+          providers: ["cpu"],
+        },
+      ],
+    }),
+  );
+  const ex = createExecutors({ modelsManifest: manifest, onnxBackend: "node" });
+  let n = 0;
+  const runner = await perOp(ITER, async () => {
+    const workDir = join(dir, `job-${n++}`);
+    mkdirSync(workDir);
+    const r = await ex.execute(
+      { kind: "ai", pipeline: "image-to-text", modelId: "", files: { image }, params: {} },
+      { workDir, signal: new AbortController().signal, onProgress() {} },
+    );
+    if ((r.data as { text: string }).text !== check.text) throw new Error("the runner read something else");
+  });
+  await ex.close();
+
   const bare = add(detBare, clsBare, recBare);
   const conversions = add(detPrep, dbPost, cropPrep);
   console.log(`  decode PNG (sharp)                 ${fmt(decode)}`);
@@ -141,6 +177,9 @@ try {
   console.log(`  OCR engine on decoded pixels       ${fmt(engine)}   ${ratio(engine, bare)} the bare calls`);
   console.log(
     `  OCR from the PNG file              ${fmt(fromFile)}   ${ratio(fromFile, bare)} the bare calls; ${ratio(fromFile, add(bare, decode, conversions))} bare + decode + conversions`,
+  );
+  console.log(
+    `  through the runner (store, job)    ${fmt(runner)}   ${ratio(runner, bare)} the bare calls; ${ratio(runner, fromFile)} the engine from the file`,
   );
   await Promise.all([det.release(), rec.release(), cls.release()]);
 } finally {

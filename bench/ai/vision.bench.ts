@@ -24,7 +24,7 @@ import type { JobSpec } from "../../src/node-runner/executor.ts";
 import { createExecutors } from "../../src/node-runner/executors.ts";
 import { DEFAULT_RUNNER_LIMITS } from "../../src/node-runner/limits.ts";
 import { tempDir } from "../../test/helpers/media.ts";
-import { esrganEntry, esrganSlim, isnetEntry, isnetOnnx } from "../../test/helpers/npm-models.ts";
+import { esrganEntry, esrganSlim, isnetEntry, isnetOnnx, manifestOf } from "../../test/helpers/npm-models.ts";
 import { BENCH_ENV } from "../env.ts";
 
 const { BENCH_RUNS: RUNS } = readEnv(BENCH_ENV, process.env);
@@ -80,14 +80,12 @@ try {
     files: { image },
     params,
   });
-  const manifest = {
-    models: [isnetEntry(isnet, true), esrganEntry(2, true), esrganEntry(4, true)],
-  };
+  const manifest = manifestOf(isnetEntry(isnet, true), esrganEntry(2, true), esrganEntry(4, true));
   const ex = createExecutors({ modelsManifest: parseManifest(manifest, tmp.dir) });
-  const { onnx } = await ex.state();
-  console.log(
-    `best of ${RUNS} after one warm-up; codec ${codec.name}; onnxruntime-node ${onnx.executionProviders.join(",")}\n`,
-  );
+  const { providers } = await ex.state();
+  const eps = providers.filter((p) => p.available && p.runtime === "onnxruntime-node").map((p) => p.provider);
+  const onnx = { ort: await import("onnxruntime-node"), executionProviders: eps };
+  console.log(`best of ${RUNS} after one warm-up; codec ${codec.name}; onnxruntime-node ${eps.join(",")}\n`);
 
   // IS-Net on the ESRGAN package's reference photo scaled to 512×512.
   {

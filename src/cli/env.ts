@@ -8,11 +8,13 @@ export const ENTRIES = [
   "start",
   "edge",
   "runner",
+  "models",
   "example",
   "devnet-example",
   "chain",
   "bench",
   "test",
+  "lpx",
 ] as const;
 export type EntryName = (typeof ENTRIES)[number];
 

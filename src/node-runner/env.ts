@@ -49,4 +49,16 @@ export const RUNNER_ENV = envTable({
     parse: parse.nonNegativeInt,
     entries: ["runner"],
   },
+  RUNNER_MODEL_IDLE_MS: {
+    description: "how long a cold model stays loaded after its last job (0: freed when the job ends)",
+    default: "60000",
+    parse: parse.nonNegativeInt,
+    entries: ["runner"],
+  },
+  EGL_PLATFORM: {
+    description:
+      "Mesa's EGL platform for WebGPU on Bun (OpenGL ES through bun-webgpu); set to surfaceless when unset, so no display is needed",
+    parse: parse.string,
+    entries: ["runner"],
+  },
 });

@@ -5,16 +5,10 @@ import { join } from "node:path";
 import type { Capabilities } from "../wire/capabilities.ts";
 import { LivepeerError } from "../wire/errors.ts";
 import { pipelineSpec } from "../wire/pipelines.ts";
-import { findModel, loadManifest, type ModelManifest } from "./ai/manifest.ts";
-import { PIPELINES, TFJS_EXECUTORS } from "./ai/pipelines/index.ts";
-import {
-  type BackendInfo,
-  loadBackend,
-  type OnnxBackend,
-  onnxCapability,
-  SessionPool,
-} from "./ai/sessions.ts";
-import { TfjsPool } from "./ai/tfjs.ts";
+import { findModel, loadManifest, type ModelManifest, PROVIDERS, type Provider } from "./ai/manifest.ts";
+import { PIPELINES } from "./ai/pipelines/index.ts";
+import { type ProviderState, Runtimes } from "./ai/runtimes.ts";
+import { jobModels, ModelStore } from "./ai/store.ts";
 import type { ExecContext, ExecResult, Executors, JobSpec, TranscodeSpec } from "./executor.ts";
 import { type LadderResult, runLadder } from "./ffmpeg/ladder.ts";
 import { type FfmpegLocation, type FfmpegSource, locateFfmpeg } from "./ffmpeg/locate.ts";
@@ -31,8 +25,14 @@ export interface ExecutorOptions {
   modelsManifest?: string | ModelManifest;
   /** Jobs the agent may run at once (reported in the capabilities). */
   capacity?: number;
-  /** "node" = onnxruntime-node (CPU, CUDA when present); "web" = onnxruntime-web (wasm). */
-  onnxBackend?: OnnxBackend;
+  /**
+   * Providers for models that name none: "node" = onnxruntime-node (CUDA when present, else CPU);
+   * "web" = onnxruntime-web (wasm); "webgpu" = onnxruntime-web on WebGPU, wasm when it cannot start;
+   * or an explicit list, best first.
+   */
+  onnxBackend?: OnnxBackend | readonly Provider[];
+  /** How long a cold model stays loaded after its last job (ms); 0 frees it at once. */
+  modelIdleMs?: number;
   /** Scratch directory; the built-in models are written under it. */
   workDir?: string;
   /** Restrict or reorder where FFmpeg may come from (e.g. ["wasm"] to force the wasm path). */
@@ -46,15 +46,37 @@ export interface ExecutorState {
   ffmpeg: FfmpegLocation | null;
   ffmpegProbe: FfmpegProbe | null;
   gpus: GpuInfo[];
-  onnx: BackendInfo;
+  /** Every execution provider probed, with why the missing ones are missing. */
+  providers: ProviderState[];
   manifest: ModelManifest;
 }
+
+export type OnnxBackend = "node" | "web" | "webgpu";
+
+/** The providers a backend name stands for, best first. */
+export function defaultProviders(backend: OnnxBackend | readonly Provider[]): readonly Provider[] {
+  if (typeof backend !== "string") return backend;
+  return backend === "node" ? ["cuda", "cpu"] : backend === "web" ? ["wasm"] : ["webgpu", "wasm"];
+}
+
+/** `--onnx`: a backend name or a comma-separated provider list; undefined when invalid. */
+export function parseOnnxOption(value: string): OnnxBackend | Provider[] | undefined {
+  if (value === "node" || value === "web" || value === "webgpu") return value;
+  const list = value.split(",").map((p) => p.trim());
+  const known = PROVIDERS as readonly string[];
+  return list.length > 0 && list.every((p) => known.includes(p)) ? (list as Provider[]) : undefined;
+}
+
+/** How long a cold model stays loaded after its last job, unless told otherwise. */
+export const DEFAULT_MODEL_IDLE_MS = 60_000;
 
 export interface RunnerExecutors extends Executors {
   /** Resolves once FFmpeg, GPUs, ONNX Runtime and warm models are ready. */
   state(): Promise<ExecutorState>;
-  /** "pipeline/modelId" of the sessions held loaded now (warm models). */
+  /** "pipeline/modelId#part" of everything loaded now (warm models, and cold ones not yet idle). */
   loadedModels(): Promise<string[]>;
+  /** The model store (hash-checked files, loaded sessions). */
+  store(): Promise<ModelStore>;
 }
 
 function wasmVersion(): string {
@@ -66,13 +88,7 @@ function wasmVersion(): string {
   }
 }
 
-interface Ready {
-  state: ExecutorState;
-  pool: SessionPool;
-  tfjs: TfjsPool;
-}
-
-async function init(options: ExecutorOptions): Promise<Ready> {
+async function init(options: ExecutorOptions): Promise<{ state: ExecutorState; store: ModelStore }> {
   const [ffmpeg, gpus] = await Promise.all([
     locateFfmpeg({ ffmpegPath: options.ffmpegPath, sources: options.ffmpegSources }),
     probeGpus(),
@@ -84,18 +100,38 @@ async function init(options: ExecutorOptions): Promise<Ready> {
       join(options.workDir ?? join(tmpdir(), `livepeer-runner-${process.pid}`), "models"),
     ));
   const manifest = await loadManifest(manifestSource);
-  const onnx = await loadBackend(options.onnxBackend ?? "node", {
-    gpus: gpus.length,
-    probeModel: buildUpscaleModel(),
+  const runtimes = new Runtimes({ gpus: gpus.length, probeModel: buildUpscaleModel() });
+  const defaults = defaultProviders(options.onnxBackend ?? "node");
+  const store = new ModelStore(manifest, runtimes, {
+    defaultProviders: defaults,
+    idleMs: options.modelIdleMs ?? DEFAULT_MODEL_IDLE_MS,
   });
-  const pool = new SessionPool(onnx);
-  const tfjs = new TfjsPool();
-  const isTfjs = (m: (typeof manifest.models)[number]) => TFJS_EXECUTORS.has(m.kind);
-  await Promise.all([
-    pool.warmUp(manifest.models.filter((m) => !isTfjs(m))),
-    tfjs.warmUp(manifest.models.filter(isTfjs)),
-  ]);
-  return { state: { ffmpeg, ffmpegProbe, gpus, onnx, manifest }, pool, tfjs };
+  // A file that does not match its hash stops the runner here, naming the file.
+  await store.verifyAll();
+  // Probe every provider a model may use, so the capabilities say what is really there.
+  const wanted = new Set<Provider>(defaults);
+  for (const m of manifest.models) for (const p of store.providersOf(m)) wanted.add(p);
+  await Promise.all([...wanted].map((p) => runtimes.probe(p)));
+  await store.warmUp();
+  return {
+    state: { ffmpeg, ffmpegProbe, gpus, providers: await runtimes.states(), manifest },
+    store,
+  };
+}
+
+/** The capabilities' ONNX section: each runtime with the providers that work in it, best first. */
+function onnxCapabilities(providers: readonly ProviderState[]): Capabilities["onnx"] {
+  const out: Capabilities["onnx"] = [];
+  for (const p of providers) {
+    if (!p.available) continue;
+    let rt = out.find((o) => o.backend === p.runtime);
+    if (!rt) {
+      rt = { backend: p.runtime, executionProviders: [] };
+      out.push(rt);
+    }
+    rt.executionProviders.push(p.provider);
+  }
+  return out;
 }
 
 function toExecResult(r: LadderResult, source: string): ExecResult {
@@ -159,13 +195,11 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
 
   return {
     state: async () => (await ready).state,
-    loadedModels: async () => {
-      const { pool, tfjs } = await ready;
-      return [...pool.loadedModels(), ...tfjs.loadedModels()];
-    },
+    loadedModels: async () => (await ready).store.loaded(),
+    store: async () => (await ready).store,
 
     async probe(): Promise<Capabilities> {
-      const { state, pool } = await ready;
+      const { state, store } = await ready;
       const ff = state.ffmpeg;
       const pipelines = [...new Set(state.manifest.models.map((m) => m.pipeline))];
       return {
@@ -188,11 +222,13 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
                   hwaccels: [],
                 },
         gpus: state.gpus,
-        onnx: [onnxCapability(pool.info)],
-        models: state.manifest.models.map((m) => ({
+        onnx: onnxCapabilities(state.providers),
+        models: (await store.status()).map((m) => ({
           pipeline: m.pipeline,
           modelId: m.modelId,
           warm: m.warm,
+          format: m.format,
+          loaded: m.loaded.length > 0,
         })),
         capabilities: [...(ff ? ["transcode"] : []), ...pipelines],
         capacity: options.capacity ?? 1,
@@ -201,7 +237,7 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
 
     async execute(spec: JobSpec, ctx: ExecContext): Promise<ExecResult> {
       if (closed) throw new LivepeerError("RUNNER_CLOSED", "executors are closed");
-      const { state, pool, tfjs } = await ready;
+      const { state, store } = await ready;
       if (spec.kind === "transcode") return transcode(spec, ctx, state);
       if (!state.manifest.models.some((m) => m.pipeline === spec.pipeline)) {
         throw new LivepeerError("UNKNOWN_PIPELINE", `this runner does not serve ${spec.pipeline}`, {
@@ -216,10 +252,10 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
           details: { issues: params?.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) ?? [] },
         });
       }
+      const models = jobModels(store, entry);
       const r = await PIPELINES[entry.kind]({
         entry,
-        pool,
-        tfjs,
+        models,
         files: spec.files,
         params: params.data,
         workDir: ctx.workDir,
@@ -228,15 +264,15 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
         limits,
         onProgress: ctx.onProgress,
       });
-      return { ...r, engine: r.engine ?? pool.engine };
+      // The engines that really ran it ("onnxruntime-web/webgpu", "onnxruntime-node/cpu+tfjs/wasm").
+      return { ...r, engine: models.engines.join("+") || "none" };
     },
 
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
       try {
-        const { pool, tfjs } = await ready;
-        await Promise.all([pool.close(), tfjs.close()]);
+        await (await ready).store.close();
       } catch {
         // init failed: nothing to release
       }

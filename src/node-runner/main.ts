@@ -1,6 +1,6 @@
 // The node-runner CLI:
 //   bun src/node-runner/main.ts --edge URL --token TOKEN[,TOKEN…] [--token TOKEN…] [--capacity N]
-//     [--models DIR] [--ffmpeg PATH] [--onnx node|web] [--grace-ms MS]
+//     [--models DIR] [--ffmpeg PATH] [--onnx node|web|webgpu|PROVIDER,…] [--grace-ms MS]
 // Each runner token is bound to one orchestrator; several tokens make one process serve several
 // orchestrators (one registration and long poll each) from one shared --capacity.
 // --models DIR: a directory with manifest.json (the tiny built-in models are written there when
@@ -10,8 +10,9 @@ import { join } from "node:path";
 import { parseCli } from "../cli/args.ts";
 import { readEnv } from "../cli/env.ts";
 import { createAgent } from "./agent.ts";
+import { PROVIDERS } from "./ai/manifest.ts";
 import { RUNNER_ENV } from "./env.ts";
-import { createExecutors, type ExecutorOptions } from "./executors.ts";
+import { createExecutors, type ExecutorOptions, parseOnnxOption } from "./executors.ts";
 import { writeDefaultModels } from "./models/build.ts";
 
 const { values } = parseCli({
@@ -24,7 +25,7 @@ const { values } = parseCli({
     capacity: "jobs run at once, shared by every token",
     models: "directory with manifest.json (the tiny built-in models are written there when absent)",
     ffmpeg: "an FFmpeg binary to prefer over the one on PATH",
-    onnx: "ONNX Runtime backend: node or web",
+    onnx: "execution providers for models that name none: node (cuda,cpu), web (wasm), webgpu (webgpu,wasm), or a list such as webgpu,cpu",
     "grace-ms": "on SIGTERM, how long running jobs may finish before their leases are released",
     "poll-ms": "long-poll wait per lease request",
   },
@@ -68,14 +69,16 @@ if (!Number.isInteger(capacity) || capacity < 1) {
   console.error("--capacity must be a positive integer");
   process.exit(2);
 }
-if (values.onnx !== "node" && values.onnx !== "web") {
-  console.error("--onnx must be node or web");
+const onnx = parseOnnxOption(values.onnx);
+if (!onnx) {
+  console.error(`--onnx must be node, web, webgpu or a comma-separated list of ${PROVIDERS.join(", ")}`);
   process.exit(2);
 }
 
 const executorOptions: ExecutorOptions = {
   capacity,
-  onnxBackend: values.onnx,
+  onnxBackend: onnx,
+  modelIdleMs: env.RUNNER_MODEL_IDLE_MS,
   limits: {
     maxSegmentSec: env.RUNNER_MAX_SEGMENT_SEC,
     maxPixelsPerSec: env.RUNNER_MAX_PIXELS_PER_SEC,

@@ -30,6 +30,10 @@ export const CapabilitiesSchema = z
           pipeline: z.string().min(1).max(100),
           modelId: z.string().min(1).max(200),
           warm: z.boolean(),
+          /** How its files are read: "onnx", "tfjs" or "transformers". */
+          format: z.string().max(32).optional(),
+          /** Whether it is loaded now (warm models always are once the runner is up). */
+          loaded: z.boolean().optional(),
         }),
       )
       .max(MAX_RUNNER_MODELS),

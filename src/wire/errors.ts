@@ -151,6 +151,8 @@ export const ERRORS = {
   INVALID_MANIFEST: { status: 500, title: "Invalid model manifest" },
   MODEL_NOT_FOUND: { status: 404, title: "Model not found" },
   MODEL_LOAD_FAILED: { status: 500, title: "Model load failed" },
+  MODEL_HASH_MISMATCH: { status: 500, title: "Model file does not match its manifest hash" },
+  PROVIDER_UNAVAILABLE: { status: 503, title: "Execution provider unavailable" },
   INFERENCE_FAILED: { status: 500, title: "Inference failed" },
   ENGINE_UNAVAILABLE: { status: 503, title: "Inference engine unavailable on this runner" },
 } as const satisfies Record<string, { status: number; title: string }>;

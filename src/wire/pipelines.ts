@@ -26,6 +26,8 @@ export const RUNNER_EXECUTORS = [
   "vad",
   "background-removal",
   "esrgan",
+  "ocr",
+  "whisper",
 ] as const;
 export type RunnerExecutor = (typeof RUNNER_EXECUTORS)[number];
 /** The executors that run an ONNX model (a model manifest's `kind`). */
@@ -176,9 +178,13 @@ export const PIPELINES = {
   "image-to-text": define({
     name: "image-to-text",
     kind: "ai",
-    summary: "Describe or classify an image (labels with scores)",
+    summary:
+      "Read the text in an image (OCR: lines with boxes and scores), or classify it (labels with scores)",
     file: "image",
-    params: z.looseObject({ top_k: z.coerce.number().int().min(1).max(1000).optional() }),
+    params: z.looseObject({
+      prompt: z.string().optional(),
+      top_k: z.coerce.number().int().min(1).max(1000).optional(),
+    }),
     units: pixels,
     defaultPricePerUnit: AI_PRICE,
     executor: "image-classification",
@@ -195,9 +201,11 @@ export const PIPELINES = {
   "audio-to-text": define({
     name: "audio-to-text",
     kind: "ai",
-    summary: "Find the speech in an audio file (voice-activity segments)",
+    summary:
+      "Transcribe speech (Whisper: text and timestamped chunks), or with a voice-activity model only, find the speech segments",
     file: "audio",
     params: z.looseObject({
+      return_timestamps: z.string().optional(),
       threshold: z.coerce.number().min(0.05).max(0.99).optional(),
       min_speech_ms: z.coerce.number().min(0).max(60_000).optional(),
       min_silence_ms: z.coerce.number().min(0).max(60_000).optional(),

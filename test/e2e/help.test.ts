@@ -12,6 +12,7 @@ import { ROOT } from "../helpers/edge.ts";
 const ENTRIES: { name: string; file: string; env: EnvTable[] }[] = [
   { name: "start", file: "src/main.ts", env: [EDGE_ENV] },
   { name: "runner", file: "src/node-runner/main.ts", env: [RUNNER_ENV] },
+  { name: "models", file: "src/node-runner/models/cli.ts", env: [] },
   { name: "example", file: "scripts/example.ts", env: [EDGE_ENV, RUNNER_ENV] },
   { name: "devnet-example", file: "scripts/devnet-example.ts", env: [] },
   { name: "chain", file: "scripts/chain.ts", env: [EDGE_ENV, TEST_ENV] },

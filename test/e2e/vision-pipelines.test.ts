@@ -7,6 +7,7 @@ import {
   esrganSlim,
   isnetEntry,
   isnetOnnx,
+  manifestOf,
   psnr,
   titleSkipping,
 } from "../helpers/npm-models.ts";
@@ -49,7 +50,7 @@ describe.skipIf(missing !== undefined)(
       mkdirSync(models, { recursive: true });
       writeFileSync(
         join(models, "manifest.json"),
-        JSON.stringify({ models: [isnetEntry(isnet!, true), esrganEntry(2, true)] }),
+        JSON.stringify(manifestOf(isnetEntry(isnet!, true), esrganEntry(2, true))),
       );
       await net.startRunner(0);
     }, 300_000);

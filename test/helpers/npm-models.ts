@@ -75,13 +75,29 @@ export function esrganSlim(
 
 const PRICE = { pricePerUnit: "1", pixelsPerUnit: "1" };
 
+/** A manifest file entry with the file's sha256. */
+function hashed(role: string, path: string) {
+  return { role, path, sha256: createHash("sha256").update(readFileSync(path)).digest("hex") };
+}
+
+/** A TF.js model's files: model.json, then each weight shard it lists. */
+function tfjsFiles(modelJson: string) {
+  const json = JSON.parse(readFileSync(modelJson, "utf8")) as { weightsManifest: { paths: string[] }[] };
+  const shards = json.weightsManifest.flatMap((g) => g.paths);
+  return [
+    hashed("model", modelJson),
+    ...shards.map((p, i) => hashed(`weights-${i + 1}`, join(dirname(modelJson), p))),
+  ];
+}
+
 /** A manifest entry serving IS-Net under segment-anything-2. */
 export function isnetEntry(file: string, warm = true): ModelManifestInput["models"][number] {
   return {
     pipeline: "segment-anything-2",
     modelId: "imgly/isnet-general-small",
     kind: "background-removal",
-    file,
+    format: "onnx",
+    files: [hashed("model", file)],
     inputs: [{ name: "input", shape: [1, 3, 1024, 1024] }],
     outputs: [{ name: "output", shape: [1, 1, 1024, 1024] }],
     warm,
@@ -97,7 +113,8 @@ export function esrganEntry(scale: EsrganScale, warm = true): ModelManifestInput
     pipeline: "upscale",
     modelId: `upscalerjs/esrgan-slim-x${scale}`,
     kind: "esrgan",
-    file: files.modelJson,
+    format: "tfjs",
+    files: tfjsFiles(files.modelJson),
     inputs: [{ name: "LR", shape: ["batch", "H", "W", 3] }],
     outputs: [{ name: "output", shape: ["batch", "H", "W", 3] }],
     warm,
@@ -117,4 +134,9 @@ export function psnr(a: Uint8Array, b: Uint8Array): number {
 /** A describe title that carries why it is skipped, when it is. */
 export function titleSkipping(title: string, missing: string | undefined): string {
   return missing === undefined ? title : `${title} (skipped: ${missing})`;
+}
+
+/** A manifest of the given entries, in the manifest format these entries are written for. */
+export function manifestOf(...models: ModelManifestInput["models"]): ModelManifestInput {
+  return { version: 2, models };
 }

@@ -50,13 +50,13 @@ ${
         unit: "LPT",
         series: [{ label: "pending stake", values: e.rounds.map((r) => tokens(r.stake)) }],
       })}
-<div class="scroll"><table id="earnings"><thead><tr><th scope="col" class="num">Round</th><th scope="col" class="num">Reward</th><th scope="col" class="num">Fees</th><th scope="col" class="num">Pending stake</th><th scope="col" class="num">Pending fees</th></tr></thead>
+<div class="scroll" tabindex="0"><table id="earnings"><thead><tr><th scope="col" class="num">Round</th><th scope="col" class="num">Reward</th><th scope="col" class="num">Fees</th><th scope="col" class="num">Pending stake</th><th scope="col" class="num">Pending fees</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`
 }
 ${
   e.claims.length === 0
     ? ""
-    : html`<h3>Earlier claims</h3><div class="scroll"><table id="claims"><thead><tr><th scope="col" class="num">Rounds</th><th scope="col">Orchestrator</th><th scope="col" class="num">Rewards</th><th scope="col" class="num">Fees</th></tr></thead><tbody>${claims}</tbody></table></div>`
+    : html`<h3>Earlier claims</h3><div class="scroll" tabindex="0"><table id="claims"><thead><tr><th scope="col" class="num">Rounds</th><th scope="col">Orchestrator</th><th scope="col" class="num">Rewards</th><th scope="col" class="num">Fees</th></tr></thead><tbody>${claims}</tbody></table></div>`
 }`;
 }
 
@@ -94,7 +94,7 @@ ${warning}
 ${
   d.unbondingLocks.length === 0
     ? html`<p class="muted" id="no-locks">None.</p>`
-    : html`<div class="scroll"><table id="locks">
+    : html`<div class="scroll" tabindex="0"><table id="locks">
 <thead><tr><th scope="col" class="num">Lock</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Withdraw round</th><th scope="col">When</th></tr></thead>
 <tbody>${locks}</tbody></table></div>`
 }

@@ -70,14 +70,14 @@ ${
           { label: "work received", values: v.perOrchestrator.map((o) => tokens(o.spent)) },
         ],
       })}
-<div class="scroll"><table id="per-orchestrator"><thead><tr><th scope="col">Orchestrator</th><th scope="col" class="num">Tickets</th><th scope="col" class="num">EV sent</th><th scope="col" class="num">Work received</th><th scope="col" class="num">Credit left</th></tr></thead>
+<div class="scroll" tabindex="0"><table id="per-orchestrator"><thead><tr><th scope="col">Orchestrator</th><th scope="col" class="num">Tickets</th><th scope="col" class="num">EV sent</th><th scope="col" class="num">Work received</th><th scope="col" class="num">Credit left</th></tr></thead>
 <tbody>${per}</tbody></table></div>`
 }
 <h2>Broker events</h2>
 ${
   v.events.length === 0
     ? html`<p class="muted">None.</p>`
-    : html`<div class="scroll"><table id="broker-events"><thead><tr><th scope="col" class="num">Round</th><th scope="col">Event</th><th scope="col" class="num">Amount</th><th scope="col">Transaction</th></tr></thead><tbody>${events}</tbody></table></div>`
+    : html`<div class="scroll" tabindex="0"><table id="broker-events"><thead><tr><th scope="col" class="num">Round</th><th scope="col">Event</th><th scope="col" class="num">Amount</th><th scope="col">Transaction</th></tr></thead><tbody>${events}</tbody></table></div>`
 }
 ${actionsSection({
   chainId: opts.chainId,

@@ -16,7 +16,7 @@ function statsTable(id: string, rows: readonly PipelineStats[], warmCold: boolea
       warmCold ? html`<td class="num">${r.warm}</td><td class="num">${r.cold}</td>` : ""
     }</tr>`,
   );
-  return html`<div class="scroll"><table id="${id}"><thead><tr><th scope="col">Pipeline</th><th scope="col">Model</th><th scope="col" class="num">Jobs</th><th scope="col" class="num">Done</th><th scope="col" class="num">Errors</th><th scope="col" class="num">p50</th><th scope="col" class="num">p95</th>${
+  return html`<div class="scroll" tabindex="0"><table id="${id}"><thead><tr><th scope="col">Pipeline</th><th scope="col">Model</th><th scope="col" class="num">Jobs</th><th scope="col" class="num">Done</th><th scope="col" class="num">Errors</th><th scope="col" class="num">p50</th><th scope="col" class="num">p95</th>${
     warmCold ? html`<th scope="col" class="num">Warm</th><th scope="col" class="num">Cold</th>` : ""
   }</tr></thead><tbody>${body}</tbody></table></div>`;
 }
@@ -58,7 +58,7 @@ ${statsTable("orchestrator-stats", v.orchestrator, true)}
 ${
   v.recent.length === 0
     ? html`<p class="muted" id="no-recent">None.</p>`
-    : html`<div class="scroll"><table id="recent"><thead><tr><th scope="col">Job</th><th scope="col">Role</th><th scope="col">Pipeline</th><th scope="col">Status</th><th scope="col" class="num">Took</th><th scope="col">Created</th><th scope="col">Error</th></tr></thead><tbody>${recent}</tbody></table></div>`
+    : html`<div class="scroll" tabindex="0"><table id="recent"><thead><tr><th scope="col">Job</th><th scope="col">Role</th><th scope="col">Pipeline</th><th scope="col">Status</th><th scope="col" class="num">Took</th><th scope="col">Created</th><th scope="col">Error</th></tr></thead><tbody>${recent}</tbody></table></div>`
 }`;
   return layout({ title: "Jobs", path: "/dashboard/jobs", body, charts: all.some((r) => r.p50Ms !== null) });
 }

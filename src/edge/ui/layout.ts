@@ -52,7 +52,7 @@ form.action{display:flex;flex-wrap:wrap;gap:8px;align-items:end;background:#fff;
 form.action label{display:flex;flex-direction:column;font-size:13px;color:#59636e}form.action strong{width:100%}
 .actions{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(300px,100%),1fr));gap:8px}
 input{max-width:100%}#signer label{display:flex;flex-direction:column;font-size:13px;color:#59636e}
-.chart-box{overflow:hidden}.uplot .u-legend{font-size:12px}
+.chart-box{overflow:hidden}p,li,dd,h1,h2,h3,figcaption,label{overflow-wrap:anywhere}.uplot .u-legend{font-size:12px}
 #action-status{min-height:1.5em}
 `;
 

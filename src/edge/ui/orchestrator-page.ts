@@ -87,7 +87,7 @@ export function orchestratorPage(r: OrchestratorRow, extra: OrchestratorExtras):
 <h2>Reward-call timeline</h2>
 <p class="muted">Oldest to newest: green rewarded, red missed, grey this round. A missed round stays missed: the protocol never backfills it.</p>
 <div class="timeline" aria-hidden="true">${strip}</div>
-<div class="scroll"><table id="timeline">
+<div class="scroll" tabindex="0"><table id="timeline">
 <thead><tr><th scope="col" class="num">Round</th><th scope="col">reward()</th><th scope="col" class="num">Minted</th><th scope="col">Transaction</th></tr></thead>
 <tbody>${rows}</tbody>
 </table></div>

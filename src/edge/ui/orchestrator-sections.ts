@@ -38,7 +38,7 @@ ${chart({
     { label: "shared", values: oldestFirst.map((r) => tokens(r.rewardShared)) },
   ],
 })}
-<div class="scroll"><table id="earnings">
+<div class="scroll" tabindex="0"><table id="earnings">
 <thead><tr><th scope="col" class="num">Round</th><th scope="col" class="num">Rewards</th><th scope="col" class="num">Kept</th><th scope="col" class="num">Shared</th><th scope="col" class="num">Fees</th><th scope="col" class="num">Kept</th><th scope="col" class="num">Shared</th><th scope="col" class="num">Reward cut</th><th scope="col" class="num">Fee share</th></tr></thead>
 <tbody>${body}</tbody></table></div>`;
 }
@@ -54,7 +54,7 @@ export function cutsSection(cuts: readonly CutChange[]): Html {
 ${
   cuts.length === 0
     ? html`<p class="muted" id="no-cuts">No change recorded on this ledger.</p>`
-    : html`<div class="scroll"><table id="cuts"><thead><tr><th scope="col" class="num">Round</th><th scope="col" class="num">Block</th><th scope="col" class="num">Reward cut</th><th scope="col" class="num">Fee share</th><th scope="col">Transaction</th></tr></thead>
+    : html`<div class="scroll" tabindex="0"><table id="cuts"><thead><tr><th scope="col" class="num">Round</th><th scope="col" class="num">Block</th><th scope="col" class="num">Reward cut</th><th scope="col" class="num">Fee share</th><th scope="col">Transaction</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`
 }`;
 }
@@ -81,7 +81,7 @@ export function ticketsSection(t: TicketStats | undefined): Html {
 ${
   t.queue.length === 0
     ? html`<p class="muted" id="queue-empty">Empty: every winning ticket is settled.</p>`
-    : html`<div class="scroll"><table id="redemptions"><thead><tr><th scope="col" class="num">Ticket</th><th scope="col">Sender</th><th scope="col" class="num">Face value</th><th scope="col">Status</th><th scope="col" class="num">Attempts</th><th scope="col" class="num">Valid until round</th><th scope="col">Last error</th></tr></thead>
+    : html`<div class="scroll" tabindex="0"><table id="redemptions"><thead><tr><th scope="col" class="num">Ticket</th><th scope="col">Sender</th><th scope="col" class="num">Face value</th><th scope="col">Status</th><th scope="col" class="num">Attempts</th><th scope="col" class="num">Valid until round</th><th scope="col">Last error</th></tr></thead>
 <tbody>${queue}</tbody></table></div>`
 }`;
 }
@@ -101,7 +101,7 @@ export function runnersSection(runners: readonly RunnerRow[], hosted: boolean): 
 ${
   runners.length === 0
     ? html`<p class="muted" id="no-runners">No node-runner has registered.</p>`
-    : html`<div class="scroll"><table id="runners"><thead><tr><th scope="col">Runner</th><th scope="col">State</th><th scope="col">Last heartbeat</th><th scope="col" class="num">Capacity</th><th scope="col">GPUs</th><th scope="col">Encoders</th><th scope="col">Models</th></tr></thead>
+    : html`<div class="scroll" tabindex="0"><table id="runners"><thead><tr><th scope="col">Runner</th><th scope="col">State</th><th scope="col">Last heartbeat</th><th scope="col" class="num">Capacity</th><th scope="col">GPUs</th><th scope="col">Encoders</th><th scope="col">Models</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`
 }`;
 }

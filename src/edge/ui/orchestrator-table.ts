@@ -54,6 +54,8 @@ export function pricesCell(prices: readonly PipelinePrice[], from: OrchestratorR
 export function orchestratorTable(
   rows: readonly OrchestratorRow[],
   header: (col: Column) => Html | string,
+  /** The column the rows are sorted by, as its heading's aria-sort. */
+  sortedBy?: (col: Column) => "ascending" | "descending" | undefined,
 ): Html {
   const body = rows.map(
     (
@@ -73,8 +75,11 @@ export function orchestratorTable(
 <td>${r.active ? html`<span class="ok">active</span>` : html`<span class="muted">inactive</span>`}</td>
 </tr>`,
   );
-  return html`<div class="scroll"><table id="orchestrators">
-<thead><tr>${COLUMNS.map((c) => html`<th scope="col"${c.num ? html` class="num"` : ""}>${header(c)}</th>`)}</tr></thead>
+  return html`<div class="scroll" tabindex="0"><table id="orchestrators">
+<thead><tr>${COLUMNS.map((c) => {
+    const sort = sortedBy?.(c);
+    return html`<th scope="col"${c.num ? html` class="num"` : ""}${sort ? html` aria-sort="${sort}"` : ""}>${header(c)}</th>`;
+  })}</tr></thead>
 <tbody>${body}</tbody>
 </table></div>${rows.length === 0 ? html`<p class="muted" id="no-rows">No orchestrator matches.</p>` : ""}`;
 }

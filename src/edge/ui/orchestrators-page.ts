@@ -39,9 +39,7 @@ export function orchestratorsPage(
     const current = q.sort === c.key;
     const order = current && q.order === "desc" ? "asc" : "desc";
     const arrow = current ? (q.order === "desc" ? " ▼" : " ▲") : "";
-    return html`<a href="${href(q, raw, { sort: c.key, order })}" data-sort="${c.key}"${
-      current ? html` aria-sort="${q.order === "desc" ? "descending" : "ascending"}"` : ""
-    }>${c.label}${arrow}</a>`;
+    return html`<a href="${href(q, raw, { sort: c.key, order })}" data-sort="${c.key}">${c.label}${arrow}</a>`;
   };
   const body = html`<h1>Orchestrators</h1>
 <form class="filters" method="get" action="/dashboard/orchestrators">
@@ -63,6 +61,8 @@ ${pipelines.map((p) => html`<option value="${p}"${q.pipeline === p ? " selected"
 <button type="submit">Apply</button> <a href="/dashboard/orchestrators">Reset</a>
 </form>
 <p class="muted" id="count">${rows.length} of ${all.length} orchestrators</p>
-${orchestratorTable(rows, header)}`;
+${orchestratorTable(rows, header, (c) =>
+  q.sort === c.key ? (q.order === "desc" ? "descending" : "ascending") : undefined,
+)}`;
   return layout({ title: "Orchestrators", path: "/dashboard/orchestrators", body });
 }

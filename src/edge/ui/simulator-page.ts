@@ -77,7 +77,7 @@ ${chart({
     { label: "real, past", values: v.simulated.map((_, i) => (v.past[i] ? tokens(v.past[i]!.stake) : null)) },
   ],
 })}
-<div class="scroll"><table id="simulation"><thead><tr><th scope="col" class="num">#</th><th scope="col" class="num">Round</th><th scope="col">reward()</th><th scope="col" class="num">Cut</th><th scope="col" class="num">Inflation</th><th scope="col" class="num">Reward</th><th scope="col" class="num">Stake</th><th scope="col" class="num">Past round</th><th scope="col" class="num">Real reward</th><th scope="col" class="num">Real stake</th></tr></thead>
+<div class="scroll" tabindex="0"><table id="simulation"><thead><tr><th scope="col" class="num">#</th><th scope="col" class="num">Round</th><th scope="col">reward()</th><th scope="col" class="num">Cut</th><th scope="col" class="num">Inflation</th><th scope="col" class="num">Reward</th><th scope="col" class="num">Stake</th><th scope="col" class="num">Past round</th><th scope="col" class="num">Real reward</th><th scope="col" class="num">Real stake</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`
     : html`<p class="muted" id="sim-empty">Choose an orchestrator to simulate.</p>`
 }`;

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type * as Tf from "@tensorflow/tfjs";
 import { LivepeerError } from "../../wire/errors.ts";
+import type { Loader } from "./store.ts";
 
 export type TfModule = typeof Tf;
 export type TfModel = Tf.LayersModel | Tf.GraphModel;
@@ -64,90 +65,39 @@ export async function startTf(): Promise<TfModule> {
   return tf;
 }
 
-interface Entry {
-  pipeline: string;
-  modelId: string;
-  file: string;
-  warm: boolean;
+/** A TF.js model and the module that runs it. */
+export interface TfjsModel {
+  model: TfModel;
+  tf: TfModule;
 }
 
 /**
- * The TF.js twin of the ONNX session pool: TF.js starts on first use; warm models are loaded once
- * and kept, cold ones are loaded per job and disposed of when it settles. TF.js runs one op at a
- * time on its wasm backend, so jobs on it are queued one after another.
+ * Loads a TF.js model (format tfjs) through the model store: `role` names its model.json (the
+ * first file by default); every file of the model is hash-checked first, weight shards included
+ * when the manifest lists them. TF.js starts once per runner (Runtimes.tfjs); it runs one op at a
+ * time on its wasm backend, so runs on a model are queued (exclusive).
  */
-export class TfjsPool {
-  private tf: Promise<TfModule> | null = null;
-  private readonly warm = new Map<string, Promise<TfModel>>();
-  private queue: Promise<unknown> = Promise.resolve();
-  private closed = false;
-
-  /** "tfjs/wasm": the engine recorded with a job. */
-  readonly engine = "tfjs/wasm";
-
-  module(): Promise<TfModule> {
-    if (!this.tf) {
-      this.tf = startTf();
-      this.tf.catch(() => {
-        this.tf = null;
-      });
-    }
-    return this.tf;
-  }
-
-  private async create(entry: Entry): Promise<TfModel> {
-    const tf = await this.module();
+export function tfjsLoader(role?: string): Loader<TfjsModel> {
+  return async (entry, ctx) => {
+    for (const f of entry.files) await ctx.verifiedPath(f.role);
+    const path = await ctx.verifiedPath(role);
+    const tf = await ctx.runtimes.tfjs();
+    let model: TfModel;
     try {
-      return await loadTfModel(tf, entry.file);
+      model = await loadTfModel(tf, path);
     } catch (err) {
       throw new LivepeerError("MODEL_LOAD_FAILED", `cannot load model ${entry.modelId}`, {
-        details: { file: entry.file, reason: err instanceof Error ? err.message : String(err) },
+        details: { file: path, reason: err instanceof Error ? err.message : String(err) },
         cause: err,
       });
     }
-  }
-
-  private loadWarm(entry: Entry): Promise<TfModel> {
-    const k = `${entry.pipeline}/${entry.modelId}`;
-    let p = this.warm.get(k);
-    if (!p) {
-      p = this.create(entry);
-      p.catch(() => this.warm.delete(k));
-      this.warm.set(k, p);
-    }
-    return p;
-  }
-
-  async warmUp(entries: readonly Entry[]): Promise<void> {
-    await Promise.all(entries.filter((e) => e.warm).map((e) => this.loadWarm(e)));
-  }
-
-  /** Runs `fn` with the model (queued behind other TF.js jobs); a cold model is disposed of after. */
-  use<T>(entry: Entry, fn: (model: TfModel, tf: TfModule) => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new LivepeerError("RUNNER_CLOSED", "TF.js pool is closed"));
-    const run = async () => {
-      const tf = await this.module();
-      if (entry.warm) return fn(await this.loadWarm(entry), tf);
-      const model = await this.create(entry);
-      try {
-        return await fn(model, tf);
-      } finally {
+    return {
+      model: { model, tf },
+      engine: `tfjs/${tf.getBackend()}`,
+      exclusive: true,
+      release: async () => {
         model.dispose();
-      }
+      },
     };
-    const p = this.queue.then(run, run);
-    this.queue = p.catch(() => undefined);
-    return p;
-  }
-
-  loadedModels(): string[] {
-    return [...this.warm.keys()];
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    const all = [...this.warm.values()];
-    this.warm.clear();
-    await Promise.all(all.map(async (p) => (await p.catch(() => null))?.dispose()));
-  }
+  };
 }

@@ -1,10 +1,11 @@
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { onnx as Onnx } from "onnx-proto";
 import onnxProto from "onnx-proto";
-import type { ModelManifestInput } from "../ai/manifest.ts";
+import { MANIFEST_VERSION, type ModelManifestInput } from "../ai/manifest.ts";
 
 // Tiny but real ONNX models, built at run time so nothing is downloaded. Their weights are fixed,
 // so tests can predict every output exactly.
@@ -142,19 +143,23 @@ export async function writeDefaultModels(
   opts: { vadModelPath?: string | null } = {},
 ): Promise<string> {
   await mkdir(dir, { recursive: true });
-  await Promise.all([
-    writeFile(join(dir, "upscale-nearest-2x.onnx"), buildUpscaleModel()),
-    writeFile(join(dir, "sepia.onnx"), buildSepiaModel()),
-    writeFile(join(dir, "color-classifier.onnx"), buildColorClassifier()),
-  ]);
+  const built = {
+    "upscale-nearest-2x.onnx": buildUpscaleModel(),
+    "sepia.onnx": buildSepiaModel(),
+    "color-classifier.onnx": buildColorClassifier(),
+  };
+  await Promise.all(Object.entries(built).map(([name, bytes]) => writeFile(join(dir, name), bytes)));
+  const file = (name: keyof typeof built) => ({ role: "model", path: name, sha256: sha256Hex(built[name]) });
   const price = { pricePerUnit: "1000", pixelsPerUnit: "1" };
   const manifest: ModelManifestInput = {
+    version: MANIFEST_VERSION,
     models: [
       {
         pipeline: "upscale",
         modelId: "tiny/upscale-nearest-2x",
         kind: "upscale",
-        file: "upscale-nearest-2x.onnx",
+        format: "onnx",
+        files: [file("upscale-nearest-2x.onnx")],
         inputs: [{ name: "image", shape: [1, 3, "H", "W"] }],
         outputs: [{ name: "upscaled", shape: [1, 3, "H2", "W2"] }],
         warm: true,
@@ -164,7 +169,8 @@ export async function writeDefaultModels(
         pipeline: "image-to-image",
         modelId: "tiny/sepia",
         kind: "image-to-image",
-        file: "sepia.onnx",
+        format: "onnx",
+        files: [file("sepia.onnx")],
         inputs: [
           { name: "image", shape: [1, 3, "H", "W"] },
           { name: "strength", shape: [1] },
@@ -177,7 +183,8 @@ export async function writeDefaultModels(
         pipeline: "image-to-text",
         modelId: "tiny/color-classifier",
         kind: "image-classification",
-        file: "color-classifier.onnx",
+        format: "onnx",
+        files: [file("color-classifier.onnx")],
         inputs: [{ name: "image", shape: [1, 3, 32, 32] }],
         outputs: [{ name: "probs", shape: [1, 3] }],
         labels: [...COLOR_LABELS],
@@ -187,28 +194,40 @@ export async function writeDefaultModels(
     ],
   };
   const vad = opts.vadModelPath === undefined ? findSileroVad() : opts.vadModelPath;
-  if (vad) {
-    manifest.models.push({
-      pipeline: "audio-to-text",
-      modelId: "silero/vad-v5",
-      kind: "vad",
-      file: vad,
-      inputs: [
-        { name: "input", shape: [1, 512] },
-        { name: "state", shape: [2, 1, 128] },
-        { name: "sr", shape: [], type: "int64" },
-      ],
-      outputs: [
-        { name: "output", shape: [1, 1] },
-        { name: "stateN", shape: [2, 1, 128] },
-      ],
-      warm: false,
-      price,
-    });
-  }
+  if (vad) manifest.models.push(sileroVadEntry(vad, sha256Hex(await readFile(vad)), price));
   const path = join(dir, "manifest.json");
   await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
   return path;
+}
+
+/** The manifest entry of Silero VAD v5 (audio-to-text's voice-activity stage). */
+export function sileroVadEntry(
+  path: string,
+  sha256: string,
+  price: { pricePerUnit: string; pixelsPerUnit?: string },
+): ModelManifestInput["models"][number] {
+  return {
+    pipeline: "audio-to-text",
+    modelId: "silero/vad-v5",
+    kind: "vad",
+    format: "onnx",
+    files: [{ role: "model", path, sha256 }],
+    inputs: [
+      { name: "input", shape: [1, 576] },
+      { name: "state", shape: [2, 1, 128] },
+      { name: "sr", shape: [], type: "int64" },
+    ],
+    outputs: [
+      { name: "output", shape: [1, 1] },
+      { name: "stateN", shape: [2, 1, 128] },
+    ],
+    warm: false,
+    price,
+  };
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
 }
 
 /** Silero VAD v5 as shipped by @ricky0123/vad-web, or null when the package is absent. */

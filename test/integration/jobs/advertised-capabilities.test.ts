@@ -48,3 +48,22 @@ test("a fresh edge advertises its runners' capabilities on its first request, an
   edges.push(second);
   expect(await advertised(second)).toEqual(withRunner);
 });
+
+test("an AI pipeline a runner names without a model for it is not advertised", async () => {
+  const edge = await makeEdge(config);
+  edges.push(edge);
+  const reg = await edge.app.request("/runner/v1/register", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify({
+      ffmpeg: null,
+      gpus: [],
+      onnx: [],
+      models: [{ pipeline: "upscale", modelId: "x2", warm: false }],
+      capabilities: ["transcode", "upscale", "llm", "text-to-speech"],
+      capacity: 1,
+    }),
+  });
+  expect(reg.status).toBe(200);
+  expect(await advertised(edge)).toEqual(["transcode", "upscale", "upscale/x2"]);
+});

@@ -41,7 +41,8 @@ for (const backend of ["node", "web"] as const) {
   describe(`AI pipelines on onnxruntime-${backend}`, () => {
     let ex: RunnerExecutors;
     beforeAll(() => {
-      ex = createExecutors({ modelsManifest: manifest, onnxBackend: backend });
+      // Cold models are freed as soon as their job ends, so the test can see it.
+      ex = createExecutors({ modelsManifest: manifest, onnxBackend: backend, modelIdleMs: 0 });
     });
     afterAll(() => ex.close());
 
@@ -53,10 +54,19 @@ for (const backend of ["node", "web"] as const) {
         pipeline: "upscale",
         modelId: "tiny/upscale-nearest-2x",
         warm: true,
+        format: "onnx",
+        loaded: true,
       });
       expect(caps.capabilities).toEqual(["transcode", "upscale", "image-to-image", "image-to-text"]);
       const state = await ex.state();
-      if (backend === "web") expect(state.onnx.notes.join()).toContain("webgpu");
+      // Every provider the runner may use was probed; CUDA only counts with a GPU that runs it.
+      const probed = Object.fromEntries(state.providers.map((p) => [p.provider, p.available]));
+      if (backend === "web") expect(probed).toEqual({ wasm: true });
+      else {
+        expect(Object.keys(probed).sort()).toEqual(["cpu", "cuda"]);
+        expect(probed.cpu).toBe(true);
+        if (state.gpus.length === 0) expect(probed.cuda).toBe(false);
+      }
     });
 
     test("image-to-text: the classifier picks red for red and blue for blue", async () => {
@@ -121,8 +131,8 @@ for (const backend of ["node", "web"] as const) {
       }
       // The sepia model is cold: it is not kept loaded after the job; the warm ones are.
       expect((await ex.loadedModels()).sort()).toEqual([
-        "image-to-text/tiny/color-classifier",
-        "upscale/tiny/upscale-nearest-2x",
+        "image-to-text/tiny/color-classifier#onnx:model",
+        "upscale/tiny/upscale-nearest-2x#onnx:model",
       ]);
     });
 

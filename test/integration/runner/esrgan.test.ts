@@ -57,8 +57,11 @@ describe.skipIf(missing !== undefined)(
       tmp = tempDir("runner-esrgan-");
       const manifest = join(tmp.dir, "models.json");
       // ×2 warm (loaded at start), ×4 cold (loaded for its job, disposed of after).
-      writeFileSync(manifest, JSON.stringify({ models: [esrganEntry(2, true), esrganEntry(4, false)] }));
-      ex = createExecutors({ modelsManifest: manifest });
+      writeFileSync(
+        manifest,
+        JSON.stringify({ version: 2, models: [esrganEntry(2, true), esrganEntry(4, false)] }),
+      );
+      ex = createExecutors({ modelsManifest: manifest, modelIdleMs: 0 });
     });
     afterAll(async () => {
       await ex.close();
@@ -69,10 +72,22 @@ describe.skipIf(missing !== undefined)(
       const caps = await ex.probe();
       expect(caps.capabilities).toContain("upscale");
       expect(caps.models).toEqual([
-        { pipeline: "upscale", modelId: "upscalerjs/esrgan-slim-x2", warm: true },
-        { pipeline: "upscale", modelId: "upscalerjs/esrgan-slim-x4", warm: false },
+        {
+          pipeline: "upscale",
+          modelId: "upscalerjs/esrgan-slim-x2",
+          warm: true,
+          format: "tfjs",
+          loaded: true,
+        },
+        {
+          pipeline: "upscale",
+          modelId: "upscalerjs/esrgan-slim-x4",
+          warm: false,
+          format: "tfjs",
+          loaded: false,
+        },
       ]);
-      expect(await ex.loadedModels()).toEqual(["upscale/upscalerjs/esrgan-slim-x2"]);
+      expect(await ex.loadedModels()).toEqual(["upscale/upscalerjs/esrgan-slim-x2#tfjs"]);
     });
 
     for (const scale of [2, 4] as const) {
@@ -102,7 +117,7 @@ describe.skipIf(missing !== undefined)(
     }
 
     test("the cold ×4 model is not kept loaded after its job", async () => {
-      expect(await ex.loadedModels()).toEqual(["upscale/upscalerjs/esrgan-slim-x2"]);
+      expect(await ex.loadedModels()).toEqual(["upscale/upscalerjs/esrgan-slim-x2#tfjs"]);
     });
 
     test("a tiled run matches the whole-image run (tile seams hidden by the padding)", async () => {

@@ -69,7 +69,7 @@ describe.skipIf(missing !== undefined)(
       scene = join(tmp.dir, "disc.png");
       await writeDiscScene(scene);
       const manifest = join(tmp.dir, "models.json");
-      writeFileSync(manifest, JSON.stringify({ models: [isnetEntry(model!)] }));
+      writeFileSync(manifest, JSON.stringify({ version: 2, models: [isnetEntry(model!)] }));
       ex = createExecutors({ modelsManifest: manifest });
     });
     afterAll(async () => {
@@ -81,9 +81,15 @@ describe.skipIf(missing !== undefined)(
       const caps = await ex.probe();
       expect(caps.capabilities).toContain("segment-anything-2");
       expect(caps.models).toEqual([
-        { pipeline: "segment-anything-2", modelId: "imgly/isnet-general-small", warm: true },
+        {
+          pipeline: "segment-anything-2",
+          modelId: "imgly/isnet-general-small",
+          warm: true,
+          format: "onnx",
+          loaded: true,
+        },
       ]);
-      expect(await ex.loadedModels()).toEqual(["segment-anything-2/imgly/isnet-general-small"]);
+      expect(await ex.loadedModels()).toEqual(["segment-anything-2/imgly/isnet-general-small#onnx:model"]);
     }, 300_000);
 
     test("the mask separates the disc (IoU ≥ 0.99); the cut-out is the input with the mask as alpha", async () => {

@@ -4,11 +4,12 @@ import { join } from "node:path";
 import { BENCH_ENV } from "../../../bench/env.ts";
 import { TEST_ENV } from "../../../scripts/env.ts";
 import { EnvError, envMarkdown, readEnv } from "../../../src/cli/env.ts";
+import { CLI_ENV } from "../../../src/cli/lpx/env.ts";
 import { EDGE_ENV } from "../../../src/edge/env.ts";
 import { RUNNER_ENV } from "../../../src/node-runner/env.ts";
 import { ROOT } from "../../helpers/edge.ts";
 
-const TABLES = [EDGE_ENV, RUNNER_ENV, BENCH_ENV, TEST_ENV];
+const TABLES = [EDGE_ENV, RUNNER_ENV, BENCH_ENV, TEST_ENV, CLI_ENV];
 
 describe("environment tables", () => {
   test("the README's table is the tables' own rendering and names every variable", () => {

@@ -20,6 +20,7 @@ import { dashboardAssetRoutes } from "./assets.ts";
 import { delegatorRoutes } from "./delegator.ts";
 import { page } from "./page.ts";
 import { roleRoutes } from "./roles.ts";
+import { signingRoutes } from "./signing.ts";
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
@@ -77,4 +78,5 @@ export function dashboardRoutes(app: OpenAPIHono<HonoEnv>): void {
   delegatorRoutes(app);
   roleRoutes(app);
   dashboardAssetRoutes(app);
+  signingRoutes(app);
 }

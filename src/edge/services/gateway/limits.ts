@@ -19,7 +19,7 @@ export class OverreachError extends LivepeerError {
  * value at most `maxFaceValue`, EV per ticket positive and at most `maxTicketEv`. A winProb of
  * 2^256−1 makes every ticket a winner, so its EV is its face value: the EV bound catches it.
  */
-export function checkOfferedParams(deps: AppDeps, info: OrchestratorInfoJson): void {
+export function checkOfferedParams(deps: AppDeps, info: Pick<OrchestratorInfoJson, "ticketParams">): void {
   const limits = deps.config.gateway.spend;
   const faceValue = BigInt(info.ticketParams.faceValue);
   const winProb = BigInt(info.ticketParams.winProb);

@@ -90,9 +90,17 @@ export async function getGatewayBalance(deps: AppDeps, orchestrator: Address): P
  */
 export async function createPayment(
   deps: AppDeps,
-  info: OrchestratorInfoJson,
+  info: Pick<OrchestratorInfoJson, "address" | "ticketParams" | "expirationParams" | "priceInfo">,
   fee: bigint,
-  options: { minTickets?: number } = {},
+  options: {
+    minTickets?: number;
+    /**
+     * The credit the recipient holds for this payment's manifest when it keeps credit per
+     * session (go-livepeer: per auth-token session): tickets cover fee − credit instead of
+     * fee − the gateway's balance at that orchestrator.
+     */
+    credit?: bigint;
+  } = {},
 ): Promise<CreatedPayment> {
   const account = deps.keys.sender;
   if (!account) throw new LivepeerError("GATEWAY_SENDER_MISSING", "the gateway has no sender key configured");
@@ -111,7 +119,7 @@ export async function createPayment(
 
   const reserved = await writeTx(deps.db, async (tx) => {
     const current = await balanceIn(tx, sender, orchestrator);
-    const owed = fee - current.balance;
+    const owed = fee - (options.credit ?? current.balance);
     let n = ticketsForFee(owed > 0n ? owed : 0n, ev);
     if (n < minTickets) n = minTickets;
     if (n > BigInt(MAX_NONCES_PER_RAND_HASH)) {

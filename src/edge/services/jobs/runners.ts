@@ -100,8 +100,13 @@ export async function liveCapabilities(
   const out: CapabilityJson[] = [];
   for (const r of rows) {
     const caps = JSON.parse(r.capabilities) as Capabilities;
-    // Only what the registry knows can be priced and checked, so only that is advertised.
-    for (const c of caps.capabilities) if (pipelineSpec(c)) out.push({ capability: c });
+    // Only what the registry knows can be priced and checked, so only that is advertised; an AI
+    // pipeline only when the runner registered a model for it (no model, no result to sell).
+    const withModel = new Set(caps.models.map((m) => m.pipeline));
+    for (const c of caps.capabilities) {
+      const spec = pipelineSpec(c);
+      if (spec && (spec.kind !== "ai" || withModel.has(c))) out.push({ capability: c });
+    }
     for (const m of caps.models) {
       if (pipelineSpec(m.pipeline)) out.push({ capability: m.pipeline, modelId: m.modelId });
     }

@@ -3,8 +3,13 @@
 // to the edge's staking API (POST /v1/staking/{action}). Forms: <form data-action="bond"> whose
 // inputs are named after the action's args; data-unit="LPT"/"ETH" inputs take decimal tokens and
 // data-unit="percent" ones a percentage (sent in PERC points, 1e6 = 100%).
-import { secp256k1 } from "@noble/curves/secp256k1.js";
-import { keccak_256 } from "@noble/hashes/sha3.js";
+// The signing modules load on first use: a page view costs nothing for them.
+const noble = () =>
+  Promise.all([import("@noble/curves/secp256k1.js"), import("@noble/hashes/sha3.js")]).then(
+    ([curves, hashes]) => ({ secp256k1: curves.secp256k1, keccak_256: hashes.keccak_256 }),
+  );
+let secp256k1;
+let keccak_256;
 
 const enc = new TextEncoder();
 const hex = (b) => `0x${Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("")}`;
@@ -101,6 +106,7 @@ async function sign(action, args) {
   const key = keyInput?.value.trim() || "";
   if (key !== "") {
     if (!/^(0x)?[0-9a-fA-F]{64}$/.test(key)) throw new Error("the key must be 32 bytes of hex");
+    ({ secp256k1, keccak_256 } = await noble());
     const sk = unhex(key);
     const sig = secp256k1.sign(digest(chainId, message), sk, { prehash: false, format: "recovered" });
     const v = Uint8Array.of(27 + sig[0]);

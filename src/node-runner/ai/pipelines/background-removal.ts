@@ -104,15 +104,15 @@ export const backgroundRemoval: Pipeline = async (run) => {
   const [, , fh, fw] = run.entry.inputs[0]!.shape;
   const side = typeof fh === "number" && fh > 0 && fh === fw ? fh : ISNET_SIZE;
   const sized = await resizeRaster(img, side, side);
-  const input = new run.pool.ort.Tensor("float32", isnetInput(sized), [1, 3, side, side]);
+  const pixels = isnetInput(sized);
   const t2 = performance.now();
   throwIfAborted(run.signal);
   run.onProgress(0.1, "segment");
   const name = outputName(run.entry);
-  const out = await run.pool.use(
-    run.entry,
-    async (s) => (await s.run({ [run.entry.inputs[0]!.name]: input }, [name]))[name]!,
-  );
+  const out = await run.models.onnx(async ({ session, ort }) => {
+    const input = new ort.Tensor("float32", pixels, [1, 3, side, side]);
+    return (await session.run({ [run.entry.inputs[0]!.name]: input }, [name]))[name]!;
+  });
   const t3 = performance.now();
   const dims = out.dims as readonly number[];
   if (dims.length !== 4 || dims[1] !== 1 || dims[2] !== side || dims[3] !== side) {

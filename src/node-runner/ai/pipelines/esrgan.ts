@@ -3,7 +3,7 @@ import { LivepeerError } from "../../../wire/errors.ts";
 import { PIPELINES } from "../../../wire/pipelines.ts";
 import { loadImage } from "../image.ts";
 import { type Raster, rasterOf, writeRasterPng } from "../raster.ts";
-import type { TfModel, TfModule } from "../tfjs.ts";
+import { type TfModel, type TfModule, tfjsLoader } from "../tfjs.ts";
 import { inputFile, ms, type Pipeline, throwIfAborted } from "./types.ts";
 
 /** Core side of a tile: larger images are upscaled tile by tile, bounding the model's memory. */
@@ -134,7 +134,7 @@ export const esrgan: Pipeline = async (run) => {
   const t1 = performance.now();
   throwIfAborted(run.signal);
   const timing = { inferenceMs: 0 };
-  const { image, scale } = await run.tfjs.use(run.entry, async (model, tf) => {
+  const { image, scale } = await run.models.use("tfjs", tfjsLoader(), async ({ model, tf }) => {
     const ti = performance.now();
     const r = await upscaleRgb(tf, model, img, {
       signal: run.signal,
@@ -150,7 +150,6 @@ export const esrgan: Pipeline = async (run) => {
     outputs: [file],
     data: { width: image.width, height: image.height, scale, tiles: planTiles(img.width, img.height).length },
     units: PIPELINES.upscale.units({ image: img, params: {} }),
-    engine: run.tfjs.engine,
     timings: {
       decodeMs: t1 - t0,
       // Model load (cold) and queueing behind other TF.js jobs.

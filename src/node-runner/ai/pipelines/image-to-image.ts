@@ -21,15 +21,16 @@ export const imageToImage: Pipeline = async (run) => {
   const strength = numberParam(run.params, "strength", 1, 0, 1);
   const img = await loadImage(inputFile(run.files, "image"), run.ffmpeg, run.limits);
   const pixels = toNchw(img, run.entry.normalize);
-  const { Tensor } = run.pool.ort;
-  const feeds: Record<string, InstanceType<typeof Tensor>> = {
-    [run.entry.inputs[0]!.name]: new Tensor("float32", pixels, [1, 3, img.height, img.width]),
-  };
   const strengthInput = run.entry.inputs.find((i) => i.name === "strength");
-  if (strengthInput) feeds.strength = new Tensor("float32", Float32Array.of(strength), [1]);
   const t1 = performance.now();
   throwIfAborted(run.signal);
-  const out = await run.pool.use(run.entry, async (s) => (await s.run(feeds))[outputName(run.entry)]!);
+  const out = await run.models.onnx(async ({ session, ort: { Tensor } }) => {
+    const feeds: Record<string, InstanceType<typeof Tensor>> = {
+      [run.entry.inputs[0]!.name]: new Tensor("float32", pixels, [1, 3, img.height, img.width]),
+    };
+    if (strengthInput) feeds.strength = new Tensor("float32", Float32Array.of(strength), [1]);
+    return (await session.run(feeds))[outputName(run.entry)]!;
+  });
   const t2 = performance.now();
   const [, c, h, w] = out.dims as number[];
   if (c !== 3 || h !== img.height || w !== img.width) {

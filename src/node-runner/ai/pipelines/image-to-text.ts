@@ -27,18 +27,13 @@ export const imageToText: Pipeline = async (run) => {
   const [, , fh, fw] = run.entry.inputs[0]!.shape;
   const sized =
     typeof fh === "number" && typeof fw === "number" && fh > 0 && fw > 0 ? resizeBilinear(img, fw, fh) : img;
-  const input = new run.pool.ort.Tensor("float32", toNchw(sized, run.entry.normalize), [
-    1,
-    3,
-    sized.height,
-    sized.width,
-  ]);
+  const pixels = toNchw(sized, run.entry.normalize);
   const t1 = performance.now();
   throwIfAborted(run.signal);
-  const out = await run.pool.use(
-    run.entry,
-    async (s) => (await s.run({ [run.entry.inputs[0]!.name]: input }))[outputName(run.entry)]!,
-  );
+  const out = await run.models.onnx(async ({ session, ort }) => {
+    const input = new ort.Tensor("float32", pixels, [1, 3, sized.height, sized.width]);
+    return (await session.run({ [run.entry.inputs[0]!.name]: input }))[outputName(run.entry)]!;
+  });
   const t2 = performance.now();
   const probs = toProbabilities(out.data as Float32Array);
   if (labels.length > 0 && labels.length !== probs.length) {

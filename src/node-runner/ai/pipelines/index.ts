@@ -3,6 +3,8 @@ import { backgroundRemoval } from "./background-removal.ts";
 import { esrgan } from "./esrgan.ts";
 import { imageToImage } from "./image-to-image.ts";
 import { imageToText } from "./image-to-text.ts";
+import { ocr } from "./ocr.ts";
+import { speechToText } from "./speech-to-text.ts";
 import type { Pipeline } from "./types.ts";
 import { upscale } from "./upscale.ts";
 import { voiceActivity } from "./vad.ts";
@@ -15,7 +17,6 @@ export const PIPELINES: Record<ModelExecutor, Pipeline> = {
   vad: voiceActivity,
   "background-removal": backgroundRemoval,
   esrgan,
+  ocr,
+  whisper: speechToText,
 };
-
-/** Executors whose models are TF.js graphs or layers (a model.json), not ONNX. */
-export const TFJS_EXECUTORS: ReadonlySet<ModelExecutor> = new Set<ModelExecutor>(["esrgan"]);

@@ -7,15 +7,13 @@ import type { RunnerLimits } from "../../limits.ts";
 import { encodeImagePng } from "../image.ts";
 import type { ModelEntry } from "../manifest.ts";
 import type { RgbImage } from "../png.ts";
-import type { SessionPool } from "../sessions.ts";
-import type { TfjsPool } from "../tfjs.ts";
+import type { JobModels } from "../store.ts";
 
 /** Everything one AI job needs. */
 export interface PipelineRun {
   entry: ModelEntry;
-  pool: SessionPool;
-  /** TF.js models (format tfjs), beside the ONNX sessions. */
-  tfjs: TfjsPool;
+  /** The job's model in the store: `models.onnx(fn, role)` runs an ONNX file of it. */
+  models: JobModels;
   files: Record<string, string>;
   params: Record<string, unknown>;
   workDir: string;
@@ -32,8 +30,6 @@ export interface PipelineResult {
   /** Units as in docs/protocol.md#pricing-and-work-units. */
   units: bigint;
   timings: Record<string, number>;
-  /** The engine that ran it, when not the ONNX pool's ("tfjs/wasm"). */
-  engine?: string;
 }
 
 export type Pipeline = (run: PipelineRun) => Promise<PipelineResult>;

@@ -10,16 +10,12 @@ import { inputFile, ms, outputName, type Pipeline, throwIfAborted, writePngOutpu
 export const upscale: Pipeline = async (run) => {
   const t0 = performance.now();
   const img = await loadImage(inputFile(run.files, "image"), run.ffmpeg, run.limits);
-  const input = new run.pool.ort.Tensor("float32", toNchw(img, run.entry.normalize), [
-    1,
-    3,
-    img.height,
-    img.width,
-  ]);
+  const pixels = toNchw(img, run.entry.normalize);
   const t1 = performance.now();
   throwIfAborted(run.signal);
-  const out = await run.pool.use(run.entry, async (s) => {
-    const r = await s.run({ [run.entry.inputs[0]!.name]: input });
+  const out = await run.models.onnx(async ({ session, ort }) => {
+    const input = new ort.Tensor("float32", pixels, [1, 3, img.height, img.width]);
+    const r = await session.run({ [run.entry.inputs[0]!.name]: input });
     return r[outputName(run.entry)]!;
   });
   const t2 = performance.now();

@@ -1,6 +1,6 @@
 import { PIPELINES } from "../../../wire/pipelines.ts";
 import { decodeAudio } from "../audio.ts";
-import { inputFile, ms, numberParam, type Pipeline, throwIfAborted } from "./types.ts";
+import { inputFile, ms, numberParam, type Pipeline, type PipelineRun, throwIfAborted } from "./types.ts";
 
 export const VAD_SAMPLE_RATE = 16000;
 /** Silero v5 reads 512-sample frames (32 ms) plus the last 64 samples of the previous frame. */
@@ -69,28 +69,30 @@ export function segmentsFromProbabilities(
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-/**
- * Voice activity detection with Silero VAD: FFmpeg decodes the input to 16 kHz mono float, the
- * model scores each 32 ms frame (carrying its recurrent state and 64 samples of context between
- * frames), and the scores become speech segments. Units: seconds × 1000 (audio-to-text in
- * docs/protocol.md#pricing-and-work-units).
- */
-export const voiceActivity: Pipeline = async (run) => {
-  const t0 = performance.now();
-  const options: VadOptions = {
-    threshold: numberParam(run.params, "threshold", 0.5, 0.05, 0.99),
-    minSpeechMs: numberParam(run.params, "min_speech_ms", 250, 0, 60_000),
-    minSilenceMs: numberParam(run.params, "min_silence_ms", 100, 0, 60_000),
-    padMs: numberParam(run.params, "speech_pad_ms", 30, 0, 10_000),
+/** The VAD knobs from a request's parameters (Livepeer names), with Silero's usual defaults. */
+export function vadOptions(params: Record<string, unknown>): VadOptions {
+  return {
+    threshold: numberParam(params, "threshold", 0.5, 0.05, 0.99),
+    minSpeechMs: numberParam(params, "min_speech_ms", 250, 0, 60_000),
+    minSilenceMs: numberParam(params, "min_silence_ms", 100, 0, 60_000),
+    padMs: numberParam(params, "speech_pad_ms", 30, 0, 10_000),
   };
-  const pcm = await decodeAudio(inputFile(run.files, "audio"), run.ffmpeg, VAD_SAMPLE_RATE, run.signal);
-  const durationSec = pcm.length / VAD_SAMPLE_RATE;
-  const t1 = performance.now();
-  const { Tensor } = run.pool.ort;
-  const sr = new Tensor("int64", BigInt64Array.of(BigInt(VAD_SAMPLE_RATE)), []);
+}
+
+/**
+ * Silero VAD's speech probability for each 32 ms frame of 16 kHz audio, carrying its recurrent
+ * state and 64 samples of context between frames. `role` names the model's file (default: the
+ * first), so a speech-to-text model can run it as its first stage.
+ */
+export async function vadProbabilities(
+  run: PipelineRun,
+  pcm: Float32Array,
+  role?: string,
+): Promise<number[]> {
   const frames = Math.ceil(pcm.length / VAD_FRAME);
   const probs: number[] = [];
-  await run.pool.use(run.entry, async (session) => {
+  await run.models.onnx(async ({ session, ort: { Tensor } }) => {
+    const sr = new Tensor("int64", BigInt64Array.of(BigInt(VAD_SAMPLE_RATE)), []);
     let state = new Tensor("float32", new Float32Array(2 * 128), [2, 1, 128]);
     const window = new Float32Array(CONTEXT + VAD_FRAME);
     for (let f = 0; f < frames; f++) {
@@ -111,7 +113,23 @@ export const voiceActivity: Pipeline = async (run) => {
       state = out.stateN as typeof state;
       probs.push((out.output!.data as Float32Array)[0]!);
     }
-  });
+  }, role);
+  return probs;
+}
+
+/**
+ * Voice activity detection with Silero VAD: FFmpeg decodes the input to 16 kHz mono float, the
+ * model scores each 32 ms frame, and the scores become speech segments. It transcribes nothing:
+ * the answer has segments and no text. Units: seconds × 1000 (audio-to-text in
+ * docs/protocol.md#pricing-and-work-units).
+ */
+export const voiceActivity: Pipeline = async (run) => {
+  const t0 = performance.now();
+  const options = vadOptions(run.params);
+  const pcm = await decodeAudio(inputFile(run.files, "audio"), run.ffmpeg, VAD_SAMPLE_RATE, run.signal);
+  const durationSec = pcm.length / VAD_SAMPLE_RATE;
+  const t1 = performance.now();
+  const probs = await vadProbabilities(run, pcm);
   const t2 = performance.now();
   const segments = segmentsFromProbabilities(probs, durationSec, options);
   run.onProgress(1);
