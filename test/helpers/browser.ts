@@ -155,6 +155,9 @@ export async function launchBrowser(found: FoundChromium, prefix = "browser-test
       headless: true,
       args: found.args,
       viewport: { width: 1280, height: 900 },
+      // A valid locale whatever the host's LANG: with LANG=C the @sparticuz build reports
+      // navigator.language "en-US@posix", which Intl (and so uPlot) refuses.
+      locale: "en-US",
     });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
