@@ -36,7 +36,9 @@ export async function drawTextImage(
   lines: readonly string[],
   o: { width?: number; height?: number; fontSize?: number; x?: number; y?: number } = {},
 ): Promise<string> {
-  const { width = 640, height = 120, fontSize = 28, x = 20, y = 40 } = o;
+  // 24 px: both the distribution's FFmpeg and the static build in @ffmpeg-installer render glyphs
+  // PP-OCRv4 reads exactly; at 30-40 px the static build's rendering reads "OCR" as "OcR".
+  const { width = 640, height = 120, fontSize = 24, x = 20, y = 40 } = o;
   const font = findFont();
   if (!font) throw new Error("no font: check textImageUnavailable() first");
   const filters = lines.map((line, i) => {
