@@ -39,6 +39,41 @@ export interface GoWireNode {
   stop(): Promise<void>;
 }
 
+/** A node-runner child registered with the edge at `edgeUrl`, returned once it says it is ready. */
+export async function spawnReadyRunner(
+  edgeUrl: string,
+  token: string,
+  modelsDir: string,
+): Promise<Subprocess<"ignore", "pipe", "inherit">> {
+  const runner = Bun.spawn(
+    [
+      process.execPath,
+      join(ROOT, "src/node-runner/main.ts"),
+      "--edge",
+      edgeUrl,
+      "--token",
+      token,
+      "--capacity",
+      "1",
+      "--models",
+      modelsDir,
+      "--poll-ms",
+      "2000",
+    ],
+    { cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "inherit" },
+  );
+  const reader = runner.stdout.getReader();
+  let text = "";
+  while (!text.includes('"runner ready"')) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("node-runner exited before it was ready");
+    text += new TextDecoder().decode(value);
+  }
+  reader.releaseLock();
+  void runner.stdout.pipeTo(new WritableStream()).catch(() => undefined);
+  return runner;
+}
+
 /** An orchestrator edge (genesis orchestrator 1, transcode priced 1/1), its go-wire listener, and a runner. */
 export async function startGoWireNode(
   serviceUri: string,
@@ -60,32 +95,7 @@ export async function startGoWireNode(
   const go = await startGoWireServer({ deps: edge.deps, serviceUri, countPixels: ffprobePixelCounter() });
   let runner: Subprocess<"ignore", "pipe", "inherit"> | null = null;
   if (options.runner !== false) {
-    runner = Bun.spawn(
-      [
-        process.execPath,
-        join(ROOT, "src/node-runner/main.ts"),
-        "--edge",
-        `http://127.0.0.1:${http.port}`,
-        "--token",
-        token,
-        "--capacity",
-        "1",
-        "--models",
-        join(edge.dir, "models"),
-        "--poll-ms",
-        "2000",
-      ],
-      { cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "inherit" },
-    );
-    const reader = runner.stdout.getReader();
-    let text = "";
-    while (!text.includes('"runner ready"')) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error("node-runner exited before it was ready");
-      text += new TextDecoder().decode(value);
-    }
-    reader.releaseLock();
-    void runner.stdout.pipeTo(new WritableStream()).catch(() => undefined);
+    runner = await spawnReadyRunner(`http://127.0.0.1:${http.port}`, token, join(edge.dir, "models"));
   }
   return {
     edge,

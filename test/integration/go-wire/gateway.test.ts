@@ -21,6 +21,7 @@ import {
   runnerOrchestratorConfig,
   type TestEdge,
 } from "../../helpers/edge.ts";
+import { spawnReadyRunner } from "../../helpers/go-wire.ts";
 import { ffprobe, makeClip, tempDir } from "../../helpers/media.ts";
 
 // This project's gateway paying this project's orchestrator over go-livepeer's wire, both ways in
@@ -28,7 +29,6 @@ import { ffprobe, makeClip, tempDir } from "../../helpers/media.ts";
 // real tickets (every one a winner here) redeemed on the shared devnet, and real FFmpeg renditions
 // from a node-runner, checked with the gateway's own ffprobe decode and again by the test.
 
-const ROOT = new URL("../../..", import.meta.url).pathname;
 /** Face value = EV: winProb is 2^256 − 1, every ticket wins and is redeemable. */
 const FACE = 2_000_000_000_000n;
 
@@ -57,32 +57,7 @@ async function startPair(serviceUri: string): Promise<Node> {
   );
   const http = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => orch.app.fetch(req) });
   const go = await startGoWireServer({ deps: orch.deps, serviceUri, countPixels: ffprobePixelCounter() });
-  const runner = Bun.spawn(
-    [
-      process.execPath,
-      joinPath(ROOT, "src/node-runner/main.ts"),
-      "--edge",
-      `http://127.0.0.1:${http.port}`,
-      "--token",
-      token,
-      "--capacity",
-      "1",
-      "--models",
-      joinPath(orch.dir, "models"),
-      "--poll-ms",
-      "2000",
-    ],
-    { cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "inherit" },
-  );
-  const reader = runner.stdout.getReader();
-  let text = "";
-  while (!text.includes('"runner ready"')) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("node-runner exited before it was ready");
-    text += new TextDecoder().decode(value);
-  }
-  reader.releaseLock();
-  void runner.stdout.pipeTo(new WritableStream()).catch(() => undefined);
+  const runner = await spawnReadyRunner(`http://127.0.0.1:${http.port}`, token, joinPath(orch.dir, "models"));
   return {
     orch,
     gw,
