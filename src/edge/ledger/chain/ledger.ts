@@ -109,9 +109,11 @@ export interface ChainLedger extends Ledger {
   readonly kind: "chain";
   readonly addresses: ProtocolAddresses;
   readonly chainId: number;
+  /** The read client, for building transactions a user's own wallet signs (services/staking/tx.ts). */
+  readonly client: PublicClient;
 }
 
-const ABIS: Record<ContractName, Abi> = {
+export const ABIS: Record<ContractName, Abi> = {
   BondingManager: bondingManagerAbi,
   RoundsManager: roundsManagerAbi,
   TicketBroker: ticketBrokerAbi,
@@ -128,7 +130,7 @@ const EVENT_ABIS: Abi[] = [
 ];
 
 /** Decodes a failed call into the stable LedgerError; anything else is rethrown as it is. */
-function toLedgerError(e: unknown, call: string): unknown {
+export function toLedgerError(e: unknown, call: string): unknown {
   if (!(e instanceof BaseError)) return e;
   const r = e.walk((x) => x instanceof ContractFunctionRevertedError);
   if (!(r instanceof ContractFunctionRevertedError)) return e;
@@ -422,6 +424,7 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     kind: "chain",
     addresses,
     chainId,
+    client,
     close: async () => {},
 
     initializeRound: (caller) => send(caller, "RoundsManager", "initializeRound", []),
