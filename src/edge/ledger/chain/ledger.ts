@@ -291,13 +291,19 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     }
     const wallet = createWalletClient({ transport, account, chain });
     let fees = await currentFees();
+    // The send estimates gas against the latest state, which another process may have changed
+    // since the simulation (two edges initializing the same round): its revert gets the same code.
     const write = (nonce: number | undefined, f: Fees | undefined) =>
-      wallet.writeContract({
-        ...req,
-        ...(f ?? {}),
-        chain,
-        ...(nonce !== undefined ? { nonce } : {}),
-      } as never) as Promise<Hex>;
+      (
+        wallet.writeContract({
+          ...req,
+          ...(f ?? {}),
+          chain,
+          ...(nonce !== undefined ? { nonce } : {}),
+        } as never) as Promise<Hex>
+      ).catch((e: unknown) => {
+        throw toLedgerError(e, functionName);
+      });
     // json-rpc accounts are signed for by the node, which keeps their nonces itself.
     let nonce: number | undefined;
     let hash =
