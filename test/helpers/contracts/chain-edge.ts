@@ -34,7 +34,7 @@ export interface ChainEdge {
   account(i: number): LocalAccount;
   key(i: number): Hex;
   address(i: number): Address;
-  /** Mines to the next round's first block and initializes it. */
+  /** Mines to the next round's first block, initializes it, and orchestrator 1 calls reward(). */
   nextRound(): Promise<void>;
   close(): Promise<void>;
 }
@@ -89,8 +89,12 @@ export async function startChainEdge(): Promise<ChainEdge> {
     await anvil.client.waitForTransactionReceipt({ hash, pollingInterval: 10 });
     await chain.bond(address(1), 500n * LPT, address(1));
     await chain.transcoder(address(1), 500_000n, 500_000n);
-    // Active from the next round.
-    await nextRound();
+    // Active from the next round, where it calls reward(): claiming is then safe (no claim-timing warning).
+    const nextRewardedRound = async () => {
+      await nextRound();
+      await chain!.reward(address(1));
+    };
+    await nextRewardedRound();
 
     const config = parseConfig({
       database: { url: `file:${join(tmp.dir, "edge.db")}` },
@@ -114,7 +118,7 @@ export async function startChainEdge(): Promise<ChainEdge> {
       account: (i) => accounts[i]!,
       key: (i) => bytesToHex(accounts[i]!.getHdKey().privateKey!) as Hex,
       address,
-      nextRound,
+      nextRound: nextRewardedRound,
       close,
     };
   } catch (err) {

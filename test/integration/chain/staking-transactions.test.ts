@@ -149,6 +149,13 @@ describe.skipIf(missing !== undefined)(titleWithSkipReason("staking transactions
     });
     expect(huge.status).toBe(400);
     expect(((await huge.json()) as { code: string }).code).toBe("INVALID_AMOUNT");
+    // More ether than the account holds (anvil gives each 100000).
+    const rich = await post(c.url, "/v1/staking/tx/fundDeposit", {
+      from: c.address(4),
+      args: { amount: (200_000n * LPT).toString() },
+    });
+    expect(rich.status).toBe(422);
+    expect(((await rich.json()) as { code: string }).code).toBe("INSUFFICIENT_BALANCE");
   }, 60_000);
 
   test("funding carries its value; unlock follows; the sender's broker state changes", async () => {

@@ -1,6 +1,6 @@
 // Unsigned transactions for a user's own wallet: the chain ledger never holds a user's key, so for
 // a staking write it answers with what to sign (to, data, value) instead of sending it.
-import { encodeFunctionData, type Hex } from "viem";
+import { BaseError, encodeFunctionData, type Hex, InsufficientFundsError } from "viem";
 import type { Address } from "../../../protocol/types.ts";
 import { LedgerError } from "../errors.ts";
 import type { ContractName } from "./contracts.ts";
@@ -71,6 +71,13 @@ export async function checkAndEstimate(
       blockTag: "pending",
     } as never);
   } catch (e) {
+    // Value beyond the account's ether is the node's refusal, not a revert: the same code as the devnet's.
+    if (e instanceof BaseError && e.walk((x) => x instanceof InsufficientFundsError)) {
+      throw new LedgerError(
+        "INSUFFICIENT_BALANCE",
+        `${tx.from} cannot pay ${tx.value} wei for ${call.functionName}`,
+      );
+    }
     throw toLedgerError(e, call.functionName);
   }
   const gas = await ledger.client
