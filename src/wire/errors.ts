@@ -29,6 +29,16 @@ export const ERRORS = {
   AUTH_DEADLINE_EXPIRED: { status: 401, title: "Deadline expired" },
   AUTH_DEADLINE_TOO_FAR: { status: 400, title: "Deadline too far ahead" },
   AUTH_NONCE_REPLAYED: { status: 409, title: "Nonce already used" },
+  // Which of the two write paths this edge's ledger takes: the devnet applies signed requests, the
+  // chain ledger only builds transactions for the user's own wallet to send.
+  STAKING_NEEDS_SIGNED_REQUEST: {
+    status: 409,
+    title: "The devnet applies signed requests: POST /v1/staking/{action}",
+  },
+  STAKING_NEEDS_TRANSACTION: {
+    status: 409,
+    title: "On the chain ledger, send the transaction from POST /v1/staking/tx/{action} yourself",
+  },
 
   // Ledger: contract reverts and availability
   CALLER_NOT_ACTIVE: { status: 422, title: "Caller is not an active transcoder" },

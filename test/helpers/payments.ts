@@ -15,10 +15,13 @@ import * as schema from "../../src/edge/db/schema/index.ts";
 import type { Clock, HonoEnv } from "../../src/edge/deps.ts";
 import { createDevnet, type Devnet } from "../../src/edge/ledger/devnet.ts";
 import { DEFAULT_MNEMONIC, deriveAccounts, type GenesisInput } from "../../src/edge/ledger/genesis.ts";
+import type { Ledger } from "../../src/edge/ledger/types.ts";
 import { createLogger } from "../../src/edge/logger.ts";
 import { bytesToHex } from "../../src/protocol/bytes.ts";
 import type { Address, Hex } from "../../src/protocol/types.ts";
+import { type ChainWorld, startChainWorld } from "./contracts/chain-world.ts";
 import { LOOPBACK } from "./edge.ts";
+import type { LedgerKind } from "./ledgers.ts";
 
 /**
  * Roles of the derived accounts: 0 the gateway's sender (deposit and reserve); 1, 2, 3 active
@@ -107,6 +110,8 @@ export interface EdgeOptions {
   /** Filesystem blob store directory (default: the config's default). */
   blobsDir?: string;
   jobs?: EdgeConfigInput["jobs"];
+  /** Runner tokens every hosted orchestrator accepts (none by default). */
+  runnerTokens?: string[];
 }
 
 export interface Edge {
@@ -117,11 +122,20 @@ export interface Edge {
 }
 
 export interface PaymentsNet {
+  kind: LedgerKind;
   dir: string;
   dbUrl: string;
   clock: Clock & { advance(ms: number): void };
-  /** The devnet of the first handle (what the test drives). */
+  /** The devnet of the first handle (what the test drives); devnet-only, throws on the chain. */
   devnet: Devnet;
+  /** What the test drives on either ledger: signs for every account. */
+  ledger: Ledger;
+  /** To the first block of the next round (not initialized); returns that round. */
+  advanceRound(): Promise<bigint>;
+  /** Forward n blocks; returns the new block number. */
+  advanceBlocks(n: bigint): Promise<bigint>;
+  /** The real contracts on anvil (chain only). */
+  chain?: ChainWorld;
   /** Starts an edge on its own database connection and devnet instance (as another process would). */
   startEdge(options?: EdgeOptions): Promise<Edge>;
   /** Points the orchestrators' service URIs at `url` on the ledger. */
@@ -136,12 +150,48 @@ export interface PaymentsNet {
 export async function orchestratorAndGateway(
   net: PaymentsNet,
   prices: NonNullable<EdgeOptions["prices"]>,
+  models: readonly RunnerModel[] = [],
 ): Promise<{ orch: Edge; gateway: Edge }> {
-  const orch = await net.startEdge({ host: [0], prices, blobsDir: join(net.dir, "blobs") });
+  const runnerTokens = [ORCH_RUNNER_TOKEN];
+  const orch = await net.startEdge({ host: [0], prices, blobsDir: join(net.dir, "blobs"), runnerTokens });
+  if (models.length > 0) await registerRunner(orch, models);
   const gateway = await net.startEdge({ host: [] });
   await net.setServiceURIs(orch.url, [0]);
   await net.setServiceURIs("http://127.0.0.1:9", [1, 2]);
   return { orch, gateway };
+}
+
+/** The runner token orchestratorAndGateway's orchestrator accepts. */
+export const ORCH_RUNNER_TOKEN = "payments-net-runner-token-1";
+
+export interface RunnerModel {
+  pipeline: string;
+  modelId: string;
+}
+
+/**
+ * Registers a runner serving `models` (it never leases): a configured price alone advertises no
+ * AI pipeline, so a test that buys one needs a runner that registered its model. It stays live
+ * for RUNNER_LIVE_MS of the net's clock.
+ */
+export async function registerRunner(
+  orch: Edge,
+  models: readonly RunnerModel[],
+  token = ORCH_RUNNER_TOKEN,
+): Promise<void> {
+  const res = await orch.app.request("/runner/v1/register", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      ffmpeg: null,
+      gpus: [],
+      onnx: [],
+      models: models.map((m) => ({ ...m, warm: true })),
+      capabilities: [...new Set(models.map((m) => m.pipeline))],
+      capacity: 1,
+    }),
+  });
+  if (res.status !== 200) throw new Error(`runner registration: ${res.status} ${await res.text()}`);
 }
 
 /**
@@ -156,15 +206,24 @@ function openPeer(url: string): DbHandle {
   return { url, client, db, close: () => client.close() };
 }
 
-/** A fresh devnet on a temp libSQL file. Call close() in afterAll. */
-export async function paymentsNet(): Promise<PaymentsNet> {
+/**
+ * The payments genesis on a temp libSQL file: on a devnet there (default), or on the real contracts
+ * on anvil (`ledger: "chain"`; edges then keep only their own tables in the file). Call close() in
+ * afterAll.
+ */
+export async function paymentsNet(options: { ledger?: LedgerKind } = {}): Promise<PaymentsNet> {
+  const kind = options.ledger ?? "devnet";
   const dir = mkdtempSync(join(tmpdir(), "lp-payments-"));
   const dbUrl = `file:${join(dir, "edge.db")}`;
   const clock = manualClock();
   (await openDb(dbUrl)).close(); // creates the file and applies the migrations
   const handle = openPeer(dbUrl);
-  const devnet = await createDevnet({ url: dbUrl, handle, genesis: paymentsGenesis(), clock });
-  const opened: { handle: DbHandle; devnet: Devnet; server: ReturnType<typeof Bun.serve> }[] = [];
+  const chain = kind === "chain" ? await startChainWorld(paymentsGenesis()) : undefined;
+  const devnet = chain
+    ? undefined
+    : await createDevnet({ url: dbUrl, handle, genesis: paymentsGenesis(), clock });
+  const ledger: Ledger = chain ? chain.ledger : devnet!;
+  const opened: { handle: DbHandle; ledger: Ledger; server: ReturnType<typeof Bun.serve> }[] = [];
 
   async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
     const t = options.ticket ?? {};
@@ -176,6 +235,7 @@ export async function paymentsNet(): Promise<PaymentsNet> {
       orchestrators: (options.host ?? [0, 1, 2]).map((i) => ({
         privateKey: keyOf(ORCHS[i]!),
         serviceURI: "http://127.0.0.1:1",
+        ...(options.runnerTokens ? { runnerTokens: options.runnerTokens } : {}),
         prices: (options.prices ?? [{ capability: "transcode", pricePerUnit: 3n, pixelsPerUnit: 2n }]).map(
           (p) => ({
             capability: p.capability,
@@ -202,21 +262,26 @@ export async function paymentsNet(): Promise<PaymentsNet> {
       ...(options.jobs ? { jobs: options.jobs } : {}),
     });
     const edgeHandle = openPeer(dbUrl);
-    const edgeDevnet = await createDevnet({
-      url: dbUrl,
-      handle: edgeHandle,
-      genesis: paymentsGenesis(),
-      clock,
-    });
+    // Its own ledger instance, as another process would have: on the chain it signs with the
+    // edge's own keys (hosted orchestrators and sender) and keeps its event cursor in the file.
+    const edgeLedger: Ledger = chain
+      ? await chain.open({
+          accounts: [
+            ...(options.host ?? [0, 1, 2]).map((i) => ORCHS[i]!),
+            ...(options.sender === null ? [] : [options.sender ?? GATEWAY]),
+          ],
+          db: edgeHandle.db,
+        })
+      : await createDevnet({ url: dbUrl, handle: edgeHandle, genesis: paymentsGenesis(), clock });
     const deps = await buildDeps(config, {
-      ledger: edgeDevnet,
+      ledger: edgeLedger,
       dbHandle: edgeHandle,
       clock,
       logger: createLogger({ level: "silent" }),
     });
     const app = createApp(deps);
     const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: app.fetch });
-    opened.push({ handle: edgeHandle, devnet: edgeDevnet, server });
+    opened.push({ handle: edgeHandle, ledger: edgeLedger, server });
     return {
       deps,
       app,
@@ -228,21 +293,30 @@ export async function paymentsNet(): Promise<PaymentsNet> {
   }
 
   return {
+    kind,
     dir,
     dbUrl,
     clock,
-    devnet,
+    get devnet(): Devnet {
+      if (!devnet) throw new Error("net.devnet is devnet-only: use net.ledger on the chain");
+      return devnet;
+    },
+    ledger,
+    ...(chain ? { chain } : {}),
+    advanceRound: () => (chain ? chain.advanceRound() : devnet!.advanceRound()),
+    advanceBlocks: (n) => (chain ? chain.advanceBlocks(n) : devnet!.advanceBlocks(n)),
     startEdge,
     async setServiceURIs(url, which = [0, 1, 2]) {
-      for (const i of which) await devnet.setServiceURI(addressOf(ORCHS[i]!), url);
+      for (const i of which) await ledger.setServiceURI(addressOf(ORCHS[i]!), url);
     },
     async close() {
       for (const o of opened) {
         o.server.stop(true);
-        await o.devnet.close();
+        await o.ledger.close();
         o.handle.close();
       }
-      await devnet.close();
+      await ledger.close();
+      await chain?.close();
       handle.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -12,6 +12,16 @@ export const CLI_ENV = envTable({
     },
     entries: ["lpx"],
   },
+  LPX_RPC_URL: {
+    description:
+      "JSON-RPC URL of the chain, for writes when the edge runs LEDGER=chain (they are signed here and sent there)",
+    parse: (s: string) => {
+      const u = new URL(s);
+      if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error("must be an http(s) URL");
+      return s;
+    },
+    entries: ["lpx"],
+  },
   LPX_API_KEY: {
     description: "consumer API key for job commands, when the edge requires one",
     parse: parse.string,

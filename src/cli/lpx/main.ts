@@ -21,9 +21,10 @@ const COMMANDS = `COMMAND [ARGS]
   orchestrator ADDRESS               stake, cuts and reward-call history
   delegator ADDRESS                  bond, pending stake and fees, unbonding locks, claim warning
   sender ADDRESS                     a ticket sender's deposit, reserve and unlock
-  bond AMOUNT_LPT ORCHESTRATOR       writes, signed with LPX_KEYSTORE or LPX_PRIVATE_KEY:
-  unbond AMOUNT_LPT                    bonding claims first; the claim-timing warning stops
-  rebond LOCK_ID [--to ORCHESTRATOR]   bond/unbond/rebond/claim/withdraw-fees unless --force
+  bond AMOUNT_LPT ORCHESTRATOR       writes, signed with LPX_KEYSTORE or LPX_PRIVATE_KEY;
+  unbond AMOUNT_LPT                    on a LEDGER=chain edge, sent to LPX_RPC_URL (--rpc-url);
+  rebond LOCK_ID [--to ORCHESTRATOR]   bonding claims first; the claim-timing warning stops
+                                       bond/unbond/rebond/claim/withdraw-fees unless --force
   withdraw-stake LOCK_ID
   withdraw-fees AMOUNT_ETH [--recipient ADDRESS]
   claim
@@ -49,6 +50,7 @@ const spec = {
     field: { type: "string" as const },
     interval: { type: "string" as const },
     count: { type: "string" as const },
+    "rpc-url": { type: "string" as const },
   },
   optionHelp: {
     json: "print the edge's JSON instead of text",
@@ -61,6 +63,7 @@ const spec = {
     field: "job: the form field of the file (default segment, image or audio)",
     interval: "job, tail: polling interval in ms (default 1000)",
     count: "tail: stop after this many lines",
+    "rpc-url": "writes on a LEDGER=chain edge: the chain's JSON-RPC URL (else LPX_RPC_URL)",
   },
   positionals: COMMANDS,
   env: [CLI_ENV],
@@ -134,7 +137,12 @@ async function main(): Promise<void> {
         await account(env),
         command,
         args,
-        { to: values.to, recipient: values.recipient, force: values.force },
+        {
+          to: values.to,
+          recipient: values.recipient,
+          force: values.force,
+          rpcUrl: values["rpc-url"] ?? env.LPX_RPC_URL,
+        },
         json,
         out,
       );

@@ -1,17 +1,21 @@
 import type { LocalAccount } from "viem/accounts";
+import { sendOnChain } from "./chain.ts";
 import type { EdgeClient } from "./edge.ts";
 import { CliError, usage } from "./errors.ts";
 import type { Delegator, Out } from "./reads.ts";
 import { signRequest } from "./signing.ts";
 import { formatAmount, parseAddress, parseAmount, parsePercent, parseWhole } from "./units.ts";
 
-// The write commands: build the action's args from the command line, sign them with the user's
-// key (EIP-712, the edge's domain) and POST them to /v1/staking/{action}.
+// The write commands: build the action's args from the command line, then on the devnet sign them
+// with the user's key (EIP-712, the edge's domain) and POST them to /v1/staking/{action}; on the
+// chain ledger sign and send the transactions the edge builds (chain.ts).
 
 export interface WriteOptions {
   to?: string | undefined;
   recipient?: string | undefined;
   force?: boolean | undefined;
+  /** The chain's JSON-RPC URL (writes on the chain ledger). */
+  rpcUrl?: string | undefined;
 }
 
 interface TxResult {
@@ -159,7 +163,17 @@ export async function write(
       throw new CliError(`not sent: ${d.warning.message} (--force sends it anyway)`);
     }
   }
-  const { domain } = await edge.get<{ domain: { chainId: number } }>("/dashboard/signing.json");
+  const { ledger, domain } = await edge.get<{ ledger: string; domain: { chainId: number } }>(
+    "/dashboard/signing.json",
+  );
+  if (ledger === "chain") {
+    const sent = await sendOnChain(edge, account, o.rpcUrl, w);
+    if (json) return out(JSON.stringify({ action: w.action, ...sent }, null, 2));
+    out(`${w.summary}: sent from ${sent.from} on chain ${sent.chainId}`);
+    for (const t of sent.transactions)
+      out(`  ${t.function} tx ${t.hash} (block ${t.block}, gas ${t.gasUsed})`);
+    return;
+  }
   const signed = await signRequest(account, domain.chainId, w.action, w.args);
   const tx = await edge.post<TxResult>(`/v1/staking/${w.action}`, signed, w.summary);
   if (json) return out(JSON.stringify(tx, null, 2));

@@ -68,7 +68,10 @@ function input(f: ActionField): Html {
   }${f.pattern ? html` pattern="${f.pattern}"` : ""} value="${f.value ?? ""}" autocomplete="off"></label>`;
 }
 
-/** The signer panel and the action forms. `chainId` is the EIP-712 domain's chain id. */
+/**
+ * The signer panel and the action forms. `chainId` is the EIP-712 domain's chain id on the devnet,
+ * the chain's id on the chain ledger, where the wallet sends transactions the edge builds.
+ */
 export function actionsSection(opts: {
   chainId: number;
   ledger: "devnet" | "chain";
@@ -80,11 +83,17 @@ export function actionsSection(opts: {
       f.note ? html`<small class="muted">${f.note}</small>` : ""
     }</form>`,
   );
+  if (opts.ledger === "chain") {
+    return html`<h2 id="actions">Act with your own key</h2>
+<section id="signer" data-chain-id="${opts.chainId}" data-ledger="chain">
+<p class="muted">This node runs on chain ${opts.chainId} and never sends as you: each form asks it for the unsigned transaction (<code>POST /v1/staking/tx/{action}</code>), and your browser wallet (EIP-1193) signs and sends it. Bonding may ask for an LPT approve first.</p>
+<p id="action-status" role="status" aria-live="polite"></p>
+<div class="actions">${forms}</div>
+</section>`;
+  }
   return html`<h2 id="actions">Act with your own key</h2>
 <section id="signer" data-chain-id="${opts.chainId}" data-ledger="${opts.ledger}">
-<p class="muted">Your key never reaches this node: the page signs an EIP-712 request and sends only the signature to the staking API. With a browser wallet (EIP-1193) leave the key empty.${
-    opts.ledger === "devnet" ? " On this devnet you may paste a test key." : ""
-  }</p>
+<p class="muted">Your key never reaches this node: the page signs an EIP-712 request and sends only the signature to the staking API. With a browser wallet (EIP-1193) leave the key empty. On this devnet you may paste a test key.</p>
 <label>Test private key (devnet only, stays in this page)<input id="signer-key" type="password" autocomplete="off" pattern="(0x)?[0-9a-fA-F]{64}"></label>
 <p id="action-status" role="status" aria-live="polite"></p>
 <div class="actions">${forms}</div>

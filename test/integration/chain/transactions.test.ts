@@ -4,12 +4,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { http } from "viem";
 import {
   ARBITRUM_PARAMS,
   type DeployedProtocol,
   deployProtocol,
 } from "../../../src/edge/ledger/chain/deploy.ts";
 import { createChainLedger } from "../../../src/edge/ledger/chain/ledger.ts";
+import { LedgerError } from "../../../src/edge/ledger/errors.ts";
 import { DEFAULT_MNEMONIC, deriveAccounts } from "../../../src/edge/ledger/genesis.ts";
 import { bytesToHex } from "../../../src/protocol/bytes.ts";
 import type { Address, Hex } from "../../../src/protocol/types.ts";
@@ -19,6 +21,7 @@ import { artifactsMissing, loadArtifacts, titleWithSkipReason } from "../../help
 const missing = artifactsMissing();
 if (missing) console.warn(`chain transaction tests skipped: ${missing}`);
 
+const ROUND_LENGTH = 20n;
 const accounts = deriveAccounts(DEFAULT_MNEMONIC, 3);
 const SENDER = accounts[2]!;
 const sender = SENDER.address.toLowerCase() as Address;
@@ -36,7 +39,7 @@ describe.skipIf(missing !== undefined)(
         loadArtifacts(),
         anvil.wallet(0),
         anvil.client,
-        { ...ARBITRUM_PARAMS, roundLength: 20n },
+        { ...ARBITRUM_PARAMS, roundLength: ROUND_LENGTH },
         [],
       );
     }, 300_000);
@@ -144,6 +147,88 @@ describe.skipIf(missing !== undefined)(
         expect(await anvil.client.getTransactionCount({ address: SENDER.address })).toBe(start + 1);
       } finally {
         await anvil.client.request({ method: "evm_setAutomine" as never, params: [true] as never });
+        await ledger.close();
+      }
+    }, 120_000);
+
+    test("state changed by another process between the simulation and the send: the revert gets the devnet's code", async () => {
+      const other = await createChainLedger({
+        url: anvil.url,
+        controller: deployed.addresses.Controller,
+        accounts: [accounts[0]!],
+        pollingIntervalMs: 10,
+      });
+      // The moment this ledger asks the node to fill in (estimate) its send, the other one initializes the
+      // round (two edges racing to initialize it, with the loser already past its simulation).
+      let raced = false;
+      const ledger = await createChainLedger({
+        transport: http(anvil.url, {
+          retryCount: 0,
+          onFetchRequest: async (req) => {
+            const body = (await req.clone().json()) as { method: string };
+            if (/^eth_(estimateGas|fillTransaction)$/.test(body.method) && !raced) {
+              raced = true;
+              await other.initializeRound(accounts[0]!.address.toLowerCase() as Address);
+            }
+          },
+        }),
+        controller: deployed.addresses.Controller,
+        accounts: [SENDER],
+        pollingIntervalMs: 10,
+      });
+      try {
+        const block = await anvil.blockNumber();
+        await anvil.mine(ROUND_LENGTH - (block % ROUND_LENGTH));
+        const lost = ledger.initializeRound(sender);
+        await expect(lost).rejects.toBeInstanceOf(LedgerError);
+        await expect(lost).rejects.toMatchObject({ code: "ROUND_ALREADY_INITIALIZED" });
+        expect(raced).toBe(true);
+        expect(await ledger.currentRoundInitialized()).toBe(true);
+      } finally {
+        await ledger.close();
+        await other.close();
+      }
+    }, 120_000);
+
+    test("with a confirmation depth, a write returns only once its block is buried that deep", async () => {
+      // Counts the ledger's block-number polls, to know it has looked again without a fixed wait.
+      let polls = 0;
+      const ledger = await createChainLedger({
+        transport: http(anvil.url, {
+          retryCount: 0,
+          onFetchRequest: async (req) => {
+            if (((await req.clone().json()) as { method: string }).method === "eth_blockNumber") polls++;
+          },
+        }),
+        controller: deployed.addresses.Controller,
+        accounts: [SENDER],
+        pollingIntervalMs: 10,
+        confirmations: 3,
+      });
+      const pollsFrom = async (from: number, n: number) => {
+        while (polls < from + n) await Bun.sleep(5);
+      };
+      try {
+        const start = await anvil.client.getTransactionCount({ address: SENDER.address });
+        let settled = false;
+        const write = ledger.fundDeposit(sender, 1n).finally(() => {
+          settled = true;
+        });
+        // Mined at once (automine), then held until two more blocks are on top of it.
+        while ((await anvil.client.getTransactionCount({ address: SENDER.address })) === start) {
+          await Bun.sleep(5);
+        }
+        const mined = await anvil.blockNumber();
+        await pollsFrom(polls, 3);
+        expect(settled).toBe(false);
+        await anvil.mine(1n);
+        await pollsFrom(polls, 3);
+        expect(settled).toBe(false);
+        await anvil.mine(1n);
+        const result = await write;
+        expect(result.block).toBe(mined);
+        expect(await anvil.blockNumber()).toBe(mined + 2n);
+      } finally {
         await ledger.close();
       }
     }, 120_000);

@@ -335,6 +335,73 @@ export const bondingManagerAbi = [
   { inputs: [], name: "reward", outputs: [], stateMutability: "nonpayable", type: "function" },
   {
     inputs: [
+      { name: "_amount", type: "uint256" },
+      { name: "_to", type: "address" },
+      { name: "_oldDelegateNewPosPrev", type: "address" },
+      { name: "_oldDelegateNewPosNext", type: "address" },
+      { name: "_currDelegateNewPosPrev", type: "address" },
+      { name: "_currDelegateNewPosNext", type: "address" },
+    ],
+    name: "bondWithHint",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { name: "_to", type: "address" },
+      { name: "_unbondingLockId", type: "uint256" },
+      { name: "_newPosPrev", type: "address" },
+      { name: "_newPosNext", type: "address" },
+    ],
+    name: "rebondFromUnbondedWithHint",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { name: "_unbondingLockId", type: "uint256" },
+      { name: "_newPosPrev", type: "address" },
+      { name: "_newPosNext", type: "address" },
+    ],
+    name: "rebondWithHint",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { name: "_rewardCut", type: "uint256" },
+      { name: "_feeShare", type: "uint256" },
+      { name: "_newPosPrev", type: "address" },
+      { name: "_newPosNext", type: "address" },
+    ],
+    name: "transcoderWithHint",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "treasuryRewardCutRate",
+    outputs: [{ name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { name: "_amount", type: "uint256" },
+      { name: "_newPosPrev", type: "address" },
+      { name: "_newPosNext", type: "address" },
+    ],
+    name: "unbondWithHint",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
       { name: "_newPosPrev", type: "address" },
       { name: "_newPosNext", type: "address" },
     ],

@@ -19,6 +19,8 @@ import {
   WaitForTransactionReceiptTimeoutError,
   zeroAddress,
 } from "viem";
+import { treasuryShare } from "../../../protocol/earnings.ts";
+import { createReward } from "../../../protocol/minter.ts";
 import { encodeAuxData } from "../../../protocol/ticket.ts";
 import type { Address, Ticket } from "../../../protocol/types.ts";
 import type { Db } from "../../db/client.ts";
@@ -48,6 +50,19 @@ import {
   LEDGER_EVENTS,
   TRANSCODER_FIELDS,
 } from "./fields.ts";
+import {
+  type BondCaller,
+  bondHints,
+  claimedBondedAmount,
+  type Delegate,
+  type Hint,
+  NO_HINT,
+  type Pool,
+  rebondHint,
+  rewardHint,
+  transcoderHint,
+  unbondHint,
+} from "./hints.ts";
 import { createNonceQueue, nonceTaken } from "./nonces.ts";
 
 interface Fees {
@@ -94,9 +109,11 @@ export interface ChainLedger extends Ledger {
   readonly kind: "chain";
   readonly addresses: ProtocolAddresses;
   readonly chainId: number;
+  /** The read client, for building transactions a user's own wallet signs (services/staking/tx.ts). */
+  readonly client: PublicClient;
 }
 
-const ABIS: Record<ContractName, Abi> = {
+export const ABIS: Record<ContractName, Abi> = {
   BondingManager: bondingManagerAbi,
   RoundsManager: roundsManagerAbi,
   TicketBroker: ticketBrokerAbi,
@@ -113,7 +130,7 @@ const EVENT_ABIS: Abi[] = [
 ];
 
 /** Decodes a failed call into the stable LedgerError; anything else is rethrown as it is. */
-function toLedgerError(e: unknown, call: string): unknown {
+export function toLedgerError(e: unknown, call: string): unknown {
   if (!(e instanceof BaseError)) return e;
   const r = e.walk((x) => x instanceof ContractFunctionRevertedError);
   if (!(r instanceof ContractFunctionRevertedError)) return e;
@@ -274,13 +291,19 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     }
     const wallet = createWalletClient({ transport, account, chain });
     let fees = await currentFees();
+    // The send estimates gas against the latest state, which another process may have changed
+    // since the simulation (two edges initializing the same round): its revert gets the same code.
     const write = (nonce: number | undefined, f: Fees | undefined) =>
-      wallet.writeContract({
-        ...req,
-        ...(f ?? {}),
-        chain,
-        ...(nonce !== undefined ? { nonce } : {}),
-      } as never) as Promise<Hex>;
+      (
+        wallet.writeContract({
+          ...req,
+          ...(f ?? {}),
+          chain,
+          ...(nonce !== undefined ? { nonce } : {}),
+        } as never) as Promise<Hex>
+      ).catch((e: unknown) => {
+        throw toLedgerError(e, functionName);
+      });
     // json-rpc accounts are signed for by the node, which keeps their nonces itself.
     let nonce: number | undefined;
     let hash =
@@ -344,10 +367,70 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     return out;
   }
 
+  const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const poolNow = async (): Promise<Pool> => ({
+    members: await poolWalk(),
+    maxSize: await read<bigint>(bm, "getTranscoderPoolMaxSize"),
+  });
+  async function delegateOf(a: Address): Promise<Delegate> {
+    const d = await ledger.getDelegator(a);
+    return {
+      address: a,
+      totalStake: d.delegatedAmount,
+      registered: same(d.delegateAddress, a) && d.bondedAmount > 0n,
+    };
+  }
+  async function callerOf(a: Address): Promise<BondCaller> {
+    const [d, round] = await Promise.all([ledger.getDelegator(a), currentRound()]);
+    const pending = d.lastClaimRound < round ? await ledger.pendingStake(a) : d.bondedAmount;
+    return {
+      address: a,
+      bondedAmount: claimedBondedAmount(d, pending, round),
+      delegateAddress: d.delegateAddress,
+      status: d.status,
+    };
+  }
+  /**
+   * Hints are read from the latest block and only save gas: a pair gone stale by the time the call
+   * is mined makes the contract walk the list as with no hint. A read that fails sends no hint.
+   */
+  const hinted = async <T>(compute: () => Promise<T>, fallback: T): Promise<T> => {
+    try {
+      return await compute();
+    } catch {
+      return fallback;
+    }
+  };
+  /** The stake reward() adds: the minted share of the round's mintable tokens, less the treasury cut. */
+  async function rewardHintFor(transcoder: Address): Promise<Hint> {
+    return hinted(async () => {
+      const round = await currentRound();
+      const t = await ledger.getTranscoder(transcoder);
+      const stakeRound = min(round, t.lastActiveStakeUpdateRound);
+      const [pool, active, mintable, minted, cut, stake, members] = await Promise.all([
+        ledger.getTranscoderEarningsPoolForRound(transcoder, stakeRound),
+        read<bigint>(bm, "currentRoundTotalActiveStake"),
+        read<bigint>("Minter", "currentMintableTokens"),
+        read<bigint>("Minter", "currentMintedTokens"),
+        read<bigint>(bm, "treasuryRewardCutRate"),
+        read<bigint>(bm, "transcoderTotalStake", [transcoder]),
+        poolNow(),
+      ]);
+      const total = createReward(
+        { currentMintableTokens: mintable, currentMintedTokens: minted },
+        pool.totalStake,
+        active,
+      ).amount;
+      return rewardHint(members, transcoder, stake, total - treasuryShare(total, cut));
+    }, NO_HINT);
+  }
+  const pair = (h: Hint) => [h.prev, h.next] as const;
+
   const ledger: ChainLedger = {
     kind: "chain",
     addresses,
     chainId,
+    client,
     close: async () => {},
 
     initializeRound: (caller) => send(caller, "RoundsManager", "initializeRound", []),
@@ -355,11 +438,45 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
       // bond pulls the LPT with transferFrom: approve the BondingManager for what is missing first.
       const allowed = await read<bigint>("LivepeerToken", "allowance", [caller, addresses[bm]]);
       if (allowed < amount) await send(caller, "LivepeerToken", "approve", [addresses[bm], amount]);
-      return send(caller, bm, "bond", [amount, to]);
+      const hints = await hinted(
+        async () => {
+          const who = await callerOf(caller);
+          const old = same(who.delegateAddress, zeroAddress)
+            ? undefined
+            : await delegateOf(who.delegateAddress);
+          return bondHints(await poolNow(), who, amount, await delegateOf(to), old);
+        },
+        { oldDelegate: NO_HINT, currDelegate: NO_HINT },
+      );
+      return send(caller, bm, "bondWithHint", [
+        amount,
+        to,
+        ...pair(hints.oldDelegate),
+        ...pair(hints.currDelegate),
+      ]);
     },
-    unbond: (caller, amount) => send(caller, bm, "unbond", [amount]),
-    rebond: (caller, lockId) => send(caller, bm, "rebond", [lockId]),
-    rebondFromUnbonded: (caller, to, lockId) => send(caller, bm, "rebondFromUnbonded", [to, lockId]),
+    unbond: async (caller, amount) => {
+      const hint = await hinted(async () => {
+        const who = await callerOf(caller);
+        return unbondHint(await poolNow(), who, amount, await delegateOf(who.delegateAddress));
+      }, NO_HINT);
+      return send(caller, bm, "unbondWithHint", [amount, ...pair(hint)]);
+    },
+    rebond: async (caller, lockId) => {
+      const hint = await hinted(async () => {
+        const d = await ledger.getDelegator(caller);
+        const lock = await read<readonly bigint[]>(bm, "getDelegatorUnbondingLock", [caller, lockId]);
+        return rebondHint(await poolNow(), await delegateOf(d.delegateAddress), lock[0]!);
+      }, NO_HINT);
+      return send(caller, bm, "rebondWithHint", [lockId, ...pair(hint)]);
+    },
+    rebondFromUnbonded: async (caller, to, lockId) => {
+      const hint = await hinted(async () => {
+        const lock = await read<readonly bigint[]>(bm, "getDelegatorUnbondingLock", [caller, lockId]);
+        return rebondHint(await poolNow(), await delegateOf(to), lock[0]!, same(caller, to));
+      }, NO_HINT);
+      return send(caller, bm, "rebondFromUnbondedWithHint", [to, lockId, ...pair(hint)]);
+    },
     withdrawStake: (caller, lockId) => send(caller, bm, "withdrawStake", [lockId]),
     withdrawFees: (caller, recipient, amount) => send(caller, bm, "withdrawFees", [recipient, amount]),
     claimEarnings: (caller, endRound) => send(caller, bm, "claimEarnings", [endRound]),
@@ -372,8 +489,15 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
         zeroAddress,
         zeroAddress,
       ]),
-    transcoder: (caller, rewardCut, feeShare) => send(caller, bm, "transcoder", [rewardCut, feeShare]),
-    reward: (caller) => send(caller, bm, "reward", []),
+    transcoder: async (caller, rewardCut, feeShare) => {
+      const hint = await hinted(
+        async () =>
+          transcoderHint(await poolNow(), caller, await read<bigint>(bm, "transcoderTotalStake", [caller])),
+        NO_HINT,
+      );
+      return send(caller, bm, "transcoderWithHint", [rewardCut, feeShare, ...pair(hint)]);
+    },
+    reward: async (caller) => send(caller, bm, "rewardWithHint", pair(await rewardHintFor(caller))),
     setServiceURI: (caller, uri) => send(caller, "ServiceRegistry", "setServiceURI", [uri]),
     fundDeposit: (caller, amount) => send(caller, tb, "fundDeposit", [], amount),
     fundReserve: (caller, amount) => send(caller, tb, "fundReserve", [], amount),

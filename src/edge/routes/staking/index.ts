@@ -10,6 +10,7 @@ import {
 } from "../../http/problem.ts";
 import { stakingActions } from "../../services/staking/actions.ts";
 import { executeStakingAction } from "../../services/staking/execute.ts";
+import { stakingTransactionRoutes } from "./transactions.ts";
 
 const hex = (bytes: number, example: string) =>
   z
@@ -67,7 +68,8 @@ export function stakingRoutes(app: OpenAPIHono<HonoEnv>): void {
       summary: stakingActions[action].summary,
       description:
         "EIP-712 domain {name: 'Livepeer Edge', version: '1', chainId}; type StakingRequest(string action," +
-        "string args,bytes32 nonce,uint256 deadline) where args is the JSON of the args object with sorted keys.",
+        "string args,bytes32 nonce,uint256 deadline) where args is the JSON of the args object with sorted keys. " +
+        "On the chain ledger: 409 STAKING_NEEDS_TRANSACTION (use POST /v1/staking/tx/{action}).",
       request: {
         body: { required: true, content: { "application/json": { schema: requestSchema(action) } } },
       },
@@ -85,4 +87,5 @@ export function stakingRoutes(app: OpenAPIHono<HonoEnv>): void {
       return c.json(await executeStakingAction(c.var.deps, action, body), 200);
     });
   }
+  stakingTransactionRoutes(app);
 }

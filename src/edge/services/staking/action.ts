@@ -2,13 +2,20 @@ import { z } from "@hono/zod-openapi";
 import type { Address } from "../../../protocol/types.ts";
 import type { StakingAction, StakingArgs } from "../../../wire/staking.ts";
 import type { AppDeps } from "../../deps.ts";
+import type { ChainLedger } from "../../ledger/chain/ledger.ts";
+import type { ChainCall } from "../../ledger/chain/unsigned.ts";
 import type { TxResult } from "../../ledger/types.ts";
 
-/** One signed write: its argument schema (strings only, no transforms) and the ledger call. */
+/**
+ * One staking write: its argument schema (strings only, no transforms), the devnet call made for a
+ * signed request, and the contract calls the user's own wallet sends on the chain ledger (in order:
+ * a prerequisite such as the LPT approve first).
+ */
 export interface StakingActionDef<A extends StakingAction> {
   summary: string;
   args: z.ZodType<StakingArgs[A]>;
   run(deps: AppDeps, caller: Address, args: StakingArgs[A]): Promise<TxResult>;
+  calls(ledger: ChainLedger, from: Address, args: StakingArgs[A]): Promise<ChainCall[]> | ChainCall[];
 }
 
 // Schemas validate without transforming, so the validated args equal the signed ones.

@@ -1,16 +1,34 @@
 import { z } from "@hono/zod-openapi";
+import { livepeerTokenAbi } from "../../ledger/chain/abi.ts";
 import { addressArg, amountArg, lower, type StakingActionDef } from "./action.ts";
+
+const bm = "BondingManager" as const;
 
 export const bond: StakingActionDef<"bond"> = {
   summary: "Bond `amount` LPT to orchestrator `to` (claims earnings first)",
   args: z.strictObject({ amount: amountArg, to: addressArg }),
   run: (d, caller, a) => d.ledger.bond(caller, BigInt(a.amount), lower(a.to)),
+  calls: async (ledger, from, a) => {
+    // bond pulls the LPT with transferFrom: the BondingManager needs the allowance first.
+    const amount = BigInt(a.amount);
+    const allowed = (await ledger.client.readContract({
+      address: ledger.addresses.LivepeerToken,
+      abi: livepeerTokenAbi,
+      functionName: "allowance",
+      args: [from, ledger.addresses[bm]],
+    })) as bigint;
+    const bond = { contract: bm, functionName: "bond", args: [amount, lower(a.to)] };
+    return allowed >= amount
+      ? [bond]
+      : [{ contract: "LivepeerToken", functionName: "approve", args: [ledger.addresses[bm], amount] }, bond];
+  },
 };
 
 export const unbond: StakingActionDef<"unbond"> = {
   summary: "Unbond `amount`, creating an unbonding lock",
   args: z.strictObject({ amount: amountArg }),
   run: (d, caller, a) => d.ledger.unbond(caller, BigInt(a.amount)),
+  calls: (_l, _f, a) => [{ contract: bm, functionName: "unbond", args: [BigInt(a.amount)] }],
 };
 
 export const rebond: StakingActionDef<"rebond"> = {
@@ -20,18 +38,27 @@ export const rebond: StakingActionDef<"rebond"> = {
     a.to === undefined
       ? d.ledger.rebond(caller, BigInt(a.lockId))
       : d.ledger.rebondFromUnbonded(caller, lower(a.to), BigInt(a.lockId)),
+  calls: (_l, _f, a) => [
+    a.to === undefined
+      ? { contract: bm, functionName: "rebond", args: [BigInt(a.lockId)] }
+      : { contract: bm, functionName: "rebondFromUnbonded", args: [lower(a.to), BigInt(a.lockId)] },
+  ],
 };
 
 export const withdrawStake: StakingActionDef<"withdrawStake"> = {
   summary: "Withdraw the LPT of an unbonding lock whose withdraw round has come",
   args: z.strictObject({ lockId: amountArg }),
   run: (d, caller, a) => d.ledger.withdrawStake(caller, BigInt(a.lockId)),
+  calls: (_l, _f, a) => [{ contract: bm, functionName: "withdrawStake", args: [BigInt(a.lockId)] }],
 };
 
 export const withdrawFees: StakingActionDef<"withdrawFees"> = {
   summary: "Withdraw `amount` wei of earned fees to `recipient`",
   args: z.strictObject({ recipient: addressArg, amount: amountArg }),
   run: (d, caller, a) => d.ledger.withdrawFees(caller, lower(a.recipient), BigInt(a.amount)),
+  calls: (_l, _f, a) => [
+    { contract: bm, functionName: "withdrawFees", args: [lower(a.recipient), BigInt(a.amount)] },
+  ],
 };
 
 export const claimEarnings: StakingActionDef<"claimEarnings"> = {
@@ -42,4 +69,11 @@ export const claimEarnings: StakingActionDef<"claimEarnings"> = {
       caller,
       a.endRound === undefined ? await d.ledger.currentRound() : BigInt(a.endRound),
     ),
+  calls: async (ledger, _f, a) => [
+    {
+      contract: bm,
+      functionName: "claimEarnings",
+      args: [a.endRound === undefined ? await ledger.currentRound() : BigInt(a.endRound)],
+    },
+  ],
 };

@@ -6,6 +6,13 @@ export const transcoder: StakingActionDef<"transcoder"> = {
   summary: "Register as an orchestrator or set rewardCut / feeShare (PERC, 1e6 = 100%)",
   args: z.strictObject({ rewardCut: amountArg, feeShare: amountArg }),
   run: (d, caller, a) => d.ledger.transcoder(caller, BigInt(a.rewardCut), BigInt(a.feeShare)),
+  calls: (_l, _f, a) => [
+    {
+      contract: "BondingManager",
+      functionName: "transcoder",
+      args: [BigInt(a.rewardCut), BigInt(a.feeShare)],
+    },
+  ],
 };
 
 export const setServiceURI: StakingActionDef<"setServiceURI"> = {
@@ -20,4 +27,5 @@ export const setServiceURI: StakingActionDef<"setServiceURI"> = {
       ),
   }),
   run: (d, caller, a) => d.ledger.setServiceURI(caller, a.uri),
+  calls: (_l, _f, a) => [{ contract: "ServiceRegistry", functionName: "setServiceURI", args: [a.uri] }],
 };

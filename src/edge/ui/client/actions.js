@@ -3,6 +3,9 @@
 // to the edge's staking API (POST /v1/staking/{action}). Forms: <form data-action="bond"> whose
 // inputs are named after the action's args; data-unit="LPT"/"ETH" inputs take decimal tokens and
 // data-unit="percent" ones a percentage (sent in PERC points, 1e6 = 100%).
+// On the chain ledger (data-ledger="chain") nothing is signed for the edge: the page asks it for the
+// unsigned transactions (POST /v1/staking/tx/{action}) and the wallet sends each (eth_sendTransaction),
+// the next once the one before is mined.
 // The signing modules load on first use: a page view costs nothing for them.
 const noble = () =>
   Promise.all([import("@noble/curves/secp256k1.js"), import("@noble/hashes/sha3.js")]).then(
@@ -92,6 +95,8 @@ function argsOf(form) {
 const panel = document.getElementById("signer");
 const status = document.getElementById("action-status");
 const chainId = Number(panel?.dataset.chainId || "0");
+const ledger = panel?.dataset.ledger || "devnet";
+const STATUS_KEY = "lp-action-status";
 const say = (text, cls) => {
   if (!status) return;
   status.textContent = text;
@@ -140,12 +145,73 @@ async function sign(action, args) {
   return { signer, nonce, deadline, signature };
 }
 
+const quantity = (dec) => `0x${BigInt(dec).toString(16)}`;
+
+/** Polls the wallet's node for the receipt (EIP-1193 forwards eth_getTransactionReceipt). */
+async function receiptOf(eth, hash) {
+  const until = Date.now() + 15 * 60_000;
+  for (;;) {
+    const r = await eth.request({ method: "eth_getTransactionReceipt", params: [hash] });
+    if (r) return r;
+    if (Date.now() > until) throw new Error(`no receipt for ${hash} after 15 minutes`);
+    await new Promise((done) => setTimeout(done, 1000));
+  }
+}
+
+/** Chain ledger: build through the edge, send each transaction from the wallet, wait for each receipt. */
+async function sendFromWallet(action, args) {
+  const eth = window.ethereum;
+  if (!eth)
+    throw new Error("on this chain your wallet sends the transaction: open the page in a browser with one");
+  const [from] = await eth.request({ method: "eth_requestAccounts" });
+  const walletChain = Number(await eth.request({ method: "eth_chainId" }));
+  if (walletChain !== chainId) {
+    throw new Error(`the wallet is on chain ${walletChain}; switch it to chain ${chainId}`);
+  }
+  say(`Building ${action}…`);
+  const res = await fetch(`/v1/staking/tx/${action}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ from, args }),
+  });
+  const body = await res.json();
+  if (!res.ok) {
+    say(`${action} refused: ${body.code || res.status}: ${body.detail || body.title || ""}`, "bad");
+    return;
+  }
+  const hashes = [];
+  for (const [i, tx] of body.transactions.entries()) {
+    say(`Confirm ${tx.function} in your wallet (${i + 1} of ${body.transactions.length})…`);
+    // The wallet picks nonce, fees and gas; the edge's estimate is only what it saw.
+    const hash = await eth.request({
+      method: "eth_sendTransaction",
+      params: [{ from, to: tx.to, data: tx.data, value: quantity(tx.value) }],
+    });
+    say(`${tx.function} sent (${hash}); waiting for it to be mined…`);
+    const receipt = await receiptOf(eth, hash);
+    if (receipt.status !== "0x1") throw new Error(`${tx.function} reverted (${hash})`);
+    hashes.push(`${tx.function} ${hash}`);
+  }
+  // Shown again after the reload that brings the new numbers.
+  sessionStorage.setItem(STATUS_KEY, `${action} mined: ${hashes.join(", ")}`);
+  document.body.dataset.applied = action;
+  location.reload();
+}
+
+const kept = sessionStorage.getItem(STATUS_KEY);
+if (kept) {
+  sessionStorage.removeItem(STATUS_KEY);
+  say(kept, "ok");
+  if (status) status.dataset.txs = kept;
+}
+
 for (const form of document.querySelectorAll("form[data-action]")) {
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const action = form.dataset.action;
     try {
       const args = argsOf(form);
+      if (ledger === "chain") return await sendFromWallet(action, args);
       say(`Signing ${action}…`);
       const signed = await sign(action, args);
       const res = await fetch(`/v1/staking/${action}`, {
