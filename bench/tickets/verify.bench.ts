@@ -5,12 +5,16 @@
  * Run: `npx bun run bench/index.ts` (also runs it under Node).
  */
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { keccak_256 } from "@noble/hashes/sha3.js";
 import { encodePacked, keccak256, recoverMessageAddress, recoverPublicKey } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { readEnv } from "../../src/cli/env.ts";
+import { loadWasmKeccak } from "../../src/edge/platform/keccak-wasm.ts";
 import { loadFfiSecp } from "../../src/edge/platform/secp-ffi.ts";
+import { loadNapiSecp } from "../../src/edge/platform/secp-napi.ts";
 import {
   bytesToHex,
   createTicketVerifier,
@@ -29,6 +33,7 @@ import {
   ticketHashBytes,
   uint256ToBytes,
 } from "../../src/protocol/index.ts";
+import { keccak256 as jsKeccak } from "../../src/protocol/keccak.ts";
 import type { Address, Hex, Ticket } from "../../src/protocol/types.ts";
 import { BENCH_ENV } from "../env.ts";
 import { runNativeHarness } from "../native/harness.ts";
@@ -154,6 +159,13 @@ if (ffi !== null)
     "native libsecp256k1 via bun:ffi recover",
     rate(signed, (x) => ffi.recover(x.digest, x.parsed), SECONDS),
   ]);
+const napiLoaded = await loadNapiSecp();
+const napi = "backend" in napiLoaded ? napiLoaded.backend : null;
+if (napi !== null)
+  raw.push([
+    "native libsecp256k1 via N-API recover (secp256k1 5)",
+    rate(signed, (x) => napi.recover(x.digest, x.parsed), SECONDS),
+  ]);
 const native = runNativeHarness(
   signed.map((x) => ({
     digest: x.digest,
@@ -168,11 +180,48 @@ if (native.ok) {
   raw.push(["native libsecp256k1 0.2 verify (C, gcc -O2)", native.verifyPerS]);
 }
 
+// ---- keccak256 of the three messages a ticket hashes (232-byte packed ticket, 60, 97 bytes) ----
+const keccakRows: Array<[string, number]> = [];
+const wasmKeccakLoaded = await loadWasmKeccak();
+const wasmKeccak = "keccak" in wasmKeccakLoaded ? wasmKeccakLoaded.keccak : null;
+{
+  const msgs = [new Uint8Array(232).fill(7), new Uint8Array(60).fill(8), new Uint8Array(97).fill(9)];
+  const three = (h: (d: Uint8Array) => unknown) => () => {
+    h(msgs[0]!);
+    h(msgs[1]!);
+    h(msgs[2]!);
+  };
+  const once = [0];
+  keccakRows.push(["portable JS keccak (src/protocol/keccak.ts)", rate(once, three(jsKeccak), SECONDS / 2)]);
+  keccakRows.push(["@noble/hashes keccak_256", rate(once, three(keccak_256), SECONDS / 2)]);
+  if (wasmKeccak !== null)
+    keccakRows.push(["hash-wasm keccak (wasm)", rate(once, three(wasmKeccak), SECONDS / 2)]);
+  try {
+    // The keccak package's N-API addon (its JS fallback is not measured): Buffers only.
+    const create = createRequire(import.meta.url)("keccak/bindings.js") as (alg: string) => {
+      update(b: Buffer): { digest(): Buffer };
+    };
+    const bufs = msgs.map((m) => Buffer.from(m));
+    keccakRows.push([
+      "keccak addon (N-API, keccak 3)",
+      rate(
+        once,
+        () => {
+          for (const b of bufs) create("keccak256").update(b).digest();
+        },
+        SECONDS / 2,
+      ),
+    ]);
+  } catch (err) {
+    console.log(`keccak addon: skipped (${(err as Error).message})`);
+  }
+}
+
 // ---- full validation: hash, digest, signature, win, replay ----
 const full: Array<[string, number]> = [];
 
-function pipeline(name: string, backend: SecpBackend<unknown>): void {
-  const verifier = createTicketVerifier({ backend });
+function pipeline(name: string, backend: SecpBackend<unknown>, keccak?: (d: Uint8Array) => Uint8Array): void {
+  const verifier = createTicketVerifier({ backend, ...(keccak ? { keccak } : {}) });
   let winners = 0;
   for (const x of signed) {
     const v = verifier.verify(x.ticket, x.sig, x.recipientRand);
@@ -227,7 +276,18 @@ pipeline("verifier, noble recover every ticket", nobleRecoverBackend() as SecpBa
 pipeline("verifier, noble cached-key verify (portable)", nobleBackend() as SecpBackend<unknown>);
 pipeline("verifier, noble cached key + w=8 table", noblePrecomputedBackend(8) as SecpBackend<unknown>);
 pipeline("verifier, libsecp256k1 wasm recover", libsecp256k1WasmBackend(wasmBytes) as SecpBackend<unknown>);
-if (ffi !== null) pipeline("verifier, native via bun:ffi (the edge on Bun)", ffi as SecpBackend<unknown>);
+if (wasmKeccak !== null)
+  pipeline(
+    "verifier, libsecp256k1 wasm + wasm keccak",
+    libsecp256k1WasmBackend(wasmBytes) as SecpBackend<unknown>,
+    wasmKeccak,
+  );
+if (ffi !== null) pipeline("verifier, native via bun:ffi, JS keccak", ffi as SecpBackend<unknown>);
+if (ffi !== null && wasmKeccak !== null)
+  pipeline("verifier, native via bun:ffi + wasm keccak", ffi as SecpBackend<unknown>, wasmKeccak);
+if (napi !== null) pipeline("verifier, native via N-API, JS keccak", napi as SecpBackend<unknown>);
+if (napi !== null && wasmKeccak !== null)
+  pipeline("verifier, native via N-API + wasm keccak", napi as SecpBackend<unknown>, wasmKeccak);
 
 // ---- report ----
 const viemRaw = raw[0]![1];
@@ -243,6 +303,9 @@ for (const [name, r] of raw) {
   );
 }
 if (!native.ok) console.log(`  native libsecp256k1: skipped (${native.why})`);
+console.log(`\nkeccak256 × 3 (232 + 60 + 97 bytes) ${"".padEnd(W - 35)}   tickets/s   vs portable JS`);
+for (const [name, r] of keccakRows)
+  console.log(`  ${name.padEnd(W)}${fmt(r)}  ${ratio(r, keccakRows[0]![1])}`);
 console.log(`\ntickets fully validated ${"".padEnd(W - 24)}   tickets/s   vs viem  vs native recover`);
 for (const [name, r] of full) {
   console.log(

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { type LocalAccount, privateKeyToAccount } from "viem/accounts";
 import type { Address } from "../protocol/types.ts";
-import type { SecpBackend, TicketVerifier } from "../protocol/verifier.ts";
+import type { Keccak256, SecpBackend, TicketVerifier } from "../protocol/verifier.ts";
 import { LivepeerError } from "../wire/errors.ts";
 import type { MediaProbe } from "../wire/media.ts";
 import type { EdgeConfig } from "./config.ts";
@@ -18,7 +18,9 @@ import { createLogger, type LogLevel } from "./logger.ts";
 import { containerMediaProbe } from "./media/container-probe.ts";
 import { createMetrics } from "./metrics.ts";
 import { createBlobStore } from "./platform/blob-store.ts";
+import { loadWasmKeccak } from "./platform/keccak-wasm.ts";
 import { loadFfiSecp } from "./platform/secp-ffi.ts";
+import { loadNapiSecp } from "./platform/secp-napi.ts";
 import { readSecpWasm } from "./platform/secp-wasm.ts";
 import { buildServices, type ServiceOverrides } from "./services/build.ts";
 import { syncServiceURIs } from "./services/hosted/service-uri.ts";
@@ -50,10 +52,13 @@ export interface BuildOverrides {
    */
   secpWasm?: SecpWasm;
   /**
-   * Native libsecp256k1 for the intake; null keeps it off (the wasm then runs). Loaded through
-   * bun:ffi where the system has the library, when not given.
+   * Native libsecp256k1 for the intake; null keeps it off (the wasm then runs). When not given:
+   * the system's library through bun:ffi on Bun, else the secp256k1 package's prebuilt N-API
+   * addon (Node, or Bun without the system library).
    */
   secpNative?: SecpBackend<Uint8Array> | null;
+  /** The intake verifier's keccak; null keeps the portable JS one. hash-wasm's when not given. */
+  keccak?: Keccak256 | null;
   /** How uploads are probed; the spawn-free container-header reader by default (Bun/Node entries pass ffprobe). */
   mediaProbe?: MediaProbe;
   /** Host name resolution for the gateway's destination check (Bun/Node/Deno entries pass it). */
@@ -64,11 +69,25 @@ export interface BuildOverrides {
   syncServiceURIs?: boolean;
 }
 
-/** The system's libsecp256k1 through bun:ffi, or undefined (said in the log) where it cannot load. */
+/**
+ * Native libsecp256k1 for the ticket verifier, or undefined (said in the log) where none loads.
+ * On Bun the system library through bun:ffi comes first (bench/tickets: its recovery ran 1.27×
+ * the addon's there), then the secp256k1 package's prebuilt N-API addon, which is also Node's.
+ */
 async function nativeSecp(logger: Logger): Promise<SecpBackend<Uint8Array> | undefined> {
-  const r = await loadFfiSecp();
-  if ("backend" in r) return r.backend;
-  logger.debug("no native libsecp256k1 for the ticket verifier", { reason: r.why });
+  const ffi = await loadFfiSecp();
+  if ("backend" in ffi) return ffi.backend;
+  const napi = await loadNapiSecp();
+  if ("backend" in napi) return napi.backend;
+  logger.debug("no native libsecp256k1 for the ticket verifier", { reason: `${ffi.why}; ${napi.why}` });
+  return undefined;
+}
+
+/** hash-wasm's keccak for the ticket verifier, or undefined (the portable JS keccak runs). */
+async function fastKeccak(logger: Logger): Promise<Keccak256 | undefined> {
+  const r = await loadWasmKeccak();
+  if ("keccak" in r) return r.keccak;
+  logger.debug("no wasm keccak for the ticket verifier", { reason: r.why });
   return undefined;
 }
 
@@ -104,6 +123,7 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
         native:
           overrides.secpNative === undefined ? await nativeSecp(logger) : (overrides.secpNative ?? undefined),
         wasm: overrides.secpWasm ?? (await readSecpWasm()),
+        keccak: overrides.keccak === undefined ? await fastKeccak(logger) : (overrides.keccak ?? undefined),
         logger,
       });
     let closed = false;

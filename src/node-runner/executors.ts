@@ -229,6 +229,7 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
           warm: m.warm,
           format: m.format,
           loaded: m.loaded.length > 0,
+          price: m.price,
         })),
         capabilities: [...(ff ? ["transcode"] : []), ...pipelines],
         capacity: options.capacity ?? 1,

@@ -47,8 +47,17 @@ export interface TicketVerifier {
   clear(): void;
 }
 
+/**
+ * keccak256 of `data` as a fresh (or scratch, read before the next call) 32-byte array. The
+ * verifier hashes three short messages per ticket; hosts that can load a faster keccak (wasm)
+ * inject it, the portable one in ./keccak.ts is the default.
+ */
+export type Keccak256 = (data: Uint8Array) => Uint8Array;
+
 export interface TicketVerifierOptions<K> {
   backend: SecpBackend<K>;
+  /** The keccak used for the ticket hash, the EIP-191 digest and the win check (default ./keccak.ts). */
+  keccak?: Keccak256;
   /** Most senders whose key is kept; least recently used go first. Default 4096. */
   maxCachedSenders?: number;
 }
@@ -65,6 +74,7 @@ export interface TicketVerifierOptions<K> {
  */
 export function createTicketVerifier<K>(options: TicketVerifierOptions<K>): TicketVerifier {
   const { backend } = options;
+  const hash: Keccak256 = options.keccak ?? ((data) => keccak256(data));
   const max = options.maxCachedSenders ?? 4096;
   const keys = new Map<string, K>();
   const canVerify = backend.prepareKey !== undefined && backend.verifyPrepared !== undefined;
@@ -107,8 +117,8 @@ export function createTicketVerifier<K>(options: TicketVerifierOptions<K>): Tick
       const at = EIP191_PREFIX_32.length;
       const prefixed = new Uint8Array(at + 32);
       prefixed.set(EIP191_PREFIX_32, 0);
-      keccak256(packed, prefixed, at);
-      const rejection = checkSigner(ticket, keccak256(prefixed), parsed);
+      prefixed.set(hash(packed), at);
+      const rejection = checkSigner(ticket, hash(prefixed), parsed);
       if (rejection !== null) return { ok: false, reason: rejection };
       const winning =
         recipientRand !== undefined &&
@@ -116,6 +126,7 @@ export function createTicketVerifier<K>(options: TicketVerifierOptions<K>): Tick
           sigBytes,
           recipientRand,
           packed.subarray(PACKED_WIN_PROB_OFFSET, PACKED_WIN_PROB_OFFSET + 32),
+          hash,
         );
       return { ok: true, hash: prefixed.slice(at), winning };
     },

@@ -22,11 +22,17 @@ export function isWinningTicket(sig: Hex | Uint8Array, recipientRand: bigint, wi
  * The same test with winProb as 32 big-endian bytes (e.g. straight from the packed ticket):
  * comparing bytes skips the two bigint conversions on the verifier's hot path.
  */
-export function winsAgainstBytes(sig: Uint8Array, recipientRand: bigint, winProb32: Uint8Array): boolean {
+export function winsAgainstBytes(
+  sig: Uint8Array,
+  recipientRand: bigint,
+  winProb32: Uint8Array,
+  hash?: (data: Uint8Array) => Uint8Array,
+): boolean {
   const buf = new Uint8Array(sig.length + 32);
   buf.set(sig, 0);
   writeUint256(buf, sig.length, recipientRand);
-  const h = keccak256(buf, buf, 0); // the preimage is no longer needed: reuse it for the digest
+  // Without an injected keccak the preimage, no longer needed, takes the digest.
+  const h = hash === undefined ? keccak256(buf, buf, 0) : hash(buf);
   for (let i = 0; i < 32; i++) {
     if (h[i] !== winProb32[i]) return h[i]! < winProb32[i]!;
   }

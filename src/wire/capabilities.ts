@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { uint256Decimal } from "./decimal.ts";
 
 // The runner registers what it can do with the edge; the edge advertises it in OrchestratorInfo.
 
@@ -34,6 +35,19 @@ export const CapabilitiesSchema = z
           format: z.string().max(32).optional(),
           /** Whether it is loaded now (warm models always are once the runner is up). */
           loaded: z.boolean().optional(),
+          /**
+           * The manifest's price: wei per `pixelsPerUnit` of the pipeline's unit. The orchestrator
+           * prices the model with it unless its own config names this model (docs/models.md#prices).
+           */
+          price: z
+            .object({
+              pricePerUnit: uint256Decimal,
+              pixelsPerUnit: uint256Decimal.refine(
+                (s) => !/^\d+$/.test(s) || BigInt(s) > 0n,
+                "must be at least 1",
+              ),
+            })
+            .optional(),
         }),
       )
       .max(MAX_RUNNER_MODELS),

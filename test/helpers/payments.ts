@@ -110,6 +110,8 @@ export interface EdgeOptions {
   /** Filesystem blob store directory (default: the config's default). */
   blobsDir?: string;
   jobs?: EdgeConfigInput["jobs"];
+  /** Runner tokens every hosted orchestrator accepts (none by default). */
+  runnerTokens?: string[];
 }
 
 export interface Edge {
@@ -148,12 +150,48 @@ export interface PaymentsNet {
 export async function orchestratorAndGateway(
   net: PaymentsNet,
   prices: NonNullable<EdgeOptions["prices"]>,
+  models: readonly RunnerModel[] = [],
 ): Promise<{ orch: Edge; gateway: Edge }> {
-  const orch = await net.startEdge({ host: [0], prices, blobsDir: join(net.dir, "blobs") });
+  const runnerTokens = [ORCH_RUNNER_TOKEN];
+  const orch = await net.startEdge({ host: [0], prices, blobsDir: join(net.dir, "blobs"), runnerTokens });
+  if (models.length > 0) await registerRunner(orch, models);
   const gateway = await net.startEdge({ host: [] });
   await net.setServiceURIs(orch.url, [0]);
   await net.setServiceURIs("http://127.0.0.1:9", [1, 2]);
   return { orch, gateway };
+}
+
+/** The runner token orchestratorAndGateway's orchestrator accepts. */
+export const ORCH_RUNNER_TOKEN = "payments-net-runner-token-1";
+
+export interface RunnerModel {
+  pipeline: string;
+  modelId: string;
+}
+
+/**
+ * Registers a runner serving `models` (it never leases): a configured price alone advertises no
+ * AI pipeline, so a test that buys one needs a runner that registered its model. It stays live
+ * for RUNNER_LIVE_MS of the net's clock.
+ */
+export async function registerRunner(
+  orch: Edge,
+  models: readonly RunnerModel[],
+  token = ORCH_RUNNER_TOKEN,
+): Promise<void> {
+  const res = await orch.app.request("/runner/v1/register", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      ffmpeg: null,
+      gpus: [],
+      onnx: [],
+      models: models.map((m) => ({ ...m, warm: true })),
+      capabilities: [...new Set(models.map((m) => m.pipeline))],
+      capacity: 1,
+    }),
+  });
+  if (res.status !== 200) throw new Error(`runner registration: ${res.status} ${await res.text()}`);
 }
 
 /**
@@ -197,6 +235,7 @@ export async function paymentsNet(options: { ledger?: LedgerKind } = {}): Promis
       orchestrators: (options.host ?? [0, 1, 2]).map((i) => ({
         privateKey: keyOf(ORCHS[i]!),
         serviceURI: "http://127.0.0.1:1",
+        ...(options.runnerTokens ? { runnerTokens: options.runnerTokens } : {}),
         prices: (options.prices ?? [{ capability: "transcode", pricePerUnit: 3n, pixelsPerUnit: 2n }]).map(
           (p) => ({
             capability: p.capability,

@@ -4,8 +4,7 @@ import { AI_WORKER_AUTH } from "../../wire/go/headers.ts";
 import { GO_TEXT } from "../../wire/go/status.ts";
 import type { WireAiSpec } from "../../wire/jobs.ts";
 import { pipelineSpec } from "../../wire/pipelines.ts";
-import { liveCapabilities } from "../services/jobs/runners.ts";
-import { priceFor } from "../services/tickets/info.ts";
+import { offeredPrice } from "../services/tickets/offers.ts";
 import { freeCapacity } from "./capacity.ts";
 import type { GoWireContext } from "./context.ts";
 import { header, type NodeRequest, type NodeResponse, readBody, sendGoError } from "./http.ts";
@@ -82,14 +81,9 @@ export async function handleAi(ctx: GoWireContext, req: NodeRequest, res: NodeRe
     return sendGoError(res, 400, (err as Error).message);
   }
   const modelId = String(parsed.params[pipeline === "llm" ? "model" : "model_id"] ?? "");
-  // A model must be one the runners registered; a pipeline registered without models takes any.
-  const live = (await liveCapabilities(ctx.deps, ctx.hosted.address)).filter(
-    (c) => c.capability === pipeline,
-  );
-  const models = live.filter((c) => c.modelId !== undefined);
-  const advertised = models.length > 0 ? models.some((c) => c.modelId === modelId) : live.length > 0;
-  const own = priceFor(ctx.hosted, pipeline, modelId || undefined);
-  if (!advertised || !own) return sendGoError(res, 403, GO_TEXT.capCompat);
+  // Only a model a live runner registered is offered, and so priced; anything else is not served.
+  const own = modelId ? await offeredPrice(ctx.deps, ctx.hosted, pipeline, modelId) : undefined;
+  if (!own) return sendGoError(res, 403, GO_TEXT.capCompat);
   if ((await freeCapacity(ctx, pipeline)) <= 0) return sendGoError(res, 503, GO_TEXT.insufficientCapacity);
   const sender = payment.sender!;
   const manifest = `${bit}_${modelId}`;

@@ -84,7 +84,7 @@ export async function processPayment(
   if (p === null) return null;
   if (p.ticketParams.recipient !== ctx.hosted.address)
     return refusal(400, `${GO_TEXT.invalidTicketRecipient}: ${p.ticketParams.recipient}`);
-  const priced = checkExpectedPrice(ctx.deps, ctx.hosted.address, capability, modelId, p.expectedPrice);
+  const priced = await checkExpectedPrice(ctx.deps, ctx.hosted.address, capability, modelId, p.expectedPrice);
   if (!priced.ok) return refusal(400, `${GO_TEXT.invalidExpectedPrice}: ${priced.message}`);
   const accepted = await acceptPayment(ctx.deps, p);
   if (accepted.credit > 0n) ctx.credit.add(p.sender, manifest, accepted.credit);

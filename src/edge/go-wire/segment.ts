@@ -12,7 +12,7 @@ import {
 import { signHash, transcodeResultHash } from "../../wire/go/signatures.ts";
 import { GO_TEXT } from "../../wire/go/status.ts";
 import type { VideoProfile, WireTranscodeSpec } from "../../wire/jobs.ts";
-import { priceFor } from "../services/tickets/info.ts";
+import { offeredPrice } from "../services/tickets/offers.ts";
 import type { GoWireContext } from "./context.ts";
 import { flushHeaders, type NodeRequest, type NodeResponse, readBody, sendGoError } from "./http.ts";
 import { goOrchestratorInfo } from "./info.ts";
@@ -69,7 +69,7 @@ export async function handleSegment(ctx: GoWireContext, req: NodeRequest, res: N
   if (creds) return sendGoError(res, creds.status, creds.text);
   const sender = payment.sender!;
   const manifest = seg.authToken!.sessionId;
-  const own = priceFor(ctx.hosted, "transcode");
+  const own = await offeredPrice(ctx.deps, ctx.hosted, "transcode");
   let info: Awaited<ReturnType<typeof goOrchestratorInfo>>;
   try {
     info = await goOrchestratorInfo(ctx, sender, seg.authToken!, null);

@@ -2,8 +2,9 @@
  * Native libsecp256k1 (the system's shared library) through bun:ffi, as a ticket-verifier backend:
  * about 4× the WebAssembly build per core. Null where it cannot load: not on Bun, or no
  * libsecp256k1 installed (Debian/Ubuntu: libsecp256k1-1, or libsecp256k1-dev); the intake then
- * uses the wasm build. Verdicts are the same as every other backend's: the caller (the ticket
- * verifier) has already refused high-s, out-of-range r/s and bad v, and this only recovers.
+ * takes the secp256k1 package's N-API addon (secp-napi.ts), else the wasm build. Verdicts are the
+ * same as every other backend's: the caller (the ticket verifier) has already refused high-s,
+ * out-of-range r/s and bad v, and this only recovers.
  */
 import type { ParsedSignature } from "../../protocol/signature.ts";
 import type { SecpBackend } from "../../protocol/verifier.ts";

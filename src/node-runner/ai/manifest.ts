@@ -64,7 +64,10 @@ const fileSpec = z.object({
 });
 
 const price = z
-  .object({ pricePerUnit: uint, pixelsPerUnit: uint.default("1") })
+  .object({
+    pricePerUnit: uint,
+    pixelsPerUnit: uint.refine((s) => !/^\d+$/.test(s) || BigInt(s) > 0n, "must be at least 1").default("1"),
+  })
   .transform((p) => ({ pricePerUnit: BigInt(p.pricePerUnit), pixelsPerUnit: BigInt(p.pixelsPerUnit) }));
 
 const common = {

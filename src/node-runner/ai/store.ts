@@ -54,6 +54,8 @@ export interface ModelStatus {
   verified: boolean;
   /** The engines its loaded parts run on now; empty when nothing is loaded. */
   loaded: string[];
+  /** The manifest's price, as decimal strings (reported to the orchestrator). */
+  price: { pricePerUnit: string; pixelsPerUnit: string };
 }
 
 export interface ModelStoreOptions {
@@ -342,6 +344,10 @@ export class ModelStore {
       warm: m.warm,
       verified: m.files.every((f) => f.sha256 !== undefined),
       loaded: [...new Set(engines.get(m) ?? [])],
+      price: {
+        pricePerUnit: m.price.pricePerUnit.toString(),
+        pixelsPerUnit: m.price.pixelsPerUnit.toString(),
+      },
     }));
   }
 

@@ -73,7 +73,7 @@ beforeAll(async () => {
       ffmpeg: null,
       gpus: [],
       onnx: [{ backend: "onnxruntime-node", executionProviders: ["cpu"] }],
-      models: [],
+      models: [{ pipeline: "image-to-text", modelId: "tiny", warm: true }],
       capabilities: ["image-to-text"],
       capacity: 1,
     }),

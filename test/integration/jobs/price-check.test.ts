@@ -47,10 +47,14 @@ const balance = async () =>
 
 beforeAll(async () => {
   net = await paymentsNet();
-  ({ orch, gateway } = await orchestratorAndGateway(net, [
-    { capability: "transcode", pricePerUnit: 1n },
-    { capability: "upscale", pricePerUnit: 50n },
-  ]));
+  ({ orch, gateway } = await orchestratorAndGateway(
+    net,
+    [
+      { capability: "transcode", pricePerUnit: 1n },
+      { capability: "upscale", pricePerUnit: 50n },
+    ],
+    [{ pipeline: "upscale", modelId: "tiny-upscale" }],
+  ));
 });
 afterAll(async () => {
   await net?.close();
@@ -101,7 +105,7 @@ test("a job for a capability the orchestrator does not price is refused with 422
 test("the same job paid at its own capability's price passes the check and is queued", async () => {
   const fair = await payForJob(gateway.deps, { capability: "upscale", units: 10n });
   expect(fair.price).toEqual({ pricePerUnit: 50n, pixelsPerUnit: 1n });
-  // No runner serves O0, so the endpoint waits for the job: stop waiting once it is queued.
+  // O0's runner never leases, so the endpoint waits for the job: stop waiting once it is queued.
   const abort = new AbortController();
   const pending = fetch(`${orch.url}/v1/orchestrator/jobs`, {
     method: "POST",

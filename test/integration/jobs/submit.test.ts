@@ -33,7 +33,11 @@ const runner = { id: "runner-submit-test", orchestrator: O0, serves: ["upscale"]
 
 beforeAll(async () => {
   net = await paymentsNet();
-  ({ orch, gateway } = await orchestratorAndGateway(net, [{ capability: "upscale", pricePerUnit: 50n }]));
+  ({ orch, gateway } = await orchestratorAndGateway(
+    net,
+    [{ capability: "upscale", pricePerUnit: 50n }],
+    [{ pipeline: "upscale", modelId: "tiny-upscale" }],
+  ));
 });
 afterAll(async () => {
   await net?.close();

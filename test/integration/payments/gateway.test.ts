@@ -30,6 +30,7 @@ const O0 = addressOf(ORCHS[0]!);
 const O1 = addressOf(ORCHS[1]!);
 const O2 = addressOf(ORCHS[2]!);
 const sender = addressOf(GATEWAY);
+const RUNNER_TOKEN = "gateway-test-runner-token-1";
 
 /** A random source that always draws `pick(bound)`: first or last eligible candidate. */
 const first: RandomSource = () => 0n;
@@ -53,7 +54,22 @@ describeOnLedgers("gateway", (kind) => {
         { capability: "transcode", pricePerUnit: 1n },
         { capability: "upscale", modelId: "m1", pricePerUnit: 5n },
       ],
+      runnerTokens: [RUNNER_TOKEN],
     });
+    // upscale/m1 is offered only while a runner serves it: its configured price alone advertises nothing.
+    const reg = await x.app.request("/runner/v1/register", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${RUNNER_TOKEN}` },
+      body: JSON.stringify({
+        ffmpeg: null,
+        gpus: [],
+        onnx: [],
+        models: [{ pipeline: "upscale", modelId: "m1", warm: true }],
+        capabilities: ["upscale"],
+        capacity: 1,
+      }),
+    });
+    expect(reg.status).toBe(200);
     y = await net.startEdge({ host: [1], prices: [{ capability: "transcode", pricePerUnit: 10n }] });
     impostor = Bun.serve({
       hostname: "127.0.0.1",

@@ -358,16 +358,16 @@ describeOnLedgers("payment intake", (kind) => {
   });
 
   describe("expected price", () => {
-    test("a job's pinned price must pay at least the configured price of its capability", () => {
+    test("a job's pinned price must pay at least the configured price of its capability", async () => {
       const at = (pricePerUnit: bigint, pixelsPerUnit: bigint) => ({ pricePerUnit, pixelsPerUnit });
       // Configured: transcode 3 wei per 2 pixels.
-      expect(checkExpectedPrice(orch.deps, O0, "transcode", undefined, at(3n, 2n)).ok).toBe(true);
-      expect(checkExpectedPrice(orch.deps, O0, "transcode", undefined, at(15n, 10n)).ok).toBe(true);
-      expect(checkExpectedPrice(orch.deps, O0, "transcode", undefined, at(14n, 10n))).toMatchObject({
+      expect((await checkExpectedPrice(orch.deps, O0, "transcode", undefined, at(3n, 2n))).ok).toBe(true);
+      expect((await checkExpectedPrice(orch.deps, O0, "transcode", undefined, at(15n, 10n))).ok).toBe(true);
+      expect(await checkExpectedPrice(orch.deps, O0, "transcode", undefined, at(14n, 10n))).toMatchObject({
         ok: false,
         code: "PAYMENT_PRICE_TOO_LOW",
       });
-      expect(checkExpectedPrice(orch.deps, O0, "upscale", undefined, at(9n, 1n))).toMatchObject({
+      expect(await checkExpectedPrice(orch.deps, O0, "upscale", undefined, at(9n, 1n))).toMatchObject({
         ok: false,
         code: "CAPABILITY_NOT_FOUND",
       });

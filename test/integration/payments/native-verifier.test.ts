@@ -1,26 +1,33 @@
-// Native libsecp256k1 through bun:ffi as the intake's verifier: bit-exact with the other backends
-// and with viem's ecrecover (high-s refused) on random and adversarial signatures.
+// Native libsecp256k1 (bun:ffi, and the secp256k1 package's N-API addon) and the wasm keccak as the
+// intake's verifier: bit-exact with the other backends and with viem's ecrecover (high-s refused)
+// on random and adversarial signatures.
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { recoverMessageAddress } from "viem";
 import { buildDeps } from "../../../src/edge/bootstrap.ts";
 import { parseConfig } from "../../../src/edge/config.ts";
+import { loadWasmKeccak } from "../../../src/edge/platform/keccak-wasm.ts";
 import { FFI_BACKEND_NAME, loadFfiSecp } from "../../../src/edge/platform/secp-ffi.ts";
+import { loadNapiSecp, NAPI_BACKEND_NAME } from "../../../src/edge/platform/secp-napi.ts";
 import { readSecpWasm } from "../../../src/edge/platform/secp-wasm.ts";
 import { createIntakeVerifier } from "../../../src/edge/services/tickets/verifier.ts";
 import {
   createTicketVerifier,
+  isWinningTicket,
   libsecp256k1WasmBackend,
   nobleRecoverBackend,
   SECP256K1_N,
   signTicket,
   ticketHash,
 } from "../../../src/protocol/index.ts";
+import { keccak256 } from "../../../src/protocol/keccak.ts";
 import type { Hex, Ticket } from "../../../src/protocol/types.ts";
 import { seededAccount } from "../../helpers/keys.ts";
 import { sampleTicket } from "../../unit/protocol/fixtures.ts";
 
 const loaded = await loadFfiSecp();
+const napiLoaded = await loadNapiSecp();
+const keccakLoaded = await loadWasmKeccak();
 const wasm = (await readSecpWasm())!;
 const skip = "backend" in loaded ? undefined : loaded.why;
 const title = (t: string) => (skip ? `${t} (skipped: ${skip}; apt-get install libsecp256k1-dev)` : t);
@@ -94,6 +101,66 @@ async function viemAccepts(t: Ticket, sig: Uint8Array): Promise<boolean> {
   }
 }
 
+describe("native libsecp256k1 (N-API addon) and wasm keccak ticket verifier", () => {
+  test("the addon and hash-wasm load here (their prebuilt binaries ship in the packages)", () => {
+    // Not skipped: both ship for linux-x64 in node_modules, so a failure here is a regression.
+    expect("backend" in napiLoaded ? napiLoaded.backend.name : napiLoaded.why).toBe(NAPI_BACKEND_NAME);
+    expect("keccak" in keccakLoaded ? "loaded" : keccakLoaded.why).toBe("loaded");
+  });
+
+  test("same verdicts as noble recovery and viem, cold and with the key cached, on adversarial signatures", async () => {
+    const napi = (napiLoaded as Extract<typeof napiLoaded, { backend: unknown }>).backend;
+    const keccak = (keccakLoaded as Extract<typeof keccakLoaded, { keccak: unknown }>).keccak;
+    const other = seededAccount(0xbadn);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.bigInt({ min: 1n, max: SECP256K1_N - 1n }),
+        fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+        fc.constantFrom(...MUTATIONS),
+        fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }),
+        fc.integer({ min: 0, max: 255 }),
+        fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }),
+        async (key, nonce, how, rnd, vByte, recipientRand) => {
+          const signer = seededAccount(key);
+          // Any winProb, so the injected keccak's win verdicts are compared both ways.
+          const t = sampleTicket(signer.address, { senderNonce: nonce, winProb: rnd });
+          const signedBy = how === "other-signer" ? other : signer;
+          const signedFor = how === "other-ticket" ? { ...t, senderNonce: nonce + 1n } : t;
+          const sig = mutate(bytes(await signTicket(signedBy, signedFor)), how, rnd, vByte);
+          const reference = createTicketVerifier({ backend: nobleRecoverBackend() });
+          const cold = createTicketVerifier({ backend: napi, keccak });
+          const coldJsKeccak = createTicketVerifier({ backend: napi });
+          const warm = createTicketVerifier({ backend: napi, keccak });
+          const first = sampleTicket(signer.address, { senderNonce: nonce + 7n });
+          expect(warm.verify(first, await signTicket(signer, first), recipientRand).ok).toBe(true);
+          const want = reference.verify(t, sig, recipientRand);
+          expect(cold.verify(t, sig, recipientRand)).toEqual(want);
+          expect(coldJsKeccak.verify(t, sig, recipientRand)).toEqual(want);
+          const warmWant =
+            !want.ok && want.reason === "SIG_RECOVERY"
+              ? ({ ok: false, reason: "SIGNER_MISMATCH" } as const)
+              : want;
+          expect(warm.verify(t, sig, recipientRand)).toEqual(warmWant);
+          expect(want.ok).toBe(await viemAccepts(t, sig));
+          if (want.ok) expect(want.winning).toBe(isWinningTicket(sig, recipientRand, t.winProb));
+          if (how === "none") expect(want.ok).toBe(true);
+        },
+      ),
+      { numRuns: 120, seed: Number(process.env.FUZZ_SEED ?? 20_261_203) },
+    );
+  });
+
+  test("hash-wasm's keccak equals the portable one on random lengths", () => {
+    const keccak = (keccakLoaded as Extract<typeof keccakLoaded, { keccak: unknown }>).keccak;
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 600 }), (data) => {
+        expect(hex(keccak(data))).toBe(hex(keccak256(data)));
+      }),
+      { numRuns: 300, seed: Number(process.env.FUZZ_SEED ?? 20_261_203) },
+    );
+  });
+});
+
 describe("native libsecp256k1 (bun:ffi) ticket verifier", () => {
   test.skipIf(skip !== undefined)(
     title(
@@ -149,6 +216,7 @@ describe("native libsecp256k1 (bun:ffi) ticket verifier", () => {
     async () => {
       const native = (loaded as Extract<typeof loaded, { backend: unknown }>).backend;
       expect(createIntakeVerifier({ native }).backend).toBe(FFI_BACKEND_NAME);
+      // On Bun the edge takes bun:ffi first (faster there), the N-API addon where it cannot load.
       const deps = await buildDeps(
         parseConfig({
           database: { url: ":memory:" },

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { recoverMessageAddress } from "viem";
 import type { HDAccount } from "viem/accounts";
 import { FFI_BACKEND_NAME, loadFfiSecp } from "../../../src/edge/platform/secp-ffi.ts";
+import { loadNapiSecp, NAPI_BACKEND_NAME } from "../../../src/edge/platform/secp-napi.ts";
 import { readSecpWasm } from "../../../src/edge/platform/secp-wasm.ts";
 import { buildOrchestratorInfo } from "../../../src/edge/services/tickets/info.ts";
 import { validatePayment } from "../../../src/edge/services/tickets/validate.ts";
@@ -76,8 +77,17 @@ function counted(backend: SecpBackend<unknown>) {
   return { calls, backend: wrapped, caches: backend.prepareKey !== undefined };
 }
 
+const napiLoaded = await loadNapiSecp();
 const BACKENDS: Array<[string, () => SecpBackend<unknown>]> = [
   ["libsecp256k1 wasm", () => libsecp256k1WasmBackend(wasm) as SecpBackend<unknown>],
+  ...("backend" in napiLoaded
+    ? [
+        ["native N-API addon", () => napiLoaded.backend as SecpBackend<unknown>] as [
+          string,
+          () => SecpBackend<unknown>,
+        ],
+      ]
+    : []),
   ["noble + w=8 table (fallback)", () => noblePrecomputedBackend(8) as SecpBackend<unknown>],
   ["noble cached key", () => nobleBackend() as SecpBackend<unknown>],
   ["noble recover every ticket", () => nobleRecoverBackend() as SecpBackend<unknown>],
@@ -258,9 +268,11 @@ describe("payment intake verdicts are the same with every secp256k1 backend", ()
   });
 
   test("the edge's bootstrap injects the native verifier where it loads, else the wasm one, and the intake uses it", async () => {
-    const native = "backend" in (await loadFfiSecp());
+    // On Bun the system library through bun:ffi first, then the N-API addon (which ships prebuilt).
+    const napi = "backend" in (await loadNapiSecp());
+    const ffi = "backend" in (await loadFfiSecp());
     expect(orch.deps.ticketVerifier?.backend).toBe(
-      native ? FFI_BACKEND_NAME : "libsecp256k1 wasm (tiny-secp256k1)",
+      ffi ? FFI_BACKEND_NAME : napi ? NAPI_BACKEND_NAME : "libsecp256k1 wasm (tiny-secp256k1)",
     );
     const p = await freshParams(SENDER);
     const payment: Payment = {

@@ -196,6 +196,7 @@ describe("model store", () => {
       warm: false,
       verified: true,
       loaded: [],
+      price: { pricePerUnit: "1000", pixelsPerUnit: "1" },
     });
     expect(status.find((s) => s.modelId === "tiny/upscale-nearest-2x")!.loaded).toEqual([
       "onnxruntime-node/cpu",

@@ -74,7 +74,11 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 beforeAll(async () => {
   net = await paymentsNet();
-  ({ orch, gateway } = await orchestratorAndGateway(net, [{ capability: "upscale", pricePerUnit: 50n }]));
+  ({ orch, gateway } = await orchestratorAndGateway(
+    net,
+    [{ capability: "upscale", pricePerUnit: 50n }],
+    [{ pipeline: "upscale", modelId: "tiny-upscale" }],
+  ));
 });
 afterAll(async () => {
   await net?.close();

@@ -1,10 +1,10 @@
 import { and, eq, gte } from "drizzle-orm";
 import type { Address } from "../../../protocol/types.ts";
 import type { Capabilities } from "../../../wire/capabilities.ts";
-import type { CapabilityJson } from "../../../wire/orchestrator-info.ts";
 import { pipelineSpec } from "../../../wire/pipelines.ts";
 import { runners } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
+import type { ServedEntry } from "../tickets/offers.ts";
 import { JobError } from "./errors.ts";
 import { newId, sha256Hex } from "./ids.ts";
 import { writeTx } from "./tx.ts";
@@ -80,14 +80,14 @@ export async function touchRunner(deps: AppDeps, runnerId: string): Promise<void
 export const RUNNER_LIVE_MS = 120_000;
 
 /**
- * Capabilities of the runners attached to an orchestrator and seen within `withinMs`, in the
- * shape the orchestrator info advertises (pipelines with their model ids, and transcode).
+ * Capabilities of the runners attached to an orchestrator and seen within `withinMs`: pipelines
+ * with their model ids (and each model's manifest price), and transcode.
  */
 export async function liveCapabilities(
   deps: AppDeps,
   orchestrator: string,
   withinMs = RUNNER_LIVE_MS,
-): Promise<CapabilityJson[]> {
+): Promise<ServedEntry[]> {
   const rows = await deps.db
     .select()
     .from(runners)
@@ -97,7 +97,7 @@ export async function liveCapabilities(
         gte(runners.lastSeenAt, deps.clock.now() - withinMs),
       ),
     );
-  const out: CapabilityJson[] = [];
+  const out: ServedEntry[] = [];
   for (const r of rows) {
     const caps = JSON.parse(r.capabilities) as Capabilities;
     // Only what the registry knows can be priced and checked, so only that is advertised; an AI
@@ -108,7 +108,12 @@ export async function liveCapabilities(
       if (spec && (spec.kind !== "ai" || withModel.has(c))) out.push({ capability: c });
     }
     for (const m of caps.models) {
-      if (pipelineSpec(m.pipeline)) out.push({ capability: m.pipeline, modelId: m.modelId });
+      if (!pipelineSpec(m.pipeline)) continue;
+      const price = m.price && {
+        pricePerUnit: BigInt(m.price.pricePerUnit),
+        pixelsPerUnit: BigInt(m.price.pixelsPerUnit),
+      };
+      out.push({ capability: m.pipeline, modelId: m.modelId, ...(price ? { price } : {}) });
     }
   }
   return out;

@@ -132,7 +132,13 @@ async function refuseUnderpriced(deps: AppDeps, spec: WireSpec, payment: Payment
   const recipient = payment.ticketParams.recipient;
   if (!findHosted(deps, recipient)) return;
   const modelId = spec.kind === "ai" ? spec.modelId : undefined;
-  const priced = checkExpectedPrice(deps, recipient, capabilityOf(spec), modelId, payment.expectedPrice);
+  const priced = await checkExpectedPrice(
+    deps,
+    recipient,
+    capabilityOf(spec),
+    modelId,
+    payment.expectedPrice,
+  );
   if (priced.ok) return;
   const balance = await getBalance(deps, recipient, payment.sender);
   throw new LivepeerError(priced.code, priced.message, {

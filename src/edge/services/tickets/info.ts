@@ -13,13 +13,14 @@ import type { AppDeps } from "../../deps.ts";
 import { floatOf, pendingFaceValue, senderFunds } from "./float.ts";
 import { findHosted, type HostedOrchestrator } from "./hosted.ts";
 import { signOrchestratorInfo } from "./info-signature.ts";
+import { type Offer, offersOf, priceIn, type ServedEntry } from "./offers.ts";
 import { recipientRandFor } from "./rand.ts";
 
 /**
- * Where the info endpoint learns capabilities beyond the configured prices: bootstrap passes the
- * capabilities of the runners attached to each hosted orchestrator (jobs/runners.ts).
+ * What the live runners attached to a hosted orchestrator serve: bootstrap passes the runners'
+ * registrations (jobs/runners.ts). Only these advertise an AI pipeline (offers.ts).
  */
-export type CapabilitySource = (deps: AppDeps, orchestrator: Address) => Promise<CapabilityJson[]>;
+export type CapabilitySource = (deps: AppDeps, orchestrator: Address) => Promise<ServedEntry[]>;
 
 export interface InfoRequest {
   sender: Address;
@@ -32,52 +33,22 @@ export interface InfoRequest {
 
 const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
 
-/** Price of a capability/model: an exact model entry first, then the capability's generic entry. */
-export function priceFor(
-  hosted: HostedOrchestrator,
-  capability: string,
-  modelId?: string,
-): PriceInfo | undefined {
-  const prices = hosted.config.prices;
-  const exact = prices.find((p) => p.capability === capability && p.modelId === modelId);
-  const generic = prices.find((p) => p.capability === capability && p.modelId === undefined);
-  const p = exact ?? generic;
-  return p ? { pricePerUnit: p.pricePerUnit, pixelsPerUnit: p.pixelsPerUnit } : undefined;
-}
-
-function pinnedPrice(hosted: HostedOrchestrator, req: InfoRequest): PriceInfo {
+function pinnedPrice(hosted: HostedOrchestrator, offers: readonly Offer[], req: InfoRequest): PriceInfo {
   if (req.capability === undefined) {
-    const first = hosted.config.prices[0];
-    return first
-      ? { pricePerUnit: first.pricePerUnit, pixelsPerUnit: first.pixelsPerUnit }
-      : { pricePerUnit: 0n, pixelsPerUnit: 1n };
+    // The first configured price still on offer, else the first offer's.
+    const configured = hosted.config.prices
+      .map((p) => priceIn(offers, p.capability, p.modelId))
+      .find((p) => p !== undefined);
+    return configured ?? offers.find((o) => o.price)?.price ?? { pricePerUnit: 0n, pixelsPerUnit: 1n };
   }
-  const p = priceFor(hosted, req.capability, req.modelId);
+  const p = priceIn(offers, req.capability, req.modelId);
   if (!p) {
     throw new LivepeerError(
       "CAPABILITY_NOT_FOUND",
-      `no price for ${req.capability}${req.modelId ? `/${req.modelId}` : ""}`,
+      `not offered: ${req.capability}${req.modelId ? `/${req.modelId}` : ""}`,
     );
   }
   return p;
-}
-
-async function capabilitiesOf(deps: AppDeps, hosted: HostedOrchestrator): Promise<CapabilityJson[]> {
-  const seen = new Set<string>();
-  const out: CapabilityJson[] = [];
-  const add = (c: CapabilityJson) => {
-    const key = `${c.capability}\u0000${c.modelId ?? ""}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    out.push(
-      c.modelId === undefined
-        ? { capability: c.capability }
-        : { capability: c.capability, modelId: c.modelId },
-    );
-  };
-  for (const p of hosted.config.prices) add(p.modelId === undefined ? { capability: p.capability } : p);
-  for (const c of await deps.services.capabilities(deps, hosted.address)) add(c);
-  return out;
 }
 
 /**
@@ -92,15 +63,15 @@ export async function buildOrchestratorInfo(deps: AppDeps, req: InfoRequest): Pr
   const sender = req.sender.toLowerCase() as Address;
   if (sender === ZERO_ADDRESS)
     throw new LivepeerError("TICKET_SENDER_INVALID", "sender must not be the zero address");
-  const price = pinnedPrice(hosted, req);
+  const offers = await offersOf(deps, hosted);
+  const price = pinnedPrice(hosted, offers, req);
   const { ledger } = deps;
-  const [block, round, serviceURI, funds, pending, capabilities] = await Promise.all([
+  const [block, round, serviceURI, funds, pending] = await Promise.all([
     ledger.blockNumber(),
     ledger.lastInitializedRound(),
     ledger.getServiceURI(hosted.address),
     senderFunds(deps, hosted.address, sender),
     pendingFaceValue(deps.db, hosted.address, sender),
-    capabilitiesOf(deps, hosted),
   ]);
   const blockHash = await ledger.blockHashForRound(round);
   const t = hosted.config.ticket;
@@ -126,12 +97,21 @@ export async function buildOrchestratorInfo(deps: AppDeps, req: InfoRequest): Pr
     ...base,
     recipientRandHash: recipientRandHash(recipientRandFor(hosted, sender, base, price)),
   };
-  const prices: CapabilityPriceJson[] = hosted.config.prices.map((p) => ({
-    capability: p.capability,
-    ...(p.modelId === undefined ? {} : { modelId: p.modelId }),
-    pricePerUnit: p.pricePerUnit.toString(),
-    pixelsPerUnit: p.pixelsPerUnit.toString(),
-  }));
+  const capabilities: CapabilityJson[] = offers.map((o) =>
+    o.modelId === undefined ? { capability: o.capability } : { capability: o.capability, modelId: o.modelId },
+  );
+  const prices: CapabilityPriceJson[] = offers.flatMap((o) =>
+    o.price
+      ? [
+          {
+            capability: o.capability,
+            ...(o.modelId === undefined ? {} : { modelId: o.modelId }),
+            pricePerUnit: o.price.pricePerUnit.toString(),
+            pixelsPerUnit: o.price.pixelsPerUnit.toString(),
+          },
+        ]
+      : [],
+  );
   return signOrchestratorInfo(hosted.account, {
     version: 1,
     address: hosted.address,

@@ -1,4 +1,9 @@
-import { createTicketVerifier, type SecpBackend, type TicketVerifier } from "../../../protocol/verifier.ts";
+import {
+  createTicketVerifier,
+  type Keccak256,
+  type SecpBackend,
+  type TicketVerifier,
+} from "../../../protocol/verifier.ts";
 import { noblePrecomputedBackend } from "../../../protocol/verifier-noble.ts";
 import { libsecp256k1WasmBackend } from "../../../protocol/verifier-wasm.ts";
 import type { Logger } from "../../deps.ts";
@@ -7,8 +12,10 @@ import type { Logger } from "../../deps.ts";
 export type SecpWasm = WebAssembly.Module | BufferSource;
 
 export interface IntakeVerifierOptions {
-  /** Native libsecp256k1 (bun:ffi, or an addon) when the host loaded one: preferred over the wasm. */
+  /** Native libsecp256k1 (N-API addon, or bun:ffi) when the host loaded one: preferred over the wasm. */
   native?: SecpBackend<Uint8Array> | undefined;
+  /** A faster keccak the host loaded (wasm); the portable JS keccak otherwise. */
+  keccak?: Keccak256 | undefined;
   /** The wasm from tiny-secp256k1 (lib/secp256k1.wasm); without it the portable JS backend runs. */
   wasm?: SecpWasm | undefined;
   /** Most senders whose key is cached (default 4096 with the wasm, FALLBACK_MAX_SENDERS without). */
@@ -30,9 +37,11 @@ export const FALLBACK_MAX_SENDERS = 128;
  */
 export function createIntakeVerifier(options: IntakeVerifierOptions = {}): TicketVerifier {
   const max = options.maxCachedSenders;
+  const keccak = options.keccak === undefined ? {} : { keccak: options.keccak };
   if (options.native !== undefined) {
     const verifier = createTicketVerifier({
       backend: options.native,
+      ...keccak,
       ...(max === undefined ? {} : { maxCachedSenders: max }),
     });
     options.logger?.info("ticket verifier", { backend: verifier.backend });
@@ -43,6 +52,7 @@ export function createIntakeVerifier(options: IntakeVerifierOptions = {}): Ticke
     try {
       const verifier = createTicketVerifier({
         backend: libsecp256k1WasmBackend(options.wasm),
+        ...keccak,
         ...(max === undefined ? {} : { maxCachedSenders: max }),
       });
       options.logger?.info("ticket verifier", { backend: verifier.backend });
@@ -54,6 +64,7 @@ export function createIntakeVerifier(options: IntakeVerifierOptions = {}): Ticke
   }
   const verifier = createTicketVerifier({
     backend: noblePrecomputedBackend(FALLBACK_WINDOW_BITS),
+    ...keccak,
     maxCachedSenders: max ?? FALLBACK_MAX_SENDERS,
   });
   options.logger?.warn("ticket verifier falls back to pure JS", { backend: verifier.backend, reason });
