@@ -6,6 +6,7 @@ import type { HDAccount } from "viem/accounts";
 import type { Clock } from "../../src/edge/deps.ts";
 import { createDevnet, type Devnet } from "../../src/edge/ledger/devnet.ts";
 import { DEFAULT_MNEMONIC, deriveAccounts, type GenesisInput } from "../../src/edge/ledger/genesis.ts";
+import type { Ledger } from "../../src/edge/ledger/types.ts";
 import { MAX_UINT256 } from "../../src/protocol/bytes.ts";
 import { recipientRandHash } from "../../src/protocol/commit-reveal.ts";
 import { signTicket } from "../../src/protocol/signature.ts";
@@ -102,7 +103,7 @@ export async function nextRound(devnet: Devnet, caller: `0x${string}`): Promise<
 
 /** A ticket that always wins (winProb = 2^256 - 1), signed by `sender`, created in the current round. */
 export async function winningTicket(
-  devnet: Devnet,
+  devnet: Pick<Ledger, "currentRound" | "blockHashForRound">,
   sender: HDAccount,
   recipient: `0x${string}`,
   faceValue: bigint,

@@ -4,6 +4,7 @@
 // its world from the kind it is given.
 import { describe } from "bun:test";
 import type { Account } from "viem";
+import type { HDAccount } from "viem/accounts";
 import type { BuildOverrides } from "../../src/edge/bootstrap.ts";
 import { TREASURY_ADDRESS } from "../../src/edge/ledger/devnet.ts";
 import { DEFAULT_MNEMONIC, deriveAccounts, type GenesisInput } from "../../src/edge/ledger/genesis.ts";
@@ -45,6 +46,8 @@ export interface LedgerWorld {
   ledger: Ledger;
   /** Genesis account addresses, in order (checksummed, as the devnet's helpers give them). */
   addr: Address[];
+  /** The genesis accounts' keys, in order (to sign tickets). */
+  accounts: HDAccount[];
   /** Where the treasury's share of each reward goes. */
   treasury: Address;
   /** Back to the state right after genesis: a new devnet, or the chain reverted to a snapshot. */
@@ -52,6 +55,8 @@ export interface LedgerWorld {
   /** To the first block of the next round (not initialized); returns that round. */
   advanceRound(): Promise<bigint>;
   advanceBlocks(n: bigint): Promise<bigint>;
+  /** What a write cost its sender in gas (wei): 0 on the devnet, which charges none. */
+  gasPaid(ref: Hex): Promise<bigint>;
   /** advanceRound, then initializeRound by `caller`. */
   nextRound(caller: Address): Promise<bigint>;
   close(): Promise<void>;
@@ -62,13 +67,13 @@ export function ledgerWorld(kind: LedgerKind, genesis: GenesisInput): LedgerWorl
   let devnet: TestDevnet | undefined;
   let chain: ChainWorld | undefined;
   let snapshot: Hex | undefined;
-  const addr = deriveAccounts(genesis.mnemonic ?? DEFAULT_MNEMONIC, genesis.accounts.length).map(
-    (a) => a.address,
-  );
+  const accounts = deriveAccounts(genesis.mnemonic ?? DEFAULT_MNEMONIC, genesis.accounts.length);
+  const addr = accounts.map((a) => a.address);
   const world: LedgerWorld = {
     kind,
     ledger: undefined as unknown as Ledger,
     addr,
+    accounts,
     treasury: TREASURY_ADDRESS,
     async fresh() {
       if (kind === "devnet") {
@@ -89,6 +94,11 @@ export function ledgerWorld(kind: LedgerKind, genesis: GenesisInput): LedgerWorl
     },
     advanceRound: () => (chain ? chain.advanceRound() : devnet!.devnet.advanceRound()),
     advanceBlocks: (n) => (chain ? chain.advanceBlocks(n) : devnet!.devnet.advanceBlocks(n)),
+    async gasPaid(ref) {
+      if (!chain) return 0n;
+      const r = await chain.anvil.client.getTransactionReceipt({ hash: ref });
+      return r.gasUsed * r.effectiveGasPrice;
+    },
     async nextRound(caller) {
       const round = await world.advanceRound();
       await world.ledger.initializeRound(caller);

@@ -35,7 +35,7 @@ export const REVERT_CODES: Readonly<Record<string, LedgerErrorCode>> = {
   "ticket sender is null address": "TICKET_SENDER_INVALID",
   "invalid length for ticket auxData: must be 64 bytes": "TICKET_AUX_INVALID",
   "ticket creationRound does not have a block hash": "TICKET_AUX_INVALID",
-  "ticket creationRound blockHash invalid for creationRound": "TICKET_AUX_INVALID",
+  "ticket creationRoundBlockHash invalid for creationRound": "TICKET_AUX_INVALID",
   "ticket is expired": "TICKET_EXPIRED",
   "recipientRand does not match recipientRandHash": "TICKET_RAND_INVALID",
   "ticket is used": "TICKET_USED",

@@ -1,18 +1,12 @@
-// TicketBroker through the devnet API: fee split and CFF, reserve allocation, deposit then reserve,
+// TicketBroker through the Ledger interface, on the devnet and on the real contracts on anvil with
+// the same figures: fee split and CFF, reserve allocation, deposit then reserve,
 // the all-or-nothing door and the protocol#663 gap, tickets used once, expiry and unlock.
 // Network: O1 = acct1 (3,000 LPT self, feeShare 50%), O2 = acct2 (4,000 LPT, feeShare 75%),
 // D = acct4 (1,000 LPT to O1); the sender acct0 funds deposit 1 ETH and reserve 3 ETH. Round 2.
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { GenesisInput } from "../../../src/edge/ledger/genesis.ts";
-import {
-  ETH,
-  freshDevnet,
-  LPT,
-  nextRound,
-  type TestDevnet,
-  testGenesis,
-  winningTicket,
-} from "../../helpers/devnet.ts";
+import { ETH, LPT, testGenesis, winningTicket } from "../../helpers/devnet.ts";
+import { describeOnLedgers, ledgerWorld } from "../../helpers/ledgers.ts";
 
 function network(): GenesisInput {
   return testGenesis({
@@ -33,16 +27,15 @@ function network(): GenesisInput {
   });
 }
 
-let t: TestDevnet | undefined;
-afterEach(async () => {
-  await t?.cleanup();
-  t = undefined;
-});
+describeOnLedgers("ticket broker", (kind) => {
+  // One deployment on the chain, reverted to the genesis before each test.
+  const lw = ledgerWorld(kind, network());
+  beforeAll(() => lw.fresh(), 300_000); // deploying the contracts on a loaded machine
+  afterAll(() => lw.close());
 
-describe("devnet ticket broker", () => {
   test("fee split and CFF: 0.1 ETH with feeShare 50% before reward() (prev CRF 1e27)", async () => {
-    t = await freshDevnet({ genesis: network() });
-    const { devnet, addr, accounts } = t;
+    const devnet = await lw.fresh();
+    const { addr, accounts } = lw;
     const o1 = addr[1]!;
     const d = addr[4]!;
     const w = await winningTicket(devnet, accounts[0]!, o1, ETH / 10n, 1n);
@@ -60,19 +53,19 @@ describe("devnet ticket broker", () => {
     expect((await devnet.getTranscoder(o1)).cumulativeFees).toBe(ETH / 20n);
     expect((await devnet.getTranscoder(o1)).lastFeeRound).toBe(2n);
     // Fees are claimable from the next round: D 1,000 * 1.25e-5 = 0.0125; O1 3,000 * 1.25e-5 + 0.05 = 0.0875.
-    await nextRound(devnet, o1);
+    await lw.nextRound(o1);
     expect(await devnet.pendingFees(d)).toBe((125n * ETH) / 10_000n);
     expect(await devnet.pendingFees(o1)).toBe((875n * ETH) / 10_000n);
     // withdrawFees claims first, then pays from the Minter.
     const before = await devnet.ethBalanceOf(d);
-    await devnet.withdrawFees(d, d, (125n * ETH) / 10_000n);
-    expect(await devnet.ethBalanceOf(d)).toBe(before + (125n * ETH) / 10_000n);
+    const paid = await devnet.withdrawFees(d, d, (125n * ETH) / 10_000n);
+    expect(await devnet.ethBalanceOf(d)).toBe(before + (125n * ETH) / 10_000n - (await lw.gasPaid(paid.ref)));
     await expect(devnet.withdrawFees(d, d, 1n)).rejects.toMatchObject({ code: "INSUFFICIENT_FEES" });
   });
 
   test("fees after reward() in a round after a missed round use the CRF rebuilt from mintable + minted", async () => {
-    t = await freshDevnet({ genesis: network() });
-    const { devnet, addr, accounts } = t;
+    const devnet = await lw.fresh();
+    const { addr, accounts } = lw;
     const o1 = addr[1]!;
     await devnet.reward(o1); // CRF[2] = 1.4509e27, round 1 has no CRF
     const w = await winningTicket(devnet, accounts[0]!, o1, ETH / 10n, 1n);
@@ -88,8 +81,8 @@ describe("devnet ticket broker", () => {
   });
 
   test("deposit first, then the reserve up to the allocation (fundsRemaining + claimed) / poolSize - claimed", async () => {
-    t = await freshDevnet({ genesis: network() });
-    const { devnet, addr, accounts } = t;
+    const devnet = await lw.fresh();
+    const { addr, accounts } = lw;
     const [sender, o1, o2] = addr as [`0x${string}`, `0x${string}`, `0x${string}`];
     // Two orchestrators in the pool: each may claim 3 / 2 = 1.5 ETH of the reserve this round.
     expect(await devnet.claimableReserve(sender, o1)).toBe((15n * ETH) / 10n);
@@ -133,8 +126,8 @@ describe("devnet ticket broker", () => {
   });
 
   test("a ticket is used only once; a losing, expired, forged or unrevealed ticket is refused", async () => {
-    t = await freshDevnet({ genesis: network() });
-    const { devnet, addr, accounts } = t;
+    const devnet = await lw.fresh();
+    const { addr, accounts } = lw;
     const o1 = addr[1]!;
     const w = await winningTicket(devnet, accounts[0]!, o1, ETH / 100n, 1n);
     expect(await devnet.usedTickets(w.hash)).toBe(false);
@@ -173,8 +166,8 @@ describe("devnet ticket broker", () => {
     });
     // Validity: creationRound + 2 > currentRound. Round 2's ticket expires in round 4.
     const old = await winningTicket(devnet, accounts[0]!, o1, ETH / 100n, 5n);
-    await nextRound(devnet, o1);
-    await nextRound(devnet, o1);
+    await lw.nextRound(o1);
+    await lw.nextRound(o1);
     await expect(
       devnet.redeemWinningTicket(o1, old.ticket, old.sig, old.recipientRand),
     ).rejects.toMatchObject({
@@ -191,7 +184,7 @@ describe("devnet ticket broker", () => {
       ),
     ).rejects.toMatchObject({
       code: "TICKET_AUX_INVALID",
-      message: "ticket creationRound blockHash invalid for creationRound",
+      message: "ticket creationRoundBlockHash invalid for creationRound",
     });
     // A round that was never initialized has no block hash.
     const future = await winningTicket(devnet, accounts[0]!, o1, ETH / 100n, 7n, 99n);
@@ -204,8 +197,8 @@ describe("devnet ticket broker", () => {
   });
 
   test("unlock / withdraw: redemption stops after the unlock period; funding cancels an unlock", async () => {
-    t = await freshDevnet({ genesis: network() });
-    const { devnet, addr, accounts } = t;
+    const devnet = await lw.fresh();
+    const { addr, accounts } = lw;
     const [sender, o1] = addr as [`0x${string}`, `0x${string}`];
     await expect(devnet.withdraw(sender)).rejects.toMatchObject({ code: "SENDER_NOT_UNLOCKING" });
     const u = await devnet.unlock(sender);
@@ -213,11 +206,11 @@ describe("devnet ticket broker", () => {
     expect(await devnet.isUnlockInProgress(sender)).toBe(true);
     await expect(devnet.unlock(sender)).rejects.toMatchObject({ code: "SENDER_UNLOCK_PENDING" });
     // Still locked during the unlock period: tickets redeem, withdraw refuses.
-    await nextRound(devnet, o1);
+    await lw.nextRound(o1);
     const w = await winningTicket(devnet, accounts[0]!, o1, ETH / 10n, 1n);
     await devnet.redeemWinningTicket(o1, w.ticket, w.sig, w.recipientRand);
     await expect(devnet.withdraw(sender)).rejects.toMatchObject({ code: "SENDER_UNLOCK_PENDING" });
-    await nextRound(devnet, o1);
+    await lw.nextRound(o1);
     const late = await winningTicket(devnet, accounts[0]!, o1, ETH / 10n, 2n);
     await expect(
       devnet.redeemWinningTicket(o1, late.ticket, late.sig, late.recipientRand),
@@ -227,7 +220,7 @@ describe("devnet ticket broker", () => {
     const eth = await devnet.ethBalanceOf(sender);
     const wd = await devnet.withdraw(sender);
     expect(wd.events[0]?.args).toMatchObject({ sender, deposit: (9n * ETH) / 10n, reserve: 3n * ETH });
-    expect(await devnet.ethBalanceOf(sender)).toBe(eth + (39n * ETH) / 10n);
+    expect(await devnet.ethBalanceOf(sender)).toBe(eth + (39n * ETH) / 10n - (await lw.gasPaid(wd.ref)));
     // Funding again while an unlock is pending cancels it.
     await devnet.fundDeposit(sender, ETH);
     await devnet.unlock(sender);

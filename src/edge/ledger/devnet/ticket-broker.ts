@@ -171,7 +171,7 @@ export async function redeemWinningTicket(
     throw new LedgerError("TICKET_AUX_INVALID", "ticket creationRound does not have a block hash");
   }
   if (hash.toLowerCase() !== ticket.creationRoundBlockHash.toLowerCase()) {
-    throw new LedgerError("TICKET_AUX_INVALID", "ticket creationRound blockHash invalid for creationRound");
+    throw new LedgerError("TICKET_AUX_INVALID", "ticket creationRoundBlockHash invalid for creationRound");
   }
   if (ticket.creationRound + ctx.params.ticketValidityPeriod <= round) {
     throw new LedgerError("TICKET_EXPIRED", "ticket is expired");
