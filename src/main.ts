@@ -229,13 +229,20 @@ const ledgerNote =
   config.ledger.kind === "chain"
     ? `chain ledger: chain ${deps.ledger.chainId} at ${config.ledger.rpcUrl}, Controller ${config.ledger.controller}`
     : "devnet ledger";
+// The addresses read from the Controller (each checked to hold code at start).
+const chainAddresses = (deps.ledger as { addresses?: Record<string, string> }).addresses;
+const contractsNote = chainAddresses
+  ? `\n  contracts  ${Object.entries(chainAddresses)
+      .map(([name, a]) => `${name} ${a}`)
+      .join(", ")}`
+  : "";
 const keysNote =
   config.api.keys === "off"
     ? "API keys are OFF (set API_KEYS=required and ADMIN_TOKEN to require them)"
     : "API keys are REQUIRED: issue one with POST /v1/admin/keys (Authorization: Bearer $ADMIN_TOKEN)";
 console.log(`
 Livepeer local network ready
-  edge (gateway + orchestrator, ${ledgerNote})  ${base}
+  edge (gateway + orchestrator, ${ledgerNote})  ${base}${contractsNote}
   dashboard  ${base}/dashboard   (CLI: LPX_EDGE_URL=${base} npx lpx --help)
   go-livepeer wire ${goWire ? `${goWire.url}  (orchestrator ${goWire.context.hosted.address}; livepeer -gateway -orchAddr ${goWire.url.replace(/^https:\/\//, "")})` : "off"}
   health     ${base}/healthz

@@ -80,7 +80,9 @@ export async function startChainWorld(input: GenesisInput): Promise<ChainWorld> 
       await anvil.mine(n);
       return anvil.blockNumber();
     };
-    await seedGenesis(ledger, accounts[0]!.address as Address, genesis.actions, {
+    // The devnet starts with its first round initialized; so does this chain, whatever the actions.
+    const first = { method: "initializeRound" as const, caller: accounts[0]!.address, args: [] };
+    await seedGenesis(ledger, accounts[0]!.address as Address, [first, ...genesis.actions], {
       advanceRound: async () => {
         await advanceRound();
       },

@@ -3,7 +3,7 @@
 // reward() for a hosted orchestrator, and a gateway's winning ticket redeemed at the TicketBroker.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { http, maxUint256 } from "viem";
+import { getAddress, http, maxUint256 } from "viem";
 import { createApp } from "../../../src/edge/app.ts";
 import { buildDeps, type EdgeDeps } from "../../../src/edge/bootstrap.ts";
 import { parseConfig } from "../../../src/edge/config.ts";
@@ -15,6 +15,7 @@ import {
 } from "../../../src/edge/ledger/chain/deploy.ts";
 import { type ChainLedger, createChainLedger } from "../../../src/edge/ledger/chain/ledger.ts";
 import { DEFAULT_MNEMONIC, deriveAccounts } from "../../../src/edge/ledger/genesis.ts";
+import { createLogger } from "../../../src/edge/logger.ts";
 import { tick } from "../../../src/edge/scheduler/tick.ts";
 import { createPayment } from "../../../src/edge/services/gateway/sender.ts";
 import { bytesToHex } from "../../../src/protocol/bytes.ts";
@@ -132,6 +133,44 @@ describe.skipIf(missing !== undefined)(
         deployed.addresses.TicketBroker.toLowerCase(),
       );
     });
+
+    test("on start the chain id and every contract address are checked, then logged", async () => {
+      const start = async (ledger: Record<string, unknown>, sink?: (line: string) => void) => {
+        const t = tempDir("chain-start-");
+        try {
+          const config = parseConfig({
+            database: { url: `file:${join(t.dir, "edge.db")}` },
+            ledger: { kind: "chain", rpcUrl: anvil.url, pollingIntervalMs: 20, ...ledger },
+            scheduler: { enabled: false },
+          });
+          const d = await buildDeps(config, {
+            ...(sink ? { logger: createLogger({ level: "info", sink }) } : { logLevel: "silent" }),
+          });
+          await d.close();
+        } finally {
+          t.cleanup();
+        }
+      };
+      const controller = deployed.addresses.Controller;
+      await expect(start({ chainId: 42161, controller })).rejects.toMatchObject({
+        code: "LEDGER_CHAIN_MISMATCH",
+      });
+      // An address without code (an account, or a Controller of another chain).
+      await expect(start({ chainId: 31337, controller: sender })).rejects.toMatchObject({
+        code: "LEDGER_UNAVAILABLE",
+        message: expect.stringContaining(`no contract at the Controller address ${sender}`),
+      });
+      const lines: string[] = [];
+      await start({ chainId: 31337, controller }, (l) => lines.push(l));
+      const logged = lines.map((l) => JSON.parse(l)).find((l) => l.msg === "chain ledger");
+      expect(logged).toMatchObject({
+        chainId: 31337,
+        controller,
+        TicketBroker: getAddress(deployed.addresses.TicketBroker),
+        BondingManager: getAddress(deployed.addresses.BondingManager),
+        RoundsManager: getAddress(deployed.addresses.RoundsManager),
+      });
+    }, 120_000);
 
     test("the scheduler initializes the round and calls reward() once for the hosted orchestrator", async () => {
       expect(await setup.currentRoundInitialized()).toBe(false);

@@ -1,8 +1,10 @@
-// Staking through the devnet API: activation at N+1, eviction by strictly greater stake only,
-// the unbonding period, rebond, transferBond, and the claim-timing edge case.
-import { afterEach, describe, expect, test } from "bun:test";
+// Staking through the Ledger interface, on the devnet and on the real contracts on anvil, with the
+// same figures: activation at N+1, eviction by strictly greater stake only, the unbonding period,
+// rebond, transferBond, and the claim-timing edge case.
+import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { GenesisInput } from "../../../src/edge/ledger/genesis.ts";
-import { freshDevnet, LPT, nextRound, type TestDevnet, testGenesis } from "../../helpers/devnet.ts";
+import { LPT, testGenesis } from "../../helpers/devnet.ts";
+import { describeOnLedgers, type LedgerKind, ledgerWorld } from "../../helpers/ledgers.ts";
 
 /** O1 = acct1 (4,000), O2 = acct2 (3,000) in a 2-seat active set; D1 = acct4, D2 = acct5 bonded 1,000 to O1. */
 function network(): GenesisInput {
@@ -22,16 +24,20 @@ function network(): GenesisInput {
   });
 }
 
-let t: TestDevnet | undefined;
-afterEach(async () => {
-  await t?.cleanup();
-  t = undefined;
-});
+/** A world per describe: one deployment on the chain, reverted to the genesis before each test. */
+function worldFor(kind: LedgerKind, genesis: GenesisInput) {
+  const w = ledgerWorld(kind, genesis);
+  beforeAll(() => w.fresh(), 300_000); // deploying the contracts on a loaded machine
+  afterAll(() => w.close());
+  return w;
+}
 
-describe("devnet staking and the active set", () => {
+describeOnLedgers("a new orchestrator", (kind) => {
+  const w = worldFor(kind, testGenesis({ params: { numActiveTranscoders: "3" } }));
+
   test("a new orchestrator joins the pool in round N but is active (and may reward) only from N+1", async () => {
-    t = await freshDevnet({ genesis: testGenesis({ params: { numActiveTranscoders: "3" } }) });
-    const { devnet, addr } = t;
+    const devnet = await w.fresh();
+    const addr = w.addr;
     const o = addr[3]!;
     // As in BondingManager, the self-bond of a registered address already tries to join the pool.
     const self = await devnet.bond(o, 500n * LPT, o);
@@ -44,16 +50,20 @@ describe("devnet staking and the active set", () => {
     expect(await devnet.getActiveSet()).toEqual([]);
     expect(await devnet.isActiveTranscoder(o)).toBe(false);
     await expect(devnet.reward(o)).rejects.toMatchObject({ code: "CALLER_NOT_ACTIVE" });
-    await nextRound(devnet, o);
+    await w.nextRound(o);
     expect(await devnet.isActiveTranscoder(o)).toBe(true);
     expect(await devnet.getActiveSet()).toEqual([{ address: o, totalStake: 500n * LPT }]);
     expect(await devnet.currentRoundTotalActiveStake()).toBe(500n * LPT);
     await devnet.reward(o);
   });
+});
+
+describeOnLedgers("staking and the active set", (kind) => {
+  const w = worldFor(kind, network());
 
   test("only strictly greater stake displaces the lowest member; the evicted one leaves at N+1", async () => {
-    t = await freshDevnet({ genesis: network() });
-    const { devnet, addr } = t;
+    const devnet = await w.fresh();
+    const addr = w.addr;
     const [, o1, o2, o3] = addr as [string, `0x${string}`, `0x${string}`, `0x${string}`];
     expect((await devnet.getTranscoderPool()).map((m) => m.address)).toEqual([o1, o2]);
     // Equal stake (3,000 = O2's) does not displace.
@@ -78,15 +88,15 @@ describe("devnet staking and the active set", () => {
     expect(await devnet.isActiveTranscoder(o2)).toBe(true);
     expect(await devnet.isActiveTranscoder(o3)).toBe(false);
     expect((await devnet.getActiveSet()).map((m) => m.address)).toEqual([o1, o2]);
-    await nextRound(devnet, o1);
+    await w.nextRound(o1);
     expect(await devnet.isActiveTranscoder(o2)).toBe(false);
     expect(await devnet.isActiveTranscoder(o3)).toBe(true);
     expect((await devnet.getActiveSet()).map((m) => m.address)).toEqual([o1, o3]);
   });
 
   test("unbonding: a lock is withdrawable at N + unbondingPeriod; rebond cancels a lock; Pending cannot unbond", async () => {
-    t = await freshDevnet({ genesis: network() });
-    const { devnet, addr } = t;
+    const devnet = await w.fresh();
+    const addr = w.addr;
     const [, o1, , , d1, , d6] = addr as `0x${string}`[];
     // A delegator bonded this round is Pending and cannot unbond yet.
     await devnet.bond(d6!, 10n * LPT, o1!);
@@ -107,15 +117,15 @@ describe("devnet staking and the active set", () => {
       { id: 0n, amount: 400n * LPT, withdrawRound: 4n },
       { id: 1n, amount: 100n * LPT, withdrawRound: 4n },
     ]);
-    await nextRound(devnet, o1!);
+    await w.nextRound(o1!);
     await expect(devnet.withdrawStake(d1!, 0n)).rejects.toMatchObject({ code: "LOCK_NOT_WITHDRAWABLE" });
     await devnet.rebond(d1!, 1n);
     expect((await devnet.getDelegator(d1!)).bondedAmount).toBe(600n * LPT);
     await expect(devnet.rebond(d1!, 1n)).rejects.toMatchObject({ code: "INVALID_LOCK" });
-    await nextRound(devnet, o1!);
+    await w.nextRound(o1!);
     const before = await devnet.balanceOf(d1!);
-    const w = await devnet.withdrawStake(d1!, 0n);
-    expect(w.events[0]?.args).toMatchObject({
+    const withdrawn = await devnet.withdrawStake(d1!, 0n);
+    expect(withdrawn.events[0]?.args).toMatchObject({
       delegator: d1,
       unbondingLockId: 0n,
       amount: 400n * LPT,
@@ -126,8 +136,8 @@ describe("devnet staking and the active set", () => {
   });
 
   test("a full unbond of an orchestrator resigns it at N+1; rebondFromUnbonded re-delegates from N+1", async () => {
-    t = await freshDevnet({ genesis: network() });
-    const { devnet, addr } = t;
+    const devnet = await w.fresh();
+    const addr = w.addr;
     const [, o1, o2] = addr as `0x${string}`[];
     const res = await devnet.unbond(o2!, 3000n * LPT);
     expect(res.events.find((e) => e.name === "TranscoderDeactivated")?.args).toMatchObject({
@@ -136,7 +146,7 @@ describe("devnet staking and the active set", () => {
     });
     expect(await devnet.isActiveTranscoder(o2!)).toBe(true);
     expect(await devnet.nextRoundTotalActiveStake()).toBe(4000n * LPT);
-    await nextRound(devnet, o1!);
+    await w.nextRound(o1!);
     expect(await devnet.isActiveTranscoder(o2!)).toBe(false);
     await devnet.rebondFromUnbonded(o2!, o1!, 0n);
     const d = await devnet.getDelegator(o2!);
@@ -150,29 +160,31 @@ describe("devnet staking and the active set", () => {
   });
 
   test("claim-timing edge case (mirrors the contract): a delegator that claims in round N before reward() loses its round-N share", async () => {
-    t = await freshDevnet({ genesis: network() });
-    const { devnet, addr } = t;
+    const devnet = await w.fresh();
+    const addr = w.addr;
     const [, o1, o2, , d1, d2] = addr as `0x${string}`[];
     // Round 2: both delegators hold 1,000 with O1. D1 claims BEFORE O1's reward, D2 does not.
     await devnet.claimEarnings(d1!, 0n);
     await devnet.reward(o1!);
-    await nextRound(devnet, o2!);
+    await w.nextRound(o2!);
     const p1 = await devnet.pendingStake(d1!);
     const p2 = await devnet.pendingStake(d2!);
     // D1's claim stored round 2's start factor as the pre-reward CRF, then reward() overwrote CRF[2];
     // D1's next claim starts from the new CRF[2], so the round-2 share is never credited.
+    // The same figures on both ledgers: mintable 4,008 LPT, O1's 4,000 of 7,000 active takes
+    // 2,290.29 of it, 90% to its delegators: D2 1,000 x CRF[2] (1.5153142853278).
     expect(p1).toBe(1000n * LPT);
-    expect(p2).toBeGreaterThan(1000n * LPT);
+    expect(p2).toBe(1515314285327800000000n);
     // In round 3, claiming AFTER reward() keeps the share (the safe default: claim late in the round).
     await devnet.reward(o1!);
     await devnet.claimEarnings(d1!, 0n);
-    await nextRound(devnet, o2!);
-    expect(await devnet.pendingStake(d1!)).toBeGreaterThan(1000n * LPT);
+    await w.nextRound(o2!);
+    expect(await devnet.pendingStake(d1!)).toBe(1388775310862498646320n);
   });
 
   test("transferBond refuses to force a claim on a receiver before its orchestrator's reward() in N (CLAIM_FORBIDDEN)", async () => {
-    t = await freshDevnet({ genesis: network() });
-    const { devnet, addr } = t;
+    const devnet = await w.fresh();
+    const addr = w.addr;
     const [, o1, , , d1, d2] = addr as `0x${string}`[];
     await expect(devnet.transferBond(d1!, d2!, 100n * LPT)).rejects.toMatchObject({
       code: "CLAIM_FORBIDDEN",
@@ -196,23 +208,23 @@ describe("devnet staking and the active set", () => {
   });
 
   test("new delegation fills the delegate's round-N factors, so a new delegator never reads CRF 0 as 1 (chosen behaviour)", async () => {
-    t = await freshDevnet({ genesis: network() });
-    const { devnet, addr } = t;
+    const devnet = await w.fresh();
+    const addr = w.addr;
     const [, o1, o2, , , , d6] = addr as `0x${string}`[];
     await devnet.reward(o1!);
-    await nextRound(devnet, o2!);
+    await w.nextRound(o2!);
     // O1 skips reward in round 3; D6 bonds in round 3 and must earn nothing until O1 rewards again.
     await devnet.bond(d6!, 100n * LPT, o1!);
     expect((await devnet.getTranscoderEarningsPoolForRound(o1!, 3n)).cumulativeRewardFactor).toBe(
       (await devnet.getTranscoderEarningsPoolForRound(o1!, 2n)).cumulativeRewardFactor,
     );
-    await nextRound(devnet, o2!);
+    await w.nextRound(o2!);
     expect(await devnet.pendingStake(d6!)).toBe(100n * LPT);
   });
 
   test("a registered orchestrator cannot delegate elsewhere; transcoder() is refused in the lock period", async () => {
-    t = await freshDevnet({ genesis: network() });
-    const { devnet, addr } = t;
+    const devnet = await w.fresh();
+    const addr = w.addr;
     const [, o1, o2] = addr as `0x${string}`[];
     await expect(devnet.bond(o1!, 1n, o2!)).rejects.toMatchObject({ code: "INVALID_ADDRESS" });
     // Active and not yet rewarded: may not change its cut.
@@ -225,7 +237,7 @@ describe("devnet staking and the active set", () => {
     });
     // roundLength 100, lock 10%: blocks 90..99 of the round are locked.
     expect(await devnet.currentRoundLocked()).toBe(false);
-    await devnet.advanceBlocks(90n);
+    await w.advanceBlocks(90n);
     expect(await devnet.currentRoundLocked()).toBe(true);
     await expect(devnet.transcoder(o1!, 1n, 1n)).rejects.toMatchObject({ code: "ROUND_LOCKED" });
   });

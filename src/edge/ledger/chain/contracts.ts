@@ -17,10 +17,19 @@ export const CONTRACT_NAMES = [
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 export type ProtocolAddresses = Record<ContractName, Address>;
 
+/**
+ * Reads each contract's address from the Controller and checks that code is deployed there (a
+ * Controller address from another chain, or a mistyped one, has none): a start on the wrong chain
+ * fails here with the address named, not later at the first call.
+ */
 export async function resolveAddresses(
   client: PublicClient,
   controller: Address,
 ): Promise<ProtocolAddresses> {
+  const hasCode = async (a: Address) => ((await client.getCode({ address: a })) ?? "0x") !== "0x";
+  if (!(await hasCode(controller))) {
+    throw new LedgerError("LEDGER_UNAVAILABLE", `no contract at the Controller address ${controller}`);
+  }
   const out = {} as ProtocolAddresses;
   for (const name of CONTRACT_NAMES) {
     const addr = await client.readContract({
@@ -31,6 +40,12 @@ export async function resolveAddresses(
     });
     if (addr === zeroAddress) {
       throw new LedgerError("LEDGER_UNAVAILABLE", `Controller ${controller} has no ${name} registered`);
+    }
+    if (!(await hasCode(addr))) {
+      throw new LedgerError(
+        "LEDGER_UNAVAILABLE",
+        `Controller ${controller} names ${addr} as ${name}, but no contract is deployed there`,
+      );
     }
     out[name] = addr;
   }

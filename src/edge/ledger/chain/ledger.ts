@@ -566,15 +566,26 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     // (An orchestrator evicted for the next round is still active now but no longer in the pool.)
     getActiveSet: async () => {
       const round = await currentRound();
+      // The pool is next round's set. An orchestrator evicted (or resigned) in this round has left
+      // it but stays active until its deactivationRound, N + 1 (BondingManager.resignTranscoder
+      // via tryToJoinActiveSet, or unbond of all its stake): its TranscoderDeactivated event names it.
+      const candidates = new Map<string, Address>();
+      for (const m of await poolWalk()) candidates.set(m.address.toLowerCase(), m.address);
+      for (const e of await ledger.getEvents({ name: "TranscoderDeactivated" })) {
+        if (BigInt(e.args.deactivationRound as bigint) !== round + 1n) continue;
+        const a = e.args.transcoder as Address;
+        if (!candidates.has(a.toLowerCase())) candidates.set(a.toLowerCase(), a);
+      }
       const out: PoolMember[] = [];
-      for (const m of await poolWalk()) {
-        if (!(await read<boolean>(bm, "isActiveTranscoder", [m.address]))) continue;
-        const t = await ledger.getTranscoder(m.address);
+      for (const address of candidates.values()) {
+        if (!(await read<boolean>(bm, "isActiveTranscoder", [address]))) continue;
+        // The stake that counts in this round, as the devnet reads it.
+        const t = await ledger.getTranscoder(address);
         const stake =
           t.lastActiveStakeUpdateRound > round
-            ? (await ledger.getTranscoderEarningsPoolForRound(m.address, round)).totalStake
-            : m.totalStake;
-        out.push({ address: m.address, totalStake: stake });
+            ? (await ledger.getTranscoderEarningsPoolForRound(address, round)).totalStake
+            : await read<bigint>(bm, "transcoderTotalStake", [address]);
+        out.push({ address, totalStake: stake });
       }
       return out.sort((x, y) => (x.totalStake === y.totalStake ? 0 : x.totalStake > y.totalStake ? -1 : 1));
     },
