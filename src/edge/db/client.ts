@@ -100,6 +100,10 @@ interface LocalDatabaseClass {
 
 const FIXED = Symbol.for("livepeer.edge.libsqlLocalFixes");
 const prepared = new WeakSet<LocalDatabase>();
+/** Prepared statements kept per connection, by SQL text (the client prepares on every call). */
+const statementCache = new WeakMap<LocalDatabase, Map<string, LocalStatement>>();
+/** Distinct SQL texts kept per connection; the least recently used is dropped past it. */
+export const STATEMENT_CACHE_SIZE = 256;
 
 /**
  * Patches the `libsql` package (the native driver behind @libsql/client's `file:` URLs) once per
@@ -118,6 +122,11 @@ const prepared = new WeakSet<LocalDatabase>();
  *    transaction on it is rolled back first, and the handle is really closed on a later turn.
  * 2. PRAGMAs are per connection and the client runs none on the connections it adds to its pool:
  *    each connection of a WAL database gets synchronous=NORMAL before its first statement.
+ * 3. The client prepares every statement anew on every call (parsing and planning the SQL each
+ *    time: a sizeable part of the payment intake's CPU). Statements are kept per connection by
+ *    SQL text (LRU, STATEMENT_CACHE_SIZE) and reused: the driver is synchronous and the client
+ *    runs each to completion (all/run) and rebinds every argument, so reuse is safe; a retired
+ *    connection takes its cache with it.
  *
  * Best effort: where `libsql` cannot be loaded (another runtime), nothing is patched.
  */
@@ -138,7 +147,17 @@ async function installLocalConnectionFixes(): Promise<void> {
       prepared.add(this);
       setUpConnection(this, prepare);
     }
+    let cache = statementCache.get(this);
+    if (cache === undefined) statementCache.set(this, (cache = new Map()));
+    const hit = cache.get(sql);
+    if (hit !== undefined) {
+      cache.delete(sql); // most recently used last
+      cache.set(sql, hit);
+      return hit;
+    }
     const stmt = prepare.call(this, sql);
+    if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(sql, stmt);
     for (const name of ["run", "get", "all"] as const) {
       const method = stmt[name];
       stmt[name] = (...args: unknown[]) => {

@@ -43,7 +43,7 @@ export async function acceptPayment(deps: AppDeps, payment: Payment): Promise<Ac
   const p = payment.ticketParams;
   const now = deps.clock.now();
   const rand = v.recipientRand.toString();
-  const funds = await senderFunds(deps, orchestrator, sender);
+  const funds = await senderFunds(deps, orchestrator, sender, v.senderDeposit);
 
   const result = await writeTx(deps.db, async (tx) => {
     const [row] = await tx
@@ -56,7 +56,8 @@ export async function acceptPayment(deps: AppDeps, payment: Payment): Promise<Ac
     // the balance stays within what backs it (winners pending redemption plus the max float left,
     // never more than deposit + reserve share), counting a winner's face value as pending at once.
     let pending = await pendingFaceValue(tx, orchestrator, sender);
-    let projected = await balanceIn(tx, orchestrator, sender);
+    const balanceBefore = await balanceIn(tx, orchestrator, sender);
+    let projected = balanceBefore;
     const candidates: typeof v.valid = [];
     for (const t of v.valid.slice(0, room)) {
       const nextPending = t.won ? pending + p.faceValue : pending;
@@ -81,29 +82,33 @@ export async function acceptPayment(deps: AppDeps, payment: Payment): Promise<Ac
     }
     if (candidates.length === 0)
       return { inserted: [], txErrors, balance: undefined, credit: 0n, winners: 0 };
+    // The payment's fields are the same in every row: converted once, not per ticket.
+    const shared = {
+      recipient: orchestrator,
+      sender,
+      faceValue: p.faceValue.toString(),
+      winProb: p.winProb.toString(),
+      recipientRandHash: candidates[0]!.ticket.recipientRandHash,
+      creationRound: candidates[0]!.ticket.creationRound.toString(),
+      creationRoundBlockHash: candidates[0]!.ticket.creationRoundBlockHash,
+      seed: p.seed,
+      expirationBlock: Number(p.expirationBlock),
+      pricePerUnit: payment.expectedPrice.pricePerUnit.toString(),
+      pixelsPerUnit: payment.expectedPrice.pixelsPerUnit.toString(),
+      recipientRand: rand,
+      ev: candidates[0]!.ev.toString(),
+      receivedAt: now,
+    };
     const inserted = await tx
       .insert(acceptedTickets)
       .values(
         candidates.map((t) => ({
-          recipient: orchestrator,
-          sender,
-          faceValue: p.faceValue.toString(),
-          winProb: p.winProb.toString(),
+          ...shared,
           senderNonce: t.ticket.senderNonce.toString(),
-          recipientRandHash: t.ticket.recipientRandHash,
-          creationRound: t.ticket.creationRound.toString(),
-          creationRoundBlockHash: t.ticket.creationRoundBlockHash,
-          seed: p.seed,
-          expirationBlock: Number(p.expirationBlock),
-          pricePerUnit: payment.expectedPrice.pricePerUnit.toString(),
-          pixelsPerUnit: payment.expectedPrice.pixelsPerUnit.toString(),
           sig: t.sig,
-          recipientRand: rand,
           ticketHash: t.hash,
-          ev: t.ev.toString(),
           won: t.won,
-          status: t.won ? "queued" : "accepted",
-          receivedAt: now,
+          status: t.won ? ("queued" as const) : ("accepted" as const),
         })),
       )
       .onConflictDoNothing()
@@ -140,7 +145,9 @@ export async function acceptPayment(deps: AppDeps, payment: Payment): Promise<Ac
     }
     const credit = BigInt(inserted.length) * (candidates[0]?.ev ?? 0n);
     const balance =
-      inserted.length > 0 ? await adjustBalanceIn(tx, orchestrator, sender, credit, now) : undefined;
+      inserted.length > 0
+        ? await adjustBalanceIn(tx, orchestrator, sender, credit, now, balanceBefore)
+        : undefined;
     return { inserted, txErrors, balance, credit, winners: winners.length };
   });
 

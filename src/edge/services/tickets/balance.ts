@@ -27,15 +27,19 @@ export async function balanceIn(
   return rows[0] ? BigInt(rows[0].balance) : 0n;
 }
 
-/** Adds `delta` (may be negative) to the (orchestrator, sender) balance inside `tx`; returns the new balance. */
+/**
+ * Adds `delta` (may be negative) to the (orchestrator, sender) balance inside `tx`; returns the new
+ * balance. `current` is the balance as this same transaction already read it (saves the read).
+ */
 export async function adjustBalanceIn(
   tx: Tx,
   orchestrator: Address,
   sender: Address,
   delta: bigint,
   now: number,
+  current?: bigint,
 ): Promise<bigint> {
-  const next = (await balanceIn(tx, orchestrator, sender)) + delta;
+  const next = (current ?? (await balanceIn(tx, orchestrator, sender))) + delta;
   await tx
     .insert(senderBalances)
     .values({

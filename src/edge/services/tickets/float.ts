@@ -12,8 +12,18 @@ export interface SenderFunds {
   deposit: bigint;
 }
 
-/** Reads the sender's funds as this recipient sees them (ledger views, no transaction). */
-export async function senderFunds(deps: AppDeps, recipient: Address, sender: Address): Promise<SenderFunds> {
+/**
+ * Reads the sender's funds as this recipient sees them (ledger views, no transaction). A caller
+ * that has just read the sender's deposit (the intake's checks) passes it: one ledger read less.
+ */
+export async function senderFunds(
+  deps: AppDeps,
+  recipient: Address,
+  sender: Address,
+  knownDeposit?: bigint,
+): Promise<SenderFunds> {
+  if (knownDeposit !== undefined)
+    return { claimable: await deps.ledger.claimableReserve(sender, recipient), deposit: knownDeposit };
   const [claimable, info] = await Promise.all([
     deps.ledger.claimableReserve(sender, recipient),
     deps.ledger.getSenderInfo(sender),

@@ -52,6 +52,8 @@ export interface PaymentValidation {
   /** Ledger facts the checks used (the caller reuses them). */
   currentBlock: bigint;
   lastValidRound: bigint;
+  /** The sender's deposit as the checks read it (the credit rule reuses it: one ledger read less). */
+  senderDeposit: bigint;
   valid: ValidTicket[];
   errors: TicketError[];
 }
@@ -74,6 +76,7 @@ export async function validatePayment(deps: AppDeps, payment: Payment): Promise<
     recipientRand: 0n,
     currentBlock: 0n,
     lastValidRound: 0n,
+    senderDeposit: 0n,
     valid: [],
     errors: [],
   };
@@ -113,6 +116,7 @@ export async function validatePayment(deps: AppDeps, payment: Payment): Promise<
     ledger.getSenderInfo(sender),
   ]);
   out.currentBlock = block;
+  out.senderDeposit = info.sender.deposit;
   out.lastValidRound = creationRound + validity - 1n;
   if (p.expirationBlock <= block) {
     return rejectAll(
