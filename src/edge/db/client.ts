@@ -148,7 +148,10 @@ async function installLocalConnectionFixes(): Promise<void> {
       setUpConnection(this, prepare);
     }
     let cache = statementCache.get(this);
-    if (cache === undefined) statementCache.set(this, (cache = new Map()));
+    if (cache === undefined) {
+      cache = new Map();
+      statementCache.set(this, cache);
+    }
     const hit = cache.get(sql);
     if (hit !== undefined) {
       cache.delete(sql); // most recently used last

@@ -56,6 +56,8 @@ for (const backend of ["node", "web"] as const) {
         warm: true,
         format: "onnx",
         loaded: true,
+        // The default manifest's price, reported so the edge can advertise it.
+        price: { pricePerUnit: "1000", pixelsPerUnit: "1" },
       });
       expect(caps.capabilities).toEqual(["transcode", "upscale", "image-to-image", "image-to-text"]);
       const state = await ex.state();

@@ -78,6 +78,7 @@ describe.skipIf(missing !== undefined)(
           warm: true,
           format: "tfjs",
           loaded: true,
+          price: { pricePerUnit: "1", pixelsPerUnit: "1" },
         },
         {
           pipeline: "upscale",
@@ -85,6 +86,7 @@ describe.skipIf(missing !== undefined)(
           warm: false,
           format: "tfjs",
           loaded: false,
+          price: { pricePerUnit: "1", pixelsPerUnit: "1" },
         },
       ]);
       expect(await ex.loadedModels()).toEqual(["upscale/upscalerjs/esrgan-slim-x2#tfjs"]);

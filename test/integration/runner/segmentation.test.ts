@@ -87,6 +87,7 @@ describe.skipIf(missing !== undefined)(
           warm: true,
           format: "onnx",
           loaded: true,
+          price: { pricePerUnit: "1", pixelsPerUnit: "1" },
         },
       ]);
       expect(await ex.loadedModels()).toEqual(["segment-anything-2/imgly/isnet-general-small#onnx:model"]);
