@@ -185,9 +185,14 @@ async function buildKeys(config: EdgeConfig, db: Db, clock: Clock): Promise<Keys
     }
     orchestrators.set(address, account);
   }
+  const rewardCallers = new Map<Address, LocalAccount>();
+  for (const [orchestrator, key] of Object.entries(config.rewardCallers)) {
+    rewardCallers.set(orchestrator.toLowerCase() as Address, privateKeyToAccount(key));
+  }
   const senderKey = config.gateway.senderPrivateKey;
   return {
     orchestrators,
+    rewardCallers,
     sender: senderKey ? privateKeyToAccount(senderKey) : undefined,
     ticketSecret: config.ticketSecret ? hexToBytes(config.ticketSecret) : await sharedTicketSecret(db, clock),
   };
@@ -214,7 +219,8 @@ export async function sharedTicketSecret(db: Db, clock: Clock): Promise<Uint8Arr
 
 /**
  * The configured ledger: the devnet on the edge's own database, or the deployed contracts over
- * JSON-RPC (the chain ledger signs with the hosted orchestrators' keys and the gateway's sender key).
+ * JSON-RPC (the chain ledger signs with the hosted orchestrators' keys, the reward callers' keys and
+ * the gateway's sender key).
  */
 export async function createLedger(
   config: EdgeConfig,
@@ -234,7 +240,7 @@ async function openChain(
   clock: Clock,
   logger: Logger | undefined,
 ): Promise<Ledger> {
-  const keys = [...config.orchestrators.map((o) => o.privateKey)];
+  const keys = [...config.orchestrators.map((o) => o.privateKey), ...Object.values(config.rewardCallers)];
   if (config.gateway.senderPrivateKey) keys.push(config.gateway.senderPrivateKey);
   let chain: ChainLedger;
   try {

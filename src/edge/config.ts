@@ -191,6 +191,11 @@ export const configSchema = z.object({
   /** 32-byte hex secret for recipientRand derivation; generated and kept in the database when absent. */
   ticketSecret: privateKey.optional(),
   orchestrators: z.array(orchestratorSchema).default([]),
+  /**
+   * Reward-caller keys by orchestrator address (BondingManager.setRewardCaller): the scheduler calls
+   * rewardForTranscoder with them, so an orchestrator's own key need not be on this edge at all.
+   */
+  rewardCallers: z.record(address, privateKey).default({}),
   gateway: gatewaySchema.default(gatewaySchema.parse({})),
   scheduler: z
     .object({

@@ -28,6 +28,11 @@ export interface Logger {
 export interface Keys {
   /** Orchestrator identities hosted by this edge, by address. */
   orchestrators: Map<Address, LocalAccount>;
+  /**
+   * Reward callers by the orchestrator they call reward for (config rewardCallers): the scheduler
+   * rewards these orchestrators with rewardForTranscoder, hosted here or not.
+   */
+  rewardCallers: Map<Address, LocalAccount>;
   /** The gateway's ticket sender, when the gateway role is on. */
   sender: LocalAccount | undefined;
   /** 32-byte secret from which recipientRand is derived (HMAC-SHA256); never leaves the edge. */

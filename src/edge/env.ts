@@ -108,6 +108,18 @@ export const EDGE_ENV = envTable({
     parse: parse.string,
     entries: ["edge"],
   },
+  REWARD_CALLER_KEYS: {
+    description:
+      "reward-caller keys as ORCHESTRATOR=KEY pairs, comma-separated: the scheduler calls rewardForTranscoder for each orchestrator with its caller's key (the orchestrator's own key may stay offline)",
+    parse: parse.list,
+    entries: ["edge"],
+  },
+  REWARD_CALLER_KEYSTORES: {
+    description:
+      "reward-caller keys as ORCHESTRATOR=FILE pairs of go-livepeer keystore files, comma-separated; with KEYSTORE_PASSWORD_FILE",
+    parse: parse.list,
+    entries: ["edge"],
+  },
   KEYSTORE_PASSWORD_FILE: {
     description: "file holding the keystores' password (never logged)",
     parse: parse.string,
