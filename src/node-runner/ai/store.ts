@@ -5,7 +5,7 @@ import type { InferenceSession } from "onnxruntime-common";
 import { LivepeerError } from "../../wire/errors.ts";
 import { type ModelEntry, type ModelFile, type ModelManifest, modelFile, type Provider } from "./manifest.ts";
 import { type Ort, providerUnavailable, type Runtimes } from "./runtimes.ts";
-import { tfjsLoader } from "./tfjs.ts";
+import { tfjsLoader } from "./tfjs-thread.ts";
 
 /** A model (or one file of it) loaded into a runtime, ready to run. */
 export interface LoadedModel<M> {
