@@ -61,6 +61,8 @@ export interface BuildOverrides {
   keccak?: Keccak256 | null;
   /** How uploads are probed; the spawn-free container-header reader by default (Bun/Node entries pass ffprobe). */
   mediaProbe?: MediaProbe;
+  /** Pixel counting of go-livepeer renditions (entries that can spawn ffprobe pass it). */
+  pixelCounter?: (bytes: Uint8Array) => Promise<bigint>;
   /** Host name resolution for the gateway's destination check (Bun/Node/Deno entries pass it). */
   resolveHost?: (host: string) => Promise<readonly string[]>;
   /** Replacements for parts of the services' state (tests). */
@@ -141,6 +143,7 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
       ticketVerifier,
       mediaProbe: overrides.mediaProbe ?? containerMediaProbe(),
       ...(overrides.resolveHost ? { resolveHost: overrides.resolveHost } : {}),
+      ...(overrides.pixelCounter ? { pixelCounter: overrides.pixelCounter } : {}),
       async close() {
         if (closed) return;
         closed = true;

@@ -129,6 +129,8 @@ function fromEnv(env: Env, file: Record<string, unknown>, keys: KeystoreKeys): R
   if (v("SCHEDULER")) set(["scheduler", "enabled"], bool(v("SCHEDULER")!));
   if (v("SCHEDULER_INTERVAL_MS")) set(["scheduler", "intervalMs"], num(v("SCHEDULER_INTERVAL_MS")!));
   if (v("BODY_LIMIT_BYTES")) set(["api", "bodyLimitBytes"], num(v("BODY_LIMIT_BYTES")!));
+  if (v("ORCH_ADDR")) set(["gateway", "goWire", "orchAddr"], list(v("ORCH_ADDR")!));
+  if (v("GO_WIRE_LEDGER_PROBE")) set(["gateway", "goWire", "ledgerProbe"], bool(v("GO_WIRE_LEDGER_PROBE")!));
   if (v("SUSPEND_AFTER_FAILURES"))
     set(["gateway", "suspendAfterFailures"], num(v("SUSPEND_AFTER_FAILURES")!));
   if (v("VISIBILITY_TIMEOUT_MS")) set(["jobs", "visibilityTimeoutMs"], num(v("VISIBILITY_TIMEOUT_MS")!));

@@ -78,6 +78,11 @@ export interface AppDeps {
   ticketVerifier?: TicketVerifier;
   /** Reads uploads before a job exists: ffprobe where the entry can spawn it, container headers elsewhere. */
   mediaProbe: MediaProbe;
+  /**
+   * Counts decoded pixels (Σ w×h per frame) of go-livepeer orchestrators' renditions, to check
+   * the counts they claim; where the entry can spawn ffprobe. Without one, counts go unchecked.
+   */
+  pixelCounter?: (bytes: Uint8Array) => Promise<bigint>;
   /** Resolves host names for the gateway's destination check, where the entry can (not on Workers). */
   resolveHost?: (host: string) => Promise<readonly string[]>;
 }

@@ -125,6 +125,18 @@ export const EDGE_ENV = envTable({
     parse: parse.string,
     entries: ["edge"],
   },
+  ORCH_ADDR: {
+    description:
+      "go-livepeer orchestrators the gateway pays over their wire, like -orchAddr (https://host:port TLS unverified, http://host:port h2c, host:port TLS)",
+    parse: parse.list,
+    entries: ["edge"],
+  },
+  GO_WIRE_LEDGER_PROBE: {
+    description:
+      "on: ledger orchestrators whose service URI does not answer the JSON info are probed with go-livepeer's GetOrchestrator",
+    parse: parse.bool,
+    entries: ["edge"],
+  },
   SCHEDULER: { description: "on | off", parse: parse.bool, entries: ["edge"] },
   SCHEDULER_INTERVAL_MS: { description: "scheduler tick interval", parse: parse.positiveInt, entries: EDGE },
   HTTP_IDLE_TIMEOUT_SEC: {
