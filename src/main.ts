@@ -146,6 +146,7 @@ const config = parseConfig(input);
 const deps = await buildDeps(config, {
   logLevel: env.LOG_LEVEL,
   mediaProbe: ffprobeMediaProbe(),
+  pixelCounter: ffprobePixelCounter(),
   resolveHost,
 });
 const app = createApp(deps);

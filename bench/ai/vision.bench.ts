@@ -10,6 +10,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readEnv } from "../../src/cli/env.ts";
+import { predictRegion } from "../../src/node-runner/ai/esrgan-tiles.ts";
 import { imageCodec } from "../../src/node-runner/ai/image-codec.ts";
 import { parseManifest } from "../../src/node-runner/ai/manifest.ts";
 import {
@@ -17,7 +18,6 @@ import {
   lowResLogits,
   probabilitiesToMask,
 } from "../../src/node-runner/ai/pipelines/background-removal.ts";
-import { predictRegion } from "../../src/node-runner/ai/pipelines/esrgan.ts";
 import { encodeRasterPng, rasterOf, resizeRaster, withAlpha } from "../../src/node-runner/ai/raster.ts";
 import { loadTfModel, startTf } from "../../src/node-runner/ai/tfjs.ts";
 import type { JobSpec } from "../../src/node-runner/executor.ts";

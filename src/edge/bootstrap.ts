@@ -61,6 +61,8 @@ export interface BuildOverrides {
   keccak?: Keccak256 | null;
   /** How uploads are probed; the spawn-free container-header reader by default (Bun/Node entries pass ffprobe). */
   mediaProbe?: MediaProbe;
+  /** Pixel counting of go-livepeer renditions (entries that can spawn ffprobe pass it). */
+  pixelCounter?: (bytes: Uint8Array) => Promise<bigint>;
   /** Host name resolution for the gateway's destination check (Bun/Node/Deno entries pass it). */
   resolveHost?: (host: string) => Promise<readonly string[]>;
   /** Replacements for parts of the services' state (tests). */
@@ -141,6 +143,7 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
       ticketVerifier,
       mediaProbe: overrides.mediaProbe ?? containerMediaProbe(),
       ...(overrides.resolveHost ? { resolveHost: overrides.resolveHost } : {}),
+      ...(overrides.pixelCounter ? { pixelCounter: overrides.pixelCounter } : {}),
       async close() {
         if (closed) return;
         closed = true;
@@ -182,9 +185,14 @@ async function buildKeys(config: EdgeConfig, db: Db, clock: Clock): Promise<Keys
     }
     orchestrators.set(address, account);
   }
+  const rewardCallers = new Map<Address, LocalAccount>();
+  for (const [orchestrator, key] of Object.entries(config.rewardCallers)) {
+    rewardCallers.set(orchestrator.toLowerCase() as Address, privateKeyToAccount(key));
+  }
   const senderKey = config.gateway.senderPrivateKey;
   return {
     orchestrators,
+    rewardCallers,
     sender: senderKey ? privateKeyToAccount(senderKey) : undefined,
     ticketSecret: config.ticketSecret ? hexToBytes(config.ticketSecret) : await sharedTicketSecret(db, clock),
   };
@@ -211,7 +219,8 @@ export async function sharedTicketSecret(db: Db, clock: Clock): Promise<Uint8Arr
 
 /**
  * The configured ledger: the devnet on the edge's own database, or the deployed contracts over
- * JSON-RPC (the chain ledger signs with the hosted orchestrators' keys and the gateway's sender key).
+ * JSON-RPC (the chain ledger signs with the hosted orchestrators' keys, the reward callers' keys and
+ * the gateway's sender key).
  */
 export async function createLedger(
   config: EdgeConfig,
@@ -231,7 +240,7 @@ async function openChain(
   clock: Clock,
   logger: Logger | undefined,
 ): Promise<Ledger> {
-  const keys = [...config.orchestrators.map((o) => o.privateKey)];
+  const keys = [...config.orchestrators.map((o) => o.privateKey), ...Object.values(config.rewardCallers)];
   if (config.gateway.senderPrivateKey) keys.push(config.gateway.senderPrivateKey);
   let chain: ChainLedger;
   try {

@@ -61,11 +61,7 @@ export function loadConfig(env: Env, options: LoadConfigOptions = {}): EdgeConfi
 }
 
 /** The config fragment the environment sets; unset variables leave the file's values alone. */
-function fromEnv(
-  env: Env,
-  file: Record<string, unknown>,
-  keys: { orchestrators: string[]; sender?: string },
-): Record<string, unknown> {
+function fromEnv(env: Env, file: Record<string, unknown>, keys: KeystoreKeys): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const set = (path: string[], value: unknown) => {
     let node = out;
@@ -123,17 +119,42 @@ function fromEnv(
       })),
     );
   }
+  const callers = { ...pairs(v("REWARD_CALLER_KEYS") ?? "", "REWARD_CALLER_KEYS"), ...keys.rewardCallers };
+  if (Object.keys(callers).length > 0) {
+    const fileCallers = isRecord(file.rewardCallers) ? file.rewardCallers : {};
+    set(["rewardCallers"], { ...fileCallers, ...callers });
+  }
   if (v("SENDER_PRIVATE_KEY")) set(["gateway", "senderPrivateKey"], v("SENDER_PRIVATE_KEY"));
   if (keys.sender) set(["gateway", "senderPrivateKey"], keys.sender);
   if (v("SCHEDULER")) set(["scheduler", "enabled"], bool(v("SCHEDULER")!));
   if (v("SCHEDULER_INTERVAL_MS")) set(["scheduler", "intervalMs"], num(v("SCHEDULER_INTERVAL_MS")!));
   if (v("BODY_LIMIT_BYTES")) set(["api", "bodyLimitBytes"], num(v("BODY_LIMIT_BYTES")!));
+  if (v("ORCH_ADDR")) set(["gateway", "goWire", "orchAddr"], list(v("ORCH_ADDR")!));
+  if (v("GO_WIRE_LEDGER_PROBE")) set(["gateway", "goWire", "ledgerProbe"], bool(v("GO_WIRE_LEDGER_PROBE")!));
   if (v("SUSPEND_AFTER_FAILURES"))
     set(["gateway", "suspendAfterFailures"], num(v("SUSPEND_AFTER_FAILURES")!));
   if (v("VISIBILITY_TIMEOUT_MS")) set(["jobs", "visibilityTimeoutMs"], num(v("VISIBILITY_TIMEOUT_MS")!));
   if (v("SYNC_TIMEOUT_MS")) set(["jobs", "syncTimeoutMs"], num(v("SYNC_TIMEOUT_MS")!));
   if (v("API_KEYS")) set(["api", "keys"], v("API_KEYS"));
   if (v("ADMIN_TOKEN")) set(["api", "adminToken"], v("ADMIN_TOKEN"));
+  return out;
+}
+
+/**
+ * ORCHESTRATOR=VALUE pairs, comma-separated (REWARD_CALLER_KEYS, REWARD_CALLER_KEYSTORES). An item
+ * without "=" is a config error naming the variable and the item's position, never its text (a key).
+ */
+function pairs(s: string, name: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const items = s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
+  for (const [i, item] of items.entries()) {
+    const at = item.indexOf("=");
+    if (at === -1) throw new ConfigError([`${name}: item ${i + 1} is not ORCHESTRATOR=VALUE`]);
+    out[item.slice(0, at).trim()] = item.slice(at + 1).trim();
+  }
   return out;
 }
 
@@ -168,17 +189,27 @@ export function describeStartupError(err: unknown): string {
   return `livepeer-edge: failed to start: ${err instanceof Error ? err.message : String(err)}`;
 }
 
+interface KeystoreKeys {
+  orchestrators: string[];
+  sender?: string;
+  /** Reward-caller keys by orchestrator address. */
+  rewardCallers: Record<string, string>;
+}
+
 /**
- * Keys from go-livepeer keystore files (ORCHESTRATOR_KEYSTORES, SENDER_KEYSTORE), decrypted with the
- * password in KEYSTORE_PASSWORD_FILE. A failure names the file, never the password or a key.
+ * Keys from go-livepeer keystore files (ORCHESTRATOR_KEYSTORES, SENDER_KEYSTORE,
+ * REWARD_CALLER_KEYSTORES), decrypted with the password in KEYSTORE_PASSWORD_FILE. A failure names
+ * the file, never the password or a key.
  */
-function keystoreKeys(env: Env, options: LoadConfigOptions): { orchestrators: string[]; sender?: string } {
+function keystoreKeys(env: Env, options: LoadConfigOptions): KeystoreKeys {
   const files = (env.ORCHESTRATOR_KEYSTORES ?? "")
     .split(",")
     .map((x) => x.trim())
     .filter(Boolean);
   const senderFile = env.SENDER_KEYSTORE?.trim();
-  if (files.length === 0 && !senderFile) return { orchestrators: [] };
+  const callerFiles = pairs(env.REWARD_CALLER_KEYSTORES ?? "", "REWARD_CALLER_KEYSTORES");
+  if (files.length === 0 && !senderFile && Object.keys(callerFiles).length === 0)
+    return { orchestrators: [], rewardCallers: {} };
   const read = options.readFile;
   if (!read) throw new ConfigError(["keystores: cannot read files on this runtime"]);
   const passwordFile = env.KEYSTORE_PASSWORD_FILE?.trim();
@@ -206,5 +237,8 @@ function keystoreKeys(env: Env, options: LoadConfigOptions): { orchestrators: st
   return {
     orchestrators: files.map(open),
     ...(senderFile ? { sender: open(senderFile) } : {}),
+    rewardCallers: Object.fromEntries(
+      Object.entries(callerFiles).map(([orchestrator, path]) => [orchestrator, open(path)]),
+    ),
   };
 }

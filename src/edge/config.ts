@@ -112,6 +112,20 @@ const pushSchema = z.object({
     .default([...DEFAULT_LADDER]),
 });
 
+/** go-livepeer orchestrators this gateway pays over their own wire (gRPC + /segment, AI routes). */
+const goWireSchema = z.object({
+  /**
+   * Orchestrator addresses, as go-livepeer's -orchAddr takes them: https://host:port (TLS, not
+   * verified), http://host:port (h2c), or host:port (TLS).
+   */
+  orchAddr: z.array(z.string().min(1).max(300)).max(100).default([]),
+  /**
+   * Also probe the ledger's active orchestrators whose service URI does not answer this project's
+   * JSON info with GetOrchestrator (go-livepeer's wire); off by default.
+   */
+  ledgerProbe: z.boolean().default(false),
+});
+
 const gatewaySchema = z.object({
   senderPrivateKey: privateKey.optional(),
   /** Orchestrator info cache TTL. */
@@ -127,6 +141,7 @@ const gatewaySchema = z.object({
   outbound: outboundSchema.default(outboundSchema.parse({})),
   spend: spendSchema.default(spendSchema.parse({})),
   push: pushSchema.default(pushSchema.parse({})),
+  goWire: goWireSchema.default(goWireSchema.parse({})),
 });
 
 export const configSchema = z.object({
@@ -176,6 +191,11 @@ export const configSchema = z.object({
   /** 32-byte hex secret for recipientRand derivation; generated and kept in the database when absent. */
   ticketSecret: privateKey.optional(),
   orchestrators: z.array(orchestratorSchema).default([]),
+  /**
+   * Reward-caller keys by orchestrator address (BondingManager.setRewardCaller): the scheduler calls
+   * rewardForTranscoder with them, so an orchestrator's own key need not be on this edge at all.
+   */
+  rewardCallers: z.record(address, privateKey).default({}),
   gateway: gatewaySchema.default(gatewaySchema.parse({})),
   scheduler: z
     .object({

@@ -28,6 +28,11 @@ export interface Logger {
 export interface Keys {
   /** Orchestrator identities hosted by this edge, by address. */
   orchestrators: Map<Address, LocalAccount>;
+  /**
+   * Reward callers by the orchestrator they call reward for (config rewardCallers): the scheduler
+   * rewards these orchestrators with rewardForTranscoder, hosted here or not.
+   */
+  rewardCallers: Map<Address, LocalAccount>;
   /** The gateway's ticket sender, when the gateway role is on. */
   sender: LocalAccount | undefined;
   /** 32-byte secret from which recipientRand is derived (HMAC-SHA256); never leaves the edge. */
@@ -73,6 +78,11 @@ export interface AppDeps {
   ticketVerifier?: TicketVerifier;
   /** Reads uploads before a job exists: ffprobe where the entry can spawn it, container headers elsewhere. */
   mediaProbe: MediaProbe;
+  /**
+   * Counts decoded pixels (Σ w×h per frame) of go-livepeer orchestrators' renditions, to check
+   * the counts they claim; where the entry can spawn ffprobe. Without one, counts go unchecked.
+   */
+  pixelCounter?: (bytes: Uint8Array) => Promise<bigint>;
   /** Resolves host names for the gateway's destination check, where the entry can (not on Workers). */
   resolveHost?: (host: string) => Promise<readonly string[]>;
 }

@@ -108,9 +108,33 @@ export const EDGE_ENV = envTable({
     parse: parse.string,
     entries: ["edge"],
   },
+  REWARD_CALLER_KEYS: {
+    description:
+      "reward-caller keys as ORCHESTRATOR=KEY pairs, comma-separated: the scheduler calls rewardForTranscoder for each orchestrator with its caller's key (the orchestrator's own key may stay offline)",
+    parse: parse.list,
+    entries: ["edge"],
+  },
+  REWARD_CALLER_KEYSTORES: {
+    description:
+      "reward-caller keys as ORCHESTRATOR=FILE pairs of go-livepeer keystore files, comma-separated; with KEYSTORE_PASSWORD_FILE",
+    parse: parse.list,
+    entries: ["edge"],
+  },
   KEYSTORE_PASSWORD_FILE: {
     description: "file holding the keystores' password (never logged)",
     parse: parse.string,
+    entries: ["edge"],
+  },
+  ORCH_ADDR: {
+    description:
+      "go-livepeer orchestrators the gateway pays over their wire, like -orchAddr (https://host:port TLS unverified, http://host:port h2c, host:port TLS)",
+    parse: parse.list,
+    entries: ["edge"],
+  },
+  GO_WIRE_LEDGER_PROBE: {
+    description:
+      "on: ledger orchestrators whose service URI does not answer the JSON info are probed with go-livepeer's GetOrchestrator",
+    parse: parse.bool,
     entries: ["edge"],
   },
   SCHEDULER: { description: "on | off", parse: parse.bool, entries: ["edge"] },

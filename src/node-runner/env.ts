@@ -44,7 +44,7 @@ export const RUNNER_ENV = envTable({
   },
   RUNNER_JOB_MEMORY_BYTES: {
     description:
-      "address-space cap of one FFmpeg process (ulimit -v; 0: none); past it the job fails for good",
+      "address-space cap of one FFmpeg process (ulimit -v; with ffmpeg.wasm, the core's linear memory; 0: none); past it the job fails for good",
     default: String(4 * 1024 ** 3),
     parse: parse.nonNegativeInt,
     entries: ["runner"],

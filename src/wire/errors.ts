@@ -43,6 +43,7 @@ export const ERRORS = {
   // Ledger: contract reverts and availability
   CALLER_NOT_ACTIVE: { status: 422, title: "Caller is not an active transcoder" },
   CALLER_NOT_REGISTERED: { status: 422, title: "Caller is not a registered transcoder" },
+  CALLER_NOT_REWARD_CALLER: { status: 403, title: "Caller is not the transcoder's reward caller" },
   REWARD_ALREADY_CALLED: { status: 409, title: "Reward already called" },
   ROUND_NOT_INITIALIZED: { status: 422, title: "Round not initialized" },
   ROUND_ALREADY_INITIALIZED: { status: 409, title: "Round already initialized" },
@@ -66,6 +67,7 @@ export const ERRORS = {
   LEDGER_BUSY: { status: 503, title: "Ledger busy" },
   LEDGER_UNAVAILABLE: { status: 503, title: "Ledger unavailable" },
   LEDGER_ERROR: { status: 500, title: "Ledger error" },
+  LEDGER_FEATURE_MISSING: { status: 501, title: "The deployed contracts lack this function" },
   LEDGER_NO_KEY: { status: 403, title: "No signing key for this account" },
   KEYSTORE_INVALID: { status: 500, title: "Keystore file is not a valid v3 keystore" },
   KEYSTORE_PASSWORD: { status: 500, title: "Wrong keystore password" },

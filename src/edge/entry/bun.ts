@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { readEnv } from "../../cli/env.ts";
 import { ffprobeMediaProbe } from "../../node-runner/ffmpeg/media-probe.ts";
+import { ffprobePixelCounter } from "../../node-runner/ffmpeg/pixel-count.ts";
 import { EDGE_ENV } from "../env.ts";
 import { startScheduler } from "../scheduler/tick.ts";
 import { resolveHost } from "./dns.ts";
@@ -10,7 +11,7 @@ import { reportStartupError, startEdge } from "./start.ts";
 
 const edge = await startEdge(process.env, {
   readFile: (p) => readFileSync(p, "utf8"),
-  overrides: { mediaProbe: ffprobeMediaProbe(), resolveHost },
+  overrides: { mediaProbe: ffprobeMediaProbe(), pixelCounter: ffprobePixelCounter(), resolveHost },
 }).catch((err) => {
   reportStartupError(err);
   process.exit(1);

@@ -2,13 +2,14 @@
 import { readFileSync } from "node:fs";
 import { serve } from "@hono/node-server";
 import { ffprobeMediaProbe } from "../../node-runner/ffmpeg/media-probe.ts";
+import { ffprobePixelCounter } from "../../node-runner/ffmpeg/pixel-count.ts";
 import { startScheduler } from "../scheduler/tick.ts";
 import { resolveHost } from "./dns.ts";
 import { reportStartupError, startEdge } from "./start.ts";
 
 const edge = await startEdge(process.env, {
   readFile: (p) => readFileSync(p, "utf8"),
-  overrides: { mediaProbe: ffprobeMediaProbe(), resolveHost },
+  overrides: { mediaProbe: ffprobeMediaProbe(), pixelCounter: ffprobePixelCounter(), resolveHost },
 }).catch((err) => {
   reportStartupError(err);
   process.exit(1);

@@ -53,6 +53,23 @@ export function dropsSession(err: unknown): boolean {
   return DROP_TEXTS.some((t) => text.includes(t));
 }
 
+/**
+ * A result URL, taken only at the orchestrator's own origin (its /stream/ memory store): this
+ * gateway negotiates no external storage, and must not be sent to fetch from anywhere else.
+ */
+export function resultUrl(s: GoSession, href: string): URL {
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    throw new SegmentError(`result URL does not parse: ${href.slice(0, 200)}`, 200);
+  }
+  if (url.origin !== new URL(s.info.transcoder).origin || url.username || url.password) {
+    throw new SegmentError(`result URL leaves the orchestrator's origin: ${url.origin}`, 200);
+  }
+  return url;
+}
+
 export interface SegmentInput {
   manifestId: string;
   seq: number;
@@ -185,7 +202,7 @@ export async function submitSegment(
   }
   const renditions: SegmentRendition[] = [];
   for (const [i, out] of data.segments.entries()) {
-    const got = await h2Request(new URL(out.url), {
+    const got = await h2Request(resultUrl(s, out.url), {
       method: "GET",
       headerTimeoutMs: 4_000,
       totalTimeoutMs: 8_000,

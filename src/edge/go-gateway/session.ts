@@ -44,6 +44,8 @@ export interface GoSession {
   /** Clock time the current info was adopted. */
   adoptedAt: number;
   capabilities: Capabilities;
+  /** Tickets sent on this session so far, with their face value and EV (the job's books). */
+  sent?: { tickets: number; faceValue: bigint; ev: bigint };
 }
 
 const ZERO32 = `0x${"00".repeat(32)}` as Hex;
@@ -160,6 +162,11 @@ export async function stagePayment(deps: AppDeps, s: GoSession, fee: bigint): Pr
   const created = await createPayment(deps, info, staged, { minTickets: 0, credit: s.credit });
   s.price ??= priceFromProto(s.info.priceInfo);
   s.credit += created.totalEv;
+  s.sent ??= { tickets: 0, faceValue: 0n, ev: 0n };
+  const sent = s.sent;
+  sent.tickets += created.tickets;
+  sent.faceValue += created.payment.ticketParams.faceValue * BigInt(created.tickets);
+  sent.ev += created.totalEv;
   return { created, proto: paymentToProto(created.payment), staged };
 }
 

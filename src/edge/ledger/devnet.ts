@@ -3,10 +3,11 @@
 import type { Address, Hex, Ticket } from "../../protocol/types.ts";
 import { type DbHandle, openDb } from "../db/client.ts";
 import type { Clock } from "../deps.ts";
-import { key } from "./devnet/addresses.ts";
+import { key, out } from "./devnet/addresses.ts";
 import * as bonding from "./devnet/bonding.ts";
 import { markGenesisComplete, waitForGenesis, writeGenesisState } from "./devnet/genesis-state.ts";
 import { Mutex } from "./devnet/mutex.ts";
+import * as rewardCallers from "./devnet/reward-caller.ts";
 import * as rounds from "./devnet/rounds.ts";
 import { setServiceURI } from "./devnet/service-registry.ts";
 import * as broker from "./devnet/ticket-broker.ts";
@@ -89,6 +90,10 @@ export async function createDevnet(options: DevnetOptions): Promise<Devnet> {
     transcoder: (caller, rewardCut, feeShare) =>
       write(env, (ctx) => orchestrators.transcoder(ctx, k(caller), rewardCut, feeShare)),
     reward: (caller) => write(env, (ctx) => orchestrators.reward(ctx, k(caller))),
+    setRewardCaller: (caller, rewardCaller) =>
+      write(env, async (ctx) => rewardCallers.setRewardCaller(ctx, k(caller), k(rewardCaller))),
+    rewardForTranscoder: (caller, transcoder) =>
+      write(env, (ctx) => rewardCallers.rewardForTranscoder(ctx, k(caller), k(transcoder))),
     // ServiceRegistry
     setServiceURI: (caller, uri) => write(env, async (ctx) => setServiceURI(ctx, k(caller), uri)),
     // TicketBroker
@@ -127,6 +132,8 @@ export async function createDevnet(options: DevnetOptions): Promise<Devnet> {
         const t = await ctx.store.transcoder(k(address));
         return t.activationRound <= ctx.round && ctx.round < t.deactivationRound;
       }),
+    transcoderToRewardCaller: (transcoder) =>
+      read(env, async (ctx) => out(await ctx.store.rewardCaller(k(transcoder)))),
     getTranscoderPoolSize: () => read(env, async (ctx) => BigInt((await ctx.store.poolMembers()).length)),
     getTranscoderPoolMaxSize: () => read(env, async (ctx) => ctx.params.numActiveTranscoders),
     getTranscoderPool: () => read(env, (ctx) => views.transcoderPool(ctx)),

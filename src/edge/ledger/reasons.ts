@@ -28,6 +28,8 @@ export const REVERT_CODES: Readonly<Record<string, LedgerErrorCode>> = {
     "ORCHESTRATOR_NOT_REWARDED",
   "caller must be an active transcoder": "CALLER_NOT_ACTIVE",
   "caller has already called reward for the current round": "REWARD_ALREADY_CALLED",
+  // BondingManager, delegated reward calling (livepeer/protocol#648)
+  "caller must be a reward caller set by the transcoder": "CALLER_NOT_REWARD_CALLER",
   // Minter
   "minted tokens cannot exceed mintable": "MINT_EXCEEDS_MINTABLE",
   // TicketBroker

@@ -54,7 +54,8 @@ export type LedgerEventName =
   | "Unlock"
   | "UnlockCancelled"
   | "Withdrawal"
-  | "ServiceURIUpdate";
+  | "ServiceURIUpdate"
+  | "RewardCallerSet";
 
 export interface LedgerWrites {
   // RoundsManager
@@ -71,6 +72,10 @@ export interface LedgerWrites {
   // BondingManager: orchestrators
   transcoder(caller: Address, rewardCut: bigint, feeShare: bigint): Promise<TxResult>;
   reward(caller: Address): Promise<TxResult>;
+  /** Names the one address that may call reward for `caller` (the zero address clears it). */
+  setRewardCaller(caller: Address, rewardCaller: Address): Promise<TxResult>;
+  /** reward() for `transcoder`, by its reward caller; minted, recorded and guarded as its own call. */
+  rewardForTranscoder(caller: Address, transcoder: Address): Promise<TxResult>;
   // ServiceRegistry
   setServiceURI(caller: Address, uri: string): Promise<TxResult>;
   // TicketBroker
@@ -103,6 +108,8 @@ export interface LedgerViews {
   transcoderTotalStake(address: Address): Promise<bigint>;
   isActiveTranscoder(address: Address): Promise<boolean>;
   getTranscoderPoolSize(): Promise<bigint>;
+  /** The address `transcoder` lets call reward for it (the zero address: none). */
+  transcoderToRewardCaller(transcoder: Address): Promise<Address>;
   getTranscoderPoolMaxSize(): Promise<bigint>;
   /** The transcoder pool (next round's active set), highest stake first. */
   getTranscoderPool(): Promise<PoolMember[]>;

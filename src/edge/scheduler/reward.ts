@@ -15,16 +15,31 @@ export interface RewardOutcome {
 }
 
 /**
- * Calls reward() for every hosted orchestrator active in `round` that has not been rewarded
- * in it, recording each call in reward_calls (unique per orchestrator and round): a success
- * once, a failure with its error and attempt count, retried on the next tick.
+ * Calls reward for every orchestrator this edge rewards (hosted, or named in rewardCallers) that is
+ * active in `round` and not rewarded in it, recording each call in reward_calls (unique per
+ * orchestrator and round): a success once, a failure with its error and attempt count, retried on
+ * the next tick. An orchestrator with a reward caller is rewarded through it
+ * (rewardForTranscoder), so its own key is not needed.
  */
 export async function rewardHosted(deps: AppDeps, round: bigint, holder: string): Promise<RewardOutcome[]> {
   const out: RewardOutcome[] = [];
-  for (const orchestrator of deps.keys.orchestrators.keys()) {
+  const orchestrators = new Set([...deps.keys.orchestrators.keys(), ...deps.keys.rewardCallers.keys()]);
+  for (const orchestrator of orchestrators) {
     out.push(await rewardOne(deps, orchestrator, round, holder));
   }
   return out;
+}
+
+const rewardCallerField = (deps: AppDeps, orchestrator: Address) => {
+  const caller = deps.keys.rewardCallers.get(orchestrator);
+  return caller ? { rewardCaller: caller.address } : {};
+};
+
+/** The orchestrator's reward call: through its reward caller when one is configured. */
+function callReward(deps: AppDeps, orchestrator: Address) {
+  const caller = deps.keys.rewardCallers.get(orchestrator);
+  if (!caller) return deps.ledger.reward(orchestrator);
+  return deps.ledger.rewardForTranscoder(caller.address.toLowerCase() as Address, orchestrator);
 }
 
 async function rewardOne(
@@ -46,7 +61,7 @@ async function rewardOne(
 
   const now = deps.clock.now();
   try {
-    const tx = await deps.ledger.reward(orchestrator);
+    const tx = await callReward(deps, orchestrator);
     const event = tx.events.find((e) => e.name === "Reward");
     const amount = event ? BigInt(event.args.amount as bigint | string) : undefined;
     const values = {
@@ -66,7 +81,13 @@ async function rewardOne(
         set: { ...values, attempts: sql`${rewardCalls.attempts} + 1` },
       });
     deps.metrics.inc(METRIC.rewardCalls, { orchestrator, outcome: "succeeded" });
-    deps.logger.info("reward called", { orchestrator, round, ref: tx.ref, amount });
+    deps.logger.info("reward called", {
+      orchestrator,
+      round,
+      ref: tx.ref,
+      amount,
+      ...rewardCallerField(deps, orchestrator),
+    });
     return amount === undefined ? { ...base, status: "succeeded" } : { ...base, status: "succeeded", amount };
   } catch (err) {
     const code = err instanceof LivepeerError ? err.code : "INTERNAL";

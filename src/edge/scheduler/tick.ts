@@ -38,7 +38,7 @@ export function leaseTtlMs(deps: AppDeps): number {
 /**
  * One scheduler step, safe with several edges on one database: under the database lease it
  * initializes the round when due, calls reward() once per round for each active hosted
- * orchestrator (recorded in reward_calls), redeems due winning tickets, prunes spent nonces, and
+ * orchestrator, or rewardForTranscoder for one with a configured reward caller (recorded in reward_calls), redeems due winning tickets, prunes spent nonces, and
  * deletes the blobs of jobs past their retention.
  */
 export async function tick(deps: AppDeps, options: TickOptions = {}): Promise<TickResult> {
@@ -91,10 +91,12 @@ export async function tick(deps: AppDeps, options: TickOptions = {}): Promise<Ti
   return result;
 }
 
-/** Anyone may initialize a round; the edge does it as its first identity. */
+/** Anyone may initialize a round; the edge does it as its first identity (a reward caller's will do). */
 function initCaller(deps: AppDeps): Address {
   const first = deps.keys.orchestrators.keys().next().value;
   if (first) return first;
+  const caller = deps.keys.rewardCallers.values().next().value;
+  if (caller) return caller.address.toLowerCase() as Address;
   if (deps.keys.sender) return deps.keys.sender.address.toLowerCase() as Address;
   return "0x0000000000000000000000000000000000000001";
 }

@@ -1,7 +1,6 @@
 import type * as OrtNode from "onnxruntime-node";
 import { LivepeerError } from "../../wire/errors.ts";
 import type { Provider } from "./manifest.ts";
-import { startTf, type TfModule } from "./tfjs.ts";
 import { probeWebGpu, type WebGpuAdapterInfo } from "./webgpu.ts";
 
 /** The part of the onnxruntime-node / onnxruntime-web module the runner uses (the same API). */
@@ -44,7 +43,6 @@ export class Runtimes {
   readonly #options: RuntimesOptions;
   readonly #probes = new Map<Provider, Promise<ProviderProbe>>();
   readonly #modules = new Map<string, Promise<Ort>>();
-  #tf: Promise<TfModule> | undefined;
   #webgpuInfo: WebGpuAdapterInfo | undefined;
 
   constructor(options: RuntimesOptions) {
@@ -73,18 +71,6 @@ export class Runtimes {
   ort(provider: Provider): Promise<Ort> {
     if (ONNX_RUNTIME_OF[provider] === "onnxruntime-node") return this.#module("node");
     return this.#module(provider === "webgpu" ? "webgpu" : "web");
-  }
-
-  /** TF.js on its wasm backend, started on first use (a failed start is retried next time). */
-  tfjs(): Promise<TfModule> {
-    if (!this.#tf) {
-      const p = startTf();
-      p.catch(() => {
-        if (this.#tf === p) this.#tf = undefined;
-      });
-      this.#tf = p;
-    }
-    return this.#tf;
   }
 
   /** Whether the provider works here; probed once, remembered. */

@@ -3,7 +3,6 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type * as Tf from "@tensorflow/tfjs";
 import { LivepeerError } from "../../wire/errors.ts";
-import type { Loader } from "./store.ts";
 
 export type TfModule = typeof Tf;
 export type TfModel = Tf.LayersModel | Tf.GraphModel;
@@ -63,41 +62,4 @@ export async function startTf(): Promise<TfModule> {
   }
   await tf.ready();
   return tf;
-}
-
-/** A TF.js model and the module that runs it. */
-export interface TfjsModel {
-  model: TfModel;
-  tf: TfModule;
-}
-
-/**
- * Loads a TF.js model (format tfjs) through the model store: `role` names its model.json (the
- * first file by default); every file of the model is hash-checked first, weight shards included
- * when the manifest lists them. TF.js starts once per runner (Runtimes.tfjs); it runs one op at a
- * time on its wasm backend, so runs on a model are queued (exclusive).
- */
-export function tfjsLoader(role?: string): Loader<TfjsModel> {
-  return async (entry, ctx) => {
-    for (const f of entry.files) await ctx.verifiedPath(f.role);
-    const path = await ctx.verifiedPath(role);
-    const tf = await ctx.runtimes.tfjs();
-    let model: TfModel;
-    try {
-      model = await loadTfModel(tf, path);
-    } catch (err) {
-      throw new LivepeerError("MODEL_LOAD_FAILED", `cannot load model ${entry.modelId}`, {
-        details: { file: path, reason: err instanceof Error ? err.message : String(err) },
-        cause: err,
-      });
-    }
-    return {
-      model: { model, tf },
-      engine: `tfjs/${tf.getBackend()}`,
-      exclusive: true,
-      release: async () => {
-        model.dispose();
-      },
-    };
-  };
 }

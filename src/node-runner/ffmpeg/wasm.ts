@@ -3,7 +3,7 @@ import { basename, extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { LivepeerError } from "../../wire/errors.ts";
-import { DEFAULT_RUNNER_LIMITS } from "../limits.ts";
+import { DEFAULT_RUNNER_LIMITS, type RunnerLimits } from "../limits.ts";
 import { ladderArgs } from "./args.ts";
 import { aborted, invalidMedia, transcodeFailed } from "./errors.ts";
 import { mediaInfoFromBanner } from "./ffprobe.ts";
@@ -22,10 +22,10 @@ export const WASM_ENCODERS: ReadonlySet<string> = new Set([
 ]);
 
 function runWorker(
-  req: WasmRequest,
+  req: Omit<WasmRequest, "memoryBytes">,
   signal: AbortSignal | undefined,
   onProgress: ((f: number) => void) | undefined,
-  timeoutMs: number,
+  limits: RunnerLimits,
 ): Promise<Extract<WasmResponse, { type: "done" }>> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -34,6 +34,7 @@ function runWorker(
     }
     // node:worker_threads, not the global Worker: other libraries may replace the global.
     const worker = new Worker(fileURLToPath(new URL("./wasm-worker.ts", import.meta.url)));
+    const timeoutMs = limits.jobTimeoutMs;
     // The job's wall-clock limit, as for native FFmpeg: the worker is terminated past it.
     const timer = setTimeout(() => {
       finish();
@@ -56,7 +57,17 @@ function runWorker(
     signal?.addEventListener("abort", onAbort, { once: true });
     worker.on("message", (msg: WasmResponse) => {
       if (msg.type === "progress") onProgress?.(msg.fraction);
-      else if (msg.type === "done") {
+      else if (msg.type === "memory") {
+        // The job's memory cap, as `ulimit -v` is for native FFmpeg.
+        finish();
+        reject(
+          new LivepeerError(
+            "JOB_LIMIT_EXCEEDED",
+            `ffmpeg-wasm asked for ${msg.requestedBytes} bytes of memory, over its ${msg.memoryBytes} byte limit`,
+            { details: { memoryBytes: msg.memoryBytes, requestedBytes: msg.requestedBytes } },
+          ),
+        );
+      } else if (msg.type === "done") {
         finish();
         resolve(msg);
       } else {
@@ -70,14 +81,15 @@ function runWorker(
     });
     // A wasm abort can end the worker without a message; a settled promise ignores this.
     worker.on("exit", (code) => reject(transcodeFailed(code, "ffmpeg-wasm worker exited", "ffmpeg-wasm")));
-    worker.postMessage(req);
+    worker.postMessage({ ...req, memoryBytes: limits.jobMemoryBytes } satisfies WasmRequest);
   });
 }
 
 /**
  * The same one-process ladder on @ffmpeg/core (wasm), for hosts with no native FFmpeg: the input
  * is copied into the core's memory filesystem, probed from FFmpeg's own banner and checked against
- * the segment limits, transcoded with the identical filter graph under the job's wall-clock limit,
+ * the segment limits, transcoded with the identical filter graph under the job's wall-clock limit
+ * and memory cap (the core's linear memory may not grow past `jobMemoryBytes`: JOB_LIMIT_EXCEEDED),
  * and the renditions copied back out. Several times slower than native.
  */
 export async function runLadderWasm(wasm: WasmFfmpeg, req: LadderRequest): Promise<LadderResult> {
@@ -94,7 +106,7 @@ export async function runLadderWasm(wasm: WasmFfmpeg, req: LadderRequest): Promi
     { ...core, files, commands: [["-hide_banner", "-i", memIn]], outputs: [] },
     req.signal,
     undefined,
-    limits.jobTimeoutMs,
+    limits,
   );
   const input = mediaInfoFromBanner(probed.results[0]?.log ?? "");
   if (!input.hasVideo) throw invalidMedia("input has no video stream", { engine: "ffmpeg-wasm" });
@@ -115,7 +127,7 @@ export async function runLadderWasm(wasm: WasmFfmpeg, req: LadderRequest): Promi
       },
       req.signal,
       req.onProgress,
-      limits.jobTimeoutMs,
+      limits,
     );
     const [ladder] = done.results;
     if (ladder?.ret !== 0) throw transcodeFailed(ladder?.ret ?? null, ladder?.log ?? "", "ffmpeg-wasm");

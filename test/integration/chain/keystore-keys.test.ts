@@ -83,3 +83,17 @@ test("a wrong password is a config error naming the file, not the password", () 
   expect(message).not.toContain("wrong password 91c2");
   expect(message).not.toContain(PASSWORD);
 });
+
+test("REWARD_CALLER_KEYSTORES: ORCHESTRATOR=FILE pairs decrypt to the reward callers' keys", () => {
+  const f = files();
+  const orch = accounts[1]!.address;
+  const config = loadConfig(
+    { REWARD_CALLER_KEYSTORES: `${orch}=${f.sender}`, KEYSTORE_PASSWORD_FILE: f.pw },
+    { readFile },
+  );
+  expect(config.rewardCallers as Record<string, string>).toEqual({ [orch.toLowerCase()]: keyOf(0) });
+  expect(config.orchestrators).toEqual([]);
+  expect(() => loadConfig({ REWARD_CALLER_KEYSTORES: `${orch}=${f.sender}` }, { readFile })).toThrow(
+    /KEYSTORE_PASSWORD_FILE/,
+  );
+});

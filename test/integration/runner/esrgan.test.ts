@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import sharp from "sharp";
+import { planTiles, upscaleRgb } from "../../../src/node-runner/ai/esrgan-tiles.ts";
 import { loadImage } from "../../../src/node-runner/ai/image.ts";
-import { planTiles, upscaleRgb } from "../../../src/node-runner/ai/pipelines/esrgan.ts";
 import { rasterOf } from "../../../src/node-runner/ai/raster.ts";
 import { loadTfModel, startTf } from "../../../src/node-runner/ai/tfjs.ts";
 import type { ExecContext } from "../../../src/node-runner/executor.ts";
@@ -14,7 +14,8 @@ import { esrganEntry, esrganSlim, psnr, titleSkipping } from "../../helpers/npm-
 // What this proves: the ESRGAN slim models shipped in @upscalerjs/esrgan-slim load from local files
 // into TF.js (wasm backend) inside the runner and, through the executor, reproduce the package's
 // own expected ×2 and ×4 outputs of its reference photo; tiling a larger input changes the result
-// by no more than rounding; the job reports the TF.js engine and bills h·w of the input.
+// by no more than rounding; the job reports the TF.js engine and bills h·w of the input; the model
+// runs in a worker thread, so the runner's timers (its heartbeats) fire during inference.
 
 const x2 = esrganSlim(2);
 const missing = x2 ? undefined : "@upscalerjs/esrgan-slim is not installed";
@@ -135,6 +136,51 @@ describe.skipIf(missing !== undefined)(
       } finally {
         model.dispose();
       }
+    });
+
+    test("the runner's timers keep firing while the model runs (inference is off the event loop)", async () => {
+      // Two tiles of the ×2 model, each seconds of synchronous wasm work. The agent's heartbeat is
+      // a setInterval on this same event loop: an interval probe stands in for it. Before TF.js
+      // moved into a worker, no timer ran between the first tile's end and the second's.
+      const wide = join(tmp.dir, "wide.png");
+      await sharp(x2!.fixture).removeAlpha().resize(384, 192).png().toFile(wide);
+      let ticks = 0;
+      const probe = setInterval(() => ticks++, 1);
+      const atTile: number[] = [];
+      try {
+        const job = ctx();
+        const r = await ex.execute(
+          { kind: "ai", pipeline: "upscale", modelId: "", files: { image: wide }, params: {} },
+          {
+            ...job,
+            onProgress(_f, note) {
+              if (note === "upscale") atTile.push(ticks);
+            },
+          },
+        );
+        expect([r.outputs[0]!.width, (r.data as { tiles: number }).tiles]).toEqual([768, 2]);
+      } finally {
+        clearInterval(probe);
+      }
+      expect(atTile).toHaveLength(2);
+      expect(atTile[1]! - atTile[0]!).toBeGreaterThan(0);
+    });
+
+    test("an abort between tiles stops the run in the worker (JOB_ABORTED), and the model still serves", async () => {
+      const wide = join(tmp.dir, "wide.png");
+      const controller = new AbortController();
+      const err = await ex
+        .execute(
+          { kind: "ai", pipeline: "upscale", modelId: "", files: { image: wide }, params: {} },
+          { ...ctx(), signal: controller.signal, onProgress: () => controller.abort() },
+        )
+        .catch((e: unknown) => e);
+      expect((err as { code: string }).code).toBe("JOB_ABORTED");
+      const r = await ex.execute(
+        { kind: "ai", pipeline: "upscale", modelId: "", files: { image: x2!.fixture }, params: {} },
+        ctx(),
+      );
+      expect(r.outputs[0]!.width).toBe(256);
     });
 
     test("a JPEG input is decoded in-process; text is INVALID_MEDIA", async () => {

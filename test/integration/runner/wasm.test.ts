@@ -127,4 +127,35 @@ describe("ffmpeg.wasm fallback", () => {
     expect(await timedOut.catch((x) => x.code)).toBe("JOB_LIMIT_EXCEEDED");
     expect(readdirSync(slow)).toEqual([]);
   });
+
+  test("the job's memory cap holds for wasm too: the core's memory may not grow past RUNNER_JOB_MEMORY_BYTES", async () => {
+    const wasm = await locateFfmpeg({ sources: ["wasm"] });
+    if (wasm?.kind !== "wasm") throw new Error("the @ffmpeg/core build is a dependency and must be found");
+    // A 720p ladder grows the core from its initial 32 MiB to 115 MiB (measured); 48 MiB is refused
+    // when the core asks for more, and the worker is terminated.
+    const hd = await makeClip(tmp.dir, { seconds: 1, width: 1280, height: 720, fps: 15, name: "hd.ts" });
+    const out = join(tmp.dir, "out-mem");
+    mkdirSync(out);
+    const cap = 48 * 1024 ** 2;
+    const err = await runLadderWasm(wasm, {
+      input: hd,
+      profiles: [{ name: "hd", width: 1280, height: 720, bitrate: 1e6, fps: 15, codec: "h264" }],
+      format: "mpegts",
+      outDir: out,
+      limits: runnerLimits({ jobMemoryBytes: cap }),
+    }).catch((x) => x);
+    expect(err.code).toBe("JOB_LIMIT_EXCEEDED");
+    expect(err.details.memoryBytes).toBe(cap);
+    expect(err.details.requestedBytes).toBeGreaterThan(cap);
+    expect(readdirSync(out)).toEqual([]);
+    // Below the build's initial memory, the core is refused before any command runs.
+    const tiny = await runLadderWasm(wasm, {
+      input: clip,
+      profiles: [{ name: "a", width: 128, height: 72, bitrate: 1e5, fps: 15, codec: "h264" }],
+      format: "mpegts",
+      outDir: out,
+      limits: runnerLimits({ jobMemoryBytes: 16 * 1024 ** 2 }),
+    }).catch((x) => x);
+    expect([tiny.code, tiny.details.memoryBytes]).toEqual(["JOB_LIMIT_EXCEEDED", 16 * 1024 ** 2]);
+  });
 });

@@ -104,4 +104,30 @@ describe("loadConfig", () => {
     );
     expect(() => loadConfig({ LIVEPEER_CONFIG: "/x.json" })).toThrow(/cannot read files on this runtime/);
   });
+
+  test("REWARD_CALLER_KEYS: ORCHESTRATOR=KEY pairs over the file's, addresses lowercased; a bad item is named, not shown", () => {
+    const orchA = `0x${"aA".repeat(20)}`;
+    const orchB = `0x${"bb".repeat(20)}`;
+    const orchC = `0x${"cc".repeat(20)}`;
+    const file = JSON.stringify({ rewardCallers: { [orchC]: KEY_A, [orchB]: KEY_A } });
+    const c = loadConfig(
+      { LIVEPEER_CONFIG: "/etc/edge.json", REWARD_CALLER_KEYS: `${orchA}=${KEY_A} , ${orchB}=${KEY_B}` },
+      { readFile: () => file },
+    );
+    expect(c.rewardCallers as Record<string, string>).toEqual({
+      [orchA.toLowerCase()]: KEY_A,
+      [orchB]: KEY_B,
+      [orchC]: KEY_A,
+    });
+    expect(c.orchestrators).toEqual([]);
+    let message = "";
+    try {
+      loadConfig({ REWARD_CALLER_KEYS: `${orchA}=${KEY_A},${KEY_B}` });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain("REWARD_CALLER_KEYS: item 2 is not ORCHESTRATOR=VALUE");
+    expect(message).not.toContain(KEY_B.slice(2));
+    expect(() => loadConfig({ REWARD_CALLER_KEYS: `0x12=${KEY_A}` })).toThrow(/rewardCallers/);
+  });
 });

@@ -118,6 +118,12 @@ export const devnetServiceUris = sqliteTable("devnet_service_uris", {
   uri: text("uri").notNull(),
 });
 
+/** BondingManager.transcoderToRewardCaller: the one address an orchestrator lets call reward for it. */
+export const devnetRewardCallers = sqliteTable("devnet_reward_callers", {
+  transcoder: text("transcoder").primaryKey(),
+  rewardCaller: text("reward_caller").notNull(),
+});
+
 /** Append-only contract event log. `args` is JSON with tagged bigints; `addresses` lists every address arg. */
 export const devnetEvents = sqliteTable(
   "devnet_events",

@@ -884,3 +884,52 @@ export const controllerAbi = [
     type: "function",
   },
 ] as const;
+
+/**
+ * BondingManager's delegated reward calling (livepeer/protocol#648), written from the upgrade's
+ * interface: deployed on Arbitrum One, absent from BondingManager builds that predate it (the
+ * chain ledger then reports the call as unsupported, see rewardCallerSupported in ledger.ts).
+ */
+export const rewardCallerAbi = [
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, name: "transcoder", type: "address" },
+      { indexed: true, name: "rewardCaller", type: "address" },
+    ],
+    name: "RewardCallerSet",
+    type: "event",
+  },
+  {
+    inputs: [{ name: "_rewardCaller", type: "address" }],
+    name: "setRewardCaller",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ name: "_transcoder", type: "address" }],
+    name: "rewardForTranscoder",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { name: "_transcoder", type: "address" },
+      { name: "_newPosPrev", type: "address" },
+      { name: "_newPosNext", type: "address" },
+    ],
+    name: "rewardForTranscoderWithHint",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ name: "", type: "address" }],
+    name: "transcoderToRewardCaller",
+    outputs: [{ name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+] as const;

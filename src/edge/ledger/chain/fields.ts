@@ -27,6 +27,7 @@ export const LEDGER_EVENTS: ReadonlySet<string> = new Set<string>([
   "UnlockCancelled",
   "Withdrawal",
   "ServiceURIUpdate",
+  "RewardCallerSet",
 ] satisfies LedgerEventName[]);
 
 /** BondingManager.delegatorStatus's enum, by its ordinal. */

@@ -7,6 +7,7 @@ import {
   BaseError,
   type Chain,
   ContractFunctionRevertedError,
+  ContractFunctionZeroDataError,
   createPublicClient,
   createWalletClient,
   decodeEventLog,
@@ -31,6 +32,7 @@ import {
   bondingManagerAbi,
   livepeerTokenAbi,
   minterAbi,
+  rewardCallerAbi,
   roundsManagerAbi,
   serviceRegistryAbi,
   ticketBrokerAbi,
@@ -61,6 +63,7 @@ import {
   rebondHint,
   rewardHint,
   transcoderHint,
+  transferBondHints,
   unbondHint,
 } from "./hints.ts";
 import { createNonceQueue, nonceTaken } from "./nonces.ts";
@@ -111,10 +114,16 @@ export interface ChainLedger extends Ledger {
   readonly chainId: number;
   /** The read client, for building transactions a user's own wallet signs (services/staking/tx.ts). */
   readonly client: PublicClient;
+  /**
+   * Whether the deployed BondingManager has delegated reward calling (livepeer/protocol#648): builds
+   * older than the upgrade lack it, and then setRewardCaller / rewardForTranscoder fail with
+   * LEDGER_FEATURE_MISSING before anything is sent.
+   */
+  rewardCallerSupported(): Promise<boolean>;
 }
 
 export const ABIS: Record<ContractName, Abi> = {
-  BondingManager: bondingManagerAbi,
+  BondingManager: [...bondingManagerAbi, ...rewardCallerAbi],
   RoundsManager: roundsManagerAbi,
   TicketBroker: ticketBrokerAbi,
   ServiceRegistry: serviceRegistryAbi,
@@ -123,6 +132,7 @@ export const ABIS: Record<ContractName, Abi> = {
 };
 const EVENT_ABIS: Abi[] = [
   bondingManagerAbi,
+  rewardCallerAbi,
   roundsManagerAbi,
   ticketBrokerAbi,
   serviceRegistryAbi,
@@ -426,11 +436,44 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
   }
   const pair = (h: Hint) => [h.prev, h.next] as const;
 
+  // An unknown selector reverts with no data on a BondingManager that predates the upgrade (it has
+  // no fallback), where the mapping's getter answers on one that has it. Only a yes is kept: the
+  // proxy may be pointed at a newer target while the edge runs.
+  let rewardCallerKnown = false;
+  async function rewardCallerSupported(): Promise<boolean> {
+    if (rewardCallerKnown) return true;
+    try {
+      await client.readContract({
+        address: addresses[bm],
+        abi: rewardCallerAbi,
+        functionName: "transcoderToRewardCaller",
+        args: [zeroAddress],
+      });
+      rewardCallerKnown = true;
+    } catch (e) {
+      const missing =
+        e instanceof BaseError &&
+        e.walk(
+          (x) => x instanceof ContractFunctionRevertedError || x instanceof ContractFunctionZeroDataError,
+        );
+      if (!missing) throw e;
+    }
+    return rewardCallerKnown;
+  }
+  async function requireRewardCaller(call: string): Promise<void> {
+    if (await rewardCallerSupported()) return;
+    throw new LedgerError(
+      "LEDGER_FEATURE_MISSING",
+      `${call}: the BondingManager at ${addresses[bm]} predates delegated reward calling (livepeer/protocol#648)`,
+    );
+  }
+
   const ledger: ChainLedger = {
     kind: "chain",
     addresses,
     chainId,
     client,
+    rewardCallerSupported,
     close: async () => {},
 
     initializeRound: (caller) => send(caller, "RoundsManager", "initializeRound", []),
@@ -480,15 +523,31 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     withdrawStake: (caller, lockId) => send(caller, bm, "withdrawStake", [lockId]),
     withdrawFees: (caller, recipient, amount) => send(caller, bm, "withdrawFees", [recipient, amount]),
     claimEarnings: (caller, endRound) => send(caller, bm, "claimEarnings", [endRound]),
-    transferBond: (caller, receiver, amount) =>
-      send(caller, bm, "transferBond", [
+    transferBond: async (caller, receiver, amount) => {
+      const hints = await hinted(
+        async () => {
+          const who = await callerOf(caller);
+          const to = await ledger.getDelegator(receiver);
+          const receiverDelegate = same(to.delegateAddress, zeroAddress)
+            ? undefined
+            : await delegateOf(to.delegateAddress);
+          return transferBondHints(
+            await poolNow(),
+            who,
+            amount,
+            await delegateOf(who.delegateAddress),
+            receiverDelegate,
+          );
+        },
+        { oldDelegate: NO_HINT, newDelegate: NO_HINT },
+      );
+      return send(caller, bm, "transferBond", [
         receiver,
         amount,
-        zeroAddress,
-        zeroAddress,
-        zeroAddress,
-        zeroAddress,
-      ]),
+        ...pair(hints.oldDelegate),
+        ...pair(hints.newDelegate),
+      ]);
+    },
     transcoder: async (caller, rewardCut, feeShare) => {
       const hint = await hinted(
         async () =>
@@ -498,6 +557,17 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
       return send(caller, bm, "transcoderWithHint", [rewardCut, feeShare, ...pair(hint)]);
     },
     reward: async (caller) => send(caller, bm, "rewardWithHint", pair(await rewardHintFor(caller))),
+    setRewardCaller: async (caller, rewardCaller) => {
+      await requireRewardCaller("setRewardCaller");
+      return send(caller, bm, "setRewardCaller", [rewardCaller]);
+    },
+    rewardForTranscoder: async (caller, transcoder) => {
+      await requireRewardCaller("rewardForTranscoder");
+      return send(caller, bm, "rewardForTranscoderWithHint", [
+        transcoder,
+        ...pair(await rewardHintFor(transcoder)),
+      ]);
+    },
     setServiceURI: (caller, uri) => send(caller, "ServiceRegistry", "setServiceURI", [uri]),
     fundDeposit: (caller, amount) => send(caller, tb, "fundDeposit", [], amount),
     fundReserve: (caller, amount) => send(caller, tb, "fundReserve", [], amount),
@@ -559,6 +629,9 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     },
     transcoderTotalStake: (a) => read(bm, "transcoderTotalStake", [a]),
     isActiveTranscoder: (a) => read(bm, "isActiveTranscoder", [a]),
+    // No reward caller can be set on a BondingManager without the mapping.
+    transcoderToRewardCaller: async (a) =>
+      (await rewardCallerSupported()) ? read(bm, "transcoderToRewardCaller", [a]) : zeroAddress,
     getTranscoderPoolSize: () => read(bm, "getTranscoderPoolSize"),
     getTranscoderPoolMaxSize: () => read(bm, "getTranscoderPoolMaxSize"),
     getTranscoderPool: poolWalk,

@@ -104,6 +104,7 @@ export class Store {
   private claims = new Map<string, Cached<bigint>>();
   private used = new Map<string, { round: bigint; ref: Hex }>();
   private uris = new Map<string, string>();
+  private rewardCallers = new Map<string, Cached<string>>();
   private roundRows: { round: bigint; blockHash: Hex; startBlock: bigint; initializedAtBlock: bigint }[] = [];
   readonly events: PendingEvent[] = [];
 
@@ -308,6 +309,25 @@ export class Store {
     this.uris.set(addr, uri);
   }
 
+  /** transcoderToRewardCaller: the zero address when none was set. */
+  async rewardCaller(transcoder: string): Promise<string> {
+    const hit = this.rewardCallers.get(transcoder);
+    if (hit) return hit.value;
+    const [row] = await this.db
+      .select()
+      .from(t.devnetRewardCallers)
+      .where(eq(t.devnetRewardCallers.transcoder, transcoder));
+    const value = row?.rewardCaller ?? ZERO_ADDRESS;
+    this.rewardCallers.set(transcoder, { value, original: value });
+    return value;
+  }
+
+  setRewardCaller(transcoder: string, rewardCaller: string): void {
+    const hit = this.rewardCallers.get(transcoder);
+    if (hit) hit.value = rewardCaller;
+    else this.rewardCallers.set(transcoder, { value: rewardCaller, original: "" });
+  }
+
   addRound(round: bigint, blockHash: Hex, startBlock: bigint, initializedAtBlock: bigint): void {
     this.roundRows.push({ round, blockHash, startBlock, initializedAtBlock });
   }
@@ -450,6 +470,13 @@ export class Store {
         .insert(t.devnetServiceUris)
         .values({ address, uri })
         .onConflictDoUpdate({ target: t.devnetServiceUris.address, set: { uri } });
+    }
+    for (const [transcoder, c] of this.rewardCallers) {
+      if (c.value === c.original) continue;
+      await db
+        .insert(t.devnetRewardCallers)
+        .values({ transcoder, rewardCaller: c.value })
+        .onConflictDoUpdate({ target: t.devnetRewardCallers.transcoder, set: { rewardCaller: c.value } });
     }
     for (const r of this.roundRows) {
       await db.insert(t.devnetRounds).values({ ...r, round: Number(r.round) });

@@ -8,6 +8,7 @@ import { capabilityOf, IO_NAME } from "../../../wire/jobs.ts";
 import { serviceURL } from "../../../wire/service-uri.ts";
 import { consumerAttempts, consumerJobs, consumerOutputs } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
+import { type GoCandidate, invalidateGoInfo } from "../../go-gateway/discovery.ts";
 import { METRIC } from "../../metrics.ts";
 import {
   isSenderSideFailure,
@@ -23,6 +24,8 @@ import { JobError } from "../jobs/errors.ts";
 import { newId } from "../jobs/ids.ts";
 import { waitFor } from "../jobs/notifier.ts";
 import { writeTx } from "../jobs/tx.ts";
+import { failoverOf, goWireable, runGoAttempt, sentOf } from "./go-attempt.ts";
+import { chooseRoute } from "./route.ts";
 
 // The gateway's job flow: record the job, then for up to MAX_ORCHESTRATORS orchestrators:
 // select one and pay it (tickets), send the job to its job endpoint, and on success copy the
@@ -140,16 +143,22 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
   for (let attempt = 1; attempt <= MAX_ORCHESTRATORS; attempt++) {
     let jp: JobPayment;
     const t0 = performance.now();
+    const query = {
+      capability: capabilityOf(input.spec),
+      ...(input.modelId ? { modelId: input.modelId } : {}),
+    };
     try {
-      jp = await payForJob(
-        deps,
-        {
-          capability: capabilityOf(input.spec),
-          units: input.units,
-          ...(input.modelId ? { modelId: input.modelId } : {}),
-        },
-        { exclude: tried },
-      );
+      const route = await chooseRoute(deps, query, tried, goWireable(input.spec, input.modelId));
+      if (route.kind === "go") {
+        tried.push(route.candidate.address);
+        timings[`attempt${attempt}SelectPayMs`] = performance.now() - t0;
+        const done = await attemptGo(deps, id, attempt, route.candidate, input, timings, started);
+        if (done === "succeeded") return;
+        lastError = done.error;
+        if (done.stop) break;
+        continue;
+      }
+      jp = await payForJob(deps, { ...query, units: input.units }, { exclude: route.exclude });
     } catch (err) {
       // Nobody (else) to send it to: the job failed for the last attempt's reason, if there was one.
       if (tried.length === 0) lastError = errorOf(err, "NO_ORCHESTRATOR");
@@ -304,6 +313,121 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
   );
   deps.metrics.inc(METRIC.jobs, { capability: capabilityOf(input.spec), outcome: "failed" });
   deps.services.jobs.notifier.wake(`cjob:${id}`);
+}
+
+/**
+ * One attempt at a go-livepeer orchestrator, booked like a JSON attempt: the attempt row (its
+ * tickets as sent), the job's outcome on success, and go-livepeer's failover step on failure
+ * (drop or fail: a failure against the orchestrator; next: none). Returns "succeeded", or the
+ * error and whether to stop trying (a spend cap or a sender-side refusal).
+ */
+async function attemptGo(
+  deps: AppDeps,
+  id: string,
+  attempt: number,
+  candidate: GoCandidate,
+  input: SubmitInput,
+  timings: Record<string, number>,
+  started: number,
+): Promise<"succeeded" | { error: { code: ErrorCode; message: string }; stop: boolean }> {
+  const orchestrator = candidate.address;
+  const startedAt = deps.clock.now();
+  await writeTx(deps.db, async (tx) => {
+    await tx.insert(consumerAttempts).values({
+      jobId: id,
+      attempt,
+      orchestrator,
+      status: "running",
+      fee: "0",
+      tickets: 0,
+      ticketsFaceValue: "0",
+      ticketsEv: "0",
+      startedAt,
+    });
+    await tx
+      .update(consumerJobs)
+      .set({
+        orchestrator,
+        attempts: attempt,
+        progress: 0,
+        pricePerUnit: candidate.price.pricePerUnit.toString(),
+        pixelsPerUnit: candidate.price.pixelsPerUnit.toString(),
+        updatedAt: startedAt,
+      })
+      .where(eq(consumerJobs.id, id));
+  });
+  const t1 = performance.now();
+  const mark = (set: Partial<typeof consumerAttempts.$inferInsert>) =>
+    writeTx(deps.db, (tx) =>
+      tx
+        .update(consumerAttempts)
+        .set(set)
+        .where(and(eq(consumerAttempts.jobId, id), eq(consumerAttempts.attempt, attempt))),
+    );
+  try {
+    const out = await runGoAttempt(deps, id, candidate, input);
+    timings[`attempt${attempt}OrchestratorMs`] = performance.now() - t1;
+    timings.totalMs = performance.now() - started;
+    await mark({
+      fee: out.fee.toString(),
+      tickets: out.sent.tickets,
+      ticketsFaceValue: out.sent.faceValue.toString(),
+      ticketsEv: out.sent.ev.toString(),
+    });
+    reportOrchestratorSuccess(deps, orchestrator, timings[`attempt${attempt}OrchestratorMs`]);
+    const now = deps.clock.now();
+    const stats = await totals(deps, id, attempt, "succeeded", null, now);
+    await writeTx(deps.db, async (tx) => {
+      if (out.outputs.length > 0) await tx.insert(consumerOutputs).values(out.outputs);
+      await tx
+        .update(consumerJobs)
+        .set({
+          status: "succeeded",
+          progress: 1,
+          fee: out.fee.toString(),
+          pricePerUnit: out.price.pricePerUnit.toString(),
+          pixelsPerUnit: out.price.pixelsPerUnit.toString(),
+          engine: out.engine,
+          data: out.data === undefined ? null : JSON.stringify(out.data),
+          timings: JSON.stringify(timings),
+          ...stats,
+          error: null,
+          errorCode: null,
+          updatedAt: now,
+          completedAt: now,
+        })
+        .where(eq(consumerJobs.id, id));
+    });
+    deps.metrics.inc(METRIC.jobs, { capability: capabilityOf(input.spec), outcome: "succeeded" });
+    deps.metrics.observe(METRIC.jobDuration, timings.totalMs / 1000);
+    deps.services.jobs.notifier.wake(`cjob:${id}`);
+    return "succeeded";
+  } catch (err) {
+    const error = errorOf(err, "ORCHESTRATOR_FAILED");
+    const step = failoverOf(err);
+    deps.logger.warn("go-livepeer orchestrator failed the job", {
+      job: id,
+      orchestrator,
+      attempt,
+      step,
+      error,
+    });
+    invalidateGoInfo(deps, candidate.url);
+    const senderSide = isSenderSideFailure(error.code);
+    if (!senderSide && step !== "next" && error.code !== "GATEWAY_SPEND_LIMIT") {
+      reportOrchestratorFailure(deps, orchestrator);
+    }
+    const sent = sentOf(err);
+    await mark({
+      status: "failed",
+      tickets: sent.tickets,
+      ticketsFaceValue: sent.faceValue.toString(),
+      ticketsEv: sent.ev.toString(),
+      error: `${error.code}: ${error.message}`.slice(0, 2000),
+      endedAt: deps.clock.now(),
+    }).catch(() => undefined);
+    return { error, stop: senderSide };
+  }
 }
 
 /** Ticket totals over every attempt; marks the running attempt with its outcome. */

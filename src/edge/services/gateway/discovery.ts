@@ -9,6 +9,7 @@ import {
 } from "../../../protocol/selection.ts";
 import type { Address } from "../../../protocol/types.ts";
 import { LivepeerError } from "../../../wire/errors.ts";
+import type { OrchestratorInfo } from "../../../wire/go/gen/net/lp_rpc_pb.ts";
 import { getInfo, type OrchestratorClientOptions } from "../../../wire/orchestrator-client.ts";
 import type { OrchestratorInfoJson } from "../../../wire/orchestrator-info.ts";
 import type { PriceInfo } from "../../../wire/payment.ts";
@@ -49,11 +50,35 @@ export interface DiscoveryState {
   suspensions: SuspensionState;
   refresh: number;
   latency: Map<string, number>;
+  /** go-livepeer GetOrchestrator answers by dial URL and capability (go-gateway/discovery.ts). */
+  go: Map<string, GoProbeEntry>;
+  /**
+   * Ledger members whose service URI did not answer the JSON info, to be probed for the go wire
+   * (gateway.goWire.ledgerProbe): address → service URI. Their failure counts once that fails too.
+   */
+  goProbe: Map<string, string>;
+  /** Accounts that answered GetOrchestrator: their JSON info failing counts against none of them. */
+  goAddresses: Set<string>;
+}
+
+/** One GetOrchestrator answer (or its failure) as cached. */
+export interface GoProbeEntry {
+  info?: OrchestratorInfo;
+  error?: string;
+  fetchedAt: number;
 }
 
 /** Empty discovery state, built once at bootstrap. */
 export function createDiscoveryState(): DiscoveryState {
-  return { cache: new Map(), suspensions: {}, refresh: 0, latency: new Map() };
+  return {
+    cache: new Map(),
+    suspensions: {},
+    refresh: 0,
+    latency: new Map(),
+    go: new Map(),
+    goProbe: new Map(),
+    goAddresses: new Set(),
+  };
 }
 
 const state = (deps: AppDeps): DiscoveryState => deps.services.discovery;
@@ -122,11 +147,11 @@ export function invalidateInfo(deps: AppDeps, address?: Address): void {
 }
 
 /** a/b ≤ c/d for prices, without division. */
-function priceAtMost(price: PriceInfo, cap: PriceInfo): boolean {
+export function priceAtMost(price: PriceInfo, cap: PriceInfo): boolean {
   return price.pricePerUnit * cap.pixelsPerUnit <= cap.pricePerUnit * price.pixelsPerUnit;
 }
 
-function capFor(deps: AppDeps, q: DiscoveryQuery): PriceInfo {
+export function capFor(deps: AppDeps, q: DiscoveryQuery): PriceInfo {
   if (q.maxPrice) return q.maxPrice;
   const caps = deps.config.gateway.maxPrices;
   const c =
@@ -228,6 +253,7 @@ export async function discoverOrchestrators(
           ...infoClientOptions(deps),
           ...clientOptions,
         });
+        s.goProbe.delete(address);
         return {
           address,
           serviceURI,
@@ -247,6 +273,13 @@ export async function discoverOrchestrators(
           (err instanceof LivepeerError && err.code === "PEER_URL_REFUSED")
         ) {
           suspendOrchestrator(deps, address, err.code.toLowerCase());
+          return undefined;
+        }
+        // Its account answers on go-livepeer's wire (an orchAddr or a probed URI): no failure here.
+        if (s.goAddresses.has(address)) return undefined;
+        // It may speak go-livepeer's wire instead: the go discovery probes it and counts the failure.
+        if (deps.config.gateway.goWire.ledgerProbe) {
+          s.goProbe.set(address, serviceURI);
           return undefined;
         }
         reportOrchestratorFailure(deps, address);

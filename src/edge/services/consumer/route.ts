@@ -1,0 +1,51 @@
+import { selectOrchestrator } from "../../../protocol/selection.ts";
+import type { Address } from "../../../protocol/types.ts";
+import type { AppDeps } from "../../deps.ts";
+import { discoverGoOrchestrators, type GoCandidate } from "../../go-gateway/discovery.ts";
+import { type DiscoveryQuery, discoverOrchestrators } from "../gateway/discovery.ts";
+
+// Where a job attempt goes: an orchestrator of this project's JSON wire or a go-livepeer one,
+// drawn together by the one selection rule (stake-weighted, suspensions and the price cap shared).
+
+export type JobRoute =
+  | { kind: "go"; candidate: GoCandidate }
+  /** The JSON path: payForJob with these excluded picks the orchestrator drawn. */
+  | { kind: "json"; exclude: Address[] };
+
+/** Whether any go-livepeer orchestrator can be in the draw (configured, or probed on the ledger). */
+export function goWireConfigured(deps: AppDeps): boolean {
+  const g = deps.config.gateway.goWire;
+  return g.orchAddr.length > 0 || g.ledgerProbe;
+}
+
+/**
+ * Draws the orchestrator of the next attempt among both wires' candidates, minus `tried`.
+ * Without go-livepeer orchestrators configured this is the JSON path's own draw.
+ */
+export async function chooseRoute(
+  deps: AppDeps,
+  q: DiscoveryQuery,
+  tried: readonly Address[],
+  goAllowed: boolean,
+): Promise<JobRoute> {
+  if (!goAllowed || !goWireConfigured(deps)) return { kind: "json", exclude: [...tried] };
+  const json = await discoverOrchestrators(deps, q).catch(() => []);
+  const go = await discoverGoOrchestrators(deps, q);
+  const done = new Set(tried.map((a) => a.toLowerCase()));
+  const jsonAddresses = new Set(json.map((d) => d.address));
+  // The same account on both wires is paid on this project's own.
+  const goOnly = go.filter((c) => !jsonAddresses.has(c.address) && !done.has(c.address));
+  const s = deps.services.discovery;
+  const pool = [
+    ...json.filter((d) => !done.has(d.address)).map((d) => ({ address: d.address, stake: d.stake })),
+    ...goOnly.map((c) => ({ address: c.address, stake: c.stake })),
+  ].map((c) => {
+    const latencyMs = s.latency.get(c.address);
+    return latencyMs === undefined ? c : { ...c, latencyMs };
+  });
+  const pick = selectOrchestrator(pool, { suspensions: s.suspensions, refresh: s.refresh });
+  const candidate = pick && goOnly.find((c) => c.address === pick.address);
+  if (candidate) return { kind: "go", candidate };
+  const others = json.filter((d) => d.address !== pick?.address).map((d) => d.address);
+  return { kind: "json", exclude: [...tried, ...others] };
+}
