@@ -28,6 +28,8 @@ export const RUNNER_EXECUTORS = [
   "esrgan",
   "ocr",
   "whisper",
+  "llm",
+  "vits",
 ] as const;
 export type RunnerExecutor = (typeof RUNNER_EXECUTORS)[number];
 /** The executors that run an ONNX model (a model manifest's `kind`). */
@@ -224,17 +226,31 @@ export const PIPELINES = {
     name: "llm",
     kind: "ai",
     summary: "Complete a prompt with a language model",
-    params: z.looseObject({ max_tokens: z.coerce.number().int().min(1).max(32_768).default(256) }),
+    // go-livepeer's LLMRequest; the runner needs messages, the edge prices max_tokens alone.
+    params: z.looseObject({
+      messages: z
+        .array(z.looseObject({ role: z.string().min(1), content: z.string() }))
+        .min(1)
+        .optional(),
+      max_tokens: z.coerce.number().int().min(1).max(32_768).default(256),
+      temperature: z.coerce.number().min(0).max(2).optional(),
+      top_p: z.coerce.number().min(0).max(1).optional(),
+      top_k: z.coerce.number().int().min(-1).optional(),
+      stream: flag.optional(),
+    }),
     units: (m) => uint(m.params.max_tokens, "max_tokens"),
     defaultPricePerUnit: AI_PRICE,
+    executor: "llm",
   }),
   "text-to-speech": define({
     name: "text-to-speech",
     kind: "ai",
     summary: "Speak a text",
-    params: z.looseObject({ text: z.string().min(1).max(10_000) }),
+    // go-livepeer's TextToSpeechParams; `description` steers Parler-TTS voices only.
+    params: z.looseObject({ text: z.string().min(1).max(10_000), description: z.string().optional() }),
     units: (m) => 1000n * uint(m.params.text.length, "characters"),
     defaultPricePerUnit: AI_PRICE,
+    executor: "vits",
   }),
 } as const satisfies Record<string, PipelineSpec>;
 

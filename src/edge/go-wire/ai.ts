@@ -4,6 +4,7 @@ import { AI_WORKER_AUTH } from "../../wire/go/headers.ts";
 import { GO_TEXT } from "../../wire/go/status.ts";
 import type { WireAiSpec } from "../../wire/jobs.ts";
 import { pipelineSpec } from "../../wire/pipelines.ts";
+import { llmEvents } from "../services/compat/ai.ts";
 import { offeredPrice } from "../services/tickets/offers.ts";
 import { freeCapacity } from "./capacity.ts";
 import type { GoWireContext } from "./context.ts";
@@ -127,6 +128,20 @@ export async function handleAi(ctx: GoWireContext, req: NodeRequest, res: NodeRe
     }
   }
   const data = (job.result?.data ?? {}) as Record<string, unknown>;
+  if (pipeline === "llm" && Array.isArray(data.choices)) {
+    // go-livepeer's orchestrator streams an LLM answer asked for with "stream": true.
+    if (params.stream === true || params.stream === "true") {
+      const events = llmEvents(data);
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      res.end(events);
+      return;
+    }
+    const { deltas: _deltas, ...body } = data;
+    const text = JSON.stringify(body);
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+    res.end(text);
+    return;
+  }
   const images = urls.filter((u) => u.contentType.startsWith("image/"));
   const audio = urls.find((u) => u.contentType.startsWith("audio/"));
   const reply: Record<string, unknown> =

@@ -2,7 +2,12 @@ import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { z } from "zod";
 import { LivepeerError } from "../../wire/errors.ts";
-import { AI_PIPELINE_NAMES, type ModelExecutor, RUNNER_EXECUTORS } from "../../wire/pipelines.ts";
+import {
+  AI_PIPELINE_NAMES,
+  type ModelExecutor,
+  type PipelineName,
+  RUNNER_EXECUTORS,
+} from "../../wire/pipelines.ts";
 
 // The model manifest (docs/models.md): which model serves which pipeline, from which files (with
 // their sha256), through which runtime and execution providers, warm or cold, at what price.
@@ -27,6 +32,24 @@ export const TENSOR_TYPES = [
   "string",
 ] as const;
 export type TensorType = (typeof TENSOR_TYPES)[number];
+
+/**
+ * The pipelines each kind answers: its result has that pipeline's shape (a segmentation kind cannot
+ * speak, an LLM cannot draw). A pipeline no kind answers (text-to-image and image-to-video today)
+ * cannot be named, so it is never advertised.
+ */
+export const KIND_PIPELINES: Record<ModelExecutor, readonly PipelineName[]> = {
+  upscale: ["upscale"],
+  esrgan: ["upscale"],
+  "image-to-image": ["image-to-image"],
+  "image-classification": ["image-to-text"],
+  ocr: ["image-to-text"],
+  vad: ["audio-to-text"],
+  whisper: ["audio-to-text"],
+  "background-removal": ["segment-anything-2"],
+  llm: ["llm"],
+  vits: ["text-to-speech"],
+};
 
 const tensorSpec = z.object({
   name: z.string().min(1),
@@ -167,6 +190,16 @@ export function parseManifest(raw: unknown, baseDir: string): ModelManifest {
     const key = `${m.pipeline}/${m.modelId}`;
     if (seen.has(key)) throw new LivepeerError("INVALID_MANIFEST", `duplicate model ${key}`);
     seen.add(key);
+    if (!(KIND_PIPELINES[m.kind] as readonly string[]).includes(m.pipeline)) {
+      const kinds = modelKinds.filter((k) => (KIND_PIPELINES[k] as readonly string[]).includes(m.pipeline));
+      throw new LivepeerError(
+        "INVALID_MANIFEST",
+        kinds.length === 0
+          ? `model ${key}: no runner kind serves ${m.pipeline} yet`
+          : `model ${key}: kind ${m.kind} does not serve ${m.pipeline} (kinds that do: ${kinds.join(", ")})`,
+        { details: { pipeline: m.pipeline, kind: m.kind, kinds } },
+      );
+    }
     const roles = new Set(m.files.map((f) => f.role));
     if (roles.size !== m.files.length) {
       throw new LivepeerError("INVALID_MANIFEST", `model ${key} names a file role twice`);

@@ -299,15 +299,20 @@ export class ModelStore {
 
   /**
    * Loads every warm model: each ONNX file of an onnx model, the model.json of a tfjs one (part
-   * "tfjs"). A transformers folder is loaded by its pipeline on first use.
+   * "tfjs"), and a transformers folder through its pipeline's loader (part "transformers"), when
+   * `transformers` has one for the model's kind.
    */
-  async warmUp(): Promise<void> {
+  async warmUp(transformers?: (entry: ModelEntry) => Loader<unknown> | undefined): Promise<void> {
     const jobs: Promise<unknown>[] = [];
     for (const entry of this.manifest.models) {
       if (!entry.warm) continue;
       if (entry.format === "onnx") {
         for (const role of onnxRoles(entry)) jobs.push(this.preload(entry, `onnx:${role}`, onnxLoader(role)));
       } else if (entry.format === "tfjs") jobs.push(this.preload(entry, "tfjs", tfjsLoader()));
+      else {
+        const loader = transformers?.(entry);
+        if (loader) jobs.push(this.preload(entry, "transformers", loader));
+      }
     }
     await Promise.all(jobs);
   }

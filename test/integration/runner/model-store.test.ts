@@ -112,6 +112,28 @@ describe("manifest", () => {
     }
   });
 
+  test("a kind serves only its pipelines; a pipeline no kind serves cannot be named", () => {
+    const refused = (pipeline: string, kind: string) => {
+      try {
+        parseManifest({ version: 2, models: [entry({ pipeline, kind })] }, "/m");
+        return null;
+      } catch (e) {
+        return e as { code: string; message: string };
+      }
+    };
+    expect(refused("text-to-image", "vad")).toMatchObject({
+      code: "INVALID_MANIFEST",
+      message: expect.stringContaining("no runner kind serves text-to-image yet"),
+    });
+    expect(refused("text-to-speech", "vad")?.message).toContain("kinds that do: vits");
+    for (const p of ["text-to-image", "image-to-video"])
+      expect(refused(p, "upscale")?.code).toBe("INVALID_MANIFEST");
+    expect(refused("llm", "whisper")).toMatchObject({
+      message: expect.stringContaining("kind whisper does not serve llm (kinds that do: llm)"),
+    });
+    expect(refused("upscale", "esrgan")).toBeNull();
+  });
+
   test("version 1 (one `file`, no hash) still loads, as an unverified onnx model", () => {
     const { files: _f, ...rest } = entry();
     const m = parseManifest({ models: [{ ...rest, file: "old.onnx" }] }, "/old");

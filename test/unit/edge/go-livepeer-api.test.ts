@@ -107,6 +107,31 @@ describe("response shapes", () => {
   });
 });
 
+describe("LLM events from the runner's generated pieces", () => {
+  const data = {
+    id: "x",
+    model: "m",
+    created: 1,
+    usage: { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 },
+    choices: [{ index: 0, message: { role: "assistant", content: "hi!" }, finish_reason: "length" }],
+    deltas: ["hi", "!"],
+  };
+  test("one event per piece, then the finish_reason with the usage; the JSON body drops the pieces", () => {
+    const events = llmEvents(data)
+      .split("\n\n")
+      .filter(Boolean)
+      .map((e) => JSON.parse(e.slice("data: ".length)));
+    expect(events.map((e) => [e.choices[0].delta.content, e.choices[0].finish_reason])).toEqual([
+      ["hi", null],
+      ["!", null],
+      ["", "length"],
+    ]);
+    expect(events[2].usage).toEqual(data.usage);
+    expect(events[0].usage).toBeUndefined();
+    expect(goAiBody("llm", job({ data }), "http://gw", {})).not.toHaveProperty("deltas");
+  });
+});
+
 describe("Livepeer-Transcode-Configuration", () => {
   test("presets first, then JsonProfiles; fps 0 keeps the source rate; encoders map", () => {
     const profiles = profilesFromHeader(

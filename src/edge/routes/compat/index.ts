@@ -70,7 +70,7 @@ function aiRoute(app: OpenAPIHono<HonoEnv>, pipeline: GoAiRoute): void {
         signal: c.req.raw.signal,
       });
       if (pipeline === "llm" && params.stream === true) {
-        return c.body(llmEvents(answer.body), 200, {
+        return c.body(llmEvents(answer.job.data), 200, {
           "content-type": "text/event-stream",
           "cache-control": "no-cache",
         });

@@ -179,7 +179,9 @@ export function goAiBody(
     }
     case "llm": {
       if (!Array.isArray(data.choices)) throw new JobError("JOB_FAILED", "the job returned no completion");
-      return data;
+      // The runner's per-step text pieces feed the streamed events only.
+      const { deltas: _deltas, ...body } = data;
+      return body;
     }
     case "text-to-speech": {
       const audio = job.outputs.find((o) => o.contentType.startsWith("audio/"));
@@ -190,18 +192,41 @@ export function goAiBody(
 }
 
 /**
- * An LLM answer as go-livepeer's server-sent events: one `data: <LLMResponse>` event per chunk,
- * the last one carrying finish_reason. A non-streamed answer is sent as its one final chunk.
+ * An LLM answer as go-livepeer's server-sent events (`data: <LLMResponse>` each): one event per
+ * piece of text the runner generated, in order (`delta.content`, `finish_reason` null), then a last
+ * one with an empty delta, the finish_reason and the usage. An answer without pieces is sent as its
+ * one final chunk. The events are sent when the job has ended: the job path carries no partial text.
  */
-export function llmEvents(body: unknown): string {
-  const r = body as { choices: { message?: unknown; delta?: unknown; finish_reason?: string | null }[] };
-  const chunk = {
-    ...(body as Record<string, unknown>),
-    choices: r.choices.map((c, i) => ({
+export function llmEvents(data: unknown): string {
+  const { deltas, choices, ...rest } = data as {
+    deltas?: unknown;
+    choices: {
+      message?: { role?: string; content?: string };
+      delta?: unknown;
+      finish_reason?: string | null;
+    }[];
+  };
+  const event = (chunk: unknown) => `data: ${JSON.stringify(chunk)}\n\n`;
+  const { usage, ...head } = rest as { usage?: unknown };
+  if (Array.isArray(deltas) && deltas.every((d) => typeof d === "string") && choices.length === 1) {
+    const first = choices[0]!;
+    const role = first.message?.role ?? "assistant";
+    const pieces = (deltas as string[]).map((content) =>
+      event({ ...head, choices: [{ index: 0, delta: { role, content }, finish_reason: null }] }),
+    );
+    const last = event({
+      ...head,
+      ...(usage === undefined ? {} : { usage }),
+      choices: [{ index: 0, delta: { role, content: "" }, finish_reason: first.finish_reason ?? "stop" }],
+    });
+    return [...pieces, last].join("");
+  }
+  return event({
+    ...rest,
+    choices: choices.map((c, i) => ({
       index: i,
       delta: c.delta ?? c.message,
       finish_reason: c.finish_reason ?? "stop",
     })),
-  };
-  return `data: ${JSON.stringify(chunk)}\n\n`;
+  });
 }

@@ -1,10 +1,13 @@
 import type { ModelExecutor } from "../../../wire/pipelines.ts";
+import type { Loader } from "../store.ts";
 import { backgroundRemoval } from "./background-removal.ts";
 import { esrgan } from "./esrgan.ts";
 import { imageToImage } from "./image-to-image.ts";
 import { imageToText } from "./image-to-text.ts";
+import { llm, llmLoader } from "./llm.ts";
 import { ocr } from "./ocr.ts";
-import { speechToText } from "./speech-to-text.ts";
+import { speechToText, whisperLoader } from "./speech-to-text.ts";
+import { textToSpeech, vitsLoader } from "./text-to-speech.ts";
 import type { Pipeline } from "./types.ts";
 import { upscale } from "./upscale.ts";
 import { voiceActivity } from "./vad.ts";
@@ -19,4 +22,13 @@ export const PIPELINES: Record<ModelExecutor, Pipeline> = {
   esrgan,
   ocr,
   whisper: speechToText,
+  llm,
+  vits: textToSpeech,
+};
+
+/** The loaders of kinds that read a transformers.js folder (part "transformers"), for warm start. */
+export const TRANSFORMERS_LOADERS: Partial<Record<ModelExecutor, Loader<unknown>>> = {
+  whisper: whisperLoader as Loader<unknown>,
+  llm: llmLoader as Loader<unknown>,
+  vits: vitsLoader as Loader<unknown>,
 };

@@ -17,7 +17,7 @@ import { inputFile, ms, type Pipeline, throwIfAborted } from "./types.ts";
 import { segmentsFromProbabilities, vadOptions, vadProbabilities } from "./vad.ts";
 
 /** Every Whisper file verified against its manifest hash, then the folder loaded by transformers.js. */
-const whisperLoader: Loader<Whisper> = async (_entry, ctx) => {
+export const whisperLoader: Loader<Whisper> = async (_entry, ctx) => {
   const paths = {} as Record<WhisperRole, string>;
   for (const role of Object.keys(WHISPER_FILES) as WhisperRole[]) paths[role] = await ctx.verifiedPath(role);
   const whisper = await loadWhisper(whisperFolder(paths));

@@ -1,5 +1,6 @@
-import { dirname, posix, relative, resolve, sep } from "node:path";
+import { resolve } from "node:path";
 import { LivepeerError } from "../../../wire/errors.ts";
+import { localTransformers, type Transformers, transformersFolder } from "../transformers-local.ts";
 
 // Whisper speech-to-text through transformers.js, from a local folder only: an operator's model in
 // transformers.js's layout (config.json, generation_config.json, preprocessor_config.json,
@@ -23,24 +24,11 @@ export type WhisperRole = keyof typeof WHISPER_FILES;
 export const WHISPER_SAMPLE_RATE = 16000;
 export const WHISPER_WINDOW_SEC = 30;
 
-/**
- * The folder the files sit in, checked against the layout transformers.js reads (it opens them by
- * these names, so a manifest naming other paths would verify files that are never loaded).
- */
+/** The folder the files sit in, checked against the layout transformers.js reads. */
 export function whisperFolder(paths: Record<WhisperRole, string>): string {
-  const folder = dirname(paths.config);
-  for (const [role, name] of Object.entries(WHISPER_FILES) as [WhisperRole, string][]) {
-    const rel = relative(folder, paths[role]).split(sep).join(posix.sep);
-    if (rel !== name) {
-      throw new LivepeerError("INVALID_MANIFEST", `whisper file ${role} must be ${name} beside config.json`, {
-        details: { role, path: paths[role], expected: name },
-      });
-    }
-  }
-  return folder;
+  return transformersFolder("whisper", paths, WHISPER_FILES);
 }
 
-type Transformers = typeof import("@huggingface/transformers");
 type Processor = Awaited<ReturnType<Transformers["AutoProcessor"]["from_pretrained"]>>;
 type WhisperModel = Awaited<ReturnType<Transformers["WhisperForConditionalGeneration"]["from_pretrained"]>>;
 
@@ -58,17 +46,7 @@ export interface Whisper {
  * settings are set for local files only (remote models and its download cache off) before each load.
  */
 export async function loadWhisper(folder: string, maxNewTokens = 440): Promise<Whisper> {
-  let t: Transformers;
-  try {
-    t = await import("@huggingface/transformers");
-  } catch (err) {
-    throw new LivepeerError("ENGINE_UNAVAILABLE", "transformers.js does not load on this runtime", {
-      details: { needs: "@huggingface/transformers", reason: String(err) },
-    });
-  }
-  t.env.allowRemoteModels = false;
-  t.env.allowLocalModels = true;
-  t.env.useFSCache = false;
+  const t = await localTransformers();
   // An absolute path is never taken for a hub id ("org/name"), so its files are read where they are.
   const modelId = resolve(folder);
   let processor: Processor;
