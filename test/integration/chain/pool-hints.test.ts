@@ -4,7 +4,7 @@
 // every other adjacent (prev, next) pair of the list. The ledger's pair costs the least of all the
 // pairs (no walk at all), less than zero hints, and leaves the pool in the same order as they do.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { type Hex, http, maxUint256, zeroAddress } from "viem";
+import { decodeFunctionData, type Hex, http, maxUint256, zeroAddress } from "viem";
 import {
   ARBITRUM_PARAMS,
   type DeployedProtocol,
@@ -42,6 +42,8 @@ async function nextRound(): Promise<void> {
 interface Measured {
   gas: bigint;
   order: Address[];
+  /** The stakes in list order: what any valid pair gives, even where it puts a node below its equal. */
+  stakes: bigint[];
 }
 
 /** Runs one write from a snapshot, reads its gas and the pool order after it, and reverts. */
@@ -51,8 +53,9 @@ async function measure(write: () => Promise<Hex>): Promise<Measured> {
     const hash = await write();
     const r = await anvil.client.waitForTransactionReceipt({ hash, pollingInterval: 10 });
     expect(r.status).toBe("success");
-    const order = (await ledger.getTranscoderPool()).map((m) => m.address.toLowerCase() as Address);
-    return { gas: r.gasUsed, order };
+    const pool = await ledger.getTranscoderPool();
+    const order = pool.map((m) => m.address.toLowerCase() as Address);
+    return { gas: r.gasUsed, order, stakes: pool.map((m) => m.totalStake) };
   } finally {
     await anvil.client.request({ method: "evm_revert" as never, params: [snap] as never });
   }
@@ -68,10 +71,15 @@ const raw = (i: number, functionName: string, args: readonly unknown[]) => () =>
 
 /** Every (prev, next) pair of the list without `moved`: before the head, between neighbours, after the tail. */
 async function candidatePairs(moved: Address): Promise<[Address, Address][]> {
-  const list = (await ledger.getTranscoderPool())
-    .map((m) => m.address.toLowerCase() as Address)
-    .filter((a) => a !== moved);
-  const ends = [zeroAddress as Address, ...list, zeroAddress as Address];
+  return pairsOf(
+    (await ledger.getTranscoderPool()).map((m) => m.address.toLowerCase() as Address),
+    moved,
+  );
+}
+
+/** Every (prev, next) pair of `order` without `moved`. */
+function pairsOf(order: readonly Address[], moved: Address): [Address, Address][] {
+  const ends = [zeroAddress as Address, ...order.filter((a) => a !== moved), zeroAddress as Address];
   return ends.slice(0, -1).map((a, i) => [a, ends[i + 1]!]);
 }
 
@@ -209,6 +217,78 @@ describe.skipIf(missing !== undefined)(
         async () => (await ledger.unbond(addr(DELEGATOR), 95n * LPT)).ref,
         (p, n) => raw(DELEGATOR, "unbondWithHint", [95n * LPT, p, n]),
       );
+    }, 300_000);
+
+    /**
+     * transferBond as the ledger sends it, from one snapshot, against zero hints and against every
+     * other pair for each step with the ledger's pair for the other: the ledger's two pairs cost the
+     * least of all and end in the hintless order (another valid pair may put a node below its equal,
+     * so those are held to the same stakes in list order), and zero hints cost at least a cold slot
+     * (2,100 gas) more for each of the `walked` nodes the first hintless insert passes.
+     */
+    async function compareTransfer(
+      label: string,
+      receiver: Address,
+      first: Address,
+      second: Address,
+      walked: number,
+    ): Promise<void> {
+      const amount = 95n * LPT;
+      const before = (await ledger.getTranscoderPool()).map((m) => m.address.toLowerCase() as Address);
+      let input: Hex = "0x";
+      const ours = await measure(async () => {
+        const { ref } = await ledger.transferBond(addr(DELEGATOR), receiver, amount);
+        input = (await anvil.client.getTransaction({ hash: ref })).input;
+        return ref;
+      });
+      const { args } = decodeFunctionData({ abi: deployed.abis.BondingManager, data: input });
+      const [, , p1, n1, p2, n2] = args as readonly Address[];
+      const transfer = (a: Address, b: Address, c: Address, d: Address) =>
+        raw(DELEGATOR, "transferBond", [receiver, amount, a, b, c, d]);
+      const zero = await measure(transfer(zeroAddress, zeroAddress, zeroAddress, zeroAddress));
+      let best = ours.gas;
+      // The first step's pairs are places in the list before it; the second's, in the list after the
+      // first step, which is the final list without the second's node.
+      for (const [p, n] of pairsOf(before, first)) {
+        const m = await measure(transfer(p, n, p2!, n2!));
+        expect(m.stakes).toEqual(ours.stakes);
+        if (m.gas < best) best = m.gas;
+      }
+      for (const [p, n] of pairsOf(ours.order, second)) {
+        const m = await measure(transfer(p1!, n1!, p, n));
+        expect(m.stakes).toEqual(ours.stakes);
+        if (m.gas < best) best = m.gas;
+      }
+      console.log(
+        `${label}: gas with the ledger's hints ${ours.gas}, with zero hints ${zero.gas} (walks: +${zero.gas - ours.gas}), cheapest of ${2 * (N + 1)} other pairs ${best}`,
+      );
+      expect(zero.order).toEqual(ours.order);
+      expect(ours.gas).toBe(best);
+      expect(zero.gas - ours.gas).toBeGreaterThan(BigInt(walked) * 2100n);
+    }
+
+    // The sender's unbond takes N/2 from 1,220 LPT (its 1,120 and the delegator's 100) to 1,125: a
+    // hintless insert walks past orchestrators 13..24 (1,130..1,240 LPT), 12 nodes.
+    test("transferBond: to a receiver delegated to nobody, the delegate loses and regains the amount", async () => {
+      // addr(0) has no delegate and takes N/2, which goes back to 1,220.
+      await compareTransfer(
+        "transferBond (receiver without a delegate)",
+        addr(0),
+        addr(N / 2),
+        addr(N / 2),
+        12,
+      );
+    }, 300_000);
+
+    test("transferBond: to a receiver delegated elsewhere, both pairs are used", async () => {
+      const snap = await anvil.client.request({ method: "evm_snapshot" as never });
+      try {
+        // addr(0) delegates 1 LPT to orchestrator 3: 1,031 + 95 = 1,126 LPT, up nine places.
+        await ledger.bond(addr(0), LPT, addr(3));
+        await compareTransfer("transferBond (receiver delegated to 3)", addr(0), addr(N / 2), addr(3), 12);
+      } finally {
+        await anvil.client.request({ method: "evm_revert" as never, params: [snap] as never });
+      }
     }, 300_000);
   },
 );

@@ -164,6 +164,38 @@ export function unbondHint(pool: Pool, caller: BondCaller, amount: bigint, deleg
 }
 
 /**
+ * transferBond's two pairs. The caller's unbondWithHint comes first: its delegate loses `amount`
+ * (or, for an orchestrator transferring all of its own bond, it resigns: no pair). Then
+ * processRebond adds `amount` to the receiver's delegate, on the pool after the first step; a
+ * receiver delegated to nobody takes the caller's old delegate. `receiverDelegate` is the receiver's
+ * delegate as read before the transaction, undefined when it has none.
+ */
+export function transferBondHints(
+  pool: Pool,
+  caller: BondCaller,
+  amount: bigint,
+  oldDelegate: Delegate,
+  receiverDelegate: Delegate | undefined,
+): { oldDelegate: Hint; newDelegate: Hint } {
+  const all = caller.bondedAmount === amount;
+  const resigns = all && has(pool, caller.address);
+  const old: HintStep = resigns
+    ? { hint: NO_HINT, pool: without(pool, caller.address) }
+    : decreaseHint(pool, oldDelegate, amount);
+  // The old delegate after the unbond; an orchestrator left with no bond of its own is unregistered.
+  const oldAfter: Delegate = {
+    address: oldDelegate.address,
+    totalStake: oldDelegate.totalStake - amount,
+    registered: oldDelegate.registered && !(all && same(caller.address, oldDelegate.address)),
+  };
+  const target =
+    receiverDelegate === undefined || same(receiverDelegate.address, oldDelegate.address)
+      ? oldAfter
+      : receiverDelegate;
+  return { oldDelegate: old.hint, newDelegate: increaseHint(old.pool, target, amount).hint };
+}
+
+/**
  * rebondWithHint / rebondFromUnbondedWithHint: the delegate gains the lock's amount. `selfRebond`:
  * the caller rebonds to itself, which registers it.
  */

@@ -63,6 +63,7 @@ import {
   rebondHint,
   rewardHint,
   transcoderHint,
+  transferBondHints,
   unbondHint,
 } from "./hints.ts";
 import { createNonceQueue, nonceTaken } from "./nonces.ts";
@@ -522,15 +523,31 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     withdrawStake: (caller, lockId) => send(caller, bm, "withdrawStake", [lockId]),
     withdrawFees: (caller, recipient, amount) => send(caller, bm, "withdrawFees", [recipient, amount]),
     claimEarnings: (caller, endRound) => send(caller, bm, "claimEarnings", [endRound]),
-    transferBond: (caller, receiver, amount) =>
-      send(caller, bm, "transferBond", [
+    transferBond: async (caller, receiver, amount) => {
+      const hints = await hinted(
+        async () => {
+          const who = await callerOf(caller);
+          const to = await ledger.getDelegator(receiver);
+          const receiverDelegate = same(to.delegateAddress, zeroAddress)
+            ? undefined
+            : await delegateOf(to.delegateAddress);
+          return transferBondHints(
+            await poolNow(),
+            who,
+            amount,
+            await delegateOf(who.delegateAddress),
+            receiverDelegate,
+          );
+        },
+        { oldDelegate: NO_HINT, newDelegate: NO_HINT },
+      );
+      return send(caller, bm, "transferBond", [
         receiver,
         amount,
-        zeroAddress,
-        zeroAddress,
-        zeroAddress,
-        zeroAddress,
-      ]),
+        ...pair(hints.oldDelegate),
+        ...pair(hints.newDelegate),
+      ]);
+    },
     transcoder: async (caller, rewardCut, feeShare) => {
       const hint = await hinted(
         async () =>

@@ -12,6 +12,7 @@ import {
   rebondHint,
   rewardHint,
   transcoderHint,
+  transferBondHints,
   unbondHint,
   updateKeyHint,
   ZERO_ADDRESS,
@@ -146,6 +147,50 @@ describe("verbs", () => {
       next: B,
     });
     expect(rebondHint(pool(), { address: E, totalStake: 0n, registered: false }, 350n)).toEqual(NO_HINT);
+  });
+  test("transferBond: the caller's delegate loses the amount, then the receiver's delegate gains it", () => {
+    const E_ON_B = { address: E, bondedAmount: 120n, delegateAddress: B, status: "Bonded" as const };
+    const b = { address: B, totalStake: 300n, registered: true };
+    // B: 300 - 100 = 200, between C and D; then D: 100 + 100 = 200 in A, C, B(200): above its equal B.
+    expect(
+      transferBondHints(pool(), E_ON_B, 100n, b, { address: D, totalStake: 100n, registered: true }),
+    ).toEqual({ oldDelegate: { prev: C, next: D }, newDelegate: { prev: C, next: B } });
+    // A receiver delegated to nobody takes B: down to 200, then back to 300, now above C.
+    expect(transferBondHints(pool(), E_ON_B, 100n, b, undefined)).toEqual({
+      oldDelegate: { prev: C, next: D },
+      newDelegate: { prev: A, next: C },
+    });
+    // The same when the receiver is already delegated to B.
+    expect(transferBondHints(pool(), E_ON_B, 100n, b, b)).toEqual({
+      oldDelegate: { prev: C, next: D },
+      newDelegate: { prev: A, next: C },
+    });
+    // To an unregistered delegate: only the first pair.
+    expect(
+      transferBondHints(pool(), E_ON_B, 100n, b, { address: E, totalStake: 0n, registered: false }),
+    ).toEqual({ oldDelegate: { prev: C, next: D }, newDelegate: NO_HINT });
+  });
+  test("transferBond by an orchestrator: part of its own bond moves it; all of it resigns it", () => {
+    const a = { address: A, bondedAmount: 400n, delegateAddress: A, status: "Bonded" as const };
+    const d = { address: D, totalStake: 100n, registered: true };
+    // A: 500 - 250 = 250, between C and D; D: 100 + 250 = 350 in B, C, A(250): the new head.
+    expect(transferBondHints(pool(), a, 250n, { address: A, totalStake: 500n, registered: true }, d)).toEqual(
+      {
+        oldDelegate: { prev: C, next: D },
+        newDelegate: { prev: Z, next: B },
+      },
+    );
+    // D transfers its whole bond to a receiver with no delegate: it resigns, and the receiver's
+    // delegate (D, no longer registered) joins nothing.
+    const dSelf = { address: D, bondedAmount: 100n, delegateAddress: D, status: "Bonded" as const };
+    expect(transferBondHints(pool(), dSelf, 100n, d, undefined)).toEqual({
+      oldDelegate: NO_HINT,
+      newDelegate: NO_HINT,
+    });
+    // To a receiver delegated to C: C gains it on the pool without D.
+    expect(
+      transferBondHints(pool(), dSelf, 100n, d, { address: C, totalStake: 300n, registered: true }),
+    ).toEqual({ oldDelegate: NO_HINT, newDelegate: { prev: A, next: B } });
   });
   test("the bonded amount a transaction starts from: pending stake only before this round's claim", () => {
     expect(claimedBondedAmount({ bondedAmount: 100n, lastClaimRound: 4n }, 130n, 5n)).toBe(130n);
