@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { privateKeyToAccount } from "viem/accounts";
@@ -29,6 +29,13 @@ const listen = (server: ReturnType<typeof createServer>) =>
     server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port)),
   );
 
+// CPU time of this process (edge, runner and client all run here), in ms: on a loaded machine
+// it moves far less than wall-clock latency does.
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -41,11 +48,14 @@ function stats(samples: number[]) {
 const bare = createServer((_req, res) => res.end("ok"));
 const barePort = await listen(bare);
 const bareSamples: number[] = [];
+let bareCpu = 0;
 for (let i = 0; i < N + WARMUP; i++) {
+  if (i === WARMUP) bareCpu = cpuMs();
   const t0 = performance.now();
   await (await fetch(`http://127.0.0.1:${barePort}/`)).text();
   if (i >= WARMUP) bareSamples.push(performance.now() - t0);
 }
+bareCpu = (cpuMs() - bareCpu) / N;
 bare.close();
 
 // Edge: the real app on a libSQL file, served over HTTP; a runner agent with a no-op executor.
@@ -76,7 +86,9 @@ await agent.start();
 
 const orchestrator = privateKeyToAccount(orchestratorKey).address;
 const dispatchSamples: number[] = [];
+let dispatchCpu = 0;
 for (let i = 0; i < N + WARMUP; i++) {
+  if (i === WARMUP) dispatchCpu = cpuMs();
   const t0 = performance.now();
   const job = await enqueueJob(deps, {
     orchestrator,
@@ -87,6 +99,7 @@ for (let i = 0; i < N + WARMUP; i++) {
   if (done.status !== "succeeded") throw new Error(`no-op job ended ${done.status}`);
   if (i >= WARMUP) dispatchSamples.push(performance.now() - t0);
 }
+dispatchCpu = (cpuMs() - dispatchCpu) / N;
 await agent.stop(1000);
 server.close();
 await deps.close();
@@ -98,9 +111,12 @@ const f = (n: number) => `${n.toFixed(3)} ms`;
 console.log(
   `dispatch of a no-op job through edge + runner (n=${N}, runtime ${typeof Bun !== "undefined" ? "bun" : "node"})`,
 );
-console.log(`  bare HTTP round trip     p50 ${f(b.p50)}   p99 ${f(b.p99)}`);
-console.log(`  edge + runner dispatch   p50 ${f(d.p50)}   p99 ${f(d.p99)}`);
+console.log(`  bare HTTP round trip     p50 ${f(b.p50)}   p99 ${f(b.p99)}   cpu/op ${f(bareCpu)}`);
+console.log(`  edge + runner dispatch   p50 ${f(d.p50)}   p99 ${f(d.p99)}   cpu/op ${f(dispatchCpu)}`);
 console.log(
-  `  ratio dispatch / bare    p50 ${(d.p50 / b.p50).toFixed(1)}x   p99 ${(d.p99 / b.p99).toFixed(1)}x`,
+  `  ratio dispatch / bare    p50 ${(d.p50 / b.p50).toFixed(1)}x   p99 ${(d.p99 / b.p99).toFixed(1)}x   ` +
+    `cpu ${(dispatchCpu / bareCpu).toFixed(1)}x   (p50 over the bare hop: +${f(d.p50 - b.p50)})`,
 );
+const load = loadavg().map((l) => l.toFixed(2));
+console.log(`  load average ${load.join(" ")}`);
 process.exit(0);

@@ -6,10 +6,12 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { readEnv } from "../../src/cli/env.ts";
 import { createExecutors } from "../../src/node-runner/executors.ts";
 import { ladderArgs } from "../../src/node-runner/ffmpeg/args.ts";
+import { probeVideo } from "../../src/node-runner/ffmpeg/ffprobe.ts";
 import { transcodeRenditionsSeparately } from "../../src/node-runner/ffmpeg/ladder.ts";
 import { locateFfmpeg } from "../../src/node-runner/ffmpeg/locate.ts";
 import { planOutputs } from "../../src/node-runner/ffmpeg/plan.ts";
@@ -56,6 +58,11 @@ try {
   const viaExecutor = await median(RUNS, () =>
     ex.execute({ kind: "transcode", input: clip, profiles: LADDER, format: "mpegts" }, ctx(fresh())),
   );
+  // As the edge hands it over: the job carries the segment's ffprobe reading, so no probe runs.
+  const probe = await probeVideo(clip, ff);
+  const viaExecutorProbed = await median(RUNS, () =>
+    ex.execute({ kind: "transcode", input: clip, profiles: LADDER, format: "mpegts", probe }, ctx(fresh())),
+  );
   const bare = await median(RUNS, async () => {
     const planned = planOutputs(LADDER, "mpegts", fresh(), encoders, false);
     const r = spawnSync(ff.ffmpegPath, ladderArgs(clip, planned, { hasAudio: true, progress: false }));
@@ -83,6 +90,13 @@ try {
   console.log(`ladder via executor (probe + 1 process)        ${fmt(viaExecutor)}`);
   console.log(`same ffmpeg command, bare                       ${fmt(bare)}`);
   console.log(`  executor / bare                                ${(viaExecutor / bare).toFixed(2)}x`);
+  console.log(`ladder via executor, probe carried by the job   ${fmt(viaExecutorProbed)}`);
+  console.log(`  executor (probe carried) / bare                ${(viaExecutorProbed / bare).toFixed(2)}x`);
+  console.log(
+    `  load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   console.log(`one ffmpeg per rendition, sequential            ${fmt(separate)}`);
   console.log(`one ffmpeg per rendition, all at once           ${fmt(separateParallel)}`);
   console.log(`  per-rendition sequential / one process         ${(separate / bare).toFixed(2)}x`);

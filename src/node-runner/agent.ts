@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { openAsBlob } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Capabilities } from "../wire/capabilities.ts";
@@ -199,14 +200,12 @@ export function createAgent(options: AgentOptions): Agent {
       dir = await mkdtemp(join(options.workDir ?? tmpdir(), "lp-job-"));
       const inDir = join(dir, "in");
       const outDir = join(dir, "out");
-      await mkdir(inDir);
-      await mkdir(outDir);
-      const paths = new Map<string, string>();
-      for (const input of grant.inputs) {
-        const path = join(inDir, input.name);
-        await writeFile(path, await client.download(input.url, controller.signal));
-        paths.set(input.name, path);
-      }
+      await Promise.all([mkdir(inDir), mkdir(outDir)]);
+      // Inputs arrive all at once, each streamed to its file as it comes.
+      const paths = new Map(grant.inputs.map((input) => [input.name, join(inDir, input.name)]));
+      await Promise.all(
+        grant.inputs.map((input) => client.downloadTo(input.url, paths.get(input.name)!, controller.signal)),
+      );
       const downloaded = performance.now();
       const spec = localSpec(grant, paths);
       const result = await options.executors.execute(spec, {
@@ -218,14 +217,18 @@ export function createAgent(options: AgentOptions): Agent {
         },
       });
       const executed = performance.now();
-      for (const out of result.outputs) {
-        await client.upload(grant, out.name, new Uint8Array(await readFile(out.path)), {
-          contentType: out.contentType,
-          ...(out.width === undefined ? {} : { width: out.width }),
-          ...(out.height === undefined ? {} : { height: out.height }),
-          ...(out.durationSec === undefined ? {} : { durationSec: out.durationSec }),
-        });
-      }
+      // Outputs go up all at once, each streamed from its file (never read whole); the attempt
+      // is completed once every one is recorded, so a result never names a missing output.
+      await Promise.all(
+        result.outputs.map(async (out) =>
+          client.upload(grant, out.name, await openAsBlob(out.path), {
+            contentType: out.contentType,
+            ...(out.width === undefined ? {} : { width: out.width }),
+            ...(out.height === undefined ? {} : { height: out.height }),
+            ...(out.durationSec === undefined ? {} : { durationSec: out.durationSec }),
+          }),
+        ),
+      );
       const r = await client.complete(grant, {
         engine: result.engine,
         units: result.units.toString(),
@@ -309,7 +312,13 @@ function localSpec(grant: LeaseGrant, paths: Map<string, string>): JobSpec {
     return p;
   };
   if (spec.kind === "transcode") {
-    return { kind: "transcode", input: path(spec.input), profiles: spec.profiles, format: spec.format };
+    return {
+      kind: "transcode",
+      input: path(spec.input),
+      profiles: spec.profiles,
+      format: spec.format,
+      ...(spec.probe ? { probe: spec.probe } : {}),
+    };
   }
   const files: Record<string, string> = {};
   for (const [field, name] of Object.entries(spec.files)) files[field] = path(name);

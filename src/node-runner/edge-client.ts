@@ -1,3 +1,4 @@
+import { open } from "node:fs/promises";
 import type { Capabilities } from "../wire/capabilities.ts";
 import { type ErrorCode, LivepeerError, problemCode } from "../wire/errors.ts";
 import type { LeaseGrant } from "../wire/jobs.ts";
@@ -100,6 +101,22 @@ export class EdgeClient {
     return new Uint8Array(await res.arrayBuffer());
   }
 
+  /** Streams an input into the file at `path` as it arrives (never whole in memory). */
+  async downloadTo(url: string, path: string, signal?: AbortSignal): Promise<void> {
+    const res = await this.#call(url, { timeoutMs: 120_000, ...(signal ? { signal } : {}) });
+    const file = await open(path, "w");
+    try {
+      const reader = res.body?.getReader();
+      for (;;) {
+        const chunk = await reader?.read();
+        if (!chunk || chunk.done) break;
+        await file.write(chunk.value);
+      }
+    } finally {
+      await file.close();
+    }
+  }
+
   #attempt(grant: { jobId: string; attempt: number }, verb: string): string {
     return `/runner/v1/jobs/${encodeURIComponent(grant.jobId)}/attempts/${grant.attempt}/${verb}`;
   }
@@ -116,10 +133,11 @@ export class EdgeClient {
     return (await res.json()) as { leaseExpiresAt: number };
   }
 
+  /** Uploads one output; a Blob (fs.openAsBlob) is streamed from its file with its length. */
   async upload(
     grant: { jobId: string; attempt: number },
     name: string,
-    bytes: Uint8Array,
+    bytes: Uint8Array | Blob,
     meta: { contentType: string; width?: number; height?: number; durationSec?: number },
   ): Promise<void> {
     const headers: Record<string, string> = { "content-type": meta.contentType };
@@ -128,7 +146,7 @@ export class EdgeClient {
     if (meta.durationSec !== undefined) headers["x-output-duration"] = String(meta.durationSec);
     await this.#call(this.#attempt(grant, `outputs/${encodeURIComponent(name)}`), {
       method: "PUT",
-      body: bytes as Uint8Array<ArrayBuffer>,
+      body: bytes as Uint8Array<ArrayBuffer> | Blob,
       headers,
       timeoutMs: 120_000,
     });

@@ -179,6 +179,7 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
       signal: ctx.signal,
       onProgress: (f: number) => ctx.onProgress(f, "transcode"),
       limits,
+      probe: spec.probe,
     };
     const ff = state.ffmpeg;
     if (ff?.kind === "native") {

@@ -1,5 +1,6 @@
 // What travels between gateway, orchestrator and runner. Specs name inputs instead of local
 // paths; the runner maps names to the files it downloaded.
+import type { MediaInfo } from "./media.ts";
 
 /** A rendition to produce (go-livepeer's VideoProfile). bitrate in bits per second. */
 export interface VideoProfile {
@@ -17,6 +18,12 @@ export interface WireTranscodeSpec {
   input: string;
   profiles: VideoProfile[];
   format: "mpegts" | "mp4";
+  /**
+   * The segment as the orchestrator's edge read it with ffprobe when it accepted the job, so the
+   * runner need not probe it again. Set by the edge only: the schema a gateway's spec passes
+   * through has no such field, so a gateway cannot supply one.
+   */
+  probe?: MediaInfo;
 }
 
 export interface WireAiSpec {

@@ -86,6 +86,9 @@ interface LocalStatement {
   run(...args: unknown[]): unknown;
   get(...args: unknown[]): unknown;
   all(...args: unknown[]): unknown;
+  raw(toggle?: boolean): LocalStatement;
+  safeIntegers(toggle?: boolean): LocalStatement;
+  columns(): unknown[];
 }
 interface LocalDatabase {
   open: boolean;
@@ -126,7 +129,8 @@ export const STATEMENT_CACHE_SIZE = 256;
  *    time: a sizeable part of the payment intake's CPU). Statements are kept per connection by
  *    SQL text (LRU, STATEMENT_CACHE_SIZE) and reused: the driver is synchronous and the client
  *    runs each to completion (all/run) and rebinds every argument, so reuse is safe; a retired
- *    connection takes its cache with it.
+ *    connection takes its cache with it. A kept statement also keeps its column list and whether
+ *    it returns rows (rememberShape).
  *
  * Best effort: where `libsql` cannot be loaded (another runtime), nothing is patched.
  */
@@ -161,6 +165,7 @@ async function installLocalConnectionFixes(): Promise<void> {
     const stmt = prepare.call(this, sql);
     if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
     cache.set(sql, stmt);
+    rememberShape(stmt);
     for (const name of ["run", "get", "all"] as const) {
       const method = stmt[name];
       stmt[name] = (...args: unknown[]) => {
@@ -175,6 +180,48 @@ async function installLocalConnectionFixes(): Promise<void> {
     return stmt;
   };
   proto[FIXED] = true;
+}
+
+/**
+ * The client asks every statement, on every call, for its columns (twice: names, then types),
+ * sets safeIntegers(true) and probes raw(true), which throws for a statement that returns no rows.
+ * The answers are fixed once the statement is prepared (the schema is migrated before any
+ * statement of the app is prepared) and the modes stay as last set, yet together these native
+ * calls cost more than running a small statement: they are answered from what is kept here.
+ */
+function rememberShape(stmt: LocalStatement): void {
+  const columns = stmt.columns;
+  let knownColumns: unknown[] | undefined;
+  stmt.columns = () => {
+    knownColumns ??= columns.call(stmt);
+    return knownColumns;
+  };
+  const raw = stmt.raw;
+  let noRows: unknown;
+  let rawMode: boolean | undefined;
+  stmt.raw = (toggle?: boolean) => {
+    const on = toggle !== false;
+    if (on && noRows !== undefined) throw noRows;
+    if (rawMode === on) return stmt;
+    try {
+      raw.call(stmt, on);
+      rawMode = on;
+      return stmt;
+    } catch (err) {
+      if (on) noRows = err;
+      throw err;
+    }
+  };
+  const safeIntegers = stmt.safeIntegers;
+  let safeMode: boolean | undefined;
+  stmt.safeIntegers = (toggle?: boolean) => {
+    const on = toggle !== false;
+    if (safeMode !== on) {
+      safeIntegers.call(stmt, on);
+      safeMode = on;
+    }
+    return stmt;
+  };
 }
 
 function setUpConnection(conn: LocalDatabase, prepare: (this: LocalDatabase, sql: string) => LocalStatement) {

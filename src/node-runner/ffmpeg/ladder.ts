@@ -31,6 +31,11 @@ export interface LadderRequest {
   verifyOutputs?: boolean | undefined;
   /** Bounds checked on the probe before FFmpeg starts, and the process's time and memory caps. */
   limits?: RunnerLimits | undefined;
+  /**
+   * The input as the edge's ffprobe read it (carried by the job): used instead of probing again,
+   * which would cost one more process before FFmpeg starts. Without a video stream it is ignored.
+   */
+  probe?: MediaInfo | undefined;
 }
 
 /** Refuses a segment longer, or with more pixels per second, than the limits allow (MEDIA_TOO_LARGE). */
@@ -75,7 +80,7 @@ async function removeAll(paths: readonly string[]): Promise<void> {
 export async function runLadder(ff: NativeFfmpeg, req: LadderRequest): Promise<LadderResult> {
   const t0 = now();
   const limits = req.limits ?? DEFAULT_RUNNER_LIMITS;
-  const input = await probeVideo(req.input, ff);
+  const input = req.probe?.hasVideo ? req.probe : await probeVideo(req.input, ff);
   checkSegment(input, limits);
   const planned = planOutputs(req.profiles, req.format, req.outDir, req.encoders ?? null, req.gpu ?? false);
   const t1 = now();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type FSWatcher, mkdirSync, readdirSync, watch, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { probeVideo } from "../../../src/node-runner/ffmpeg/ffprobe.ts";
 import { runLadder, transcodeRenditionsSeparately } from "../../../src/node-runner/ffmpeg/ladder.ts";
 import { locateFfmpeg, type NativeFfmpeg } from "../../../src/node-runner/ffmpeg/locate.ts";
 import { probeFfmpeg } from "../../../src/node-runner/ffmpeg/probe.ts";
@@ -34,6 +35,32 @@ beforeAll(async () => {
 afterAll(() => tmp.cleanup());
 
 describe("one-process ladder (native FFmpeg)", () => {
+  test("a probe carried by the job is used instead of probing again (no ffprobe runs)", async () => {
+    const probe = await probeVideo(clip, ff);
+    // ffprobe is missing here: had the ladder probed, it would have failed (as the second run does).
+    const noProbe: NativeFfmpeg = { ...ff, ffprobePath: join(tmp.dir, "no-ffprobe") };
+    const r = await runLadder(noProbe, {
+      input: clip,
+      profiles: LADDER.slice(0, 1),
+      format: "mpegts",
+      outDir: outDir(),
+      encoders,
+      probe,
+    });
+    expect(r.input).toEqual(probe);
+    expect(r.outputs).toHaveLength(1);
+    expect((await ffprobe(r.outputs[0]!.path)).width).toBe(LADDER[0]!.width);
+    await expect(
+      runLadder(noProbe, {
+        input: clip,
+        profiles: LADDER.slice(0, 1),
+        format: "mpegts",
+        outDir: outDir(),
+        encoders,
+      }),
+    ).rejects.toThrow();
+  });
+
   test("3 renditions as MPEG-TS: ffprobe confirms size, duration and codec; progress reaches 1", async () => {
     const progress: number[] = [];
     const r = await runLadder(ff, {

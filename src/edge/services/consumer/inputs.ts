@@ -95,7 +95,7 @@ export async function probeSegment(
   probe: MediaProbe,
   bytes: Uint8Array,
   limits: MediaLimits,
-): Promise<SegmentInfo> {
+): Promise<SegmentInfo & { media: MediaInfo }> {
   if (!looksLikeSegment(bytes)) throw new JobError("NOT_VIDEO", "segment is not MPEG-TS or MP4");
   const info = await probeOrThrow(probe, bytes, "NOT_VIDEO", "segment is not a readable video");
   if (!info.hasVideo) throw new JobError("NOT_VIDEO", "segment is not a readable video: no video stream");
@@ -103,7 +103,7 @@ export async function probeSegment(
   const segment = { width: info.width, height: info.height, durationSec: info.durationSec, fps: info.fps };
   const over = videoOverLimits(segment, limits);
   if (over) throw new LivepeerError("MEDIA_TOO_LARGE", over, { details: { ...segment } });
-  return segment;
+  return { ...segment, media: info };
 }
 
 async function probeOrThrow(

@@ -2,7 +2,7 @@ import type { LeaseGrant } from "../../../wire/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
 import { waitFor } from "./notifier.ts";
 import { type LeasedJob, leaseJob, releaseJob } from "./queue.ts";
-import { type RunnerSession, touchRunner } from "./runners.ts";
+import { type RunnerSession, touchRunnerIfStale } from "./runners.ts";
 
 export interface LeaseWaitInput {
   /** The authenticated runner session that polls. */
@@ -17,7 +17,7 @@ export interface LeaseWaitInput {
 const POLL_MS = 500;
 
 /**
- * The runner's long poll: marks the runner seen, then leases the oldest job it can serve, waiting
+ * The runner's long poll: marks the runner seen (at most every RUNNER_TOUCH_MS), then leases the oldest job it can serve, waiting
  * up to `waitMs` (on `deps.clock`) for one to be enqueued. Returns the grant, or null when no job
  * came in time or the runner hung up; a lease taken for a runner that hung up meanwhile is
  * released at once rather than left to the visibility timeout.
@@ -33,7 +33,7 @@ export async function waitForLease({
   input: LeaseWaitInput;
 }): Promise<LeaseGrant | null> {
   const { runner, waitMs, signal } = input;
-  await touchRunner(deps, runner.id);
+  await touchRunnerIfStale(deps, runner);
   const got = await waitFor(
     { notifier: deps.services.jobs.notifier, clock: deps.clock },
     `queue:${runner.orchestrator.toLowerCase()}`,

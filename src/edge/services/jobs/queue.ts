@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { feeForUnits, pricePerPixel } from "../../../protocol/pricing.ts";
 import type { Address } from "../../../protocol/types.ts";
 import type { JobInput, JobOutputView, JobResultView, WireSpec } from "../../../wire/jobs.ts";
 import { capabilityOf, IO_NAME } from "../../../wire/jobs.ts";
+import { rawAll, rawRun } from "../../db/raw.ts";
 import { queueAttempts, queueJobs, queueOutputs } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
 import { METRIC } from "../../metrics.ts";
@@ -10,6 +11,7 @@ import { adjustBalanceIn } from "../tickets/balance.ts";
 import { JobError } from "./errors.ts";
 import { newId } from "./ids.ts";
 import { waitFor } from "./notifier.ts";
+import { JOB_COLUMNS, type JobRow, jobRowOf } from "./queue-rows.ts";
 import { type Tx, withBusyRetry, writeTx } from "./tx.ts";
 
 export type QueueStatus = "queued" | "leased" | "succeeded" | "failed" | "dead";
@@ -47,8 +49,6 @@ export interface EnqueueInput {
   price?: { pricePerUnit: bigint; pixelsPerUnit: bigint };
   maxAttempts?: number;
 }
-
-type JobRow = typeof queueJobs.$inferSelect;
 
 function view(row: JobRow): QueueJobView {
   return {
@@ -106,14 +106,51 @@ export async function enqueueJob(deps: AppDeps, input: EnqueueInput): Promise<Qu
     updatedAt: now,
     completedAt: null,
   };
-  await writeTx(deps.db, (tx) => tx.insert(queueJobs).values(row));
+  await writeTx(deps.db, (tx) =>
+    rawRun(tx, `insert into queue_jobs (${JOB_COLUMNS}) values (${JOB_PLACEHOLDERS})`, jobArgs(row)),
+  );
   deps.metrics.inc(METRIC.queueEnqueued, { capability: row.capability });
   deps.services.jobs.notifier.wake(`queue:${row.orchestrator}`);
   return view(row);
 }
 
+const JOB_PLACEHOLDERS = JOB_COLUMNS.split(",")
+  .map(() => "?")
+  .join(", ");
+const jobArgs = (r: JobRow) => [
+  r.id,
+  r.orchestrator,
+  r.capability,
+  r.spec,
+  r.inputs,
+  r.status,
+  r.attempts,
+  r.failures,
+  r.maxAttempts,
+  r.visibleAt,
+  r.leaseRunner,
+  r.leaseExpiresAt,
+  r.progress,
+  r.progressNote,
+  r.result,
+  r.error,
+  r.sender,
+  r.pricePerUnit,
+  r.pixelsPerUnit,
+  r.fee,
+  r.createdAt,
+  r.updatedAt,
+  r.completedAt,
+];
+
+/** The queue_jobs row of `id` (plain SQL: this is read once or more per dispatched job). */
+async function jobRow(db: AppDeps["db"] | Tx, id: string): Promise<JobRow | undefined> {
+  const rows = await rawAll(db, `select ${JOB_COLUMNS} from queue_jobs where id = ? limit 1`, [id]);
+  return rows[0] ? jobRowOf(rows[0]) : undefined;
+}
+
 export async function getQueueJob(deps: AppDeps, id: string): Promise<QueueJobView | null> {
-  const row = await deps.db.query.queueJobs.findFirst({ where: eq(queueJobs.id, id) });
+  const row = await jobRow(deps.db, id);
   return row ? view(row) : null;
 }
 
@@ -122,16 +159,14 @@ export async function getQueueJob(deps: AppDeps, id: string): Promise<QueueJobVi
  * maxAttempts times. Runs inside the caller's write transaction when given one.
  */
 async function expireInTx(tx: Tx, now: number, orchestrator?: string): Promise<string[]> {
-  const expired = await tx
-    .select()
-    .from(queueJobs)
-    .where(
-      and(
-        eq(queueJobs.status, "leased"),
-        lte(queueJobs.leaseExpiresAt, now),
-        orchestrator ? eq(queueJobs.orchestrator, orchestrator) : undefined,
-      ),
-    );
+  // Plain SQL: this look runs in every lease transaction and almost always finds nothing.
+  const expired = (
+    await rawAll(
+      tx,
+      `select ${JOB_COLUMNS} from queue_jobs where status = 'leased' and lease_expires_at <= ?${orchestrator ? " and orchestrator = ?" : ""}`,
+      orchestrator ? [now, orchestrator] : [now],
+    )
+  ).map(jobRowOf);
   for (const job of expired) {
     const failures = job.failures + 1;
     const dead = failures >= job.maxAttempts;
@@ -189,7 +224,8 @@ export interface LeasedJob {
 /**
  * Claims the oldest visible job this runner can serve. The claim runs in one write transaction
  * (BEGIN IMMEDIATE) and the update is guarded on the status it read, so two edges sharing the
- * database never hand one job to two runners.
+ * database never hand one job to two runners. A look without the write lock comes first, so an
+ * empty poll (the common case) takes no write transaction at all.
  */
 export async function leaseJob(
   deps: AppDeps,
@@ -198,51 +234,54 @@ export async function leaseJob(
   if (input.capabilities.length === 0) return null;
   const orchestrator = orchKey(input.orchestrator);
   const leaseMs = deps.config.jobs.visibilityTimeoutMs;
+  const candidateSql =
+    `select ${JOB_COLUMNS} from queue_jobs where orchestrator = ? and status = 'queued' and visible_at <= ? ` +
+    `and capability in (${input.capabilities.map(() => "?").join(", ")}) order by created_at limit 1`;
+  const candidateArgs = (now: number) => [orchestrator, now, ...input.capabilities];
+  const seen = deps.clock.now();
+  const nothing =
+    (await rawAll(deps.db, candidateSql, candidateArgs(seen))).length === 0 &&
+    (
+      await rawAll(
+        deps.db,
+        "select 1 from queue_jobs where status = 'leased' and lease_expires_at <= ? and orchestrator = ? limit 1",
+        [seen, orchestrator],
+      )
+    ).length === 0;
+  if (nothing) return null;
   const result = await withBusyRetry(() =>
     deps.db.transaction(
       async (tx) => {
         const now = deps.clock.now();
         const moved = await expireInTx(tx, now, orchestrator);
-        const candidate = await tx
-          .select()
-          .from(queueJobs)
-          .where(
-            and(
-              eq(queueJobs.orchestrator, orchestrator),
-              eq(queueJobs.status, "queued"),
-              lte(queueJobs.visibleAt, now),
-              inArray(queueJobs.capability, input.capabilities),
-            ),
-          )
-          .orderBy(asc(queueJobs.createdAt))
-          .limit(1);
-        const job = candidate[0];
-        if (!job) return { moved, leased: null };
+        const found = (await rawAll(tx, candidateSql, candidateArgs(now)))[0];
+        if (!found) return { moved, leased: null };
+        const job = jobRowOf(found);
         const attempt = job.attempts + 1;
         const leaseExpiresAt = now + leaseMs;
-        const updated = await tx
-          .update(queueJobs)
-          .set({
-            status: "leased",
-            attempts: attempt,
-            leaseRunner: input.runnerId,
-            leaseExpiresAt,
-            progress: 0,
-            progressNote: null,
-            updatedAt: now,
-          })
-          .where(and(eq(queueJobs.id, job.id), eq(queueJobs.status, "queued")))
-          .returning();
-        const row = updated[0];
-        if (!row) return { moved, leased: null };
-        await tx.insert(queueAttempts).values({
-          jobId: job.id,
-          attempt,
-          runnerId: input.runnerId,
-          status: "running",
-          startedAt: now,
-          heartbeatAt: now,
-        });
+        const claimed = await rawRun(
+          tx,
+          "update queue_jobs set status = 'leased', attempts = ?, lease_runner = ?, lease_expires_at = ?, " +
+            "progress = 0, progress_note = null, updated_at = ? where id = ? and status = 'queued'",
+          [attempt, input.runnerId, leaseExpiresAt, now, job.id],
+        );
+        if (claimed === 0) return { moved, leased: null };
+        await rawRun(
+          tx,
+          "insert into queue_attempts (job_id, attempt, runner_id, status, started_at, heartbeat_at) " +
+            "values (?, ?, ?, 'running', ?, ?)",
+          [job.id, attempt, input.runnerId, now, now],
+        );
+        const row: JobRow = {
+          ...job,
+          status: "leased",
+          attempts: attempt,
+          leaseRunner: input.runnerId,
+          leaseExpiresAt,
+          progress: 0,
+          progressNote: null,
+          updatedAt: now,
+        };
         return { moved, leased: { job: view(row), attempt, leaseExpiresAt } };
       },
       { behavior: "immediate" },
@@ -263,15 +302,19 @@ async function findAttempt(tx: Tx, jobId: string, attempt: number) {
   return rows[0];
 }
 
+const holdsLease = (job: JobRow, attempt: number, runnerId: string) =>
+  job.status === "leased" && job.attempts === attempt && job.leaseRunner === runnerId;
+
+const leaseLost = (job: JobRow, attempt: number) =>
+  new JobError("LEASE_LOST", `attempt ${attempt} of ${job.id} no longer holds the lease`, {
+    details: { status: job.status, attempt: job.attempts },
+  });
+
 /** Checks that (job, attempt) is the live lease of this runner; throws LEASE_LOST otherwise. */
 async function assertLease(tx: Tx, jobId: string, attempt: number, runnerId: string): Promise<JobRow> {
-  const job = (await tx.select().from(queueJobs).where(eq(queueJobs.id, jobId)).limit(1))[0];
+  const job = await jobRow(tx, jobId);
   if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${jobId}`);
-  if (job.status !== "leased" || job.attempts !== attempt || job.leaseRunner !== runnerId) {
-    throw new JobError("LEASE_LOST", `attempt ${attempt} of ${jobId} no longer holds the lease`, {
-      details: { status: job.status, attempt: job.attempts },
-    });
-  }
+  if (!holdsLease(job, attempt, runnerId)) throw leaseLost(job, attempt);
   return job;
 }
 
@@ -417,9 +460,15 @@ export async function completeJob(
   const out = await withBusyRetry(() =>
     deps.db.transaction(
       async (tx) => {
-        const prior = await findAttempt(tx, input.jobId, input.attempt);
-        if (prior?.status === "succeeded" && prior.runnerId === input.runnerId) return { duplicate: true };
-        const job = await assertLease(tx, input.jobId, input.attempt, input.runnerId);
+        const job = await jobRow(tx, input.jobId);
+        if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${input.jobId}`);
+        if (!holdsLease(job, input.attempt, input.runnerId)) {
+          const prior = await findAttempt(tx, input.jobId, input.attempt);
+          if (prior?.status === "succeeded" && prior.runnerId === input.runnerId) {
+            return { duplicate: true, done: null };
+          }
+          throw leaseLost(job, input.attempt);
+        }
         const now = deps.clock.now();
         // The work actually done is debited in the same transaction that records the result,
         // so it is charged exactly once, however often the runner repeats its completion.
@@ -431,32 +480,38 @@ export async function completeJob(
           );
           await adjustBalanceIn(tx, job.orchestrator as Address, job.sender as Address, -fee, now);
         }
-        await tx
-          .update(queueAttempts)
-          .set({ status: "succeeded", endedAt: now })
-          .where(and(eq(queueAttempts.jobId, input.jobId), eq(queueAttempts.attempt, input.attempt)));
-        await tx
-          .update(queueJobs)
-          .set({
-            status: "succeeded",
-            result: JSON.stringify(input.result),
-            fee: fee === null ? null : fee.toString(),
-            progress: 1,
-            leaseRunner: null,
-            leaseExpiresAt: null,
-            updatedAt: now,
-            completedAt: now,
-            error: null,
-          })
-          .where(eq(queueJobs.id, input.jobId));
-        return { duplicate: false };
+        await rawRun(
+          tx,
+          "update queue_attempts set status = 'succeeded', ended_at = ? where job_id = ? and attempt = ?",
+          [now, input.jobId, input.attempt],
+        );
+        const done: JobRow = {
+          ...job,
+          status: "succeeded",
+          result: JSON.stringify(input.result),
+          fee: fee === null ? null : fee.toString(),
+          progress: 1,
+          leaseRunner: null,
+          leaseExpiresAt: null,
+          updatedAt: now,
+          completedAt: now,
+          error: null,
+        };
+        await rawRun(
+          tx,
+          "update queue_jobs set status = 'succeeded', result = ?, fee = ?, progress = 1, lease_runner = null, " +
+            "lease_expires_at = null, updated_at = ?, completed_at = ?, error = null where id = ?",
+          [done.result, done.fee, now, now, input.jobId],
+        );
+        return { duplicate: false, done };
       },
       { behavior: "immediate" },
     ),
   );
   if (!out.duplicate) deps.metrics.inc(METRIC.queueCompleted, { status: "succeeded" });
-  deps.services.jobs.notifier.wake(`job:${input.jobId}`);
-  return out;
+  // The committed row goes with the wake-up, so a waiter in this process need not read it again.
+  deps.services.jobs.notifier.wake(`job:${input.jobId}`, out.done ? view(out.done) : undefined);
+  return { duplicate: out.duplicate };
 }
 
 /**
@@ -629,7 +684,14 @@ export async function waitForJob(
     until,
     timeoutMs,
     signal,
+    undefined,
+    (pushed) => (isQueueJobView(pushed) && pushed.id === jobId ? pushed : undefined),
   );
+}
+
+/** A job view handed along with a wake-up (completeJob's). */
+function isQueueJobView(v: unknown): v is QueueJobView {
+  return typeof v === "object" && v !== null && "id" in v && "status" in v && "attempts" in v;
 }
 
 /** Counts jobs by status (for metrics and tests). */

@@ -2,6 +2,7 @@ import { and, eq, gte } from "drizzle-orm";
 import type { Address } from "../../../protocol/types.ts";
 import type { Capabilities } from "../../../wire/capabilities.ts";
 import { pipelineSpec } from "../../../wire/pipelines.ts";
+import { rawAll } from "../../db/raw.ts";
 import { runners } from "../../db/schema/jobs.ts";
 import type { AppDeps } from "../../deps.ts";
 import type { ServedEntry } from "../tickets/offers.ts";
@@ -14,6 +15,8 @@ export interface RunnerSession {
   orchestrator: Address;
   serves: string[];
   capacity: number;
+  /** When the edge last marked the runner seen, as read when the session was authenticated. */
+  lastSeenAt?: number;
 }
 
 /** The hosted orchestrator a runner token is bound to (tokens are compared by SHA-256). */
@@ -56,17 +59,27 @@ export async function registerRunner(
   return session;
 }
 
-/** Authenticates a runner call: the token must be the one the session registered with. */
+/**
+ * Authenticates a runner call: the token must be the one the session registered with. Plain SQL:
+ * every runner call (polls, heartbeats, uploads, completions) runs this.
+ */
 export async function authRunner(deps: AppDeps, token: string, runnerId: string): Promise<RunnerSession> {
-  const row = await deps.db.query.runners.findFirst({ where: eq(runners.id, runnerId) });
+  const row = (
+    await rawAll(
+      deps.db,
+      "select id, token_hash, orchestrator, serves, capacity, last_seen_at from runners where id = ? limit 1",
+      [runnerId],
+    )
+  )[0];
   if (!row) throw new JobError("RUNNER_NOT_FOUND", "unknown runner session; register again");
-  if (row.tokenHash !== (await sha256Hex(token)))
+  if (String(row[1]) !== (await sha256Hex(token)))
     throw new JobError("RUNNER_TOKEN_INVALID", "runner token mismatch");
   return {
-    id: row.id,
-    orchestrator: row.orchestrator as Address,
-    serves: JSON.parse(row.serves) as string[],
-    capacity: row.capacity,
+    id: String(row[0]),
+    orchestrator: String(row[2]) as Address,
+    serves: JSON.parse(String(row[3])) as string[],
+    capacity: Number(row[4]),
+    lastSeenAt: Number(row[5]),
   };
 }
 
@@ -74,6 +87,18 @@ export async function authRunner(deps: AppDeps, token: string, runnerId: string)
 export async function touchRunner(deps: AppDeps, runnerId: string): Promise<void> {
   const now = deps.clock.now();
   await writeTx(deps.db, (tx) => tx.update(runners).set({ lastSeenAt: now }).where(eq(runners.id, runnerId)));
+}
+
+/**
+ * A runner seen within this long is not marked seen again: liveness is judged over RUNNER_LIVE_MS,
+ * so a write transaction per long poll bought nothing.
+ */
+export const RUNNER_TOUCH_MS = 10_000;
+
+/** Marks the runner seen unless its session says it was seen within RUNNER_TOUCH_MS. */
+export async function touchRunnerIfStale(deps: AppDeps, runner: RunnerSession): Promise<void> {
+  if (runner.lastSeenAt !== undefined && deps.clock.now() - runner.lastSeenAt < RUNNER_TOUCH_MS) return;
+  await touchRunner(deps, runner.id);
 }
 
 /** A runner not seen (registration, poll or heartbeat) for this long counts as gone. */

@@ -59,7 +59,7 @@ export async function submitJob({
   const { spec, payment } = input;
   await refuseUnderpriced(deps, spec, payment);
   // Counted before any ticket is credited: bad or oversized media changes nothing.
-  const fee = await expectedFee(deps, spec, input.files, payment.expectedPrice);
+  const { fee, probe } = await expectedFee(deps, spec, input.files, payment.expectedPrice);
   const accepted = await acceptPayment(deps, payment);
   const summary: PaymentSummary = {
     accepted: accepted.accepted,
@@ -96,7 +96,8 @@ export async function submitJob({
   await enqueueJob(deps, {
     id,
     orchestrator: accepted.orchestrator,
-    spec,
+    // The segment's probe goes with the job: the runner starts FFmpeg without probing it again.
+    spec: probe && spec.kind === "transcode" ? { ...spec, probe } : spec,
     inputs,
     sender: payment.sender,
     price: payment.expectedPrice,
