@@ -65,10 +65,9 @@ async function requestBody(input: AiInput): Promise<{ bytes: Uint8Array; content
     form.set(f.name, new Blob([f.bytes as Uint8Array<ArrayBuffer>], { type: f.contentType }), f.name);
   }
   const res = new Response(form);
-  return {
-    bytes: new Uint8Array(await res.arrayBuffer()),
-    contentType: res.headers.get("content-type") ?? "multipart/form-data",
-  };
+  // Bun drops the header once the body is read: take the boundary first.
+  const contentType = res.headers.get("content-type") ?? "multipart/form-data";
+  return { bytes: new Uint8Array(await res.arrayBuffer()), contentType };
 }
 
 /** The media URLs of an ai-runner answer, in order, with the member each came from. */

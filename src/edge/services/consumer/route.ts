@@ -29,8 +29,11 @@ export async function chooseRoute(
   goAllowed: boolean,
 ): Promise<JobRoute> {
   if (!goAllowed || !goWireConfigured(deps)) return { kind: "json", exclude: [...tried] };
+  // The go wire first: an account answering GetOrchestrator is not failed by its JSON info.
+  const configuredGo = await discoverGoOrchestrators(deps, q);
   const json = await discoverOrchestrators(deps, q).catch(() => []);
-  const go = await discoverGoOrchestrators(deps, q);
+  // Members the JSON discovery just handed over for probing (gateway.goWire.ledgerProbe).
+  const go = deps.config.gateway.goWire.ledgerProbe ? await discoverGoOrchestrators(deps, q) : configuredGo;
   const done = new Set(tried.map((a) => a.toLowerCase()));
   const jsonAddresses = new Set(json.map((d) => d.address));
   // The same account on both wires is paid on this project's own.
