@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { runners } from "../../src/edge/db/schema/jobs.ts";
 import { type LocalNetwork, startNetwork } from "../helpers/network.ts";
 import { referenceGreedy, TINY_LLM_FILES, writeTinyLlm } from "../helpers/tiny-llm.ts";
 import { TINY_VITS_FILES, TINY_VITS_HOP, writeTinyVits } from "../helpers/tiny-vits.ts";
@@ -135,6 +136,28 @@ describe("llm and text-to-speech with a runner's tiny models", () => {
     expect(new TextDecoder().decode(wav.subarray(0, 4))).toBe("RIFF");
     expect(new DataView(wav.buffer).getUint32(40, true)).toBe(text.length * TINY_VITS_HOP * 2);
   }, 120_000);
+
+  test("after its job the cold voice stays loaded, and the runner's next poll tells the edge so", async () => {
+    const { db } = await net.db();
+    const state = async () => {
+      const [row] = await db.select().from(runners);
+      const caps = JSON.parse(row!.capabilities) as {
+        models: { modelId: string; warm: boolean; loaded?: boolean }[];
+      };
+      return caps.models.map((m) => [m.modelId, m.warm, m.loaded]);
+    };
+    // The runner polls every 2 s (--poll-ms 2000); each poll carries the load state.
+    const deadline = Date.now() + 30_000;
+    let now = await state();
+    while (now[1]?.[2] !== true && Date.now() < deadline) {
+      await Bun.sleep(100);
+      now = await state();
+    }
+    expect(now).toEqual([
+      [MODEL, true, true],
+      [VOICE, false, true],
+    ]);
+  }, 60_000);
 
   test("the orchestrator advertises the runner's two models only", async () => {
     const { sender } = (await (

@@ -6,13 +6,16 @@ export const transcoder: StakingActionDef<"transcoder"> = {
   summary: "Register as an orchestrator or set rewardCut / feeShare (PERC, 1e6 = 100%)",
   args: z.strictObject({ rewardCut: amountArg, feeShare: amountArg }),
   run: (d, caller, a) => d.ledger.transcoder(caller, BigInt(a.rewardCut), BigInt(a.feeShare)),
-  calls: (_l, _f, a) => [
-    {
-      contract: "BondingManager",
-      functionName: "transcoder",
-      args: [BigInt(a.rewardCut), BigInt(a.feeShare)],
-    },
-  ],
+  calls: async (ledger, from, a) => {
+    const h = await ledger.hints.transcoder(from);
+    return [
+      {
+        contract: "BondingManager",
+        functionName: "transcoderWithHint",
+        args: [BigInt(a.rewardCut), BigInt(a.feeShare), h.prev, h.next],
+      },
+    ];
+  },
 };
 
 export const setServiceURI: StakingActionDef<"setServiceURI"> = {
