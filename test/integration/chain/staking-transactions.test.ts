@@ -42,6 +42,7 @@ const HINTED = {
   bondWithHint: "bondWithHint(uint256,address,address,address,address,address)",
   unbondWithHint: "unbondWithHint(uint256,address,address)",
   rebondWithHint: "rebondWithHint(uint256,address,address)",
+  rebondFromUnbondedWithHint: "rebondFromUnbondedWithHint(address,uint256,address,address)",
   transcoderWithHint: "transcoderWithHint(uint256,uint256,address,address)",
 } as const;
 
@@ -303,4 +304,41 @@ describe.skipIf(missing !== undefined)(titleWithSkipReason("staking transactions
     expect(((await res.json()) as { code: string }).code).toBe("STAKING_NEEDS_TRANSACTION");
     expect(await c.deps.db.select().from(authNonces)).toEqual([]);
   }, 30_000);
+
+  test("an unbonded delegator's lock rebonds to another orchestrator with rebondFromUnbondedWithHint", async () => {
+    const [o1, o2, d4] = [c.address(1), c.address(2), c.address(4)];
+    const bond = (await (
+      await post(c.url, "/v1/staking/tx/bond", { from: d4, args: { amount: (10n * LPT).toString(), to: o1 } })
+    ).json()) as Built;
+    await send(4, bond);
+    await c.nextRound();
+    // All of it (its claimed stake) makes it Unbonded, holding one lock.
+    const all = await c.chain.pendingStake(d4);
+    const unbond = (await (
+      await post(c.url, "/v1/staking/tx/unbond", { from: d4, args: { amount: all.toString() } })
+    ).json()) as Built;
+    await send(4, unbond);
+    expect((await c.chain.getDelegator(d4)).status).toBe("Unbonded");
+    const [lock] = await c.chain.getDelegatorUnbondingLocks(d4);
+    const res = await post(c.url, "/v1/staking/tx/rebond", {
+      from: d4,
+      args: { lockId: lock!.id.toString(), to: o2 },
+    });
+    const rebond = (await res.json()) as Built;
+    expect(res.status).toBe(200);
+    // Orchestrator 2 gains the lock and stays below orchestrator 1: pair (o1, 0).
+    expect(hinted(rebond.transactions[0]!, "rebondFromUnbondedWithHint")).toEqual([
+      o2,
+      lock!.id,
+      o1,
+      zeroAddress,
+    ]);
+    await send(4, rebond);
+    const d = await c.chain.getDelegator(d4);
+    expect({ delegate: d.delegateAddress.toLowerCase(), bonded: d.bondedAmount }).toEqual({
+      delegate: o2,
+      bonded: all,
+    });
+    expect((await c.chain.getTranscoderPool()).map((m) => m.address.toLowerCase())).toEqual([o1, o2]);
+  }, 120_000);
 });
