@@ -169,3 +169,32 @@ describe("go-livepeer's retry rules through the consumer job path", () => {
     60_000,
   );
 });
+
+describe("ledger discovery of the go wire (gateway.goWire.ledgerProbe)", () => {
+  test("an active orchestrator whose service URI answers only GetOrchestrator gets the job", async () => {
+    // A second gateway on the same ledger, with no orchAddr: it finds the orchestrator on the ledger.
+    const probing = await makeEdge(
+      { roles: ["gateway"], gateway: { senderPrivateKey: genesisKey(0), goWire: { ledgerProbe: true } } },
+      { dbUrl: orch.dbUrl, overrides: { pixelCounter: ffprobePixelCounter() } },
+    );
+    try {
+      await orch.deps.ledger.setServiceURI(recipient, hostile.url);
+      expect(await orch.deps.ledger.getServiceURI(recipient)).toBe(hostile.url);
+      const id = await submitConsumerJob(probing.deps, {
+        spec: { kind: "transcode", input: "segment", profiles: [PRESETS.P144p30fps16x9!], format: "mpegts" },
+        inputs: [{ name: "segment", bytes: clip, contentType: "video/mp2t" }],
+        units: 1n,
+      });
+      await waitForConsumerJob(probing.deps, id, 60_000);
+      const job = (await getConsumerJob(probing.deps, id))!;
+      expect(job.status).toBe("succeeded");
+      expect(job.orchestrator).toBe(recipient);
+      expect(job.engine).toStartWith("go-livepeer wire");
+      expect(hostile.seen).toEqual([{ path: "/segment", status: "served" }]);
+      // Its JSON info failing counted nothing against it: it answered on the go wire.
+      expect(probing.deps.services.discovery.suspensions[recipient]?.failures ?? 0).toBe(0);
+    } finally {
+      await probing.close();
+    }
+  }, 60_000);
+});
