@@ -1,6 +1,7 @@
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { keccak256 } from "viem";
 import { feeForUnits, pricePerPixel } from "../../protocol/pricing.ts";
+import { goFailover } from "../../wire/go/failover.ts";
 import {
   type VideoProfile as PbVideoProfile,
   SegDataSchema,
@@ -38,19 +39,9 @@ export class SegmentError extends Error {
   }
 }
 
-/** Texts after which go-livepeer's gateway drops the session (and fails over). */
-const DROP_TEXTS = [
-  "dial tcp",
-  "unexpected EOF",
-  "OrchestratorBusy",
-  "OrchestratorCapped",
-  "context deadline exceeded",
-];
-
-/** Whether an error means "drop this session and try another orchestrator". */
+/** Whether an error means "drop this session and try another orchestrator" (wire/go/failover.ts). */
 export function dropsSession(err: unknown): boolean {
-  const text = err instanceof Error ? err.message : String(err);
-  return DROP_TEXTS.some((t) => text.includes(t));
+  return goFailover(err instanceof Error ? err.message : String(err)) === "drop";
 }
 
 /**
