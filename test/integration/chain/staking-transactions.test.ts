@@ -13,7 +13,11 @@ import {
 import { signStakingRequest } from "../../../src/client/staking.ts";
 import { authNonces } from "../../../src/edge/db/schema/edge.ts";
 import { bondingManagerAbi } from "../../../src/edge/ledger/chain/abi.ts";
-import { artifactsMissing, titleWithSkipReason } from "../../helpers/contracts/artifacts.ts";
+import {
+  artifactsMissing,
+  rewardCallerMissing,
+  titleWithSkipReason,
+} from "../../helpers/contracts/artifacts.ts";
 import { type ChainEdge, LPT, startChainEdge } from "../../helpers/contracts/chain-edge.ts";
 import { genesisAccount, makeEdge } from "../../helpers/edge.ts";
 
@@ -341,4 +345,20 @@ describe.skipIf(missing !== undefined)(titleWithSkipReason("staking transactions
     });
     expect((await c.chain.getTranscoderPool()).map((m) => m.address.toLowerCase())).toEqual([o1, o2]);
   }, 120_000);
+
+  test("setRewardCaller: refused with LEDGER_FEATURE_MISSING where the BondingManager predates it, else built", async () => {
+    const res = await post(c.url, "/v1/staking/tx/setRewardCaller", {
+      from: c.address(1),
+      args: { rewardCaller: c.address(5) },
+    });
+    if (rewardCallerMissing() !== undefined) {
+      expect(res.status).toBe(501);
+      expect(((await res.json()) as { code: string }).code).toBe("LEDGER_FEATURE_MISSING");
+      return;
+    }
+    const built = (await res.json()) as Built;
+    expect(built.transactions[0]!.data.slice(0, 10)).toBe(toFunctionSelector("setRewardCaller(address)"));
+    await send(1, built);
+    expect(await c.chain.transcoderToRewardCaller(c.address(1))).toBe(c.address(5));
+  }, 60_000);
 });
