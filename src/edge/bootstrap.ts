@@ -9,6 +9,7 @@ import { type Db, type DbHandle, openDb } from "./db/client.ts";
 import { edgeSettings } from "./db/schema/edge.ts";
 import { retryBusy } from "./db/tx.ts";
 import type { AppDeps, Clock, Keys, Logger } from "./deps.ts";
+import { endIdleStreamSessions } from "./go-gateway/stream-sessions.ts";
 import { type ChainLedger, createChainLedger } from "./ledger/chain/ledger.ts";
 import { createDevnet } from "./ledger/devnet.ts";
 import { LedgerError } from "./ledger/errors.ts";
@@ -130,7 +131,7 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
       });
     let closed = false;
     const ownedLedger = overrides.ledger ? undefined : ledger;
-    return {
+    const deps: EdgeDeps = {
       config,
       db: dbHandle.db,
       dbHandle,
@@ -147,10 +148,13 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
       async close() {
         if (closed) return;
         closed = true;
+        // Pushed streams' go-livepeer sessions end at the orchestrators too.
+        await endIdleStreamSessions(deps, { all: true });
         await ownedLedger?.close();
         if (ownsDb) dbHandle.close();
       },
     };
+    return deps;
   } catch (err) {
     if (ledger && !overrides.ledger) await ledger.close().catch(() => {});
     if (ownsDb) dbHandle.close();
