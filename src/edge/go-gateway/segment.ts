@@ -20,7 +20,7 @@ import { priceFromProto } from "../../wire/go/payment.ts";
 import { segDataHash, signHash, transcodeResultHash, verifyHashSignature } from "../../wire/go/signatures.ts";
 import type { VideoProfile } from "../../wire/jobs.ts";
 import type { AppDeps } from "../deps.ts";
-import { h2Request } from "./h2.ts";
+import type { H2Response } from "./h2.ts";
 import { adoptInfo, type GoSession, settlePayment, stagePayment } from "./session.ts";
 
 // POST {transcoder}/segment as go-livepeer's gateway sends it, and its checks of the answer.
@@ -154,9 +154,9 @@ export async function submitSegment(
     ...(input.format === "mp4" ? { fullProfiles2: profiles } : { fullProfiles: profiles }),
   });
   const staged = await stagePayment(deps, s, estimatedFee(s, input));
-  let res: Awaited<ReturnType<typeof h2Request>>;
+  let res: H2Response;
   try {
-    res = await h2Request(new URL(`${s.info.transcoder}/segment`), {
+    res = await deps.goHttp(new URL(`${s.info.transcoder}/segment`), {
       method: "POST",
       headers: {
         [SEGMENT_HEADER]: encodeSegDataHeader(seg),
@@ -193,7 +193,7 @@ export async function submitSegment(
   }
   const renditions: SegmentRendition[] = [];
   for (const [i, out] of data.segments.entries()) {
-    const got = await h2Request(resultUrl(s, out.url), {
+    const got = await deps.goHttp(resultUrl(s, out.url), {
       method: "GET",
       headerTimeoutMs: 4_000,
       totalTimeoutMs: 8_000,
