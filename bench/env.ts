@@ -46,6 +46,12 @@ export const BENCH_ENV = envTable({
     parse: parse.positiveInt,
     entries: bench,
   },
+  GO_GATEWAY_N: {
+    description: "segments per series (go-wire gateway bench)",
+    default: "8",
+    parse: parse.positiveInt,
+    entries: bench,
+  },
   DISPATCH_N: {
     description: "jobs dispatched (dispatch bench)",
     default: "300",
