@@ -15,7 +15,8 @@ import { getInfo } from "../../src/wire/orchestrator-client.ts";
 import type { PaymentJson } from "../../src/wire/payment.ts";
 import { addressOf, GATEWAY, keyOf, ORCHS, paymentsGenesis } from "../../test/helpers/payments.ts";
 
-const root = resolve(import.meta.dirname, "../..");
+// The repository root: benches run from it (npm run bench), bundled or not.
+const root = resolve(process.cwd());
 const bun = typeof Bun !== "undefined" ? process.execPath : join(root, "node_modules/.bin/bun");
 const RUNNER_TOKEN = "bench-e2e-runner-token-000000000001";
 const CLOCK_TICK = 100; // USER_HZ on Linux
