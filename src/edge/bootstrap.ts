@@ -9,6 +9,8 @@ import { type Db, type DbHandle, openDb } from "./db/client.ts";
 import { edgeSettings } from "./db/schema/edge.ts";
 import { retryBusy } from "./db/tx.ts";
 import type { AppDeps, Clock, Keys, Logger } from "./deps.ts";
+import type { H2Requester } from "./go-gateway/h2.ts";
+import { endIdleStreamSessions } from "./go-gateway/stream-sessions.ts";
 import { type ChainLedger, createChainLedger } from "./ledger/chain/ledger.ts";
 import { createDevnet } from "./ledger/devnet.ts";
 import { LedgerError } from "./ledger/errors.ts";
@@ -18,6 +20,7 @@ import { createLogger, type LogLevel } from "./logger.ts";
 import { containerMediaProbe } from "./media/container-probe.ts";
 import { createMetrics } from "./metrics.ts";
 import { createBlobStore } from "./platform/blob-store.ts";
+import { h2Request } from "./platform/h2-client.ts";
 import { loadWasmKeccak } from "./platform/keccak-wasm.ts";
 import { loadFfiSecp } from "./platform/secp-ffi.ts";
 import { loadNapiSecp } from "./platform/secp-napi.ts";
@@ -63,6 +66,8 @@ export interface BuildOverrides {
   mediaProbe?: MediaProbe;
   /** Pixel counting of go-livepeer renditions (entries that can spawn ffprobe pass it). */
   pixelCounter?: (bytes: Uint8Array) => Promise<bigint>;
+  /** HTTP/2 to go-livepeer orchestrators; node:http2's (loaded on first use) when not given. */
+  goHttp?: H2Requester;
   /** Host name resolution for the gateway's destination check (Bun/Node/Deno entries pass it). */
   resolveHost?: (host: string) => Promise<readonly string[]>;
   /** Replacements for parts of the services' state (tests). */
@@ -130,7 +135,7 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
       });
     let closed = false;
     const ownedLedger = overrides.ledger ? undefined : ledger;
-    return {
+    const deps: EdgeDeps = {
       config,
       db: dbHandle.db,
       dbHandle,
@@ -142,15 +147,19 @@ export async function buildDeps(config: EdgeConfig, overrides: BuildOverrides = 
       services: buildServices(config, keys, createBlobStore(config.blobs), overrides.services),
       ticketVerifier,
       mediaProbe: overrides.mediaProbe ?? containerMediaProbe(),
+      goHttp: overrides.goHttp ?? h2Request,
       ...(overrides.resolveHost ? { resolveHost: overrides.resolveHost } : {}),
       ...(overrides.pixelCounter ? { pixelCounter: overrides.pixelCounter } : {}),
       async close() {
         if (closed) return;
         closed = true;
+        // Pushed streams' go-livepeer sessions end at the orchestrators too.
+        await endIdleStreamSessions(deps, { all: true });
         await ownedLedger?.close();
         if (ownsDb) dbHandle.close();
       },
     };
+    return deps;
   } catch (err) {
     if (ledger && !overrides.ledger) await ledger.close().catch(() => {});
     if (ownsDb) dbHandle.close();

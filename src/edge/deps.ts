@@ -4,6 +4,7 @@ import type { TicketVerifier } from "../protocol/verifier.ts";
 import type { MediaProbe } from "../wire/media.ts";
 import type { EdgeConfig } from "./config.ts";
 import type { Db } from "./db/client.ts";
+import type { H2Requester } from "./go-gateway/h2.ts";
 import type { Ledger } from "./ledger/types.ts";
 import type { Metrics } from "./metrics.ts";
 import type { PushStreams } from "./services/compat/push-streams.ts";
@@ -83,6 +84,8 @@ export interface AppDeps {
    * the counts they claim; where the entry can spawn ffprobe. Without one, counts go unchecked.
    */
   pixelCounter?: (bytes: Uint8Array) => Promise<bigint>;
+  /** HTTP/2 to go-livepeer orchestrators (/segment, the AI routes, result downloads). */
+  goHttp: H2Requester;
   /** Resolves host names for the gateway's destination check, where the entry can (not on Workers). */
   resolveHost?: (host: string) => Promise<readonly string[]>;
 }

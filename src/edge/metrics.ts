@@ -167,6 +167,12 @@ export const METRICS = {
     kind: "gauge",
     help: "Capacity minus load of the orchestrator's connected node-runners",
   },
+  // go-livepeer's wire (orchestrator role).
+  goWireRequests: {
+    name: "livepeer_go_wire_requests_total",
+    kind: "counter",
+    help: "Requests on the go-livepeer wire listener, by gRPC method or route",
+  },
   // HTTP.
   httpRequests: {
     name: "livepeer_http_requests_total",

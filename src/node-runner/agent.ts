@@ -140,7 +140,9 @@ export function createAgent(options: AgentOptions): Agent {
       if (stopping) return;
       let grant: LeaseGrant | null;
       try {
-        grant = await b.client.lease(pollWaitMs, stopPolling.signal);
+        // Each poll tells the edge which models are loaded now, so it advertises them warm or cold.
+        const loaded = await options.executors.modelsLoaded?.().catch(() => undefined);
+        grant = await b.client.lease(pollWaitMs, stopPolling.signal, loaded);
         backoff = 250;
       } catch (err) {
         if (stopping) return;

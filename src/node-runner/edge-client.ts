@@ -85,9 +85,13 @@ export class EdgeClient {
     return body;
   }
 
-  /** Long-polls for a lease; null when none came within waitMs. */
-  async lease(waitMs: number, signal?: AbortSignal): Promise<LeaseGrant | null> {
-    const res = await this.#call(`/runner/v1/lease?waitMs=${waitMs}`, {
+  /**
+   * Long-polls for a lease; null when none came within waitMs. `loaded` (per registered model, in
+   * registration order) tells the edge which models are loaded now.
+   */
+  async lease(waitMs: number, signal?: AbortSignal, loaded?: readonly boolean[]): Promise<LeaseGrant | null> {
+    const which = loaded ? `&loaded=${loaded.flatMap((l, i) => (l ? [i] : [])).join(",")}` : "";
+    const res = await this.#call(`/runner/v1/lease?waitMs=${waitMs}${which}`, {
       method: "POST",
       timeoutMs: waitMs + 15_000,
       ...(signal ? { signal } : {}),

@@ -41,6 +41,8 @@ export interface ExecResult {
 /** Raised by executors with a stable code; carries exit code and stderr tail for FFmpeg. */
 export interface Executors {
   probe(): Promise<Capabilities>;
+  /** Per model of `probe().models`, in that order: whether it is loaded now (warm, or cold not yet freed). */
+  modelsLoaded?(): Promise<boolean[]>;
   execute(spec: JobSpec, ctx: ExecContext): Promise<ExecResult>;
   close(): Promise<void>;
 }

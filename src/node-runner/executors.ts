@@ -197,6 +197,7 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
   return {
     state: async () => (await ready).state,
     loadedModels: async () => (await ready).store.loaded(),
+    modelsLoaded: async () => (await (await ready).store.status()).map((m) => m.loaded.length > 0),
     store: async () => (await ready).store,
 
     async probe(): Promise<Capabilities> {

@@ -29,6 +29,7 @@ export const RUNNER_EXECUTORS = [
   "ocr",
   "whisper",
   "llm",
+  "vits",
 ] as const;
 export type RunnerExecutor = (typeof RUNNER_EXECUTORS)[number];
 /** The executors that run an ONNX model (a model manifest's `kind`). */
@@ -245,9 +246,11 @@ export const PIPELINES = {
     name: "text-to-speech",
     kind: "ai",
     summary: "Speak a text",
-    params: z.looseObject({ text: z.string().min(1).max(10_000) }),
+    // go-livepeer's TextToSpeechParams; `description` steers Parler-TTS voices only.
+    params: z.looseObject({ text: z.string().min(1).max(10_000), description: z.string().optional() }),
     units: (m) => 1000n * uint(m.params.text.length, "characters"),
     defaultPricePerUnit: AI_PRICE,
+    executor: "vits",
   }),
 } as const satisfies Record<string, PipelineSpec>;
 

@@ -38,6 +38,8 @@ export interface StakingArgs {
   claimEarnings: { endRound?: Amount | undefined };
   transcoder: { rewardCut: Amount; feeShare: Amount };
   setServiceURI: { uri: string };
+  /** The one address that may call reward for the signer (the zero address clears it). */
+  setRewardCaller: { rewardCaller: Address };
   fundDeposit: { amount: Amount };
   fundReserve: { amount: Amount };
   fundDepositAndReserve: { deposit: Amount; reserve: Amount };
@@ -56,6 +58,7 @@ export const STAKING_ACTIONS = [
   "claimEarnings",
   "transcoder",
   "setServiceURI",
+  "setRewardCaller",
   "fundDeposit",
   "fundReserve",
   "fundDepositAndReserve",

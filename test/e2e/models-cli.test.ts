@@ -7,6 +7,7 @@ import { findSileroVad } from "../../src/node-runner/models/build.ts";
 import { ROOT } from "../helpers/edge.ts";
 import { synthVowels, tempDir, wavBytes } from "../helpers/media.ts";
 import { isnetOnnx } from "../helpers/npm-models.ts";
+import { TINY_LLM_FILES, writeTinyLlm } from "../helpers/tiny-llm.ts";
 
 // What this proves, through the real process (`npm run models -- …` runs this file): `import`
 // rebuilds the npm-shipped models into a models folder with no network (IS-Net from its
@@ -30,6 +31,7 @@ interface Manifest {
     kind: string;
     files: { role: string; path: string; sha256: string; bytes: number }[];
     inputs: { name: string; shape: (number | string)[]; type?: string; file?: string }[];
+    options?: Record<string, unknown>;
   }[];
 }
 
@@ -152,6 +154,33 @@ describe("npm run models", () => {
     const bad = run("verify", "--models", dir);
     expect(bad.code).toBe(1);
     expect(bad.out).toMatch(/MISMATCH\s+audio-to-text\/my\/vad model extra\/vad\.onnx/);
+  });
+
+  test("add: a transformers folder with its kind's options; a kind that does not serve the pipeline is refused", () => {
+    const folder = writeTinyLlm(join(dir, "tiny-llm"));
+    const files = Object.entries(TINY_LLM_FILES).flatMap(([role, name]) => [
+      "--file",
+      `${role}=${join(folder, name)}`,
+    ]);
+    const base = ["add", "--models", dir, "--id", "my/llm", "--format", "transformers", ...files];
+    const added = run(
+      ...base,
+      "--pipeline",
+      "llm",
+      "--kind",
+      "llm",
+      "--option",
+      "dtype=fp32",
+      "--option",
+      "n=2",
+    );
+    expect([added.code, added.err]).toEqual([0, ""]);
+    const entry = manifest().models.find((e) => e.modelId === "my/llm")!;
+    expect(entry.options).toEqual({ dtype: "fp32", n: 2 });
+    expect(entry.files.map((f) => f.path)).toEqual(Object.values(TINY_LLM_FILES).map((n) => `tiny-llm/${n}`));
+    const wrong = run(...base, "--pipeline", "text-to-image", "--kind", "llm");
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.err).toContain("no runner kind serves text-to-image yet");
   });
 
   test("bad usage is exit 2 with one clear line; --help lists the commands", () => {

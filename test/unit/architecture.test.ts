@@ -25,12 +25,14 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
 };
 
 /**
- * The Bun and Node process entries of the edge inject the ffprobe-backed MediaProbe; that one
- * runner file is all they may take from the runner (Workers and Deno use the spawn-free probe).
+ * The Bun and Node process entries of the edge inject the ffprobe-backed MediaProbe and pixel
+ * counter; those runner files are all they may take from the runner (Workers and Deno use the
+ * spawn-free probe and leave go-livepeer renditions' pixel counts unchecked).
  */
+const FFPROBE_INJECTIONS = ["src/node-runner/ffmpeg/media-probe.ts", "src/node-runner/ffmpeg/pixel-count.ts"];
 const ENTRY_INJECTIONS: Readonly<Record<string, readonly string[]>> = {
-  "src/edge/entry/bun.ts": ["src/node-runner/ffmpeg/media-probe.ts"],
-  "src/edge/entry/node.ts": ["src/node-runner/ffmpeg/media-probe.ts"],
+  "src/edge/entry/bun.ts": FFPROBE_INJECTIONS,
+  "src/edge/entry/node.ts": FFPROBE_INJECTIONS,
 };
 
 /** Where node: and bun: imports are forbidden: code that must run on every runtime. */

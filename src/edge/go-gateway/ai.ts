@@ -13,7 +13,7 @@ import {
 import { priceFromProto } from "../../wire/go/payment.ts";
 import { segDataHash, signHash } from "../../wire/go/signatures.ts";
 import type { AppDeps } from "../deps.ts";
-import { h2Request } from "./h2.ts";
+import type { H2Response } from "./h2.ts";
 import { resultUrl, SegmentError } from "./segment.ts";
 import { type GoSession, settlePayment, stagePayment } from "./session.ts";
 
@@ -65,10 +65,9 @@ async function requestBody(input: AiInput): Promise<{ bytes: Uint8Array; content
     form.set(f.name, new Blob([f.bytes as Uint8Array<ArrayBuffer>], { type: f.contentType }), f.name);
   }
   const res = new Response(form);
-  return {
-    bytes: new Uint8Array(await res.arrayBuffer()),
-    contentType: res.headers.get("content-type") ?? "multipart/form-data",
-  };
+  // Bun drops the header once the body is read: take the boundary first.
+  const contentType = res.headers.get("content-type") ?? "multipart/form-data";
+  return { bytes: new Uint8Array(await res.arrayBuffer()), contentType };
 }
 
 /** The media URLs of an ai-runner answer, in order, with the member each came from. */
@@ -107,9 +106,9 @@ export async function submitAi(deps: AppDeps, s: GoSession, input: AiInput): Pro
   const fee = aiFee(s, input.units);
   const staged = await stagePayment(deps, s, fee);
   const timeout = deps.config.gateway.requestTimeoutMs;
-  let res: Awaited<ReturnType<typeof h2Request>>;
+  let res: H2Response;
   try {
-    res = await h2Request(new URL(`${s.info.transcoder}/${input.pipeline}`), {
+    res = await deps.goHttp(new URL(`${s.info.transcoder}/${input.pipeline}`), {
       method: "POST",
       headers: {
         [SEGMENT_HEADER]: encodeSegDataHeader(seg),
@@ -142,7 +141,7 @@ export async function submitAi(deps: AppDeps, s: GoSession, input: AiInput): Pro
   const outputs: AiOutcome["outputs"] = [];
   const o = deps.config.gateway.outbound;
   for (const [i, m] of mediaUrls(reply).entries()) {
-    const got = await h2Request(resultUrl(s, m.url), {
+    const got = await deps.goHttp(resultUrl(s, m.url), {
       method: "GET",
       headerTimeoutMs: o.outputTimeoutMs,
       totalTimeoutMs: o.outputTimeoutMs,

@@ -1,6 +1,7 @@
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { keccak256 } from "viem";
 import { feeForUnits, pricePerPixel } from "../../protocol/pricing.ts";
+import { goFailover } from "../../wire/go/failover.ts";
 import {
   type VideoProfile as PbVideoProfile,
   SegDataSchema,
@@ -19,7 +20,7 @@ import { priceFromProto } from "../../wire/go/payment.ts";
 import { segDataHash, signHash, transcodeResultHash, verifyHashSignature } from "../../wire/go/signatures.ts";
 import type { VideoProfile } from "../../wire/jobs.ts";
 import type { AppDeps } from "../deps.ts";
-import { h2Request } from "./h2.ts";
+import type { H2Response } from "./h2.ts";
 import { adoptInfo, type GoSession, settlePayment, stagePayment } from "./session.ts";
 
 // POST {transcoder}/segment as go-livepeer's gateway sends it, and its checks of the answer.
@@ -38,19 +39,9 @@ export class SegmentError extends Error {
   }
 }
 
-/** Texts after which go-livepeer's gateway drops the session (and fails over). */
-const DROP_TEXTS = [
-  "dial tcp",
-  "unexpected EOF",
-  "OrchestratorBusy",
-  "OrchestratorCapped",
-  "context deadline exceeded",
-];
-
-/** Whether an error means "drop this session and try another orchestrator". */
+/** Whether an error means "drop this session and try another orchestrator" (wire/go/failover.ts). */
 export function dropsSession(err: unknown): boolean {
-  const text = err instanceof Error ? err.message : String(err);
-  return DROP_TEXTS.some((t) => text.includes(t));
+  return goFailover(err instanceof Error ? err.message : String(err)) === "drop";
 }
 
 /**
@@ -163,9 +154,9 @@ export async function submitSegment(
     ...(input.format === "mp4" ? { fullProfiles2: profiles } : { fullProfiles: profiles }),
   });
   const staged = await stagePayment(deps, s, estimatedFee(s, input));
-  let res: Awaited<ReturnType<typeof h2Request>>;
+  let res: H2Response;
   try {
-    res = await h2Request(new URL(`${s.info.transcoder}/segment`), {
+    res = await deps.goHttp(new URL(`${s.info.transcoder}/segment`), {
       method: "POST",
       headers: {
         [SEGMENT_HEADER]: encodeSegDataHeader(seg),
@@ -202,7 +193,7 @@ export async function submitSegment(
   }
   const renditions: SegmentRendition[] = [];
   for (const [i, out] of data.segments.entries()) {
-    const got = await h2Request(resultUrl(s, out.url), {
+    const got = await deps.goHttp(resultUrl(s, out.url), {
       method: "GET",
       headerTimeoutMs: 4_000,
       totalTimeoutMs: 8_000,

@@ -94,6 +94,8 @@ export function adoptInfo(
   }
   const signer = info.address.length === 20 ? (hexOf(info.address) as Address) : params.recipient;
   const next = s as GoSession;
+  // The orchestrator keeps credit per auth-token session id: a new id starts from nothing there.
+  if (next.info?.authToken && next.info.authToken.sessionId !== info.authToken.sessionId) next.credit = 0n;
   next.info = info;
   next.recipient = params.recipient;
   next.signer = signer;

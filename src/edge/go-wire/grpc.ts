@@ -15,6 +15,7 @@ import {
   verifyHashSignature,
 } from "../../wire/go/signatures.ts";
 import { GO_TEXT } from "../../wire/go/status.ts";
+import { METRIC } from "../metrics.ts";
 import type { GoWireContext } from "./context.ts";
 import { goOrchestratorInfo, requestedModel } from "./info.ts";
 
@@ -23,6 +24,7 @@ export function orchestratorRoutes(ctx: GoWireContext) {
   return (router: ConnectRouter) =>
     router.service(Orchestrator, {
       async getOrchestrator(req) {
+        ctx.deps.metrics.inc(METRIC.goWireRequests, { method: "GetOrchestrator" });
         const ok =
           req.address.length === 20 &&
           (await verifyHashSignature(
@@ -41,6 +43,7 @@ export function orchestratorRoutes(ctx: GoWireContext) {
         }
       },
       async endTranscodingSession(req) {
+        ctx.deps.metrics.inc(METRIC.goWireRequests, { method: "EndTranscodingSession" });
         // Sessions hold no resources here beyond their credit, which expires with the token.
         if (ctx.tokens.check(req.authToken) !== null)
           throw new ConnectError(GO_TEXT.invalidAuthToken, Code.Unknown);

@@ -17,6 +17,7 @@ import { priceToProto, ticketParamsToProto } from "../../wire/go/payment.ts";
 import { GO_WIRE_VERSION } from "../../wire/go/status.ts";
 import { priceFromJson, ticketParamsFromJson } from "../../wire/payment.ts";
 import { buildOrchestratorInfo } from "../services/tickets/info.ts";
+import { offersOf } from "../services/tickets/offers.ts";
 import type { GoWireContext } from "./context.ts";
 
 /** The capability bit of a pipeline name ("transcode" has none: it is the default set). */
@@ -49,12 +50,17 @@ export async function goOrchestratorInfo(
   const { deps, hosted } = ctx;
   const hasTranscodePrice = hosted.config.prices.some((p) => p.capability === "transcode");
   const pinned = pin ?? (hasTranscodePrice ? { pipeline: "transcode" } : null);
-  const json = await buildOrchestratorInfo(deps, {
-    sender,
-    orchestrator: hosted.address,
-    ...(pinned ? { capability: pinned.pipeline } : {}),
-    ...(pinned?.modelId ? { modelId: pinned.modelId } : {}),
-  });
+  const [json, offers] = await Promise.all([
+    buildOrchestratorInfo(deps, {
+      sender,
+      orchestrator: hosted.address,
+      ...(pinned ? { capability: pinned.pipeline } : {}),
+      ...(pinned?.modelId ? { modelId: pinned.modelId } : {}),
+    }),
+    offersOf(deps, hosted),
+  ]);
+  // A model is warm while a live runner has it loaded (as its last poll said), else cold.
+  const warm = new Set(offers.filter((o) => o.warm).map((o) => `${o.capability}\u0000${o.modelId}`));
   const bits = new Set<number>(DEFAULT_CAPABILITIES);
   const capacities: Record<number, number> = {};
   const perCapability: Record<
@@ -68,7 +74,11 @@ export async function goOrchestratorInfo(
     capacities[bit] = json.capacity;
     if (c.modelId !== undefined) {
       perCapability[bit] ??= { models: {} };
-      perCapability[bit].models[c.modelId] = { warm: true, capacity: json.capacity, runnerVersion: "" };
+      perCapability[bit].models[c.modelId] = {
+        warm: warm.has(`${c.capability}\u0000${c.modelId}`),
+        capacity: json.capacity,
+        runnerVersion: "",
+      };
     }
   }
   for (const bit of DEFAULT_CAPABILITIES) capacities[bit] = json.capacity;

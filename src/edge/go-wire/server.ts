@@ -9,6 +9,7 @@ import {
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Address } from "../../protocol/types.ts";
 import type { AppDeps } from "../deps.ts";
+import { METRIC } from "../metrics.ts";
 import { handleAi, isAiRoute } from "./ai.ts";
 import { selfSignedCertificate } from "./cert.ts";
 import { type GoWireContext, goWireContext, type PixelCounter } from "./context.ts";
@@ -70,6 +71,9 @@ export async function startGoWireServer(options: GoWireServerOptions): Promise<G
         const path = new URL(req.url ?? "/", "http://x").pathname;
         const r = route(req.method, path);
         if (!r) return sendGoError(res, 404, "404 page not found");
+        // The route's first path segment: segment, payment, stream, or the AI pipeline.
+        const name = path.split("/")[1] ?? "";
+        ctx.deps.metrics.inc(METRIC.goWireRequests, { method: `${req.method} /${name}` });
         r(ctx, req, res).catch((err: unknown) => {
           if (err instanceof BodyTooLarge) return sendGoError(res, 413, err.message);
           ctx.deps.logger.warn("go-wire: request failed", { path, error: String(err) });

@@ -2,7 +2,8 @@ import type { Sharp, SharpOptions } from "sharp";
 import { LivepeerError } from "../../wire/errors.ts";
 import type { RunnerLimits } from "../limits.ts";
 import { checkImageSize } from "./image-header.ts";
-import { decodePng, encodePng, isPng, type RgbImage, UnsupportedPngError } from "./png.ts";
+import { isPng, type RgbImage } from "./png.ts";
+import { pngInWorker } from "./png-thread.ts";
 
 /** The image formats decoded in-process (the ones FFmpeg's image demuxers also accept). */
 export type ImageFormat = "png" | "jpeg" | "webp" | "gif" | "tiff";
@@ -58,19 +59,20 @@ export async function loadSharp(): Promise<SharpFn | null> {
   }
 }
 
+/** The small PNG coder, run in a worker thread per call (its inflate and loops are synchronous). */
 export const PORTABLE_CODEC: ImageCodec = {
   name: "portable",
   async decode(bytes) {
     if (!isPng(bytes)) return null;
-    try {
-      return decodePng(bytes);
-    } catch (err) {
-      if (err instanceof UnsupportedPngError) return null;
-      throw new CorruptImageError("png", "corrupt PNG");
-    }
+    const r = await pngInWorker({ op: "decode", bytes });
+    if (r.ok) return "image" in r ? r.image : null;
+    if (r.unsupported) return null;
+    throw new CorruptImageError("png", "corrupt PNG");
   },
   async encodePng(img) {
-    return encodePng(img);
+    const r = await pngInWorker({ op: "encode", image: img });
+    if (r.ok && "png" in r) return r.png;
+    throw new LivepeerError("INTERNAL", `PNG encoding failed: ${r.ok ? "no output" : r.message}`);
   },
 };
 

@@ -35,8 +35,8 @@ export type TensorType = (typeof TENSOR_TYPES)[number];
 
 /**
  * The pipelines each kind answers: its result has that pipeline's shape (a segmentation kind cannot
- * speak, an LLM cannot draw). A pipeline no kind answers (text-to-image, image-to-video,
- * text-to-speech today) cannot be named, so it is never advertised.
+ * speak, an LLM cannot draw). A pipeline no kind answers (text-to-image and image-to-video today)
+ * cannot be named, so it is never advertised.
  */
 export const KIND_PIPELINES: Record<ModelExecutor, readonly PipelineName[]> = {
   upscale: ["upscale"],
@@ -48,6 +48,7 @@ export const KIND_PIPELINES: Record<ModelExecutor, readonly PipelineName[]> = {
   whisper: ["audio-to-text"],
   "background-removal": ["segment-anything-2"],
   llm: ["llm"],
+  vits: ["text-to-speech"],
 };
 
 const tensorSpec = z.object({

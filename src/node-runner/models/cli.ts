@@ -3,7 +3,7 @@
 //   npm run models -- verify [--models DIR]
 //   npm run models -- add    [--models DIR] --pipeline P --id ID --kind K --file ROLE=PATH [--file …]
 //                            [--format onnx|tfjs|transformers] [--warm] [--price WEI] [--per UNITS]
-//                            [--providers cpu,wasm,…]
+//                            [--providers cpu,wasm,…] [--option KEY=VALUE …]
 //   npm run models -- import [--models DIR] [--only silero-vad,isnet,pp-ocrv4,esrgan-x2,…]
 // Exit 0 when done, 1 when a file does not match its hash or a step fails, 2 on bad usage.
 import { stat } from "node:fs/promises";
@@ -43,6 +43,8 @@ const { values, positionals } = parseCli({
     price: "add: wei per --per units of the pipeline's unit",
     per: "add: units the price is for",
     providers: `add: execution providers, best first (${PROVIDERS.join(", ")})`,
+    option:
+      "add: KEY=VALUE, once per setting of the model's kind (dtype=q4, language=en, …); JSON values are parsed",
     only: `import: these models only (${NPM_MODELS.map((m) => m.name).join(", ")})`,
   },
   env: [],
@@ -57,6 +59,7 @@ const { values, positionals } = parseCli({
     price: { type: "string", default: "0" },
     per: { type: "string", default: "1" },
     providers: { type: "string" },
+    option: { type: "string", multiple: true },
     only: { type: "string" },
   },
 });
@@ -107,6 +110,24 @@ async function verify(): Promise<boolean> {
   return ok;
 }
 
+/** `--option KEY=VALUE` settings: a value that parses as JSON (a number, true, a list) is taken as such. */
+function optionsOf(specs: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const spec of specs) {
+    const eq = spec.indexOf("=");
+    if (eq <= 0) usage(`--option ${spec}: expected KEY=VALUE`);
+    const raw = spec.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // a plain string
+    }
+    out[spec.slice(0, eq)] = value;
+  }
+  return out;
+}
+
 async function add(): Promise<void> {
   const { pipeline, id, kind } = values;
   if (!pipeline || !id || !kind) return usage("add needs --pipeline, --id and --kind");
@@ -147,6 +168,7 @@ async function add(): Promise<void> {
     price: { pricePerUnit: values.price, pixelsPerUnit: values.per },
   };
   if (values.providers) entry.providers = values.providers.split(",").map((p) => p.trim()) as Provider[];
+  if (values.option?.length) entry.options = optionsOf(values.option);
   const path = await writeRawManifest(dir, withEntry(await readRawManifest(dir), entry));
   console.log(`added ${pipeline}/${id} (${files.length} file(s)) to ${path}`);
 }

@@ -3,8 +3,10 @@ import { tick } from "../../../src/edge/scheduler/tick.ts";
 import { devnetOf, genesisAccount, genesisKey, json, makeEdge, type TestEdge } from "../../helpers/edge.ts";
 
 // The dashboard's HTML against the default genesis: 1, 2, 3 active (cuts 10%, 25%, 5%), 7 below
-// the set. The edge hosts orchestrator 1 and prices transcoding; its scheduler calls reward() for 1 only.
+// the set. The edge hosts orchestrator 1 and prices transcoding and upscale (no runner serves upscale
+// at first); its scheduler calls reward() for 1 only.
 let edge: TestEdge;
+const RUNNER_TOKEN = "dashboard-runner-token-00001";
 const addr = (i: number) => genesisAccount(i).address.toLowerCase();
 const [o1, o2, o3, o7] = [addr(1), addr(2), addr(3), addr(7)];
 
@@ -14,7 +16,11 @@ beforeAll(async () => {
       {
         privateKey: genesisKey(1),
         serviceURI: "http://127.0.0.1:9",
-        prices: [{ capability: "transcode", pricePerUnit: "1200", pixelsPerUnit: "1" }],
+        prices: [
+          { capability: "transcode", pricePerUnit: "1200", pixelsPerUnit: "1" },
+          { capability: "upscale", pricePerUnit: "900", pixelsPerUnit: "1" },
+        ],
+        runnerTokens: [RUNNER_TOKEN],
       },
     ],
   });
@@ -78,6 +84,8 @@ describe("dashboard pages", () => {
       expect(row).toContain(`data-last-reward-round="${o.lastRewardRound}"`);
     }
     expect(html).toContain("transcode: 1200 wei / 1 px");
+    // Configured, but no runner serves it: not advertised, so not shown.
+    expect(html).not.toContain('data-capability="upscale"');
   });
 
   test("filters: cut below X, 100% reward calls, pipeline; sorting by cut", async () => {
@@ -175,4 +183,45 @@ describe("dashboard pages", () => {
       expect(await json(bad)).toMatchObject({ code: "INVALID_ADDRESS" });
     }
   });
+});
+
+test("the orchestrator pages show what it advertises: a runner's model appears with its price", async () => {
+  const reg = await edge.app.request("/runner/v1/register", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${RUNNER_TOKEN}` },
+    body: JSON.stringify({
+      ffmpeg: null,
+      gpus: [],
+      onnx: [],
+      models: [
+        { pipeline: "upscale", modelId: "m1", warm: true, price: { pricePerUnit: "4", pixelsPerUnit: "1" } },
+      ],
+      capabilities: ["upscale"],
+      capacity: 1,
+    }),
+  });
+  expect(reg.status).toBe(200);
+  const info = await json<{ prices: { capability: string; modelId?: string; pricePerUnit: string }[] }>(
+    await edge.app.request(`/v1/orchestrator/info?sender=${genesisAccount(0).address}&orchestrator=${o1}`),
+  );
+  const shown = (html: string) =>
+    [...html.matchAll(/<span data-capability="([^"]+)">([^<]*)<\/span>/g)].map((m) => m[2]).sort();
+  const want = info.prices
+    .map(
+      (p) =>
+        `${p.capability}${p.modelId ? ` (${p.modelId})` : ""}: ${p.pricePerUnit} wei / 1 ${p.capability === "transcode" ? "px" : "unit"}`,
+    )
+    .sort();
+  expect(want).toEqual([
+    "transcode: 1200 wei / 1 px",
+    "upscale (m1): 4 wei / 1 unit",
+    "upscale: 900 wei / 1 unit",
+  ]);
+  const detail = await page(`/dashboard/orchestrators/${o1}`);
+  expect(detail).toContain("Price per pipeline (advertised)");
+  expect(shown(detail)).toEqual(want);
+  const table = await page("/dashboard/orchestrators");
+  const row = new RegExp(`<tr data-address="${o1}"[\\s\\S]*?</tr>`).exec(table)?.[0] ?? "";
+  expect(shown(row)).toEqual(want);
+  expect(rowAddresses(await page("/dashboard/orchestrators?pipeline=upscale"))).toEqual([o1]);
 });

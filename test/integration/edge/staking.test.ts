@@ -116,6 +116,25 @@ describe("staking writes: happy paths", () => {
     expect(await edge.deps.ledger.getServiceURI(orch7.address)).toBe("https://o7.example:8935");
   });
 
+  test("setRewardCaller: a signed request names the signer's reward caller", async () => {
+    const caller = stranger.address.toLowerCase() as `0x${string}`;
+    const res = await send("setRewardCaller", await sign(orch7, "setRewardCaller", { rewardCaller: caller }));
+    expect(res.status).toBe(200);
+    const body = await json<{ events: { name: string; args: Record<string, string> }[] }>(res);
+    expect(
+      body.events.map((e) => [e.name, e.args.transcoder?.toLowerCase(), e.args.rewardCaller?.toLowerCase()]),
+    ).toEqual([["RewardCallerSet", orch7.address.toLowerCase(), caller]]);
+    expect((await edge.deps.ledger.transcoderToRewardCaller(orch7.address)).toLowerCase()).toBe(caller);
+    // It is keyed on the signer: a stranger's request names a caller for the stranger, no one else.
+    const other = await send(
+      "setRewardCaller",
+      await sign(stranger, "setRewardCaller", { rewardCaller: orch2 }),
+    );
+    expect(other.status).toBe(200);
+    expect((await edge.deps.ledger.transcoderToRewardCaller(stranger.address)).toLowerCase()).toBe(orch2);
+    expect((await edge.deps.ledger.transcoderToRewardCaller(orch7.address)).toLowerCase()).toBe(caller);
+  });
+
   test("ticket broker: fundDeposit, fundReserve, unlock, then the sender shows unlocking", async () => {
     const s = stranger;
     const before = await edge.deps.ledger.getSenderInfo(s.address);

@@ -20,7 +20,7 @@ import {
   type TestEdge,
 } from "../../helpers/edge.ts";
 import { spawnReadyRunner } from "../../helpers/go-wire.ts";
-import { ffprobe, makeClip, tempDir } from "../../helpers/media.ts";
+import { ffprobe, makeClip, makeSolidImage, tempDir } from "../../helpers/media.ts";
 
 // A consumer's job through this gateway to a go-livepeer-wire orchestrator named by orchAddr
 // (gateway.goWire.orchAddr, like go-livepeer's -orchAddr): HTTP push ingest on the gateway edge,
@@ -161,5 +161,48 @@ for (const scheme of ["https", "http"] as const) {
       const rows = await db.select().from(ticketRedemptions);
       expect(rows.every((r) => r.status === "redeemed")).toBe(true);
     }, 180_000);
+
+    test("AI requests go over the same wire: image-to-text answers from the runner's model, upscale's image is fetched from /stream/", async () => {
+      const recipient = pair.go.context.hosted.address.toLowerCase() as Address;
+      const png = await makeSolidImage(tmp.dir, `${scheme}-red.png`, "red", 40, 30);
+      const form = (model: string, extra: Record<string, string> = {}) => {
+        const f = new FormData();
+        f.set("image", new Blob([readFileSync(png)], { type: "image/png" }), "red.png");
+        f.set("model_id", model);
+        for (const [k, v] of Object.entries(extra)) f.set(k, v);
+        return f;
+      };
+      const i2t = await pair.gw.app.fetch(
+        new Request("http://gateway.test/image-to-text", {
+          method: "POST",
+          body: form("tiny/color-classifier", { prompt: "what colour" }),
+        }),
+      );
+      expect(i2t.status).toBe(200);
+      expect(await i2t.json()).toEqual({ text: "red" });
+
+      const up = await pair.gw.app.fetch(
+        new Request("http://gateway.test/upscale", {
+          method: "POST",
+          body: form("tiny/upscale-nearest-2x", { prompt: "sharper" }),
+        }),
+      );
+      expect(up.status).toBe(200);
+      const body = (await up.json()) as { images: { url: string }[] };
+      const path = new URL(body.images[0]!.url).pathname;
+      const got = await pair.gw.app.fetch(new Request(`http://gateway.test${path}`));
+      const bytes = new Uint8Array(await got.arrayBuffer());
+      const dv = new DataView(bytes.buffer);
+      // Nearest 2× of 40×30.
+      expect([dv.getUint32(16), dv.getUint32(20)]).toEqual([80, 60]);
+      const jobId = path.split("/")[3]!;
+      const job = await getConsumerJob(pair.gw.deps, jobId);
+      expect(job?.engine).toStartWith("go-livepeer wire");
+      expect(job?.orchestrator).toBe(recipient);
+      // The AI fees are on the same books, still equal on both sides.
+      expect(await getGatewayBalance(pair.gw.deps, recipient)).toBe(
+        await getBalance(pair.orch.deps, recipient, sender),
+      );
+    }, 120_000);
   });
 }

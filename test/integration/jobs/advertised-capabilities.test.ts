@@ -210,3 +210,47 @@ test("configured AI prices advertise nothing until a runner registers a model; t
   expect((await check(4n)).ok).toBe(true);
   expect(await check(3n)).toMatchObject({ ok: false, code: "PAYMENT_PRICE_TOO_LOW" });
 });
+
+test("go-wire ModelConstraint.warm is the runner's load state: reported at registration, then by each lease poll", async () => {
+  const edge = await makeEdge(config);
+  edges.push(edge);
+  const reg = await edge.app.request("/runner/v1/register", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify({
+      ffmpeg: null,
+      gpus: [],
+      onnx: [],
+      models: [
+        { pipeline: "upscale", modelId: "hot", warm: true, loaded: true },
+        { pipeline: "upscale", modelId: "cold", warm: false, loaded: false },
+        // A runner that reports no load state: its manifest flag stands.
+        { pipeline: "image-to-text", modelId: "legacy", warm: true },
+      ],
+      capabilities: ["upscale", "image-to-text"],
+      capacity: 1,
+    }),
+  });
+  expect(reg.status).toBe(200);
+  const { runnerId } = (await reg.json()) as { runnerId: string };
+  const warmth = async () => {
+    const gi = await goWire(edge);
+    const per = gi.capabilities?.constraints?.PerCapability ?? {};
+    const up = per[AI_ROUTE_CAPABILITY.upscale!]?.models ?? {};
+    const it = per[AI_ROUTE_CAPABILITY["image-to-text"]!]?.models ?? {};
+    return { hot: up.hot?.warm, cold: up.cold?.warm, legacy: it.legacy?.warm };
+  };
+  expect(await warmth()).toEqual({ hot: true, cold: false, legacy: true });
+
+  // The cold model ran a job and is loaded; the other was freed: the next poll says so.
+  const poll = (loaded: string) =>
+    edge.app.request(`/runner/v1/lease?waitMs=0&loaded=${loaded}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${TOKEN}`, "x-runner-id": runnerId },
+    });
+  expect((await poll("1")).status).toBe(204);
+  expect(await warmth()).toEqual({ hot: false, cold: true, legacy: false });
+  expect((await poll("")).status).toBe(204);
+  expect(await warmth()).toEqual({ hot: false, cold: false, legacy: false });
+  expect((await poll("x")).status).toBe(400);
+});

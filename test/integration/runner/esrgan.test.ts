@@ -6,6 +6,7 @@ import { planTiles, upscaleRgb } from "../../../src/node-runner/ai/esrgan-tiles.
 import { loadImage } from "../../../src/node-runner/ai/image.ts";
 import { rasterOf } from "../../../src/node-runner/ai/raster.ts";
 import { loadTfModel, startTf } from "../../../src/node-runner/ai/tfjs.ts";
+import { TfjsThread } from "../../../src/node-runner/ai/tfjs-thread.ts";
 import type { ExecContext } from "../../../src/node-runner/executor.ts";
 import { createExecutors, type RunnerExecutors } from "../../../src/node-runner/executors.ts";
 import { tempDir } from "../../helpers/media.ts";
@@ -166,21 +167,40 @@ describe.skipIf(missing !== undefined)(
       expect(atTile[1]! - atTile[0]!).toBeGreaterThan(0);
     });
 
-    test("an abort between tiles stops the run in the worker (JOB_ABORTED), and the model still serves", async () => {
-      const wide = join(tmp.dir, "wide.png");
-      const controller = new AbortController();
-      const err = await ex
-        .execute(
-          { kind: "ai", pipeline: "upscale", modelId: "", files: { image: wide }, params: {} },
-          { ...ctx(), signal: controller.signal, onProgress: () => controller.abort() },
-        )
-        .catch((e: unknown) => e);
-      expect((err as { code: string }).code).toBe("JOB_ABORTED");
-      const r = await ex.execute(
-        { kind: "ai", pipeline: "upscale", modelId: "", files: { image: x2!.fixture }, params: {} },
-        ctx(),
-      );
-      expect(r.outputs[0]!.width).toBe(256);
+    test("an abort stops the run in the worker (JOB_ABORTED), and the model still serves", async () => {
+      const thread = await TfjsThread.load(x2!.modelJson);
+      try {
+        const square = join(tmp.dir, "square.png");
+        await sharp(x2!.fixture).removeAlpha().resize(384, 384).png().toFile(square);
+        const img = rasterOf(await loadImage(square, null));
+        expect(planTiles(384, 384)).toHaveLength(4);
+        const code = (p: Promise<unknown>) =>
+          p.then(
+            () => "resolved",
+            (e: { code?: string }) => e.code,
+          );
+        // Aborted before it starts: the worker reads the flag before the first tile.
+        const early = new AbortController();
+        early.abort();
+        expect(await code(thread.upscale(img, { signal: early.signal }))).toBe("JOB_ABORTED");
+        // Aborted when the first tile is reported: the flag is set while the next one runs, so
+        // the worker stops before the last (a tile takes far longer than a message's delivery).
+        const late = new AbortController();
+        let tiles = 0;
+        const stopped = thread.upscale(img, {
+          signal: late.signal,
+          onTile: () => {
+            tiles++;
+            late.abort();
+          },
+        });
+        expect(await code(stopped)).toBe("JOB_ABORTED");
+        expect(tiles).toBeLessThan(4);
+        const after = await thread.upscale(rasterOf(await loadImage(x2!.fixture, null)));
+        expect([after.image.width, after.scale]).toEqual([256, 2]);
+      } finally {
+        await thread.close();
+      }
     });
 
     test("a JPEG input is decoded in-process; text is INVALID_MEDIA", async () => {

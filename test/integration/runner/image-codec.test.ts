@@ -89,6 +89,32 @@ describe("image codec", () => {
     expect([...decodePng(await encodeImagePng(img)).data]).toEqual([...PIXELS]);
   });
 
+  test("the portable coder works off the event loop: timers fire while a large PNG decodes and encodes", async () => {
+    // 2000×2000 of noise: megabytes to inflate and filter, seconds of blocked loop if done in-thread.
+    const n = 2000;
+    const noise = { width: n, height: n, data: crypto.getRandomValues(new Uint8Array(n * n * 3)) };
+    const png = await sharp.encodePng(noise);
+    let ticks = 0;
+    const probe = setInterval(() => ticks++, 1);
+    try {
+      const start = ticks;
+      const decoded = await PORTABLE_CODEC.decode(png, DEFAULT_RUNNER_LIMITS);
+      const duringDecode = ticks - start;
+      const again = ticks;
+      const encoded = await PORTABLE_CODEC.encodePng(decoded!);
+      const duringEncode = ticks - again;
+      expect([duringDecode > 0, duringEncode > 0]).toEqual([true, true]);
+      expect(Buffer.from(decoded!.data).equals(Buffer.from(noise.data))).toBe(true);
+      expect(
+        Buffer.from((await sharp.decode(encoded, DEFAULT_RUNNER_LIMITS))!.data).equals(
+          Buffer.from(noise.data),
+        ),
+      ).toBe(true);
+    } finally {
+      clearInterval(probe);
+    }
+  });
+
   // Lossless formats decode to the pattern exactly; 16-bit within rounding; lossy ones are compared
   // between the two paths (libjpeg's and FFmpeg's YUV→RGB differ by a few levels).
   const cases: [string, string[], number][] = [

@@ -121,10 +121,11 @@ describe("manifest", () => {
         return e as { code: string; message: string };
       }
     };
-    expect(refused("text-to-speech", "vad")).toMatchObject({
+    expect(refused("text-to-image", "vad")).toMatchObject({
       code: "INVALID_MANIFEST",
-      message: expect.stringContaining("no runner kind serves text-to-speech yet"),
+      message: expect.stringContaining("no runner kind serves text-to-image yet"),
     });
+    expect(refused("text-to-speech", "vad")?.message).toContain("kinds that do: vits");
     for (const p of ["text-to-image", "image-to-video"])
       expect(refused(p, "upscale")?.code).toBe("INVALID_MANIFEST");
     expect(refused("llm", "whisper")).toMatchObject({

@@ -23,6 +23,7 @@ import {
   type EdgeOptions,
   ETHER,
   GATEWAY,
+  NO_DEPOSIT,
   ORCHS,
   type PaymentsNet,
   paymentsNet,
@@ -276,6 +277,37 @@ describe("the gateway's own payment failures (break 12)", () => {
       expect(await getBalance(honest.deps, O2, sender)).toBe(0n);
     } finally {
       await net.devnet.cancelUnlock(sender);
+      await net.setServiceURIs(hostile.url, [2]);
+    }
+  });
+
+  test("a drained sender (no deposit left) does not get honest orchestrators suspended", async () => {
+    hostile.behaviour = { info: (i) => i };
+    const blobsDir = mkdtempSync(join(tmpdir(), "lp-hostile-blobs-"));
+    blobDirs.push(blobsDir);
+    // NO_DEPOSIT has a reserve but a deposit of 0: a sender whose deposit was spent.
+    const g = await net.startEdge({
+      host: [],
+      blobsDir,
+      sender: NO_DEPOSIT,
+      gateway: { suspendAfterFailures: 1 },
+    });
+    const dir = mkdtempSync(join(tmpdir(), "drained-"));
+    const segment = new Uint8Array(
+      readFileSync(await makeClip(dir, { width: 64, height: 48, audio: false })),
+    );
+    rmSync(dir, { recursive: true, force: true });
+    await net.setServiceURIs(honest.url, [2]);
+    try {
+      const job = await runJob(g, 100n, segment);
+      // The honest orchestrator was asked and refused the tickets (the sender's deposit cannot
+      // back them); the gateway stops there instead of trying, and blaming, the others.
+      expect(job.status).toBe("failed");
+      expect(job.attempts.map((a) => [a.orchestrator, a.status])).toEqual([[O2, "failed"]]);
+      expect(job.error?.code).toBe("PAYMENT_REQUIRED");
+      expect(isOrchestratorSuspended(g.deps, O2)).toBe(false);
+      expect(await getBalance(honest.deps, O2, addressOf(NO_DEPOSIT))).toBe(0n);
+    } finally {
       await net.setServiceURIs(hostile.url, [2]);
     }
   });

@@ -69,11 +69,12 @@ describe("pipeline registry", () => {
       const executor = PIPELINES[name].executor!;
       expect(modelKinds as readonly string[]).toContain(executor);
       expect(typeof EXECUTORS[executor as keyof typeof EXECUTORS]).toBe("function");
-      // audio-to-text's and segment-anything-2's models ship in npm packages; llm's is the
-      // operator's only (no built-in model: not served until one is named); the others are built here.
+      // audio-to-text's and segment-anything-2's models ship in npm packages; llm's and
+      // text-to-speech's are the operator's only (no built-in model: not served until one is named); the others are built here.
       const model = manifest.models.find((m) => m.pipeline === name);
-      const elsewhere = name === "audio-to-text" || name === "segment-anything-2" || name === "llm";
-      if (name === "llm") expect(model).toBeUndefined();
+      const operators = name === "llm" || name === "text-to-speech";
+      const elsewhere = name === "audio-to-text" || name === "segment-anything-2" || operators;
+      if (operators) expect(model).toBeUndefined();
       if (model || !elsewhere) expect([name, model?.kind]).toEqual([name, executor]);
     }
     // And nothing the runner serves is missing from the registry.

@@ -120,6 +120,27 @@ export interface ChainLedger extends Ledger {
    * LEDGER_FEATURE_MISSING before anything is sent.
    */
   rewardCallerSupported(): Promise<boolean>;
+  /** The pool hints its own writes send, for transactions a user's wallet signs (services/staking). */
+  readonly hints: ChainHints;
+}
+
+/**
+ * The (prev, next) pairs of each `...WithHint` write, worked out from a walk of the pool as it stands
+ * (hints.ts). They only save gas: where a read fails the pair is (0, 0) and the contract walks.
+ */
+export interface ChainHints {
+  bond(caller: Address, amount: bigint, to: Address): Promise<{ oldDelegate: Hint; currDelegate: Hint }>;
+  unbond(caller: Address, amount: bigint): Promise<Hint>;
+  rebond(caller: Address, lockId: bigint): Promise<Hint>;
+  rebondFromUnbonded(caller: Address, to: Address, lockId: bigint): Promise<Hint>;
+  transferBond(
+    caller: Address,
+    receiver: Address,
+    amount: bigint,
+  ): Promise<{ oldDelegate: Hint; newDelegate: Hint }>;
+  transcoder(caller: Address): Promise<Hint>;
+  /** rewardWithHint / rewardForTranscoderWithHint for `transcoder`. */
+  reward(transcoder: Address): Promise<Hint>;
 }
 
 export const ABIS: Record<ContractName, Abi> = {
@@ -468,20 +489,9 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
     );
   }
 
-  const ledger: ChainLedger = {
-    kind: "chain",
-    addresses,
-    chainId,
-    client,
-    rewardCallerSupported,
-    close: async () => {},
-
-    initializeRound: (caller) => send(caller, "RoundsManager", "initializeRound", []),
-    bond: async (caller, amount, to) => {
-      // bond pulls the LPT with transferFrom: approve the BondingManager for what is missing first.
-      const allowed = await read<bigint>("LivepeerToken", "allowance", [caller, addresses[bm]]);
-      if (allowed < amount) await send(caller, "LivepeerToken", "approve", [addresses[bm], amount]);
-      const hints = await hinted(
+  const hints: ChainHints = {
+    bond: (caller, amount, to) =>
+      hinted(
         async () => {
           const who = await callerOf(caller);
           const old = same(who.delegateAddress, zeroAddress)
@@ -490,41 +500,25 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
           return bondHints(await poolNow(), who, amount, await delegateOf(to), old);
         },
         { oldDelegate: NO_HINT, currDelegate: NO_HINT },
-      );
-      return send(caller, bm, "bondWithHint", [
-        amount,
-        to,
-        ...pair(hints.oldDelegate),
-        ...pair(hints.currDelegate),
-      ]);
-    },
-    unbond: async (caller, amount) => {
-      const hint = await hinted(async () => {
+      ),
+    unbond: (caller, amount) =>
+      hinted(async () => {
         const who = await callerOf(caller);
         return unbondHint(await poolNow(), who, amount, await delegateOf(who.delegateAddress));
-      }, NO_HINT);
-      return send(caller, bm, "unbondWithHint", [amount, ...pair(hint)]);
-    },
-    rebond: async (caller, lockId) => {
-      const hint = await hinted(async () => {
+      }, NO_HINT),
+    rebond: (caller, lockId) =>
+      hinted(async () => {
         const d = await ledger.getDelegator(caller);
         const lock = await read<readonly bigint[]>(bm, "getDelegatorUnbondingLock", [caller, lockId]);
         return rebondHint(await poolNow(), await delegateOf(d.delegateAddress), lock[0]!);
-      }, NO_HINT);
-      return send(caller, bm, "rebondWithHint", [lockId, ...pair(hint)]);
-    },
-    rebondFromUnbonded: async (caller, to, lockId) => {
-      const hint = await hinted(async () => {
+      }, NO_HINT),
+    rebondFromUnbonded: (caller, to, lockId) =>
+      hinted(async () => {
         const lock = await read<readonly bigint[]>(bm, "getDelegatorUnbondingLock", [caller, lockId]);
         return rebondHint(await poolNow(), await delegateOf(to), lock[0]!, same(caller, to));
-      }, NO_HINT);
-      return send(caller, bm, "rebondFromUnbondedWithHint", [to, lockId, ...pair(hint)]);
-    },
-    withdrawStake: (caller, lockId) => send(caller, bm, "withdrawStake", [lockId]),
-    withdrawFees: (caller, recipient, amount) => send(caller, bm, "withdrawFees", [recipient, amount]),
-    claimEarnings: (caller, endRound) => send(caller, bm, "claimEarnings", [endRound]),
-    transferBond: async (caller, receiver, amount) => {
-      const hints = await hinted(
+      }, NO_HINT),
+    transferBond: (caller, receiver, amount) =>
+      hinted(
         async () => {
           const who = await callerOf(caller);
           const to = await ledger.getDelegator(receiver);
@@ -540,23 +534,58 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
           );
         },
         { oldDelegate: NO_HINT, newDelegate: NO_HINT },
-      );
-      return send(caller, bm, "transferBond", [
-        receiver,
-        amount,
-        ...pair(hints.oldDelegate),
-        ...pair(hints.newDelegate),
-      ]);
-    },
-    transcoder: async (caller, rewardCut, feeShare) => {
-      const hint = await hinted(
+      ),
+    transcoder: (caller) =>
+      hinted(
         async () =>
           transcoderHint(await poolNow(), caller, await read<bigint>(bm, "transcoderTotalStake", [caller])),
         NO_HINT,
-      );
-      return send(caller, bm, "transcoderWithHint", [rewardCut, feeShare, ...pair(hint)]);
+      ),
+    reward: rewardHintFor,
+  };
+
+  const ledger: ChainLedger = {
+    kind: "chain",
+    addresses,
+    chainId,
+    client,
+    rewardCallerSupported,
+    hints,
+    close: async () => {},
+
+    initializeRound: (caller) => send(caller, "RoundsManager", "initializeRound", []),
+    bond: async (caller, amount, to) => {
+      // bond pulls the LPT with transferFrom: approve the BondingManager for what is missing first.
+      const allowed = await read<bigint>("LivepeerToken", "allowance", [caller, addresses[bm]]);
+      if (allowed < amount) await send(caller, "LivepeerToken", "approve", [addresses[bm], amount]);
+      const h = await hints.bond(caller, amount, to);
+      return send(caller, bm, "bondWithHint", [amount, to, ...pair(h.oldDelegate), ...pair(h.currDelegate)]);
     },
-    reward: async (caller) => send(caller, bm, "rewardWithHint", pair(await rewardHintFor(caller))),
+    unbond: async (caller, amount) =>
+      send(caller, bm, "unbondWithHint", [amount, ...pair(await hints.unbond(caller, amount))]),
+    rebond: async (caller, lockId) =>
+      send(caller, bm, "rebondWithHint", [lockId, ...pair(await hints.rebond(caller, lockId))]),
+    rebondFromUnbonded: async (caller, to, lockId) =>
+      send(caller, bm, "rebondFromUnbondedWithHint", [
+        to,
+        lockId,
+        ...pair(await hints.rebondFromUnbonded(caller, to, lockId)),
+      ]),
+    withdrawStake: (caller, lockId) => send(caller, bm, "withdrawStake", [lockId]),
+    withdrawFees: (caller, recipient, amount) => send(caller, bm, "withdrawFees", [recipient, amount]),
+    claimEarnings: (caller, endRound) => send(caller, bm, "claimEarnings", [endRound]),
+    transferBond: async (caller, receiver, amount) => {
+      const h = await hints.transferBond(caller, receiver, amount);
+      return send(caller, bm, "transferBond", [
+        receiver,
+        amount,
+        ...pair(h.oldDelegate),
+        ...pair(h.newDelegate),
+      ]);
+    },
+    transcoder: async (caller, rewardCut, feeShare) =>
+      send(caller, bm, "transcoderWithHint", [rewardCut, feeShare, ...pair(await hints.transcoder(caller))]),
+    reward: async (caller) => send(caller, bm, "rewardWithHint", pair(await hints.reward(caller))),
     setRewardCaller: async (caller, rewardCaller) => {
       await requireRewardCaller("setRewardCaller");
       return send(caller, bm, "setRewardCaller", [rewardCaller]);
@@ -565,7 +594,7 @@ export async function createChainLedger(options: ChainLedgerOptions): Promise<Ch
       await requireRewardCaller("rewardForTranscoder");
       return send(caller, bm, "rewardForTranscoderWithHint", [
         transcoder,
-        ...pair(await rewardHintFor(transcoder)),
+        ...pair(await hints.reward(transcoder)),
       ]);
     },
     setServiceURI: (caller, uri) => send(caller, "ServiceRegistry", "setServiceURI", [uri]),

@@ -19,7 +19,12 @@ import {
   putOutput,
   releaseJob,
 } from "../../services/jobs/queue.ts";
-import { authRunner, type RunnerSession, registerRunner } from "../../services/jobs/runners.ts";
+import {
+  authRunner,
+  noteLoadedModels,
+  type RunnerSession,
+  registerRunner,
+} from "../../services/jobs/runners.ts";
 
 // The node-runner's side of the queue: register, long-poll for a lease, heartbeat, fetch inputs,
 // upload outputs, complete / fail / release. Authenticated by a runner token bound to one
@@ -105,6 +110,14 @@ const lease = createRoute({
       waitMs: decimalParam(60_000, "waitMs")
         .optional()
         .openapi({ description: "0 to 60000 ms (default 20000)" }),
+      loaded: z
+        .string()
+        .regex(/^(\d{1,3}(,\d{1,3}){0,255})?$/, "comma-separated model indices")
+        .optional()
+        .openapi({
+          description:
+            "Indices (in registration order) of the models loaded now; the others are cold. Absent: unchanged",
+        }),
     }),
   },
   responses: {
@@ -278,9 +291,14 @@ export function runnerRoutes(app: OpenAPIHono<HonoEnv>): void {
 
   app.openapi(lease, async (c) => {
     const runner = await session(c);
+    const query = c.req.valid("query");
+    if (query.loaded !== undefined) {
+      const indices = query.loaded === "" ? [] : query.loaded.split(",").map(Number);
+      await noteLoadedModels(c.get("deps"), runner.id, new Set(indices));
+    }
     const grant = await waitForLease({
       deps: c.get("deps"),
-      input: { runner, waitMs: c.req.valid("query").waitMs ?? 20_000, signal: c.req.raw.signal },
+      input: { runner, waitMs: query.waitMs ?? 20_000, signal: c.req.raw.signal },
     });
     if (!grant) return c.body(null, 204);
     return c.json({ ...grant, spec: grant.spec as unknown as Record<string, unknown> }, 200);

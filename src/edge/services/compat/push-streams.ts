@@ -1,4 +1,5 @@
 import type { VideoProfile } from "../../../wire/jobs.ts";
+import { createGoStreamSessions, type GoStreamSessions } from "../../go-gateway/stream-sessions.ts";
 
 // The HTTP-push streams this gateway has seen: each one's profiles, kept while segments keep
 // coming. go-livepeer drops an idle pushed stream after a minute; so does this.
@@ -11,6 +12,8 @@ export interface PushStream {
 /** The process's pushed streams (on deps.services, built once at bootstrap). */
 export interface PushStreams {
   streams: Map<string, PushStream>;
+  /** The streams' go-livepeer sessions, kept across segments. */
+  go: GoStreamSessions;
 }
 
 /** Streams idle this long are forgotten (go-livepeer's httpPushTimeout). */
@@ -19,7 +22,7 @@ export const PUSH_IDLE_MS = 60_000;
 export const MAX_PUSH_STREAMS = 10_000;
 
 export function createPushStreams(): PushStreams {
-  return { streams: new Map() };
+  return { streams: new Map(), go: createGoStreamSessions() };
 }
 
 /** The stream's profiles when it is still remembered, else undefined. */

@@ -2,6 +2,7 @@ import { PRESETS } from "../../../protocol/profiles.ts";
 import type { VideoProfile, WireSpec } from "../../../wire/jobs.ts";
 import { PIPELINES } from "../../../wire/pipelines.ts";
 import type { AppDeps } from "../../deps.ts";
+import { endIdleStreamSessions } from "../../go-gateway/stream-sessions.ts";
 import { assertAdvertised } from "../consumer/advertised.ts";
 import { probeSegment } from "../consumer/inputs.ts";
 import { consumerOutput, submitConsumerJob, waitForConsumerJob } from "../consumer/jobs.ts";
@@ -65,6 +66,11 @@ export async function runPush(deps: AppDeps, req: PushRequest): Promise<PushAnsw
   touchStream(state, req.manifestId, profiles, now);
   await assertAdvertised(deps, "transcode");
   const spec: WireSpec = { kind: "transcode", input: "segment", profiles, format: req.format };
+  // Other streams that stopped pushing end their go-livepeer sessions (checked on each push).
+  const ending = endIdleStreamSessions(deps, { except: req.manifestId }).then(() => undefined);
+  const { background } = deps.services.jobs;
+  background.add(ending);
+  void ending.finally(() => background.delete(ending));
   const id = await submitConsumerJob(deps, {
     spec,
     inputs: [
@@ -75,6 +81,7 @@ export async function runPush(deps: AppDeps, req: PushRequest): Promise<PushAnsw
       params: {},
     }),
     apiKeyId: req.apiKeyId,
+    stream: { manifestId: req.manifestId, seq: req.seq },
   });
   const job = await waitForConsumerJob(deps, id, deps.config.jobs.syncTimeoutMs, req.signal);
   if (job.status === "failed") {

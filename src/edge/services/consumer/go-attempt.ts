@@ -14,14 +14,20 @@ import {
   openSession,
   refreshSession,
 } from "../../go-gateway/session.ts";
+import {
+  dropStreamSession,
+  takeStreamSession,
+  touchStreamSession,
+} from "../../go-gateway/stream-sessions.ts";
 import { probeSegment } from "./inputs.ts";
 import type { SubmitInput } from "./jobs.ts";
 
 // One attempt of a consumer job at a go-livepeer orchestrator: a one-shot session (GetOrchestrator
-// with the job's capabilities), the segment or AI request paid on the shared sender books, go-
+// with the job's capabilities), or for an HTTP-pushed stream's segment the stream's kept session
+// (go-gateway/stream-sessions.ts); the segment or AI request paid on the shared sender books, go-
 // livepeer's retry rules on the orchestrator's error text (refresh and retry the same one up to 3
-// times on expired params or a short balance, else hand back the step for the caller), and the
-// session ended afterwards.
+// times on expired params or a short balance, else hand back the step for the caller); a one-shot
+// session is ended afterwards, a stream's is kept unless the failover rules drop it.
 
 export interface GoAttemptOutcome {
   fee: bigint;
@@ -41,10 +47,22 @@ export function goWireable(spec: WireSpec, modelId: string | undefined): boolean
 const NO_SENT = { tickets: 0, faceValue: 0n, ev: 0n };
 
 /** A failed attempt, carrying go-livepeer's step for the caller and the tickets it sent. */
-function failed(text: string, step: GoFailover, status: number, s: GoSession | null): LivepeerError {
+function failed(text: string, step: GoFailover, status: number, sent: Sent): LivepeerError {
   return new LivepeerError("ORCHESTRATOR_FAILED", text, {
-    details: { failover: step, status, sent: s?.sent ?? NO_SENT },
+    details: { failover: step, status, sent },
   });
+}
+
+type Sent = GoAttemptOutcome["sent"];
+
+/** What the session sent since `before` (a stream's session carries earlier segments' tickets). */
+function sentSince(s: GoSession, before: Sent): Sent {
+  const now = s.sent ?? NO_SENT;
+  return {
+    tickets: now.tickets - before.tickets,
+    faceValue: now.faceValue - before.faceValue,
+    ev: now.ev - before.ev,
+  };
 }
 
 /** The tickets an error from runGoAttempt says were sent. */
@@ -74,18 +92,20 @@ export async function runGoAttempt(
   input: SubmitInput,
 ): Promise<GoAttemptOutcome> {
   const spec = input.spec;
+  const stream = spec.kind === "transcode" ? input.stream : undefined;
+  const infoTimeoutMs = deps.config.gateway.outbound.infoTimeoutMs;
   let session: GoSession;
   try {
-    session = await openSession(
-      deps,
-      cand.url,
-      cand.capabilities,
-      deps.config.gateway.outbound.infoTimeoutMs,
-    );
+    session = stream
+      ? await takeStreamSession(deps, stream.manifestId, cand, infoTimeoutMs)
+      : await openSession(deps, cand.url, cand.capabilities, infoTimeoutMs);
   } catch (err) {
     const text = (err as Error).message;
-    throw failed(text, goFailover(text) === "fail" ? "drop" : goFailover(text), 0, null);
+    throw failed(text, goFailover(text) === "fail" ? "drop" : goFailover(text), 0, NO_SENT);
   }
+  const before = { ...(session.sent ?? NO_SENT) };
+  // Whether a stream's session stays open for its next segment.
+  let keep = true;
   try {
     const maxFee = deps.config.gateway.spend.maxFeePerJob;
     let segment: SegmentInput | undefined;
@@ -94,8 +114,8 @@ export async function runGoAttempt(
       if (!bytes) throw new LivepeerError("INVALID_INPUT", `the job has no input ${spec.input}`);
       const probed = await probeSegment(deps.mediaProbe, bytes, deps.config.media);
       segment = {
-        manifestId: jobId,
-        seq: 0,
+        manifestId: stream?.manifestId ?? jobId,
+        seq: stream?.seq ?? 0,
         body: bytes,
         profiles: spec.profiles,
         format: spec.format,
@@ -111,6 +131,7 @@ export async function runGoAttempt(
       throw new LivepeerError("GATEWAY_SPEND_LIMIT", "the request's fee is above the per-job cap");
     }
     for (let retry = 0; ; retry++) {
+      keep = true;
       try {
         if (await needsRefresh(deps, session)) await refreshSession(deps, session);
         const engine = `go-livepeer wire ${session.info.capabilities?.version ?? ""}`.trim();
@@ -132,7 +153,7 @@ export async function runGoAttempt(
             price: session.price!,
             engine,
             outputs,
-            sent: session.sent!,
+            sent: sentSince(session, before),
           });
         }
         const ai = spec as Extract<WireSpec, { kind: "ai" }>;
@@ -165,21 +186,24 @@ export async function runGoAttempt(
           engine,
           data: out.data,
           outputs,
-          sent: session.sent!,
+          sent: sentSince(session, before),
         });
       } catch (err) {
         if (err instanceof LivepeerError) throw err;
         const text = (err as Error).message;
         const status = (err as { status?: number }).status ?? 0;
         const step = goFailover(text);
+        // go-livepeer keeps the session only when it sends the segment on to the next one.
+        keep = step === "next";
         if ((step === "refresh-retry" || step === "repay-retry") && retry < GO_SAME_ORCHESTRATOR_RETRIES) {
           deps.logger.info("go-livepeer orchestrator asked for fresh params", { url: cand.url, error: text });
           // A short balance: the orchestrator holds less than this gateway counted; pay it afresh.
           if (step === "repay-retry") session.credit = 0n;
           try {
             await refreshSession(deps, session);
+            keep = true;
           } catch (refreshErr) {
-            throw failed((refreshErr as Error).message, "drop", 0, session);
+            throw failed((refreshErr as Error).message, "drop", 0, sentSince(session, before));
           }
           continue;
         }
@@ -187,12 +211,14 @@ export async function runGoAttempt(
           text,
           step === "refresh-retry" || step === "repay-retry" ? "fail" : step,
           status,
-          session,
+          sentSince(session, before),
         );
       }
     }
   } finally {
-    await endSession(session).catch(() => undefined);
+    if (!stream) await endSession(session).catch(() => undefined);
+    else if (keep) touchStreamSession(deps, stream.manifestId, cand.url);
+    else await dropStreamSession(deps, stream.manifestId, cand.url);
   }
 }
 

@@ -46,6 +46,8 @@ export interface SubmitInput {
   units: bigint;
   modelId?: string;
   apiKeyId?: string | null;
+  /** An HTTP-pushed stream's segment: go-livepeer sessions are kept per stream across segments. */
+  stream?: { manifestId: string; seq: number };
 }
 
 export interface ConsumerJobView {
@@ -148,7 +150,13 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
       ...(input.modelId ? { modelId: input.modelId } : {}),
     };
     try {
-      const route = await chooseRoute(deps, query, tried, goWireable(input.spec, input.modelId));
+      const route = await chooseRoute(
+        deps,
+        query,
+        tried,
+        goWireable(input.spec, input.modelId),
+        input.stream?.manifestId,
+      );
       if (route.kind === "go") {
         tried.push(route.candidate.address);
         timings[`attempt${attempt}SelectPayMs`] = performance.now() - t0;

@@ -2,6 +2,7 @@ import { selectOrchestrator } from "../../../protocol/selection.ts";
 import type { Address } from "../../../protocol/types.ts";
 import type { AppDeps } from "../../deps.ts";
 import { discoverGoOrchestrators, type GoCandidate } from "../../go-gateway/discovery.ts";
+import { streamSession } from "../../go-gateway/stream-sessions.ts";
 import { type DiscoveryQuery, discoverOrchestrators } from "../gateway/discovery.ts";
 
 // Where a job attempt goes: an orchestrator of this project's JSON wire or a go-livepeer one,
@@ -20,17 +21,27 @@ export function goWireConfigured(deps: AppDeps): boolean {
 
 /**
  * Draws the orchestrator of the next attempt among both wires' candidates, minus `tried`.
- * Without go-livepeer orchestrators configured this is the JSON path's own draw.
+ * Without go-livepeer orchestrators configured this is the JSON path's own draw. A pushed
+ * `stream` with an open go-livepeer session goes back to that session's orchestrator.
  */
 export async function chooseRoute(
   deps: AppDeps,
   q: DiscoveryQuery,
   tried: readonly Address[],
   goAllowed: boolean,
+  stream?: string,
 ): Promise<JobRoute> {
   if (!goAllowed || !goWireConfigured(deps)) return { kind: "json", exclude: [...tried] };
+  // A pushed stream stays with the orchestrator of its open session, as go-livepeer's does.
+  const kept = stream === undefined ? undefined : streamSession(deps, stream);
+  if (kept && !tried.some((a) => a.toLowerCase() === kept.candidate.address)) {
+    return { kind: "go", candidate: kept.candidate };
+  }
+  // The go wire first: an account answering GetOrchestrator is not failed by its JSON info.
+  const configuredGo = await discoverGoOrchestrators(deps, q);
   const json = await discoverOrchestrators(deps, q).catch(() => []);
-  const go = await discoverGoOrchestrators(deps, q);
+  // Members the JSON discovery just handed over for probing (gateway.goWire.ledgerProbe).
+  const go = deps.config.gateway.goWire.ledgerProbe ? await discoverGoOrchestrators(deps, q) : configuredGo;
   const done = new Set(tried.map((a) => a.toLowerCase()));
   const jsonAddresses = new Set(json.map((d) => d.address));
   // The same account on both wires is paid on this project's own.

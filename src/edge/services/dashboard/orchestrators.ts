@@ -3,6 +3,7 @@ import { LivepeerError } from "../../../wire/errors.ts";
 import type { AppDeps } from "../../deps.ts";
 import type { LedgerEvent, TranscoderInfo } from "../../ledger/types.ts";
 import { type RewardRound, rewardHistory } from "../protocol/reward-history.ts";
+import { offersOf } from "../tickets/offers.ts";
 import { type RewardRatio, rewardRatio } from "./reward-ratio.ts";
 
 /** The longest reward-call window the dashboard shows. */
@@ -27,9 +28,12 @@ export interface OrchestratorRow {
   hosted: boolean;
   ratio30: RewardRatio;
   ratio90: RewardRatio;
-  /** From the config when hosted here, else from the signed info this gateway last fetched. */
+  /**
+   * When hosted here, what it advertises now (its live runners' models against its config: the
+   * offers its OrchestratorInfo carries), else the signed info this gateway last fetched.
+   */
   prices: PipelinePrice[];
-  pricesFrom: "config" | "signed info" | "unknown";
+  pricesFrom: "advertised" | "signed info" | "unknown";
   transcoder: TranscoderInfo;
   /** Newest first, up to TIMELINE_ROUNDS rounds of the current activation. */
   history: RewardRound[];
@@ -67,13 +71,13 @@ async function orchestratorRow(
   rewardEvents?: LedgerEvent[],
 ): Promise<OrchestratorRow> {
   const addr = address.toLowerCase() as Address;
-  const [t, serviceURI, active] = await Promise.all([
+  const [t, serviceURI, active, { prices, from }] = await Promise.all([
     deps.ledger.getTranscoder(addr),
     deps.ledger.getServiceURI(addr),
     deps.ledger.isActiveTranscoder(addr),
+    pricesOf(deps, addr),
   ]);
   const history = await rewardHistory(deps, addr, t, round, TIMELINE_ROUNDS, rewardEvents);
-  const { prices, from } = pricesOf(deps, addr);
   return {
     address: addr,
     totalStake,
@@ -93,20 +97,29 @@ async function orchestratorRow(
   };
 }
 
-function pricesOf(
+async function pricesOf(
   deps: AppDeps,
   addr: Address,
-): { prices: PipelinePrice[]; from: OrchestratorRow["pricesFrom"] } {
+): Promise<{ prices: PipelinePrice[]; from: OrchestratorRow["pricesFrom"] }> {
   const hosted = deps.services.hosted.find((h) => h.address === addr);
   if (hosted) {
+    // The same offers its OrchestratorInfo and the go wire advertise: a configured AI price with no
+    // live runner model behind it is not for sale, so it is not shown.
+    const offers = await offersOf(deps, hosted);
     return {
-      from: "config",
-      prices: hosted.config.prices.map((p) => ({
-        capability: p.capability,
-        ...(p.modelId ? { modelId: p.modelId } : {}),
-        pricePerUnit: p.pricePerUnit.toString(),
-        pixelsPerUnit: p.pixelsPerUnit.toString(),
-      })),
+      from: "advertised",
+      prices: offers.flatMap((o) =>
+        o.price
+          ? [
+              {
+                capability: o.capability,
+                ...(o.modelId ? { modelId: o.modelId } : {}),
+                pricePerUnit: o.price.pricePerUnit.toString(),
+                pixelsPerUnit: o.price.pixelsPerUnit.toString(),
+              },
+            ]
+          : [],
+      ),
     };
   }
   for (const entry of deps.services.discovery.cache.values()) {

@@ -60,6 +60,32 @@ export async function registerRunner(
 }
 
 /**
+ * Records which of a runner's registered models are loaded now (`loaded`: indices in registration
+ * order; the rest are cold). Written only when it changed: every lease poll reports it.
+ */
+export async function noteLoadedModels(
+  deps: AppDeps,
+  runnerId: string,
+  loaded: ReadonlySet<number>,
+): Promise<void> {
+  const row = (await rawAll(deps.db, "select capabilities from runners where id = ? limit 1", [runnerId]))[0];
+  if (!row) return;
+  const caps = JSON.parse(String(row[0])) as Capabilities;
+  let changed = false;
+  const models = caps.models.map((m, i) => {
+    const now = loaded.has(i);
+    if (m.loaded === now) return m;
+    changed = true;
+    return { ...m, loaded: now };
+  });
+  if (!changed) return;
+  const text = JSON.stringify({ ...caps, models });
+  await writeTx(deps.db, (tx) =>
+    tx.update(runners).set({ capabilities: text }).where(eq(runners.id, runnerId)),
+  );
+}
+
+/**
  * Authenticates a runner call: the token must be the one the session registered with. Plain SQL:
  * every runner call (polls, heartbeats, uploads, completions) runs this.
  */
@@ -138,7 +164,10 @@ export async function liveCapabilities(
         pricePerUnit: BigInt(m.price.pricePerUnit),
         pixelsPerUnit: BigInt(m.price.pixelsPerUnit),
       };
-      out.push({ capability: m.pipeline, modelId: m.modelId, ...(price ? { price } : {}) });
+      // Warm: loaded on the runner now, as it last reported (the manifest's flag for runners that
+      // report no load state).
+      const warm = m.loaded ?? m.warm;
+      out.push({ capability: m.pipeline, modelId: m.modelId, warm, ...(price ? { price } : {}) });
     }
   }
   return out;

@@ -17,7 +17,21 @@ export const bond: StakingActionDef<"bond"> = {
       functionName: "allowance",
       args: [from, ledger.addresses[bm]],
     })) as bigint;
-    const bond = { contract: bm, functionName: "bond", args: [amount, lower(a.to)] };
+    // The pairs bondWithHint takes, as the chain ledger's own bond works them out (before the approve,
+    // which moves no stake).
+    const h = await ledger.hints.bond(from, amount, lower(a.to));
+    const bond = {
+      contract: bm,
+      functionName: "bondWithHint",
+      args: [
+        amount,
+        lower(a.to),
+        h.oldDelegate.prev,
+        h.oldDelegate.next,
+        h.currDelegate.prev,
+        h.currDelegate.next,
+      ],
+    };
     return allowed >= amount
       ? [bond]
       : [{ contract: "LivepeerToken", functionName: "approve", args: [ledger.addresses[bm], amount] }, bond];
@@ -28,7 +42,10 @@ export const unbond: StakingActionDef<"unbond"> = {
   summary: "Unbond `amount`, creating an unbonding lock",
   args: z.strictObject({ amount: amountArg }),
   run: (d, caller, a) => d.ledger.unbond(caller, BigInt(a.amount)),
-  calls: (_l, _f, a) => [{ contract: bm, functionName: "unbond", args: [BigInt(a.amount)] }],
+  calls: async (ledger, from, a) => {
+    const h = await ledger.hints.unbond(from, BigInt(a.amount));
+    return [{ contract: bm, functionName: "unbondWithHint", args: [BigInt(a.amount), h.prev, h.next] }];
+  },
 };
 
 export const rebond: StakingActionDef<"rebond"> = {
@@ -38,11 +55,21 @@ export const rebond: StakingActionDef<"rebond"> = {
     a.to === undefined
       ? d.ledger.rebond(caller, BigInt(a.lockId))
       : d.ledger.rebondFromUnbonded(caller, lower(a.to), BigInt(a.lockId)),
-  calls: (_l, _f, a) => [
-    a.to === undefined
-      ? { contract: bm, functionName: "rebond", args: [BigInt(a.lockId)] }
-      : { contract: bm, functionName: "rebondFromUnbonded", args: [lower(a.to), BigInt(a.lockId)] },
-  ],
+  calls: async (ledger, from, a) => {
+    const lockId = BigInt(a.lockId);
+    if (a.to === undefined) {
+      const h = await ledger.hints.rebond(from, lockId);
+      return [{ contract: bm, functionName: "rebondWithHint", args: [lockId, h.prev, h.next] }];
+    }
+    const h = await ledger.hints.rebondFromUnbonded(from, lower(a.to), lockId);
+    return [
+      {
+        contract: bm,
+        functionName: "rebondFromUnbondedWithHint",
+        args: [lower(a.to), lockId, h.prev, h.next],
+      },
+    ];
+  },
 };
 
 export const withdrawStake: StakingActionDef<"withdrawStake"> = {

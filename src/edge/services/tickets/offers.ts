@@ -13,6 +13,8 @@ export interface ServedEntry {
   capability: string;
   modelId?: string;
   price?: PriceInfo;
+  /** A model: loaded on the runner now. */
+  warm?: boolean;
 }
 
 /** What an orchestrator advertises, each with the price it charges (absent: not for sale). */
@@ -20,6 +22,8 @@ export interface Offer {
   capability: string;
   modelId?: string;
   price?: PriceInfo;
+  /** A model: loaded now on at least one live runner (go-livepeer's ModelConstraint.warm). */
+  warm?: boolean;
 }
 
 const keyOf = (capability: string, modelId?: string) => `${capability}\u0000${modelId ?? ""}`;
@@ -57,7 +61,10 @@ export function offersFrom(
     const key = keyOf(s.capability, s.modelId);
     const had = entries.get(key);
     if (!had) entries.set(key, { ...s });
-    else if (s.price && (!had.price || !atLeast(had.price, s.price))) had.price = s.price;
+    else {
+      if (s.price && (!had.price || !atLeast(had.price, s.price))) had.price = s.price;
+      if (s.warm) had.warm = true;
+    }
   }
   for (const p of config.prices) {
     const spec = pipelineSpec(p.capability);
@@ -74,7 +81,9 @@ export function offersFrom(
     return { ...e, price };
   });
   return priced.map((e) => {
-    if (e.modelId !== undefined || e.price) return withPrice(e.capability, e.modelId, e.price);
+    if (e.modelId !== undefined)
+      return { ...withPrice(e.capability, e.modelId, e.price), warm: e.warm === true };
+    if (e.price) return withPrice(e.capability, e.modelId, e.price);
     let top: PriceInfo | undefined;
     for (const m of priced) {
       if (m.capability === e.capability && m.modelId !== undefined && m.price) {

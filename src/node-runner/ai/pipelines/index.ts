@@ -7,6 +7,7 @@ import { imageToText } from "./image-to-text.ts";
 import { llm, llmLoader } from "./llm.ts";
 import { ocr } from "./ocr.ts";
 import { speechToText, whisperLoader } from "./speech-to-text.ts";
+import { textToSpeech, vitsLoader } from "./text-to-speech.ts";
 import type { Pipeline } from "./types.ts";
 import { upscale } from "./upscale.ts";
 import { voiceActivity } from "./vad.ts";
@@ -22,10 +23,12 @@ export const PIPELINES: Record<ModelExecutor, Pipeline> = {
   ocr,
   whisper: speechToText,
   llm,
+  vits: textToSpeech,
 };
 
 /** The loaders of kinds that read a transformers.js folder (part "transformers"), for warm start. */
 export const TRANSFORMERS_LOADERS: Partial<Record<ModelExecutor, Loader<unknown>>> = {
   whisper: whisperLoader as Loader<unknown>,
   llm: llmLoader as Loader<unknown>,
+  vits: vitsLoader as Loader<unknown>,
 };

@@ -2,16 +2,21 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { runners } from "../../src/edge/db/schema/jobs.ts";
 import { type LocalNetwork, startNetwork } from "../helpers/network.ts";
 import { referenceGreedy, TINY_LLM_FILES, writeTinyLlm } from "../helpers/tiny-llm.ts";
+import { TINY_VITS_FILES, TINY_VITS_HOP, writeTinyVits } from "../helpers/tiny-vits.ts";
 
-// The llm pipeline through the whole job path: an app calls the gateway's go-livepeer /llm route,
-// the gateway pays an orchestrator, which queues the job for a node-runner process whose manifest
-// holds only a tiny random-weight language model (built here). The answer is go-livepeer's
-// LLMResponse, or with "stream": true its server-sent events, and its text is the model's greedy
-// completion, computed independently by running the same ONNX graph step by step.
+// The operator-supplied transformers.js pipelines through the whole job path: an app calls the
+// gateway's go-livepeer routes, the gateway pays an orchestrator, which queues the job for a
+// node-runner process whose manifest holds only a tiny random-weight language model and a tiny VITS
+// voice (built here). /llm answers go-livepeer's LLMResponse, or with "stream": true its
+// server-sent events, whose text is the model's greedy completion, computed independently by
+// running the same ONNX graph step by step; /text-to-speech answers AudioResponse whose URL serves
+// the WAV.
 
 const MODEL = "test/tiny-llm";
+const VOICE = "test/tiny-vits";
 const messages = [{ role: "user", content: "Hello, model." }];
 
 let net: LocalNetwork;
@@ -34,12 +39,15 @@ beforeAll(async () => {
   const models = join(net.dataDir, "models");
   mkdirSync(models, { recursive: true });
   folder = writeTinyLlm(join(models, "tiny-llm"));
+  const voice = writeTinyVits(join(models, "tiny-vits"));
   const sha = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");
-  const files = Object.entries(TINY_LLM_FILES).map(([role, name]) => ({
-    role,
-    path: join("tiny-llm", name),
-    sha256: sha(join(folder, name)),
-  }));
+  const filesOf = (dir: string, layout: Record<string, string>) =>
+    Object.entries(layout).map(([role, name]) => ({
+      role,
+      path: join(dir.split("/").at(-1)!, name),
+      sha256: sha(join(dir, name)),
+    }));
+  const price = { pricePerUnit: "1000", pixelsPerUnit: "1" };
   writeFileSync(
     join(models, "manifest.json"),
     JSON.stringify({
@@ -50,9 +58,17 @@ beforeAll(async () => {
           modelId: MODEL,
           kind: "llm",
           format: "transformers",
-          files,
+          files: filesOf(folder, TINY_LLM_FILES),
           warm: true,
-          price: { pricePerUnit: "1000", pixelsPerUnit: "1" },
+          price,
+        },
+        {
+          pipeline: "text-to-speech",
+          modelId: VOICE,
+          kind: "vits",
+          format: "transformers",
+          files: filesOf(voice, TINY_VITS_FILES),
+          price,
         },
       ],
     }),
@@ -70,7 +86,7 @@ const postLlm = (body: Record<string, unknown>) =>
     body: JSON.stringify({ model: MODEL, messages, temperature: 0, ...body }),
   });
 
-describe("llm with a runner's tiny model", () => {
+describe("llm and text-to-speech with a runner's tiny models", () => {
   test("/llm answers LLMResponse with the greedy completion of max_tokens tokens", async () => {
     const want = await reference(8);
     const res = await postLlm({ max_tokens: 8, stream: false });
@@ -107,7 +123,43 @@ describe("llm with a runner's tiny model", () => {
     expect(events.map((e) => e.choices[0]!.delta.content).join("")).toBe(want);
   }, 120_000);
 
-  test("the orchestrator advertises llm with the runner's model only", async () => {
+  test("/text-to-speech answers AudioResponse whose URL serves the voice's WAV", async () => {
+    const text = "Hi there.";
+    const res = await fetch(`${net.url}/text-to-speech`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model_id: VOICE, text }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { audio: { url: string } };
+    const wav = new Uint8Array(await (await fetch(body.audio.url)).arrayBuffer());
+    expect(new TextDecoder().decode(wav.subarray(0, 4))).toBe("RIFF");
+    expect(new DataView(wav.buffer).getUint32(40, true)).toBe(text.length * TINY_VITS_HOP * 2);
+  }, 120_000);
+
+  test("after its job the cold voice stays loaded, and the runner's next poll tells the edge so", async () => {
+    const { db } = await net.db();
+    const state = async () => {
+      const [row] = await db.select().from(runners);
+      const caps = JSON.parse(row!.capabilities) as {
+        models: { modelId: string; warm: boolean; loaded?: boolean }[];
+      };
+      return caps.models.map((m) => [m.modelId, m.warm, m.loaded]);
+    };
+    // The runner polls every 2 s (--poll-ms 2000); each poll carries the load state.
+    const deadline = Date.now() + 30_000;
+    let now = await state();
+    while (now[1]?.[2] !== true && Date.now() < deadline) {
+      await Bun.sleep(100);
+      now = await state();
+    }
+    expect(now).toEqual([
+      [MODEL, true, true],
+      [VOICE, false, true],
+    ]);
+  }, 60_000);
+
+  test("the orchestrator advertises the runner's two models only", async () => {
     const { sender } = (await (
       await fetch(`${net.url}/v1/orchestrator/balance?orchestrator=${net.orchestrators[0]}`)
     ).json()) as { sender: string };
@@ -115,7 +167,7 @@ describe("llm with a runner's tiny model", () => {
       await fetch(`${net.url}/v1/orchestrator/info?sender=${sender}&orchestrator=${net.orchestrators[0]}`)
     ).json()) as { capabilities: { capability: string; modelId?: string }[] };
     const models = info.capabilities.filter((c) => c.modelId).map((c) => `${c.capability}/${c.modelId}`);
-    expect(models).toEqual([`llm/${MODEL}`]);
-    expect(info.capabilities.map((c) => c.capability)).not.toContain("text-to-speech");
+    expect(models.sort()).toEqual([`llm/${MODEL}`, `text-to-speech/${VOICE}`]);
+    expect(info.capabilities.map((c) => c.capability)).not.toContain("text-to-image");
   });
 });
