@@ -3,6 +3,12 @@ import { envTable, parse } from "../src/cli/env.ts";
 // The benches' environment variables (sizes of a run), built like the edge's table.
 const bench = ["bench"] as const;
 export const BENCH_ENV = envTable({
+  BENCH_QUICK: {
+    description: "run every bench at small sizes (as npm run bench -- --quick); sizes set here still win",
+    default: "off",
+    parse: parse.bool,
+    entries: bench,
+  },
   BENCH_ITER: {
     description: "AI inference iterations",
     default: "40",
@@ -49,6 +55,30 @@ export const BENCH_ENV = envTable({
   GO_GATEWAY_N: {
     description: "segments per series (go-wire gateway bench)",
     default: "8",
+    parse: parse.positiveInt,
+    entries: bench,
+  },
+  E2E_JOBS: {
+    description: "no-op jobs posted end to end (jobs-per-second bench)",
+    default: "500",
+    parse: parse.positiveInt,
+    entries: bench,
+  },
+  E2E_CONCURRENCY: {
+    description: "jobs (and bare round trips) in flight (jobs-per-second and memory benches)",
+    default: "16",
+    parse: parse.positiveInt,
+    entries: bench,
+  },
+  E2E_RUNNER_CAPACITY: {
+    description: "slots of the no-op runner (jobs-per-second and memory benches)",
+    default: "16",
+    parse: parse.positiveInt,
+    entries: bench,
+  },
+  MEMORY_SECONDS: {
+    description: "seconds of sustained mixed load (memory bench)",
+    default: "60",
     parse: parse.positiveInt,
     entries: bench,
   },

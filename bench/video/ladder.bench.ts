@@ -1,7 +1,8 @@
 /**
- * Video ladder: the executor vs the same FFmpeg command run bare; one decode with many encodes vs
- * one FFmpeg per rendition; native vs wasm. Median of a few runs, ratios against baselines
- * measured in this same run.
+ * Video ladder: the executor vs the same FFmpeg command run bare (the executor probing the input
+ * itself, and with the probe carried by the job as the edge sends it; the three run in turn); one
+ * decode with many encodes vs one FFmpeg per rendition; native vs wasm. Median of a few runs,
+ * ratios against baselines measured in this same run.
  *   npx bun run bench/video/ladder.bench.ts
  */
 import { spawnSync } from "node:child_process";
@@ -35,6 +36,22 @@ async function median(runs: number, fn: () => Promise<unknown>): Promise<number>
   return times[Math.floor(times.length / 2)]!;
 }
 
+/**
+ * Medians of several variants run in turn (A, B, C, A, B, C, …), so a change of load on a shared
+ * machine falls on all of them alike instead of on whichever ran last.
+ */
+async function interleavedMedians(runs: number, fns: (() => Promise<unknown>)[]): Promise<number[]> {
+  const times = fns.map(() => [] as number[]);
+  for (let i = 0; i < runs; i++) {
+    for (const [k, fn] of fns.entries()) {
+      const t0 = performance.now();
+      await fn();
+      times[k]!.push(performance.now() - t0);
+    }
+  }
+  return times.map((t) => t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!);
+}
+
 const fmt = (ms: number) => `${ms.toFixed(0).padStart(6)} ms`;
 const tmp = tempDir("bench-video-");
 let n = 0;
@@ -55,19 +72,18 @@ try {
 
   const ex = createExecutors({ modelsManifest: { models: [] }, workDir: tmp.dir });
   await ex.probe();
-  const viaExecutor = await median(RUNS, () =>
-    ex.execute({ kind: "transcode", input: clip, profiles: LADDER, format: "mpegts" }, ctx(fresh())),
-  );
   // As the edge hands it over: the job carries the segment's ffprobe reading, so no probe runs.
   const probe = await probeVideo(clip, ff);
-  const viaExecutorProbed = await median(RUNS, () =>
-    ex.execute({ kind: "transcode", input: clip, profiles: LADDER, format: "mpegts", probe }, ctx(fresh())),
-  );
-  const bare = await median(RUNS, async () => {
-    const planned = planOutputs(LADDER, "mpegts", fresh(), encoders, false);
-    const r = spawnSync(ff.ffmpegPath, ladderArgs(clip, planned, { hasAudio: true, progress: false }));
-    if (r.status !== 0) throw new Error(r.stderr.toString());
-  });
+  const [viaExecutor, viaExecutorProbed, bare] = (await interleavedMedians(RUNS, [
+    () => ex.execute({ kind: "transcode", input: clip, profiles: LADDER, format: "mpegts" }, ctx(fresh())),
+    () =>
+      ex.execute({ kind: "transcode", input: clip, profiles: LADDER, format: "mpegts", probe }, ctx(fresh())),
+    async () => {
+      const planned = planOutputs(LADDER, "mpegts", fresh(), encoders, false);
+      const r = spawnSync(ff.ffmpegPath, ladderArgs(clip, planned, { hasAudio: true, progress: false }));
+      if (r.status !== 0) throw new Error(r.stderr.toString());
+    },
+  ])) as [number, number, number];
   const separate = await median(RUNS, () =>
     transcodeRenditionsSeparately(ff, {
       input: clip,

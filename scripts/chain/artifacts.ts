@@ -11,7 +11,15 @@ import {
 } from "../../src/edge/ledger/chain/deploy.ts";
 
 export const ARTIFACTS_ENV = "LIVEPEER_PROTOCOL_ARTIFACTS";
-const BESIDE_CHECKOUT = join(import.meta.dir, "..", "..", "..", "shared", "livepeer-protocol", "artifacts");
+const BESIDE_CHECKOUT = join(
+  import.meta.dirname,
+  "..",
+  "..",
+  "..",
+  "shared",
+  "livepeer-protocol",
+  "artifacts",
+);
 
 export function artifactsDir(env: Record<string, string | undefined> = process.env): string {
   return env[ARTIFACTS_ENV] || BESIDE_CHECKOUT;

@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseCli } from "../cli/args.ts";
 import { readEnv } from "../cli/env.ts";
+import { LivepeerError } from "../wire/errors.ts";
 import { createAgent } from "./agent.ts";
 import { PROVIDERS } from "./ai/manifest.ts";
 import { RUNNER_ENV } from "./env.ts";
@@ -118,6 +119,18 @@ const shutdown = async (signal: string) => {
 };
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
+
+// A bad manifest, a model whose hash does not match or no usable runtime is this runner's own
+// fault: say so and stop, rather than retrying as if the edge were still starting.
+try {
+  await executors.state();
+} catch (err) {
+  log("error", "cannot start the runner", {
+    error: err instanceof Error ? err.message : String(err),
+    ...(err instanceof LivepeerError ? { code: err.code, details: err.details } : {}),
+  });
+  process.exit(1);
+}
 
 for (let attempt = 0; ; attempt++) {
   try {

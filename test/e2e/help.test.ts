@@ -1,4 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BENCH_ENV } from "../../bench/env.ts";
 import { TEST_ENV } from "../../scripts/env.ts";
@@ -42,4 +44,32 @@ describe("--help", () => {
       expect(bad.err).not.toContain("    at ");
     });
   }
+});
+
+describe("runner start-up", () => {
+  test("a bad model manifest stops the runner at once with its code, before any registration attempt", () => {
+    const dir = mkdtempSync(join(tmpdir(), "runner-bad-manifest-"));
+    try {
+      // An entry without its price: INVALID_MANIFEST, not sixty retries against the edge.
+      writeFileSync(
+        join(dir, "manifest.json"),
+        JSON.stringify({
+          version: 2,
+          models: [{ pipeline: "upscale", modelId: "x/y", format: "onnx", files: [] }],
+        }),
+      );
+      const p = Bun.spawnSync(
+        [process.execPath, join(ROOT, "src/node-runner/main.ts"), "--models", dir],
+        // Port 9 (discard) on loopback: nothing answers, so a registration attempt could only fail.
+        { cwd: ROOT, env: { ...process.env, EDGE_URL: "http://127.0.0.1:9", RUNNER_TOKEN: "t" } },
+      );
+      const out = p.stdout.toString() + p.stderr.toString();
+      expect(p.exitCode).toBe(1);
+      expect(out).toContain("cannot start the runner");
+      expect(out).toContain("INVALID_MANIFEST");
+      expect(out).not.toContain("cannot register with the edge");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -12,7 +12,7 @@ import { DEFAULT_MNEMONIC } from "../../src/edge/ledger/genesis.ts";
 import type { DevnetControl } from "../../src/edge/ledger/types.ts";
 import { ffprobeMediaProbe } from "../../src/node-runner/ffmpeg/media-probe.ts";
 
-export const ROOT = resolve(import.meta.dir, "../..");
+export const ROOT = resolve(import.meta.dirname, "../..");
 
 /** A fresh directory under the OS temp dir; `cleanup` removes it. */
 export function tempDir(prefix = "edge-test-"): { dir: string; cleanup(): void } {

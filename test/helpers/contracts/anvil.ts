@@ -16,7 +16,7 @@ import {
 import { mnemonicToAccount } from "viem/accounts";
 import { DEFAULT_MNEMONIC } from "../../../src/edge/ledger/genesis.ts";
 
-const ANVIL = join(import.meta.dir, "../../../node_modules/.bin/anvil");
+const ANVIL = join(import.meta.dirname, "../../../node_modules/.bin/anvil");
 
 export interface Anvil {
   url: string;

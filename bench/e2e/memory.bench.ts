@@ -1,0 +1,118 @@
+/**
+ * Memory under a sustained mixed load: the orchestrator edge and a no-op runner (real processes,
+ * network.ts) serve, for MEMORY_SECONDS, paid no-op jobs, ticket payments (10 tickets each) and
+ * info requests at once, driven from this process. VmRSS of both processes is read from
+ * /proc/<pid>/status every second; printed: start, end, max, and the slope (least squares over
+ * the run after its first fifth, in MB per minute) against the goals (edge < 150 MB; runner
+ * < 80 MB plus its models; this runner loads none). Several minutes: MEMORY_SECONDS=300.
+ *   MEMORY_SECONDS=300 npx bun run bench/index.ts --bun-only memory
+ */
+import { loadavg } from "node:os";
+import { readEnv } from "../../src/cli/env.ts";
+import { getInfo } from "../../src/wire/orchestrator-client.ts";
+import { tempDir } from "../../test/helpers/media.ts";
+import { BENCH_ENV } from "../env.ts";
+import {
+  orchestrator,
+  paymentSource,
+  postPayment,
+  rssMb,
+  sender,
+  startNetwork,
+  submitNoopJob,
+} from "./network.ts";
+
+const { MEMORY_SECONDS: SECONDS, E2E_RUNNER_CAPACITY: CAPACITY } = readEnv(BENCH_ENV, process.env);
+const TICKETS_PER_PAYMENT = 10;
+
+interface Series {
+  t: number[];
+  mb: number[];
+}
+
+/** Least-squares slope of mb over t (s), in MB per minute. */
+function slopePerMin(s: Series, from: number): number {
+  const xs = s.t.slice(from);
+  const ys = s.mb.slice(from);
+  const n = xs.length;
+  if (n < 2) return 0;
+  const mx = xs.reduce((a, b) => a + b, 0) / n;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
+  return den === 0 ? 0 : (num / den) * 60;
+}
+
+const tmp = tempDir("bench-e2e-memory-");
+const net = await startNetwork(tmp.dir, CAPACITY);
+let sampler: ReturnType<typeof setInterval> | undefined;
+try {
+  const edge: Series = { t: [], mb: [] };
+  const runner: Series = { t: [], mb: [] };
+  const t0 = performance.now();
+  const deadline = t0 + SECONDS * 1000;
+  const sample = () => {
+    const t = (performance.now() - t0) / 1000;
+    edge.t.push(t);
+    edge.mb.push(rssMb(net.edge.pid));
+    runner.t.push(t);
+    runner.mb.push(rssMb(net.runner.pid));
+  };
+  sample();
+  sampler = setInterval(sample, 1000);
+
+  const pay = paymentSource(net.url);
+  const counts = { jobs: 0, payments: 0, infos: 0 };
+  const loop = async (fn: () => Promise<void>) => {
+    while (performance.now() < deadline) await fn();
+  };
+  const jobs = async () => {
+    await submitNoopJob(net.url, await pay(1));
+    counts.jobs++;
+  };
+  const payments = async () => {
+    await postPayment(net.url, await pay(TICKETS_PER_PAYMENT), TICKETS_PER_PAYMENT);
+    counts.payments++;
+  };
+  const infos = async () => {
+    await getInfo(net.url, { sender, orchestrator });
+    counts.infos++;
+  };
+  await Promise.all([
+    ...Array.from({ length: 4 }, () => loop(jobs)),
+    ...Array.from({ length: 2 }, () => loop(payments)),
+    ...Array.from({ length: 2 }, () => loop(infos)),
+  ]);
+  clearInterval(sampler);
+  sample();
+
+  const wall = (performance.now() - t0) / 1000;
+  const from = Math.floor(edge.t.length / 5);
+  const row = (name: string, s: Series, goal: number) => {
+    const max = Math.max(...s.mb);
+    const slope = slopePerMin(s, from);
+    const f = (n: number) => n.toFixed(1).padStart(7);
+    console.log(
+      `  ${name.padEnd(8)} start ${f(s.mb[0]!)}  end ${f(s.mb.at(-1)!)}  max ${f(max)} MB   slope ${slope >= 0 ? "+" : ""}${slope.toFixed(2)} MB/min   goal < ${goal} MB: ${max < goal ? "met" : "NOT met"}`,
+    );
+  };
+  console.log(
+    `RSS under mixed load for ${wall.toFixed(0)} s (4 job loops, 2 payment loops of ${TICKETS_PER_PAYMENT} tickets, 2 info loops): ${counts.jobs} jobs, ${counts.payments} payments, ${counts.infos} info requests; ${edge.t.length} samples, slope over the last ${edge.t.length - from}`,
+  );
+  row("edge", edge, 150);
+  row("runner", runner, 80);
+  console.log(
+    `  load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
+} finally {
+  clearInterval(sampler);
+  await net.stop();
+  tmp.cleanup();
+}
+process.exit(0);
