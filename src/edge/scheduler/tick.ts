@@ -1,6 +1,7 @@
 import type { Address } from "../../protocol/types.ts";
 import { LivepeerError } from "../../wire/errors.ts";
 import type { AppDeps } from "../deps.ts";
+import { endIdleStreamSessions } from "../go-gateway/stream-sessions.ts";
 import { METRIC } from "../metrics.ts";
 import { type PruneReport, pruneExpiredBlobs } from "../services/jobs/retention.ts";
 import { pruneNonces } from "../services/staking/authorize.ts";
@@ -102,15 +103,20 @@ function initCaller(deps: AppDeps): Address {
 }
 
 /**
- * Runs `tick` every `config.scheduler.intervalMs`, never overlapping itself. For Bun, Node and
- * Deno without cron. Returns a stop function that waits for a running tick.
+ * Runs `tick` every `config.scheduler.intervalMs`, never overlapping itself, with this process's
+ * sweep of idle pushed streams' go-livepeer sessions. For Bun, Node and Deno without cron.
+ * Returns a stop function that waits for a running tick.
  */
 export function startScheduler(deps: AppDeps): () => Promise<void> {
   if (!deps.config.scheduler.enabled) return async () => {};
   let running: Promise<unknown> | undefined;
   const timer = setInterval(() => {
     if (running) return;
-    running = tick(deps)
+    running = Promise.all([
+      tick(deps),
+      // Process-local, not the lease holder's: this process's idle pushed streams end their sessions.
+      endIdleStreamSessions(deps),
+    ])
       .catch((err) => deps.logger.error("scheduler tick failed", { error: String(err) }))
       .finally(() => {
         running = undefined;

@@ -5,6 +5,7 @@ import type { Subprocess } from "bun";
 import { eq } from "drizzle-orm";
 import { acceptedTickets } from "../../../src/edge/db/schema/payments.ts";
 import { type GoWireServer, startGoWireServer } from "../../../src/edge/go-wire/server.ts";
+import { startScheduler } from "../../../src/edge/scheduler/tick.ts";
 import { getConsumerJob } from "../../../src/edge/services/consumer/jobs.ts";
 import { getGatewayBalance } from "../../../src/edge/services/gateway/sender.ts";
 import { getBalance } from "../../../src/edge/services/tickets/balance.ts";
@@ -26,7 +27,8 @@ import { makeClip, tempDir } from "../../helpers/media.ts";
 // result's fresh OrchestratorInfo adopted (new params, so new recipient_rand_hash, nonces from 1
 // on each), the books equal to the wei; a refresh happens before the segment when the auth token
 // (the gateway's injected clock) or the ticket params (the devnet's blocks) are about to expire,
-// with no refused /segment round trip; an idle stream's session is ended at the orchestrator.
+// with no refused /segment round trip; an idle stream's session is ended at the orchestrator, on
+// another stream's push or on the scheduler's interval.
 
 const FACE = 2_000_000_000_000n;
 const PROFILES = "P144p30fps16x9,P240p30fps16x9";
@@ -207,4 +209,25 @@ describe("a pushed stream's go-livepeer session", () => {
     expect(pair.gw.deps.services.push.go.byStream.has("idle-a")).toBe(false);
     expect(pair.gw.deps.services.push.go.byStream.has("idle-b")).toBe(true);
   }, 180_000);
+
+  test("the scheduler's interval ends an idle stream's session with no push after it", async () => {
+    const ends = served(pair, "EndTranscodingSession");
+    await push("idle-c", 0);
+    pair.advance(61_000);
+    const deps = pair.gw.deps;
+    // The gateway's own scheduler, every round step off: only its process-local sweep matters here.
+    const stop = startScheduler({
+      ...deps,
+      config: {
+        ...deps.config,
+        scheduler: { enabled: true, intervalMs: 20, initializeRounds: false, reward: false, redeem: false },
+      },
+    });
+    try {
+      while (deps.services.push.go.byStream.has("idle-c")) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await stop();
+    }
+    expect(served(pair, "EndTranscodingSession") - ends).toBeGreaterThanOrEqual(1);
+  }, 60_000);
 });
