@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { locateFfmpeg, type NativeFfmpeg } from "../../src/node-runner/ffmpeg/locate.ts";
 import { childEnv } from "../../src/node-runner/ffmpeg/process.ts";
 
@@ -41,11 +42,15 @@ export async function runTool(
   args: string[],
 ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const t = await ffmpegTools();
-  const p = Bun.spawn([t[tool], ...args], { env: t.env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-  const [stdout, stderr, exitCode] = await Promise.all([
-    new Response(p.stdout).text(),
-    new Response(p.stderr).text(),
-    p.exited,
-  ]);
-  return { exitCode, stdout, stderr };
+  // node:child_process, so the benches that make clips with it also run under Node.
+  const p = spawn(t[tool], args, { env: t.env, stdio: ["ignore", "pipe", "pipe"] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  p.stdout.on("data", (c: Buffer) => out.push(c));
+  p.stderr.on("data", (c: Buffer) => err.push(c));
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    p.once("error", reject);
+    p.once("close", (code) => resolve(code ?? -1));
+  });
+  return { exitCode, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
 }
