@@ -7,6 +7,7 @@ import { acceptedTickets } from "../../../src/edge/db/schema/payments.ts";
 import { type GoWireServer, startGoWireServer } from "../../../src/edge/go-wire/server.ts";
 import { startScheduler } from "../../../src/edge/scheduler/tick.ts";
 import { getConsumerJob } from "../../../src/edge/services/consumer/jobs.ts";
+import { suspendOrchestrator } from "../../../src/edge/services/gateway/discovery.ts";
 import { getGatewayBalance } from "../../../src/edge/services/gateway/sender.ts";
 import { getBalance } from "../../../src/edge/services/tickets/balance.ts";
 import { ffprobePixelCounter } from "../../../src/node-runner/ffmpeg/pixel-count.ts";
@@ -209,6 +210,28 @@ describe("a pushed stream's go-livepeer session", () => {
     expect(pair.gw.deps.services.push.go.byStream.has("idle-a")).toBe(false);
     expect(pair.gw.deps.services.push.go.byStream.has("idle-b")).toBe(true);
   }, 180_000);
+
+  test("a suspended orchestrator does not get the stream's next segment through its kept session", async () => {
+    await push("suspended", 0);
+    const recipient = pair.go.context.hosted.address.toLowerCase() as Address;
+    const segments = served(pair, "POST /segment");
+    const discovery = pair.gw.deps.services.discovery;
+    suspendOrchestrator(pair.gw.deps, recipient, "test");
+    try {
+      const res = await pair.gw.app.fetch(
+        new Request(`http://gateway.test/live/suspended/1.ts?profiles=${PROFILES}`, {
+          method: "POST",
+          body: clip as Uint8Array<ArrayBuffer>,
+          headers: { "content-duration": "1000", "content-resolution": "320x240" },
+        }),
+      );
+      expect(res.status).not.toBe(200);
+      expect(served(pair, "POST /segment")).toBe(segments);
+    } finally {
+      discovery.suspensions = {};
+    }
+    await push("suspended", 2);
+  }, 120_000);
 
   test("the scheduler's interval ends an idle stream's session with no push after it", async () => {
     const ends = served(pair, "EndTranscodingSession");

@@ -1,4 +1,4 @@
-import { selectOrchestrator } from "../../../protocol/selection.ts";
+import { isSuspended, selectOrchestrator } from "../../../protocol/selection.ts";
 import type { Address } from "../../../protocol/types.ts";
 import type { AppDeps } from "../../deps.ts";
 import { discoverGoOrchestrators, type GoCandidate } from "../../go-gateway/discovery.ts";
@@ -34,7 +34,12 @@ export async function chooseRoute(
   if (!goAllowed || !goWireConfigured(deps)) return { kind: "json", exclude: [...tried] };
   // A pushed stream stays with the orchestrator of its open session, as go-livepeer's does.
   const kept = stream === undefined ? undefined : streamSession(deps, stream);
-  if (kept && !tried.some((a) => a.toLowerCase() === kept.candidate.address)) {
+  const s0 = deps.services.discovery;
+  if (
+    kept &&
+    !tried.some((a) => a.toLowerCase() === kept.candidate.address) &&
+    !isSuspended(s0.suspensions, kept.candidate.address, s0.refresh)
+  ) {
     return { kind: "go", candidate: kept.candidate };
   }
   // The go wire first: an account answering GetOrchestrator is not failed by its JSON info.
