@@ -241,30 +241,11 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
       if (answer.timings)
         for (const [k, v] of Object.entries(answer.timings)) timings[`orchestrator.${k}`] = v;
       reportOrchestratorSuccess(deps, orchestrator, timings[`attempt${attempt}OrchestratorMs`]);
-      const now = deps.clock.now();
-      const stats = await totals(deps, id, attempt, "succeeded", null, now);
-      await writeTx(deps.db, async (tx) => {
-        if (outputs.length > 0) await tx.insert(consumerOutputs).values(outputs);
-        await tx
-          .update(consumerJobs)
-          .set({
-            status: "succeeded",
-            progress: 1,
-            fee: answer.fee ?? jp.fee.toString(),
-            engine: answer.engine,
-            data: answer.data === undefined ? null : JSON.stringify(answer.data),
-            timings: JSON.stringify(timings),
-            ...stats,
-            error: null,
-            errorCode: null,
-            updatedAt: now,
-            completedAt: now,
-          })
-          .where(eq(consumerJobs.id, id));
+      await recordSuccess(deps, id, attempt, input, timings, outputs, {
+        fee: answer.fee ?? jp.fee.toString(),
+        engine: answer.engine,
+        data: answer.data,
       });
-      deps.metrics.inc(METRIC.jobs, { capability: capabilityOf(input.spec), outcome: "succeeded" });
-      deps.metrics.observe(METRIC.jobDuration, timings.totalMs / 1000);
-      deps.services.jobs.notifier.wake(`cjob:${id}`);
       return;
     } catch (err) {
       lastError = errorOf(err, "ORCHESTRATOR_FAILED");
@@ -383,32 +364,13 @@ async function attemptGo(
       ticketsEv: out.sent.ev.toString(),
     });
     reportOrchestratorSuccess(deps, orchestrator, timings[`attempt${attempt}OrchestratorMs`]);
-    const now = deps.clock.now();
-    const stats = await totals(deps, id, attempt, "succeeded", null, now);
-    await writeTx(deps.db, async (tx) => {
-      if (out.outputs.length > 0) await tx.insert(consumerOutputs).values(out.outputs);
-      await tx
-        .update(consumerJobs)
-        .set({
-          status: "succeeded",
-          progress: 1,
-          fee: out.fee.toString(),
-          pricePerUnit: out.price.pricePerUnit.toString(),
-          pixelsPerUnit: out.price.pixelsPerUnit.toString(),
-          engine: out.engine,
-          data: out.data === undefined ? null : JSON.stringify(out.data),
-          timings: JSON.stringify(timings),
-          ...stats,
-          error: null,
-          errorCode: null,
-          updatedAt: now,
-          completedAt: now,
-        })
-        .where(eq(consumerJobs.id, id));
+    await recordSuccess(deps, id, attempt, input, timings, out.outputs, {
+      fee: out.fee.toString(),
+      pricePerUnit: out.price.pricePerUnit.toString(),
+      pixelsPerUnit: out.price.pixelsPerUnit.toString(),
+      engine: out.engine,
+      data: out.data,
     });
-    deps.metrics.inc(METRIC.jobs, { capability: capabilityOf(input.spec), outcome: "succeeded" });
-    deps.metrics.observe(METRIC.jobDuration, timings.totalMs / 1000);
-    deps.services.jobs.notifier.wake(`cjob:${id}`);
     return "succeeded";
   } catch (err) {
     const error = errorOf(err, "ORCHESTRATOR_FAILED");
@@ -439,6 +401,51 @@ async function attemptGo(
 }
 
 /** Ticket totals over every attempt; marks the running attempt with its outcome. */
+/** What a succeeded attempt sets on the job, beside the status, stats and timings. */
+interface SuccessFields {
+  fee: string;
+  pricePerUnit?: string;
+  pixelsPerUnit?: string;
+  engine: string | null | undefined;
+  data: unknown;
+}
+
+/** Stores a succeeded attempt's outputs and the job's final row in one transaction, then wakes its waiters. */
+async function recordSuccess(
+  deps: AppDeps,
+  id: string,
+  attempt: number,
+  input: SubmitInput,
+  timings: Record<string, number>,
+  outputs: (typeof consumerOutputs.$inferInsert)[],
+  fields: SuccessFields,
+): Promise<void> {
+  const now = deps.clock.now();
+  const stats = await totals(deps, id, attempt, "succeeded", null, now);
+  const { data, ...rest } = fields;
+  await writeTx(deps.db, async (tx) => {
+    if (outputs.length > 0) await tx.insert(consumerOutputs).values(outputs);
+    await tx
+      .update(consumerJobs)
+      .set({
+        ...rest,
+        status: "succeeded",
+        progress: 1,
+        data: data === undefined ? null : JSON.stringify(data),
+        timings: JSON.stringify(timings),
+        ...stats,
+        error: null,
+        errorCode: null,
+        updatedAt: now,
+        completedAt: now,
+      })
+      .where(eq(consumerJobs.id, id));
+  });
+  deps.metrics.inc(METRIC.jobs, { capability: capabilityOf(input.spec), outcome: "succeeded" });
+  deps.metrics.observe(METRIC.jobDuration, (timings.totalMs ?? 0) / 1000);
+  deps.services.jobs.notifier.wake(`cjob:${id}`);
+}
+
 async function totals(deps: AppDeps, id: string, attempt: number, status: string, _e: null, now: number) {
   return writeTx(deps.db, async (tx) => {
     if (attempt > 0) {
