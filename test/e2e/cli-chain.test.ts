@@ -75,7 +75,7 @@ describe.skipIf(missing !== undefined)(titleWithSkipReason("lpx writes on LEDGER
     expect(r).toMatchObject({ code: 0, err: "" });
     const sent = JSON.parse(r.out) as Sent;
     expect(sent).toMatchObject({ action: "bond", chainId: 31337, from: c.address(4) });
-    expect(sent.transactions.map((t) => t.function)).toEqual(["approve", "bond"]);
+    expect(sent.transactions.map((t) => t.function)).toEqual(["approve", "bondWithHint"]);
     await minedFrom(4, sent);
     const d = await c.chain.getDelegator(c.address(4));
     expect(d.bondedAmount).toBe(10n * LPT);

@@ -4,14 +4,15 @@ import { join, relative } from "node:path";
 
 // No hidden module state: a service's process state is built once by bootstrap and carried on
 // the deps (src/edge/services/build.ts), so library code keeps no mutable variable, map or cache
-// at module level. Entry points own their process (a server handle, a stopping flag).
+// at module level. Entry points own their process (a server handle, a stopping flag), and a
+// worker script (*-worker.ts) owns its thread the same way (the model it loaded).
 const ROOT = new URL("../..", import.meta.url).pathname;
 
 /** Files that may keep module state, and why. */
 const ALLOWED: Record<string, string> = {
   "src/edge/db/client.ts": "the libsql driver patch marks each native connection it has set up",
 };
-const ENTRY = /^src\/(main\.ts|edge\/entry\/|node-runner\/main\.ts)/;
+const ENTRY = /^src\/(main\.ts|edge\/entry\/|node-runner\/main\.ts)|-worker\.ts$/;
 
 // A top-level `let`/`var`, or a top-level mutable Map/WeakMap/WeakSet/empty Set.
 const MODULE_STATE =
@@ -48,4 +49,6 @@ test("the pattern catches what it is meant to", () => {
   expect(hits('const CODES = new Set(["a", "b"]);')).toBe(0);
   expect(hits("const BY_NAME: ReadonlyMap<string, number> = new Map(entries);")).toBe(0);
   expect(hits("  let local = 1;")).toBe(0);
+  expect(ENTRY.test("src/node-runner/ai/tfjs-worker.ts")).toBe(true);
+  expect(ENTRY.test("src/node-runner/ai/tfjs.ts")).toBe(false);
 });
