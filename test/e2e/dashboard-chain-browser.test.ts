@@ -91,7 +91,10 @@ describe.skipIf(skip !== undefined)(
         expect(d.delegateAddress.toLowerCase()).toBe(o1);
         // The status after the reload names both mined transactions; each was sent by d3.
         const shown = (await b.page.locator("#action-status").getAttribute("data-txs")) ?? "";
-        const hashes = [...shown.matchAll(/(approve|bondWithHint) (0x[0-9a-f]{64})/g)].map((m) => [m[1], m[2]]);
+        const hashes = [...shown.matchAll(/(approve|bondWithHint) (0x[0-9a-f]{64})/g)].map((m) => [
+          m[1],
+          m[2],
+        ]);
         // The bond is built with the pool hints the chain ledger computes.
         expect(hashes.map(([fn]) => fn)).toEqual(["approve", "bondWithHint"]);
         for (const [, hash] of hashes) {
