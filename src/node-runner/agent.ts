@@ -219,18 +219,18 @@ export function createAgent(options: AgentOptions): Agent {
         },
       });
       const executed = performance.now();
-      // Outputs go up all at once, each streamed from its file (never read whole); the attempt
-      // is completed once every one is recorded, so a result never names a missing output.
-      await Promise.all(
-        result.outputs.map(async (out) =>
-          client.upload(grant, out.name, await openAsBlob(out.path), {
-            contentType: out.contentType,
-            ...(out.width === undefined ? {} : { width: out.width }),
-            ...(out.height === undefined ? {} : { height: out.height }),
-            ...(out.durationSec === undefined ? {} : { durationSec: out.durationSec }),
-          }),
-        ),
-      );
+      // Outputs go up one after another, in the executor's order (the edge lists a job's outputs
+      // in the order they were recorded, and renditions keep their profile order), each streamed
+      // from its file (never read whole); the attempt is completed once every one is recorded, so
+      // a result never names a missing output.
+      for (const out of result.outputs) {
+        await client.upload(grant, out.name, await openAsBlob(out.path), {
+          contentType: out.contentType,
+          ...(out.width === undefined ? {} : { width: out.width }),
+          ...(out.height === undefined ? {} : { height: out.height }),
+          ...(out.durationSec === undefined ? {} : { durationSec: out.durationSec }),
+        });
+      }
       const r = await client.complete(grant, {
         engine: result.engine,
         units: result.units.toString(),

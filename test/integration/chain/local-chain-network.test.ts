@@ -45,7 +45,10 @@ describe.skipIf(missing !== undefined)(
   () => {
     test("the example is paid and its winning tickets are redeemed on chain", async () => {
       const proc = Bun.spawn(
-        [process.execPath, "scripts/chain.ts", "--port", "0", "--block-ms", "200", "--round-length", "40"],
+        // Rounds of 150 blocks (30 s): a winner is redeemed once its params expire (40 blocks) and
+        // before its validity ends two rounds after creation, so a loaded machine whose scheduler
+        // runs late still has most of a round in hand (with 40-block rounds it had 8 s).
+        [process.execPath, "scripts/chain.ts", "--port", "0", "--block-ms", "200", "--round-length", "150"],
         { cwd: ROOT, env: { ...process.env, DATA_DIR: dataDir }, stdout: "pipe", stderr: "inherit" },
       );
       // It prints its summary and a "chain ready" line once deployed and seeded.
