@@ -6,6 +6,8 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import type { Subprocess } from "bun";
 import { bytesToHex, hexToBytes, keccak256 } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
+import type { BuildOverrides } from "../../src/edge/bootstrap.ts";
+import type { EdgeConfigInput } from "../../src/edge/config.ts";
 import { type GoWireServer, startGoWireServer } from "../../src/edge/go-wire/server.ts";
 import { ffprobePixelCounter } from "../../src/node-runner/ffmpeg/pixel-count.ts";
 import { signTicket } from "../../src/protocol/signature.ts";
@@ -80,15 +82,19 @@ export async function startGoWireNode(
   options: {
     runner?: boolean;
     prices?: { capability: string; pricePerUnit: string; pixelsPerUnit: string }[];
+    /** Ticket face value = EV (winProb 2^256 − 1): every ticket wins and is redeemable. */
+    winningFaceValue?: bigint;
   } = {},
 ): Promise<GoWireNode> {
   const token = `go-wire-runner-token-${crypto.randomUUID()}`;
   const base = runnerOrchestratorConfig(token);
+  const face = options.winningFaceValue?.toString();
   const edge = await makeEdge({
     ...base,
     orchestrators: base.orchestrators!.map((o) => ({
       ...o,
       ...(options.prices ? { prices: options.prices } : {}),
+      ...(face ? { ticket: { ev: face, maxFaceValue: face } } : {}),
     })),
   });
   const http = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => edge.app.fetch(req) });
@@ -109,6 +115,45 @@ export async function startGoWireNode(
       await go.close();
       http.stop(true);
       await edge.close();
+    },
+  };
+}
+
+/** An orchestrator node as startGoWireNode makes it, and a gateway edge paying it. */
+export interface GoWirePair {
+  orch: TestEdge;
+  gw: TestEdge;
+  go: GoWireServer;
+  runner: Subprocess<"ignore", "pipe", "inherit">;
+  stop(): Promise<void>;
+}
+
+/**
+ * startGoWireNode with every ticket a winner, and a gateway edge (genesis account 0 as sender) on
+ * the orchestrator's database, hence on its devnet. `gateway` adds to the gateway's config (its
+ * goWire block, say); the gateway closes first, so its go sessions end while the listener is up.
+ */
+export async function startGoWirePair(
+  serviceUri: string,
+  options: {
+    winningFaceValue: bigint;
+    gateway?: (go: GoWireServer) => Omit<NonNullable<EdgeConfigInput["gateway"]>, "senderPrivateKey">;
+    overrides?: BuildOverrides;
+  },
+): Promise<GoWirePair> {
+  const node = await startGoWireNode(serviceUri, { winningFaceValue: options.winningFaceValue });
+  const gw = await makeEdge(
+    { roles: ["gateway"], gateway: { senderPrivateKey: genesisKey(0), ...options.gateway?.(node.go) } },
+    { dbUrl: node.edge.dbUrl, ...(options.overrides ? { overrides: options.overrides } : {}) },
+  );
+  return {
+    orch: node.edge,
+    gw,
+    go: node.go,
+    runner: node.runner!,
+    async stop() {
+      await gw.close();
+      await node.stop();
     },
   };
 }

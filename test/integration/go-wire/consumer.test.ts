@@ -1,25 +1,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Subprocess } from "bun";
 import { eq } from "drizzle-orm";
 import { acceptedTickets, ticketRedemptions } from "../../../src/edge/db/schema/payments.ts";
-import { type GoWireServer, startGoWireServer } from "../../../src/edge/go-wire/server.ts";
 import { consumerOutput, getConsumerJob } from "../../../src/edge/services/consumer/jobs.ts";
 import { getGatewayBalance } from "../../../src/edge/services/gateway/sender.ts";
 import { getBalance } from "../../../src/edge/services/tickets/balance.ts";
 import { redeemDueTickets } from "../../../src/edge/services/tickets/redeem.ts";
 import { ffprobePixelCounter } from "../../../src/node-runner/ffmpeg/pixel-count.ts";
 import type { Address } from "../../../src/protocol/types.ts";
-import {
-  devnetOf,
-  genesisAccount,
-  genesisKey,
-  makeEdge,
-  runnerOrchestratorConfig,
-  type TestEdge,
-} from "../../helpers/edge.ts";
-import { spawnReadyRunner } from "../../helpers/go-wire.ts";
+import { devnetOf, genesisAccount } from "../../helpers/edge.ts";
+import { type GoWirePair, startGoWirePair } from "../../helpers/go-wire.ts";
 import { ffprobe, makeClip, makeSolidImage, tempDir } from "../../helpers/media.ts";
 
 // A consumer's job through this gateway to a go-livepeer-wire orchestrator named by orchAddr
@@ -32,52 +23,15 @@ import { ffprobe, makeClip, makeSolidImage, tempDir } from "../../helpers/media.
 /** Face value = EV (winProb 2^256 − 1): every ticket wins and is redeemable. */
 const FACE = 2_000_000_000_000n;
 
-interface Pair {
-  orch: TestEdge;
-  gw: TestEdge;
-  go: GoWireServer;
-  runner: Subprocess<"ignore", "pipe", "inherit">;
-  stop(): Promise<void>;
-}
+type Pair = GoWirePair;
 
-async function startPair(serviceUri: string): Promise<Pair> {
-  const token = `go-consumer-runner-${crypto.randomUUID()}`;
-  const base = runnerOrchestratorConfig(token);
-  const orch = await makeEdge({
-    ...base,
-    orchestrators: base.orchestrators!.map((o) => ({
-      ...o,
-      ticket: { ev: FACE.toString(), maxFaceValue: FACE.toString() },
-    })),
+/** The gateway names the orchestrator's go-wire listener as its only orchAddr. */
+const startPair = (serviceUri: string) =>
+  startGoWirePair(serviceUri, {
+    winningFaceValue: FACE,
+    gateway: (go) => ({ goWire: { orchAddr: [go.url], ledgerProbe: false } }),
+    overrides: { pixelCounter: ffprobePixelCounter() },
   });
-  const http = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => orch.app.fetch(req) });
-  const go = await startGoWireServer({ deps: orch.deps, serviceUri, countPixels: ffprobePixelCounter() });
-  const runner = await spawnReadyRunner(`http://127.0.0.1:${http.port}`, token, join(orch.dir, "models"));
-  // The gateway edge shares the orchestrator's database, hence its devnet ledger.
-  const gw = await makeEdge(
-    {
-      roles: ["gateway"],
-      gateway: { senderPrivateKey: genesisKey(0), goWire: { orchAddr: [go.url], ledgerProbe: false } },
-    },
-    { dbUrl: orch.dbUrl, overrides: { pixelCounter: ffprobePixelCounter() } },
-  );
-  return {
-    orch,
-    gw,
-    go,
-    runner,
-    async stop() {
-      if (runner.exitCode === null) {
-        runner.kill("SIGTERM");
-        await runner.exited;
-      }
-      await go.close();
-      http.stop(true);
-      await gw.close();
-      await orch.close();
-    },
-  };
-}
 
 const tmp = tempDir("go-consumer-");
 let clip: Uint8Array;

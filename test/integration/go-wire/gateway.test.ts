@@ -1,27 +1,18 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
-import { join, join as joinPath } from "node:path";
-import type { Subprocess } from "bun";
+import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { bytesToHex } from "viem";
 import { acceptedTickets, ticketRedemptions } from "../../../src/edge/db/schema/payments.ts";
 import { gatewayCapabilities } from "../../../src/edge/go-gateway/grpc.ts";
 import { SegmentError, submitSegment } from "../../../src/edge/go-gateway/segment.ts";
 import { endSession, openSession, refreshSession } from "../../../src/edge/go-gateway/session.ts";
-import { type GoWireServer, startGoWireServer } from "../../../src/edge/go-wire/server.ts";
 import { getGatewayBalance } from "../../../src/edge/services/gateway/sender.ts";
 import { redeemDueTickets } from "../../../src/edge/services/tickets/redeem.ts";
 import { ffprobePixelCounter } from "../../../src/node-runner/ffmpeg/pixel-count.ts";
 import { PRESETS } from "../../../src/protocol/profiles.ts";
-import {
-  devnetOf,
-  genesisAccount,
-  genesisKey,
-  makeEdge,
-  runnerOrchestratorConfig,
-  type TestEdge,
-} from "../../helpers/edge.ts";
-import { spawnReadyRunner } from "../../helpers/go-wire.ts";
+import { devnetOf, genesisAccount } from "../../helpers/edge.ts";
+import { type GoWirePair, startGoWirePair } from "../../helpers/go-wire.ts";
 import { ffprobe, makeClip, tempDir } from "../../helpers/media.ts";
 
 // This project's gateway paying this project's orchestrator over go-livepeer's wire, both ways in
@@ -32,49 +23,9 @@ import { ffprobe, makeClip, tempDir } from "../../helpers/media.ts";
 /** Face value = EV: winProb is 2^256 − 1, every ticket wins and is redeemable. */
 const FACE = 2_000_000_000_000n;
 
-interface Node {
-  orch: TestEdge;
-  gw: TestEdge;
-  go: GoWireServer;
-  runner: Subprocess<"ignore", "pipe", "inherit">;
-  stop(): Promise<void>;
-}
+type Node = GoWirePair;
 
-async function startPair(serviceUri: string): Promise<Node> {
-  const token = `go-gw-runner-token-${crypto.randomUUID()}`;
-  const base = runnerOrchestratorConfig(token);
-  const orch = await makeEdge({
-    ...base,
-    orchestrators: base.orchestrators!.map((o) => ({
-      ...o,
-      ticket: { ev: FACE.toString(), maxFaceValue: FACE.toString() },
-    })),
-  });
-  // The gateway edge shares the orchestrator's database, hence its devnet: the same ledger.
-  const gw = await makeEdge(
-    { roles: ["gateway"], gateway: { senderPrivateKey: genesisKey(0) } },
-    { dbUrl: orch.dbUrl },
-  );
-  const http = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => orch.app.fetch(req) });
-  const go = await startGoWireServer({ deps: orch.deps, serviceUri, countPixels: ffprobePixelCounter() });
-  const runner = await spawnReadyRunner(`http://127.0.0.1:${http.port}`, token, joinPath(orch.dir, "models"));
-  return {
-    orch,
-    gw,
-    go,
-    runner,
-    async stop() {
-      if (runner.exitCode === null) {
-        runner.kill("SIGTERM");
-        await runner.exited;
-      }
-      await go.close();
-      http.stop(true);
-      await gw.close();
-      await orch.close();
-    },
-  };
-}
+const startPair = (serviceUri: string) => startGoWirePair(serviceUri, { winningFaceValue: FACE });
 
 const tmp = tempDir("go-gw-");
 let clip: Uint8Array;

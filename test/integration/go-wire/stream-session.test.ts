@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import type { Subprocess } from "bun";
 import { eq } from "drizzle-orm";
 import { acceptedTickets } from "../../../src/edge/db/schema/payments.ts";
-import { type GoWireServer, startGoWireServer } from "../../../src/edge/go-wire/server.ts";
 import { startScheduler } from "../../../src/edge/scheduler/tick.ts";
 import { getConsumerJob } from "../../../src/edge/services/consumer/jobs.ts";
 import { suspendOrchestrator } from "../../../src/edge/services/gateway/discovery.ts";
@@ -12,15 +9,8 @@ import { getGatewayBalance } from "../../../src/edge/services/gateway/sender.ts"
 import { getBalance } from "../../../src/edge/services/tickets/balance.ts";
 import { ffprobePixelCounter } from "../../../src/node-runner/ffmpeg/pixel-count.ts";
 import type { Address } from "../../../src/protocol/types.ts";
-import {
-  devnetOf,
-  genesisAccount,
-  genesisKey,
-  makeEdge,
-  runnerOrchestratorConfig,
-  type TestEdge,
-} from "../../helpers/edge.ts";
-import { spawnReadyRunner } from "../../helpers/go-wire.ts";
+import { devnetOf, genesisAccount } from "../../helpers/edge.ts";
+import { type GoWirePair, startGoWirePair } from "../../helpers/go-wire.ts";
 import { makeClip, tempDir } from "../../helpers/media.ts";
 
 // An HTTP-pushed stream keeps one go-livepeer session across its segments, as go-livepeer's
@@ -35,61 +25,22 @@ const FACE = 2_000_000_000_000n;
 const PROFILES = "P144p30fps16x9,P240p30fps16x9";
 const sender = genesisAccount(0).address.toLowerCase() as Address;
 
-interface Pair {
-  orch: TestEdge;
-  gw: TestEdge;
-  go: GoWireServer;
-  runner: Subprocess<"ignore", "pipe", "inherit">;
+interface Pair extends GoWirePair {
   /** Moves the gateway's clock (only the gateway's) forward. */
   advance(ms: number): void;
-  stop(): Promise<void>;
 }
 
 async function startPair(): Promise<Pair> {
-  const token = `go-stream-runner-${crypto.randomUUID()}`;
-  const base = runnerOrchestratorConfig(token);
-  const orch = await makeEdge({
-    ...base,
-    orchestrators: base.orchestrators!.map((o) => ({
-      ...o,
-      ticket: { ev: FACE.toString(), maxFaceValue: FACE.toString() },
-    })),
-  });
-  const http = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => orch.app.fetch(req) });
-  const go = await startGoWireServer({
-    deps: orch.deps,
-    serviceUri: "https://127.0.0.1:0",
-    countPixels: ffprobePixelCounter(),
-  });
-  const runner = await spawnReadyRunner(`http://127.0.0.1:${http.port}`, token, join(orch.dir, "models"));
   let offset = 0;
-  const gw = await makeEdge(
-    {
-      roles: ["gateway"],
-      gateway: { senderPrivateKey: genesisKey(0), goWire: { orchAddr: [go.url], ledgerProbe: false } },
-    },
-    {
-      dbUrl: orch.dbUrl,
-      overrides: { pixelCounter: ffprobePixelCounter(), clock: { now: () => Date.now() + offset } },
-    },
-  );
+  const pair = await startGoWirePair("https://127.0.0.1:0", {
+    winningFaceValue: FACE,
+    gateway: (go) => ({ goWire: { orchAddr: [go.url], ledgerProbe: false } }),
+    overrides: { pixelCounter: ffprobePixelCounter(), clock: { now: () => Date.now() + offset } },
+  });
   return {
-    orch,
-    gw,
-    go,
-    runner,
+    ...pair,
     advance(ms) {
       offset += ms;
-    },
-    async stop() {
-      if (runner.exitCode === null) {
-        runner.kill("SIGTERM");
-        await runner.exited;
-      }
-      await gw.close();
-      await go.close();
-      http.stop(true);
-      await orch.close();
     },
   };
 }
