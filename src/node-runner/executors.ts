@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { Capabilities } from "../wire/capabilities.ts";
 import { LivepeerError } from "../wire/errors.ts";
 import { pipelineSpec } from "../wire/pipelines.ts";
+import { type ImageCodec, imageCodec } from "./ai/image-codec.ts";
 import { findModel, loadManifest, type ModelManifest, PROVIDERS, type Provider } from "./ai/manifest.ts";
 import { PIPELINES, TRANSFORMERS_LOADERS } from "./ai/pipelines/index.ts";
 import { type ProviderState, Runtimes } from "./ai/runtimes.ts";
@@ -88,10 +89,14 @@ function wasmVersion(): string {
   }
 }
 
-async function init(options: ExecutorOptions): Promise<{ state: ExecutorState; store: ModelStore }> {
-  const [ffmpeg, gpus] = await Promise.all([
+async function init(
+  options: ExecutorOptions,
+): Promise<{ state: ExecutorState; store: ModelStore; images: ImageCodec }> {
+  const [ffmpeg, gpus, images] = await Promise.all([
     locateFfmpeg({ ffmpegPath: options.ffmpegPath, sources: options.ffmpegSources }),
     probeGpus(),
+    // Once per runner: looking sharp up per image cost a module lookup per decode and encode.
+    imageCodec(),
   ]);
   const ffmpegProbe = ffmpeg?.kind === "native" ? await probeFfmpeg(ffmpeg) : null;
   const manifestSource =
@@ -116,6 +121,7 @@ async function init(options: ExecutorOptions): Promise<{ state: ExecutorState; s
   return {
     state: { ffmpeg, ffmpegProbe, gpus, providers: await runtimes.states(), manifest },
     store,
+    images,
   };
 }
 
@@ -240,7 +246,7 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
 
     async execute(spec: JobSpec, ctx: ExecContext): Promise<ExecResult> {
       if (closed) throw new LivepeerError("RUNNER_CLOSED", "executors are closed");
-      const { state, store } = await ready;
+      const { state, store, images } = await ready;
       if (spec.kind === "transcode") return transcode(spec, ctx, state);
       if (!state.manifest.models.some((m) => m.pipeline === spec.pipeline)) {
         throw new LivepeerError("UNKNOWN_PIPELINE", `this runner does not serve ${spec.pipeline}`, {
@@ -265,6 +271,7 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
         signal: ctx.signal,
         ffmpeg: state.ffmpeg?.kind === "native" ? state.ffmpeg : null,
         limits,
+        images,
         onProgress: ctx.onProgress,
       });
       // The engines that really ran it ("onnxruntime-web/webgpu", "onnxruntime-node/cpu+tfjs/wasm").
