@@ -44,5 +44,5 @@ export async function runJob(
   });
   const job = await waitForJob(deps, id, deps.config.jobs.syncTimeoutMs, input.signal);
   if (job.fee !== null) ctx.credit.add(input.sender, input.manifest, -BigInt(job.fee));
-  return { job, outputs: job.status === "succeeded" ? await jobOutputs(deps, id) : [] };
+  return { job, outputs: job.status === "succeeded" ? await jobOutputs(deps, id, job) : [] };
 }

@@ -7,8 +7,10 @@ export interface JobsRuntime {
   notifier: Notifier;
   /** Consumer jobs this process runs in the background, so shutdown and tests can wait for them. */
   background: Set<Promise<void>>;
+  /** SHA-256 (hex) of runner tokens that have authenticated a session: token → hash. */
+  tokenHashes: Map<string, string>;
 }
 
 export function createJobsRuntime(blobs: BlobStore): JobsRuntime {
-  return { blobs, notifier: createNotifier(), background: new Set() };
+  return { blobs, notifier: createNotifier(), background: new Set(), tokenHashes: new Map() };
 }
