@@ -39,6 +39,11 @@ export interface ExecutorOptions {
   ffmpegSources?: readonly FfmpegSource[];
   /** Bounds on one job's input and its FFmpeg process; absent fields keep the defaults. */
   limits?: Partial<RunnerLimits>;
+  /**
+   * Awaited before each generation step of a text model after its first token: a test holds the
+   * generation here (e.g. until it has seen the first streamed token). Nothing waits when absent.
+   */
+  beforeGenerateStep?(step: number, signal: AbortSignal): Promise<void>;
 }
 
 /** What the executors found at start, for logs and the runner's /status. */
@@ -256,6 +261,7 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
         });
       }
       const models = jobModels(store, entry);
+      const gate = options.beforeGenerateStep;
       const r = await PIPELINES[entry.kind]({
         entry,
         models,
@@ -266,6 +272,8 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
         ffmpeg: state.ffmpeg?.kind === "native" ? state.ffmpeg : null,
         limits,
         onProgress: ctx.onProgress,
+        onEvent: ctx.onEvent ?? (() => undefined),
+        beforeStep: gate && ((step: number) => gate(step, ctx.signal)),
       });
       // The engines that really ran it ("onnxruntime-web/webgpu", "onnxruntime-node/cpu+tfjs/wasm").
       return { ...r, engine: models.engines.join("+") || "none" };

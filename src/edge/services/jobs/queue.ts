@@ -298,7 +298,7 @@ const leaseLost = (job: JobRow, attempt: number) =>
   });
 
 /** Checks that (job, attempt) is the live lease of this runner; throws LEASE_LOST otherwise. */
-async function assertLease(tx: Tx, jobId: string, attempt: number, runnerId: string): Promise<JobRow> {
+export async function assertLease(tx: Tx, jobId: string, attempt: number, runnerId: string): Promise<JobRow> {
   const job = await jobRow(tx, jobId);
   if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${jobId}`);
   if (!holdsLease(job, attempt, runnerId)) throw leaseLost(job, attempt);
@@ -496,6 +496,8 @@ export async function completeJob(
     ),
   );
   if (!out.duplicate) deps.metrics.inc(METRIC.queueCompleted, { status: "succeeded" });
+  // The result repeats every live event: the log has served its purpose.
+  deps.services.jobs.live.drop(input.jobId);
   // The committed row goes with the wake-up, so a waiter in this process need not read it again.
   deps.services.jobs.notifier.wake(`job:${input.jobId}`, out.done ? view(out.done) : undefined);
   return { duplicate: out.duplicate };
@@ -550,6 +552,7 @@ export async function failJob(
     ),
   );
   deps.metrics.inc(METRIC.queueAttemptsFailed, { status: out.status });
+  deps.services.jobs.live.drop(input.jobId);
   const { notifier } = deps.services.jobs;
   notifier.wake(`job:${input.jobId}`);
   if (out.status === "queued") for (const o of deps.services.hosted) notifier.wake(`queue:${o.address}`);
@@ -590,6 +593,7 @@ export async function cancelJob(deps: AppDeps, id: string): Promise<QueueJobView
       { behavior: "immediate" },
     ),
   );
+  deps.services.jobs.live.drop(id);
   deps.services.jobs.notifier.wake(`job:${id}`);
   return view(row);
 }

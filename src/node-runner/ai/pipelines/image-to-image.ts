@@ -41,7 +41,10 @@ export const imageToImage: Pipeline = async (run) => {
   }
   let data = out.data as Float32Array;
   if (!strengthInput && strength !== 1) {
-    data = data.map((v, i) => pixels[i]! + strength * (v - pixels[i]!));
+    // A plain loop: a typed array's map calls a closure per value.
+    const blended = new Float32Array(data.length);
+    for (let i = 0; i < data.length; i++) blended[i] = pixels[i]! + strength * (data[i]! - pixels[i]!);
+    data = blended;
   }
   const file = await writePngOutput(run.workDir, "image", fromNchw(data, w, h));
   run.onProgress(1);

@@ -22,6 +22,10 @@ export interface PipelineRun {
   /** Image bounds and FFmpeg's time and memory caps. */
   limits: RunnerLimits;
   onProgress(fraction: number, note?: string): void;
+  /** A live event for the client while the job runs (an llm's streamed chunks), in order. */
+  onEvent(event: unknown): void;
+  /** Awaited between generation steps of a text model (ExecutorOptions.beforeGenerateStep). */
+  beforeStep?: ((step: number) => Promise<void>) | undefined;
 }
 
 export interface PipelineResult {
