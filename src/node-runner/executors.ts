@@ -40,6 +40,11 @@ export interface ExecutorOptions {
   ffmpegSources?: readonly FfmpegSource[];
   /** Bounds on one job's input and its FFmpeg process; absent fields keep the defaults. */
   limits?: Partial<RunnerLimits>;
+  /**
+   * Awaited before each generation step of a text model after its first token: a test holds the
+   * generation here (e.g. until it has seen the first streamed token). Nothing waits when absent.
+   */
+  beforeGenerateStep?(step: number, signal: AbortSignal): Promise<void>;
 }
 
 /** What the executors found at start, for logs and the runner's /status. */
@@ -262,6 +267,7 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
         });
       }
       const models = jobModels(store, entry);
+      const gate = options.beforeGenerateStep;
       const r = await PIPELINES[entry.kind]({
         entry,
         models,
@@ -273,6 +279,8 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
         limits,
         images,
         onProgress: ctx.onProgress,
+        onEvent: ctx.onEvent ?? (() => undefined),
+        beforeStep: gate && ((step: number) => gate(step, ctx.signal)),
       });
       // The engines that really ran it ("onnxruntime-web/webgpu", "onnxruntime-node/cpu+tfjs/wasm").
       return { ...r, engine: models.engines.join("+") || "none" };

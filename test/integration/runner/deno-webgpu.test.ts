@@ -1,10 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { MANIFEST_VERSION } from "../../../src/node-runner/ai/manifest.ts";
 import { runSileroFrames } from "../../../src/node-runner/ai/silero-frames.ts";
-import { findSileroVad, sha256Hex, sileroVadEntry } from "../../../src/node-runner/models/build.ts";
-import type { DenoSileroReport } from "../../helpers/deno-silero-webgpu.ts";
+import { findSileroVad } from "../../../src/node-runner/models/build.ts";
+import { denoMissing, runDenoSilero, writeSileroWebGpuManifest } from "../../helpers/deno.ts";
 import { synthVowels, tempDir, wavBytes } from "../../helpers/media.ts";
 import { titleSkipping } from "../../helpers/npm-models.ts";
 
@@ -19,63 +18,27 @@ import { titleSkipping } from "../../helpers/npm-models.ts";
 
 const TOLERANCE = 1e-4;
 const FRAMES = 4;
-const ROOT = new URL("../../..", import.meta.url).pathname;
-const DENO = join(ROOT, "node_modules/.bin/deno");
-const SCRIPT = join(ROOT, "test/helpers/deno-silero-webgpu.ts");
-
 const model = findSileroVad();
 const tmp = tempDir("runner-deno-webgpu-");
 afterAll(() => tmp.cleanup());
 
-function writeManifest(): string {
-  const path = join(tmp.dir, "manifest.json");
-  const entry = sileroVadEntry(model!, sha256Hex(readFileSync(model!)), { pricePerUnit: "1" });
-  writeFileSync(
-    path,
-    JSON.stringify({ version: MANIFEST_VERSION, models: [{ ...entry, providers: ["webgpu"] }] }),
-  );
-  return path;
-}
-
-/** Runs the Deno script; its last stdout line is the report. */
-async function runDeno(args: string[], env: Record<string, string> = {}) {
-  const proc = Bun.spawn([DENO, "run", "-A", SCRIPT, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: "1", ...env },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [out, err, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  const last = out.trim().split("\n").at(-1) ?? "";
-  let report: DenoSileroReport | undefined;
-  try {
-    report = JSON.parse(last) as DenoSileroReport;
-  } catch {
-    report = undefined;
-  }
-  return { report, code, output: `${out}\n${err}` };
-}
-
-const manifest = model ? writeManifest() : "";
+const manifest = model ? writeSileroWebGpuManifest(join(tmp.dir, "manifest.json"), model) : "";
 const audio = join(tmp.dir, "voiced.wav");
 const workDir = join(tmp.dir, "job");
 // One Deno run serves the tests below (its first WebGPU run compiles the shaders: 15–30 s on a CPU).
+const noDeno = denoMissing();
 const run =
-  model && existsSync(DENO)
+  model && !noDeno
     ? await (async () => {
         writeFileSync(audio, wavBytes(synthVowels(2, 0.5, 1.5)));
         mkdirSync(workDir);
-        return runDeno([manifest, String(FRAMES), "1", audio, workDir]);
+        return runDenoSilero([manifest, String(FRAMES), "1", audio, workDir]);
       })()
     : undefined;
 const missing = !model
   ? "@ricky0123/vad-web is not installed"
-  : !existsSync(DENO)
-    ? `no Deno at ${DENO}`
+  : noDeno
+    ? noDeno
     : run?.report && !run.report.ok
       ? `Deno found no WebGPU adapter: ${run.report.reason}`
       : undefined;
@@ -119,9 +82,9 @@ describe.skipIf(missing !== undefined)(
   },
 );
 
-describe.skipIf(!model || !existsSync(DENO))("Deno with no WebGPU adapter", () => {
+describe.skipIf(!model || noDeno !== undefined)("Deno with no WebGPU adapter", () => {
   test("the runner says webgpu is unavailable and why", async () => {
-    const r = await runDeno([manifest, "1", "1"], { DENO_WEBGPU_BACKEND: "none" });
+    const r = await runDenoSilero([manifest, "1", "1"], { DENO_WEBGPU_BACKEND: "none" });
     expect(r.report).toEqual({ ok: false, reason: expect.stringMatching(/^webgpu: no WebGPU adapter/) });
   }, 120_000);
 });

@@ -24,6 +24,10 @@ export interface PipelineRun {
   /** Image decoding and PNG encoding (sharp where it loads), chosen once for the runner. */
   images: ImageCodec;
   onProgress(fraction: number, note?: string): void;
+  /** A live event for the client while the job runs (an llm's streamed chunks), in order. */
+  onEvent(event: unknown): void;
+  /** Awaited between generation steps of a text model (ExecutorOptions.beforeGenerateStep). */
+  beforeStep?: ((step: number) => Promise<void>) | undefined;
 }
 
 export interface PipelineResult {
