@@ -122,7 +122,7 @@ export const textToImage: Pipeline = async (run) => {
   );
   const outputs = [];
   for (const [i, g] of images.entries())
-    outputs.push(await writePngOutput(run.workDir, `image-${i}`, g.image));
+    outputs.push(await writePngOutput(run.images, run.workDir, `image-${i}`, g.image));
   run.onProgress(1);
   const sum = (k: "encodeMs" | "denoiseMs" | "decodeMs") => images.reduce((a, g) => a + g.timings[k], 0);
   return {
