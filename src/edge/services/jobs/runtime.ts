@@ -8,10 +8,18 @@ export interface JobsRuntime {
   notifier: Notifier;
   /** Running jobs' live events (streamed llm chunks), as runners post them. */
   live: LiveEvents;
+  /** Consumer jobs this process runs, by id: aborting one gives it up (its client left). */
+  cancels: Map<string, AbortController>;
   /** Consumer jobs this process runs in the background, so shutdown and tests can wait for them. */
   background: Set<Promise<void>>;
 }
 
 export function createJobsRuntime(blobs: BlobStore): JobsRuntime {
-  return { blobs, notifier: createNotifier(), live: createLiveEvents(), background: new Set() };
+  return {
+    blobs,
+    notifier: createNotifier(),
+    live: createLiveEvents(),
+    cancels: new Map(),
+    background: new Set(),
+  };
 }
