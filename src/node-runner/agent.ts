@@ -6,6 +6,7 @@ import type { Capabilities } from "../wire/capabilities.ts";
 import { type ErrorCode, LivepeerError } from "../wire/errors.ts";
 import type { LeaseGrant } from "../wire/jobs.ts";
 import { EdgeCallError, EdgeClient } from "./edge-client.ts";
+import { createEventSender } from "./event-sender.ts";
 import type { Executors, JobSpec } from "./executor.ts";
 
 export interface AgentLogger {
@@ -186,18 +187,29 @@ export function createAgent(options: AgentOptions): Agent {
     let progress = 0;
     let note: string | undefined;
     let dir: string | undefined;
+    const lost = (err: unknown) =>
+      err instanceof EdgeCallError && (err.code === "LEASE_LOST" || err.code === "JOB_NOT_FOUND");
+    const abandon = () => {
+      if (controller.signal.aborted) return;
+      log.warn("lease lost; abandoning job", { job: grant.jobId, attempt: grant.attempt });
+      controller.abort();
+    };
     // Heartbeats extend the lease well before it lapses and carry the latest progress.
     const beat = setInterval(
       () => {
         client.heartbeat(grant, progress, note).catch((err: unknown) => {
-          if (err instanceof EdgeCallError && (err.code === "LEASE_LOST" || err.code === "JOB_NOT_FOUND")) {
-            log.warn("lease lost; abandoning job", { job: grant.jobId, attempt: grant.attempt });
-            controller.abort();
-          }
+          if (lost(err)) abandon();
         });
       },
       Math.max(200, Math.floor(leaseMs / 3)),
     );
+    // Live events go up as they come; a refused one (the job was cancelled: its client left) stops
+    // the work at once rather than at the next heartbeat.
+    const events = createEventSender({
+      send: (from, batch) => client.events(grant, from, batch),
+      fatal: lost,
+      onFatal: abandon,
+    });
     try {
       dir = await mkdtemp(join(options.workDir ?? tmpdir(), "lp-job-"));
       const inDir = join(dir, "in");
@@ -217,7 +229,11 @@ export function createAgent(options: AgentOptions): Agent {
           progress = fraction;
           note = n;
         },
+        onEvent: (event) => events.push(event),
       });
+      // Every live event reaches the edge before the result that repeats them.
+      await events.drain();
+      if (controller.signal.aborted) throw new LivepeerError("JOB_ABORTED", "job aborted");
       const executed = performance.now();
       // Outputs go up one after another, in the executor's order (the edge lists a job's outputs
       // in the order they were recorded, and renditions keep their profile order), each streamed
