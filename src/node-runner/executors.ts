@@ -7,7 +7,7 @@ import { LivepeerError } from "../wire/errors.ts";
 import { pipelineSpec } from "../wire/pipelines.ts";
 import { type ImageCodec, imageCodec } from "./ai/image-codec.ts";
 import { findModel, loadManifest, type ModelManifest, PROVIDERS, type Provider } from "./ai/manifest.ts";
-import { PIPELINES, TRANSFORMERS_LOADERS } from "./ai/pipelines/index.ts";
+import { FOLDER_LOADERS, PIPELINES } from "./ai/pipelines/index.ts";
 import { type ProviderState, Runtimes } from "./ai/runtimes.ts";
 import { jobModels, ModelStore } from "./ai/store.ts";
 import type { ExecContext, ExecResult, Executors, JobSpec, TranscodeSpec } from "./executor.ts";
@@ -122,7 +122,7 @@ async function init(
   const wanted = new Set<Provider>(defaults);
   for (const m of manifest.models) for (const p of store.providersOf(m)) wanted.add(p);
   await Promise.all([...wanted].map((p) => runtimes.probe(p)));
-  await store.warmUp((m) => TRANSFORMERS_LOADERS[m.kind]);
+  await store.warmUp((m) => FOLDER_LOADERS[m.kind]);
   return {
     state: { ffmpeg, ffmpegProbe, gpus, providers: await runtimes.states(), manifest },
     store,
