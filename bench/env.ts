@@ -76,6 +76,12 @@ export const BENCH_ENV = envTable({
     parse: parse.positiveInt,
     entries: bench,
   },
+  E2E_CPU_PROF: {
+    description:
+      "folder for CPU profiles (bun --cpu-prof) of the edge and runner processes of the jobs-per-second bench; unset: no profiling",
+    parse: parse.string,
+    entries: bench,
+  },
   MEMORY_SECONDS: {
     description: "seconds of sustained mixed load (memory bench)",
     default: "60",

@@ -7,6 +7,7 @@
 // it has none). SIGTERM/SIGINT: stop pulling, finish running jobs (up to --grace-ms), release the rest.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { parseCli } from "../cli/args.ts";
 import { readEnv } from "../cli/env.ts";
 import { LivepeerError } from "../wire/errors.ts";
@@ -158,6 +159,6 @@ for (let attempt = 0; ; attempt++) {
       log("error", "cannot register with the edge", { error: String(err) });
       process.exit(1);
     }
-    await Bun.sleep(500);
+    await sleep(500);
   }
 }

@@ -22,11 +22,12 @@ export interface LocalNetwork {
   edge: Subprocess;
   /**
    * Starts a node-runner child process for the i-th orchestrator, or one process serving several
-   * (one token each, one shared capacity). `ffmpeg` overrides the FFmpeg binary it uses.
+   * (one token each, one shared capacity). `ffmpeg` overrides the FFmpeg binary it uses; `runtime`
+   * "deno" runs it under Deno (node_modules/.bin/deno) instead of this Bun.
    */
   startRunner(
     orchestratorIndex: number | number[],
-    options?: { capacity?: number; graceMs?: number; ffmpeg?: string },
+    options?: { capacity?: number; graceMs?: number; ffmpeg?: string; runtime?: "bun" | "deno" },
   ): Promise<Subprocess>;
   /** A read connection to the edge's database (for assertions). */
   db(): Promise<DbHandle>;
@@ -105,9 +106,11 @@ export async function startNetwork(
     edge,
     async startRunner(which, options = {}) {
       const token = (Array.isArray(which) ? which : [which]).map((i) => tokens[orchestrators[i]!]!).join(",");
+      const runtime =
+        options.runtime === "deno" ? [join(ROOT, "node_modules/.bin/deno"), "run", "-A"] : [process.execPath];
       const proc = Bun.spawn(
         [
-          process.execPath,
+          ...runtime,
           join(ROOT, "src/node-runner/main.ts"),
           "--edge",
           url,

@@ -116,8 +116,10 @@ export async function upscaleRgb(
     for (let row = 0; row < t.h * scale; row++) {
       const src = ((oy + row) * ow + ox) * 3;
       const dst = ((t.y * scale + row) * outW + t.x * scale) * 3;
-      for (let k = 0; k < t.w * scale * 3; k++) {
-        out![dst + k] = Math.round(Math.min(255, Math.max(0, r.data[src + k]!)));
+      // Clip to 0..255 and round half up, without Math calls per value (NaN is stored as 0).
+      for (let k = 0, n = t.w * scale * 3; k < n; k++) {
+        const v = r.data[src + k]!;
+        out![dst + k] = v <= 0 ? 0 : v >= 255 ? 255 : (v + 0.5) | 0;
       }
     }
     opts.onTile?.(i + 1, tiles.length);

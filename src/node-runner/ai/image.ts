@@ -96,11 +96,16 @@ export function resizeBilinear(img: RgbImage, width: number, height: number): Rg
       const x0 = Math.floor(fx);
       const x1 = Math.min(img.width - 1, x0 + 1);
       const wx = fx - x0;
+      // The four neighbours' offsets, then the same arithmetic per channel (no closure per value).
+      const a = (y0 * img.width + x0) * 3;
+      const b = (y0 * img.width + x1) * 3;
+      const d = (y1 * img.width + x0) * 3;
+      const e = (y1 * img.width + x1) * 3;
+      const o = (y * width + x) * 3;
       for (let c = 0; c < 3; c++) {
-        const p = (xx: number, yy: number) => img.data[(yy * img.width + xx) * 3 + c]!;
-        const top = p(x0, y0) * (1 - wx) + p(x1, y0) * wx;
-        const bottom = p(x0, y1) * (1 - wx) + p(x1, y1) * wx;
-        out[(y * width + x) * 3 + c] = Math.round(top * (1 - wy) + bottom * wy);
+        const top = img.data[a + c]! * (1 - wx) + img.data[b + c]! * wx;
+        const bottom = img.data[d + c]! * (1 - wx) + img.data[e + c]! * wx;
+        out[o + c] = Math.round(top * (1 - wy) + bottom * wy);
       }
     }
   }
@@ -137,13 +142,19 @@ export function toNchw(img: RgbImage, normalize?: Normalize): Float32Array {
 export function fromNchw(data: Float32Array, width: number, height: number): RgbImage {
   const plane = width * height;
   const out = new Uint8Array(plane * 3);
-  for (let c = 0; c < 3; c++) {
-    const base = c * plane;
-    for (let i = 0, j = c; i < plane; i++, j += 3) {
-      const v = data[base + i]!;
-      // Clamp to 0..1, then round (NaN stays NaN and is stored as 0, as before).
-      out[j] = v <= 0 ? 0 : v >= 1 ? 255 : Math.round(v * 255);
-    }
+  const r = data.subarray(0, plane);
+  const g = data.subarray(plane, 2 * plane);
+  const b = data.subarray(2 * plane, 3 * plane);
+  // One pass over the three planes, rounding by truncating v·255 + 0.5 (the same bytes as
+  // Math.round on this range, at half the time: the call was most of the loop's cost). NaN is
+  // stored as 0.
+  for (let i = 0, j = 0; i < plane; i++, j += 3) {
+    const vr = r[i]!;
+    const vg = g[i]!;
+    const vb = b[i]!;
+    out[j] = vr <= 0 ? 0 : vr >= 1 ? 255 : (vr * 255 + 0.5) | 0;
+    out[j + 1] = vg <= 0 ? 0 : vg >= 1 ? 255 : (vg * 255 + 0.5) | 0;
+    out[j + 2] = vb <= 0 ? 0 : vb >= 1 ? 255 : (vb * 255 + 0.5) | 0;
   }
   return { width, height, data: out };
 }

@@ -1,6 +1,9 @@
 /// <reference types="@webgpu/types" />
+import { guardIntegerModulo } from "./wgsl-guards.ts";
+
 // WebGPU for onnxruntime-web's JSEP build, on Bun (bun-webgpu: Dawn through FFI) and on Deno
-// (navigator.gpu built in). With no GPU, Mesa's llvmpipe serves it in software: correct, slow.
+// (navigator.gpu built in: wgpu, whose OpenGL backend needs guarded shaders, wgsl-guards.ts). With
+// no GPU, Mesa's llvmpipe serves it in software (EGL/GLES): correct, slow.
 
 /** The adapter the runner found, as reported to the operator. */
 export interface WebGpuAdapterInfo {
@@ -91,7 +94,8 @@ export function clampLimits(
 /**
  * An upload through `queue.writeBuffer` that copies the bytes first: bun-webgpu reads a typed
  * array's whole backing buffer, so a view into a larger one (as onnxruntime-web passes) uploads
- * the wrong bytes unless it is copied out.
+ * the wrong bytes unless it is copied out; Deno refuses a SharedArrayBuffer, which
+ * onnxruntime-web passes for some uploads.
  */
 function copyingWriteBuffer(queue: GPUQueue): void {
   const write = queue.writeBuffer.bind(queue);
@@ -113,8 +117,18 @@ function copyingWriteBuffer(queue: GPUQueue): void {
   }) as GPUQueue["writeBuffer"];
 }
 
-/** Wraps the adapter so the device it gives has clamped limits and a copying writeBuffer. */
-function hardenAdapter(adapter: GPUAdapter): GPUAdapter {
+/** Shader modules built from guarded WGSL (see wgsl-guards.ts). */
+function guardingShaderModules(device: GPUDevice): void {
+  const create = device.createShaderModule.bind(device);
+  device.createShaderModule = (d: GPUShaderModuleDescriptor) =>
+    create({ ...d, code: guardIntegerModulo(d.code) });
+}
+
+/**
+ * Wraps the adapter so the device it gives has clamped limits, a copying writeBuffer and, on
+ * wgpu (Deno), guarded shaders.
+ */
+function hardenAdapter(adapter: GPUAdapter, runtime: WebGpuAdapterInfo["runtime"]): GPUAdapter {
   const request = adapter.requestDevice.bind(adapter);
   const limits = adapter.limits as unknown as Record<string, unknown>;
   adapter.requestDevice = async (d?: GPUDeviceDescriptor) => {
@@ -123,6 +137,7 @@ function hardenAdapter(adapter: GPUAdapter): GPUAdapter {
       requiredLimits: clampLimits(limits, d?.requiredLimits as Record<string, number | undefined>),
     });
     copyingWriteBuffer(device.queue);
+    if (runtime === "deno") guardingShaderModules(device);
     return device;
   };
   return adapter;
@@ -190,7 +205,7 @@ export async function probeWebGpu(): Promise<WebGpuProbe> {
     if (info.backend === "Null" || (info.device === "" && info.description === "" && info.vendor === "")) {
       return { ok: false, reason: `WebGPU adapter is a null device (${JSON.stringify(info)})` };
     }
-    return { ok: true, adapter: hardenAdapter(adapter), info };
+    return { ok: true, adapter: hardenAdapter(adapter, runtime), info };
   } catch (err) {
     return { ok: false, reason: `WebGPU init failed: ${err instanceof Error ? err.message : String(err)}` };
   }
