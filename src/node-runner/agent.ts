@@ -6,6 +6,7 @@ import type { Capabilities } from "../wire/capabilities.ts";
 import { type ErrorCode, LivepeerError } from "../wire/errors.ts";
 import type { LeaseGrant } from "../wire/jobs.ts";
 import { EdgeCallError, EdgeClient } from "./edge-client.ts";
+import { createEventSender } from "./event-sender.ts";
 import type { Executors, JobSpec } from "./executor.ts";
 
 export interface AgentLogger {
@@ -111,6 +112,9 @@ export function createAgent(options: AgentOptions): Agent {
   let leaseMs = 30_000;
   let stopping = false;
   let finished = 0;
+  /** The agent's scratch root (jobs' folders go in it), made on the first job. */
+  let scratch: Promise<string> | undefined;
+  let jobSeq = 0;
 
   async function register(b: Binding): Promise<AgentSession> {
     capabilities ??= await options.executors.probe();
@@ -186,23 +190,42 @@ export function createAgent(options: AgentOptions): Agent {
     let progress = 0;
     let note: string | undefined;
     let dir: string | undefined;
+    const lost = (err: unknown) =>
+      err instanceof EdgeCallError && (err.code === "LEASE_LOST" || err.code === "JOB_NOT_FOUND");
+    const abandon = () => {
+      if (controller.signal.aborted) return;
+      log.warn("lease lost; abandoning job", { job: grant.jobId, attempt: grant.attempt });
+      controller.abort();
+    };
     // Heartbeats extend the lease well before it lapses and carry the latest progress.
     const beat = setInterval(
       () => {
         client.heartbeat(grant, progress, note).catch((err: unknown) => {
-          if (err instanceof EdgeCallError && (err.code === "LEASE_LOST" || err.code === "JOB_NOT_FOUND")) {
-            log.warn("lease lost; abandoning job", { job: grant.jobId, attempt: grant.attempt });
-            controller.abort();
-          }
+          if (lost(err)) abandon();
         });
       },
       Math.max(200, Math.floor(leaseMs / 3)),
     );
+    // Live events go up as they come; a refused one (the job was cancelled: its client left) stops
+    // the work at once rather than at the next heartbeat.
+    const events = createEventSender({
+      send: (from, batch) => client.events(grant, from, batch),
+      fatal: lost,
+      onFatal: abandon,
+    });
     try {
-      dir = await mkdtemp(join(options.workDir ?? tmpdir(), "lp-job-"));
+      // One scratch root per agent, made on the first job; each job a numbered folder in it, made
+      // with its out/ in one call (and in/ only when there are inputs): a temp-name search and
+      // three folders a job were a fifth of a no-op job's runner time, all before the executor.
+      scratch ??= mkdtemp(join(options.workDir ?? tmpdir(), "lp-runner-")).catch((err: unknown) => {
+        scratch = undefined; // the next job tries again
+        throw err;
+      });
+      dir = join(await scratch, String(++jobSeq));
       const inDir = join(dir, "in");
       const outDir = join(dir, "out");
-      await Promise.all([mkdir(inDir), mkdir(outDir)]);
+      await mkdir(outDir, { recursive: true });
+      if (grant.inputs.length > 0) await mkdir(inDir);
       // Inputs arrive all at once, each streamed to its file as it comes.
       const paths = new Map(grant.inputs.map((input) => [input.name, join(inDir, input.name)]));
       await Promise.all(
@@ -217,7 +240,11 @@ export function createAgent(options: AgentOptions): Agent {
           progress = fraction;
           note = n;
         },
+        onEvent: (event) => events.push(event),
       });
+      // Every live event reaches the edge before the result that repeats them.
+      await events.drain();
+      if (controller.signal.aborted) throw new LivepeerError("JOB_ABORTED", "job aborted");
       const executed = performance.now();
       // Outputs go up one after another, in the executor's order (the edge lists a job's outputs
       // in the order they were recorded, and renditions keep their profile order), each streamed
@@ -301,6 +328,8 @@ export function createAgent(options: AgentOptions): Agent {
         await all();
       }
       await Promise.all(pollers);
+      const root = await scratch?.catch(() => undefined);
+      if (root) await rm(root, { recursive: true, force: true }).catch(() => undefined);
     },
   };
 }

@@ -137,6 +137,16 @@ export class EdgeClient {
     return (await res.json()) as { leaseExpiresAt: number };
   }
 
+  /** Live events of the attempt from index `from` on; the edge answers how many it holds. */
+  async events(
+    grant: { jobId: string; attempt: number },
+    from: number,
+    events: readonly unknown[],
+  ): Promise<{ received: number }> {
+    const res = await this.#json(this.#attempt(grant, "events"), { from, events }, { timeoutMs: 10_000 });
+    return (await res.json()) as { received: number };
+  }
+
   /** Uploads one output; a Blob (fs.openAsBlob) is streamed from its file with its length. */
   async upload(
     grant: { jobId: string; attempt: number },

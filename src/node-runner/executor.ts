@@ -15,6 +15,11 @@ export interface ExecContext {
   signal: AbortSignal;
   /** Fraction 0..1 and an optional note. */
   onProgress(fraction: number, note?: string): void;
+  /**
+   * A live event for the client, sent on while the job runs (an llm's chunks when `stream` is
+   * asked for); events keep their order. Absent: the pipeline's events are dropped.
+   */
+  onEvent?(event: unknown): void;
 }
 
 export interface OutputFile {

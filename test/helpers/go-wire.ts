@@ -84,6 +84,8 @@ export async function startGoWireNode(
     prices?: { capability: string; pricePerUnit: string; pixelsPerUnit: string }[];
     /** Ticket face value = EV (winProb 2^256 − 1): every ticket wins and is redeemable. */
     winningFaceValue?: bigint;
+    /** The queue's settings (a short lease, say). */
+    jobs?: EdgeConfigInput["jobs"];
   } = {},
 ): Promise<GoWireNode> {
   const token = `go-wire-runner-token-${crypto.randomUUID()}`;
@@ -96,6 +98,7 @@ export async function startGoWireNode(
       ...(options.prices ? { prices: options.prices } : {}),
       ...(face ? { ticket: { ev: face, maxFaceValue: face } } : {}),
     })),
+    ...(options.jobs ? { jobs: options.jobs } : {}),
   });
   const http = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: (req) => edge.app.fetch(req) });
   const go = await startGoWireServer({ deps: edge.deps, serviceUri, countPixels: ffprobePixelCounter() });

@@ -4,8 +4,8 @@ import { AI_WORKER_AUTH } from "../../wire/go/headers.ts";
 import { GO_TEXT } from "../../wire/go/status.ts";
 import type { WireAiSpec } from "../../wire/jobs.ts";
 import { pipelineSpec } from "../../wire/pipelines.ts";
-import { llmEvents } from "../services/compat/ai.ts";
 import { offeredPrice } from "../services/tickets/offers.ts";
+import { type StreamResponse, streamLlm } from "./ai-stream.ts";
 import { freeCapacity } from "./capacity.ts";
 import type { GoWireContext } from "./context.ts";
 import { header, type NodeRequest, type NodeResponse, readBody, sendGoError } from "./http.ts";
@@ -99,7 +99,7 @@ export async function handleAi(ctx: GoWireContext, req: NodeRequest, res: NodeRe
   const spec: WireAiSpec = { kind: "ai", pipeline, modelId, files, params };
   const abort = new AbortController();
   req.once("close", () => abort.abort());
-  const { job, outputs } = await runJob(ctx, {
+  const input = {
     spec,
     files: parsed.files.map((f) => ({
       name: f.field,
@@ -110,7 +110,12 @@ export async function handleAi(ctx: GoWireContext, req: NodeRequest, res: NodeRe
     manifest,
     price: billingPrice(payment, own),
     signal: abort.signal,
-  });
+  };
+  // go-livepeer's orchestrator streams an LLM answer asked for with "stream": true, as it is made.
+  if (pipeline === "llm" && (params.stream === true || params.stream === "true")) {
+    return streamLlm(ctx, res as StreamResponse, input);
+  }
+  const { job, outputs } = await runJob(ctx, input);
   if (job.status !== "succeeded") return sendGoError(res, 500, job.error ?? `job ${job.status}`);
   const worker = header(req, "authorization") === AI_WORKER_AUTH;
   const urls: { url: string; contentType: string }[] = [];
@@ -129,13 +134,6 @@ export async function handleAi(ctx: GoWireContext, req: NodeRequest, res: NodeRe
   }
   const data = (job.result?.data ?? {}) as Record<string, unknown>;
   if (pipeline === "llm" && Array.isArray(data.choices)) {
-    // go-livepeer's orchestrator streams an LLM answer asked for with "stream": true.
-    if (params.stream === true || params.stream === "true") {
-      const events = llmEvents(data);
-      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-      res.end(events);
-      return;
-    }
     const { deltas: _deltas, ...body } = data;
     const text = JSON.stringify(body);
     res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
@@ -146,7 +144,18 @@ export async function handleAi(ctx: GoWireContext, req: NodeRequest, res: NodeRe
   const audio = urls.find((u) => u.contentType.startsWith("audio/"));
   const reply: Record<string, unknown> =
     images.length > 0
-      ? { images: images.map((u) => ({ url: u.url, seed: 0, nsfw: false })) }
+      ? {
+          images: images.map((u, i) => {
+            // The runner's seed for each image (text-to-image), else 0 as before.
+            const seed = (Array.isArray(data.images) ? (data.images[i] as { seed?: unknown }) : undefined)
+              ?.seed;
+            return {
+              url: u.url,
+              seed: typeof seed === "number" && Number.isSafeInteger(seed) ? seed : 0,
+              nsfw: false,
+            };
+          }),
+        }
       : audio
         ? { audio: { url: audio.url } }
         : { ...data };

@@ -10,22 +10,17 @@ export interface JobOutcome {
   outputs: Awaited<ReturnType<typeof jobOutputs>>;
 }
 
-/**
- * Runs one job on this identity's node-runners through the edge's queue and waits for it. The
- * queue debits the work (units × price) from the sender's balance with the orchestrator when the
- * runner reports; the same fee is debited from the (sender, manifest) credit here.
- */
-export async function runJob(
-  ctx: GoWireContext,
-  input: {
-    spec: WireSpec;
-    files: { name: string; bytes: Uint8Array; contentType: string }[];
-    sender: Address;
-    manifest: string;
-    price: PriceInfo;
-    signal?: AbortSignal | undefined;
-  },
-): Promise<JobOutcome> {
+export interface GoJobInput {
+  spec: WireSpec;
+  files: { name: string; bytes: Uint8Array; contentType: string }[];
+  sender: Address;
+  manifest: string;
+  price: PriceInfo;
+  signal?: AbortSignal | undefined;
+}
+
+/** Puts one job on this identity's queue for its node-runners; returns its id. */
+export async function enqueueGoJob(ctx: GoWireContext, input: GoJobInput): Promise<string> {
   const { deps } = ctx;
   const id = newId("gjob");
   const inputs = [];
@@ -42,7 +37,22 @@ export async function runJob(
     sender: input.sender,
     price: input.price,
   });
-  const job = await waitForJob(deps, id, deps.config.jobs.syncTimeoutMs, input.signal);
+  return id;
+}
+
+/**
+ * The queue debits the work (units × price) from the sender's balance with the orchestrator when
+ * the runner reports; the same fee is debited from the (sender, manifest) credit here, once.
+ */
+export function debitCredit(ctx: GoWireContext, input: GoJobInput, job: QueueJobView): void {
   if (job.fee !== null) ctx.credit.add(input.sender, input.manifest, -BigInt(job.fee));
-  return { job, outputs: job.status === "succeeded" ? await jobOutputs(deps, id) : [] };
+}
+
+/** Runs one job on this identity's node-runners through the edge's queue and waits for it. */
+export async function runJob(ctx: GoWireContext, input: GoJobInput): Promise<JobOutcome> {
+  const { deps } = ctx;
+  const id = await enqueueGoJob(ctx, input);
+  const job = await waitForJob(deps, id, deps.config.jobs.syncTimeoutMs, input.signal);
+  debitCredit(ctx, input, job);
+  return { job, outputs: job.status === "succeeded" ? await jobOutputs(deps, id, job) : [] };
 }

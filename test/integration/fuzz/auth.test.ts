@@ -61,7 +61,7 @@ async function expectRefused(op: Operation, credentials: Record<string, string>[
 
 describe("runner token routes", () => {
   const runnerOps = secured("runnerToken");
-  test("every runner route is in the document", () => expect(runnerOps.length).toBe(8));
+  test("every runner route is in the document", () => expect(runnerOps.length).toBe(9));
   for (const op of runnerOps) {
     test(op.key, async () => {
       // Register takes the token alone (the right one would register); the others also need the

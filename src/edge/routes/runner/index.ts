@@ -11,6 +11,7 @@ import {
 } from "../../http/problem.ts";
 import { JobError } from "../../services/jobs/errors.ts";
 import { waitForLease } from "../../services/jobs/lease-wait.ts";
+import { appendLiveEvents } from "../../services/jobs/live-append.ts";
 import {
   completeJob,
   failJob,
@@ -27,7 +28,7 @@ import {
 } from "../../services/jobs/runners.ts";
 
 // The node-runner's side of the queue: register, long-poll for a lease, heartbeat, fetch inputs,
-// upload outputs, complete / fail / release. Authenticated by a runner token bound to one
+// send live events, upload outputs, complete / fail / release. Authenticated by a runner token bound to one
 // orchestrator (Authorization: Bearer) plus the session id from registration (x-runner-id).
 
 const security = [{ runnerToken: [] }];
@@ -178,6 +179,37 @@ const heartbeat = createRoute({
   },
 });
 
+const events = createRoute({
+  method: "post",
+  path: "/runner/v1/jobs/{id}/attempts/{attempt}/events",
+  tags,
+  security,
+  summary: "Send live events of a running attempt (an llm's streamed chunks), in order from `from`",
+  request: {
+    params: AttemptParams,
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z.object({
+            from: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+            events: z.array(z.unknown()).max(10_000),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: "How many events of the attempt the edge holds",
+      content: { "application/json": { schema: z.object({ received: z.number().int() }) } },
+    },
+    ...errorResponses,
+    ...authErrorResponses,
+    ...conflictResponse,
+  },
+});
+
 const upload = createRoute({
   method: "put",
   path: "/runner/v1/jobs/{id}/attempts/{attempt}/outputs/{name}",
@@ -321,6 +353,20 @@ export function runnerRoutes(app: OpenAPIHono<HonoEnv>): void {
       runnerId: s.id,
       ...(body.progress === undefined ? {} : { progress: body.progress }),
       ...(body.note === undefined ? {} : { note: body.note }),
+    });
+    return c.json(r, 200);
+  });
+
+  app.openapi(events, async (c) => {
+    const s = await session(c);
+    const { id, attempt } = c.req.valid("param");
+    const body = c.req.valid("json");
+    const r = await appendLiveEvents(c.get("deps"), {
+      jobId: id,
+      attempt,
+      runnerId: s.id,
+      from: body.from,
+      events: body.events,
     });
     return c.json(r, 200);
   });

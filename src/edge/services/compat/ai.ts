@@ -11,6 +11,8 @@ import {
 } from "../consumer/jobs.ts";
 import { JobError } from "../jobs/errors.ts";
 
+export { llmEvents } from "./llm-sse.ts";
+
 // The AI routes of a go-livepeer gateway (POST /text-to-image, /image-to-image, /upscale,
 // /audio-to-text, /segment-anything-2, /image-to-text, /llm, /text-to-speech) over this project's
 // job path: the ai-runner request bodies in, a consumer job (selection, tickets, failover) through,
@@ -145,8 +147,18 @@ export function goAiBody(
     case "upscale": {
       const images = job.outputs.filter((o) => o.contentType.startsWith("image/"));
       if (images.length === 0) throw new JobError("JOB_FAILED", "the job returned no image");
-      const seed = seedOf(params);
-      return { images: images.map((o) => ({ url: outputUrl(origin, job.id, o.name), seed, nsfw: false })) };
+      // The runner reports each image's seed (text-to-image: seed + i, or the random one it drew).
+      const made = Array.isArray(data.images) ? (data.images as { seed?: unknown }[]) : [];
+      return {
+        images: images.map((o, i) => {
+          const seed = made[i]?.seed;
+          return {
+            url: outputUrl(origin, job.id, o.name),
+            seed: typeof seed === "number" && Number.isSafeInteger(seed) ? seed : seedOf(params),
+            nsfw: false,
+          };
+        }),
+      };
     }
     case "image-to-text": {
       if (typeof data.text !== "string") throw new JobError("JOB_FAILED", "the job returned no text");
@@ -189,44 +201,4 @@ export function goAiBody(
       return { audio: { url: outputUrl(origin, job.id, audio.name) } };
     }
   }
-}
-
-/**
- * An LLM answer as go-livepeer's server-sent events (`data: <LLMResponse>` each): one event per
- * piece of text the runner generated, in order (`delta.content`, `finish_reason` null), then a last
- * one with an empty delta, the finish_reason and the usage. An answer without pieces is sent as its
- * one final chunk. The events are sent when the job has ended: the job path carries no partial text.
- */
-export function llmEvents(data: unknown): string {
-  const { deltas, choices, ...rest } = data as {
-    deltas?: unknown;
-    choices: {
-      message?: { role?: string; content?: string };
-      delta?: unknown;
-      finish_reason?: string | null;
-    }[];
-  };
-  const event = (chunk: unknown) => `data: ${JSON.stringify(chunk)}\n\n`;
-  const { usage, ...head } = rest as { usage?: unknown };
-  if (Array.isArray(deltas) && deltas.every((d) => typeof d === "string") && choices.length === 1) {
-    const first = choices[0]!;
-    const role = first.message?.role ?? "assistant";
-    const pieces = (deltas as string[]).map((content) =>
-      event({ ...head, choices: [{ index: 0, delta: { role, content }, finish_reason: null }] }),
-    );
-    const last = event({
-      ...head,
-      ...(usage === undefined ? {} : { usage }),
-      choices: [{ index: 0, delta: { role, content: "" }, finish_reason: first.finish_reason ?? "stop" }],
-    });
-    return [...pieces, last].join("");
-  }
-  return event({
-    ...rest,
-    choices: choices.map((c, i) => ({
-      index: i,
-      delta: c.delta ?? c.message,
-      finish_reason: c.finish_reason ?? "stop",
-    })),
-  });
 }

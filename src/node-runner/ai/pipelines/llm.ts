@@ -45,7 +45,9 @@ function messagesOf(params: Record<string, unknown>): ChatMessage[] {
  * model's chat template, and up to `max_tokens` tokens are generated (greedy when `temperature` is
  * 0, else sampled with `temperature`, `top_p`, `top_k`). Answers go-livepeer's LLMResponse (`id`,
  * `model`, `created`, `usage`, `choices[0].message` with `finish_reason` "stop" or "length") plus
- * `deltas`: the completion as it was generated, one text piece per step (the streamed events).
+ * `deltas`: the completion as it was generated, one text piece per step. With `stream` true each
+ * piece also goes out at once as a live event, go-livepeer's streamed chunk (`choices[0].delta`,
+ * `finish_reason` null, the answer's `id` and `created`): event i carries deltas[i].
  * Units: max_tokens, as Livepeer bills llm.
  */
 export const llm: Pipeline = async (run) => {
@@ -55,6 +57,12 @@ export const llm: Pipeline = async (run) => {
   const temperature = numberParam(run.params, "temperature", 0.7, 0, 2);
   const topP = numberParam(run.params, "top_p", 1, 0, 1);
   const topK = numberParam(run.params, "top_k", -1, -1, 1_000_000);
+  const live = run.params.stream === true;
+  const head = {
+    id: `chatcmpl-${randomUUID()}`,
+    model: run.entry.modelId,
+    created: Math.floor(Date.now() / 1000),
+  };
   const deltas: string[] = [];
   const out = await run.models.use("transformers", llmLoader, (model) =>
     model.generate(messages, {
@@ -63,8 +71,15 @@ export const llm: Pipeline = async (run) => {
       topP,
       topK,
       signal: run.signal,
+      ...(run.beforeStep ? { beforeStep: run.beforeStep } : {}),
       onText: (d) => {
         deltas.push(d);
+        if (live) {
+          run.onEvent({
+            ...head,
+            choices: [{ index: 0, delta: { role: "assistant", content: d }, finish_reason: null }],
+          });
+        }
         run.onProgress(Math.min(1, deltas.length / maxTokens), "generate");
       },
     }),
@@ -73,9 +88,7 @@ export const llm: Pipeline = async (run) => {
   return {
     outputs: [],
     data: {
-      id: `chatcmpl-${randomUUID()}`,
-      model: run.entry.modelId,
-      created: Math.floor(Date.now() / 1000),
+      ...head,
       usage: {
         prompt_tokens: out.promptTokens,
         completion_tokens: out.tokens.length,

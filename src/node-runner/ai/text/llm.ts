@@ -61,6 +61,11 @@ export interface GenerateOptions {
   signal?: AbortSignal;
   /** Called with each generated token's text as it is produced (deltas of the decoded completion). */
   onText?(delta: string): void;
+  /**
+   * Awaited before each forward pass after the first (step 1 = the pass choosing the 2nd token):
+   * lets a caller hold generation between tokens (tests do, to see a token arrive mid-run).
+   */
+  beforeStep?(step: number): Promise<void>;
 }
 
 export interface Completion {
@@ -154,15 +159,31 @@ export async function loadLlm(
         override end() {}
       })(tokenizer);
       const sample = g.temperature > 0;
-      await model.generate({
-        ...inputs,
-        max_new_tokens: g.maxNewTokens,
-        do_sample: sample,
-        ...(sample ? { temperature: g.temperature } : {}),
-        ...(sample && g.topP !== undefined ? { top_p: g.topP } : {}),
-        ...(sample && g.topK !== undefined && g.topK > 0 ? { top_k: g.topK } : {}),
-        streamer,
-      });
+      // transformers.js awaits forward() once per token: the one place between tokens to wait in.
+      // The model is exclusive to this job, so the instance's forward is ours until we restore it.
+      const forward = model.forward;
+      const gate = g.beforeStep;
+      if (gate) {
+        let step = 0;
+        model.forward = async (inputs: unknown) => {
+          if (step > 0) await gate(step);
+          step++;
+          return forward.call(model, inputs);
+        };
+      }
+      try {
+        await model.generate({
+          ...inputs,
+          max_new_tokens: g.maxNewTokens,
+          do_sample: sample,
+          ...(sample ? { temperature: g.temperature } : {}),
+          ...(sample && g.topP !== undefined ? { top_p: g.topP } : {}),
+          ...(sample && g.topK !== undefined && g.topK > 0 ? { top_k: g.topK } : {}),
+          streamer,
+        });
+      } finally {
+        if (gate) model.forward = forward;
+      }
       const text = tokenizer.decode(tokens, { skip_special_tokens: true });
       if (text.length > said.length) g.onText?.(text.slice(said.length));
       const last = tokens.at(-1);
