@@ -76,10 +76,23 @@ export const BENCH_ENV = envTable({
     parse: parse.positiveInt,
     entries: bench,
   },
+  E2E_CPU_PROF: {
+    description:
+      "folder for CPU profiles (bun --cpu-prof) of the edge and runner processes of the jobs-per-second bench; unset: no profiling",
+    parse: parse.string,
+    entries: bench,
+  },
   MEMORY_SECONDS: {
     description: "seconds of sustained mixed load (memory bench)",
     default: "60",
     parse: parse.positiveInt,
+    entries: bench,
+  },
+  MEMORY_EDGE: {
+    description:
+      "how the memory bench runs the edge: source (bun src/edge/entry/bun.ts) or bundle (that entry built by bun build --minify)",
+    default: "source",
+    parse: parse.oneOf("source", "bundle"),
     entries: bench,
   },
   DISPATCH_N: {

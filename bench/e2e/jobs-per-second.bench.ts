@@ -18,10 +18,11 @@ const {
   E2E_JOBS: JOBS,
   E2E_CONCURRENCY: CONCURRENCY,
   E2E_RUNNER_CAPACITY: CAPACITY,
+  E2E_CPU_PROF: PROFILE_DIR,
 } = readEnv(BENCH_ENV, process.env);
 const WARMUP = 20;
 const tmp = tempDir("bench-e2e-jobs-");
-const net = await startNetwork(tmp.dir, CAPACITY);
+const net = await startNetwork(tmp.dir, CAPACITY, PROFILE_DIR);
 const bare = await startBareServer();
 try {
   // Signed before the clock starts (the gateway's signing is not the orchestrator's cost).

@@ -17,7 +17,8 @@ import { addressOf, GATEWAY, keyOf, ORCHS, paymentsGenesis } from "../../test/he
 
 // The repository root: benches run from it (npm run bench), bundled or not.
 const root = resolve(process.cwd());
-const bun = typeof Bun !== "undefined" ? process.execPath : join(root, "node_modules/.bin/bun");
+/** The bun binary that runs the measured processes (the one running us, or the one npm installed). */
+export const bun = typeof Bun !== "undefined" ? process.execPath : join(root, "node_modules/.bin/bun");
 const RUNNER_TOKEN = "bench-e2e-runner-token-000000000001";
 const CLOCK_TICK = 100; // USER_HZ on Linux
 
@@ -43,8 +44,9 @@ function startProcess<T>(
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
+  const script = args.find((a) => !a.startsWith("--"));
   return new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`${args[0]} did not start:\n${out}`)), 120_000);
+    const timer = setTimeout(() => fail(new Error(`${script} did not start:\n${out}`)), 120_000);
     let done = false;
     proc.stdout!.on("data", (b: Buffer) => {
       if (done) return; // keep draining the pipe without holding its text
@@ -63,7 +65,7 @@ function startProcess<T>(
     proc.stderr!.on("data", (b: Buffer) => {
       if (!done) out += b.toString();
     });
-    proc.on("exit", (code) => fail(new Error(`${args[0]} exited ${code}:\n${out}`)));
+    proc.on("exit", (code) => fail(new Error(`${script} exited ${code}:\n${out}`)));
   });
 }
 
@@ -74,8 +76,28 @@ export interface Network {
   stop(): Promise<void>;
 }
 
-/** The edge (orchestrator role, devnet) and a no-op runner of `capacity` slots on it. */
-export async function startNetwork(dir: string, capacity: number): Promise<Network> {
+/** How the edge process is started: bun flags, its entry file, and variables added to its env. */
+export interface EdgeLaunch {
+  bunArgs?: string[];
+  /** Default src/edge/entry/bun.ts. */
+  entry?: string;
+  env?: Record<string, string>;
+}
+
+/**
+ * The edge (orchestrator role, devnet) and a no-op runner of `capacity` slots on it; with
+ * `profileDir`, each writes a CPU profile there when it stops (bun --cpu-prof, plus Markdown).
+ */
+export async function startNetwork(
+  dir: string,
+  capacity: number,
+  profileDir?: string,
+  launch: EdgeLaunch = {},
+): Promise<Network> {
+  const prof = (name: string) =>
+    profileDir
+      ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}`]
+      : [];
   const genesisFile = join(dir, "genesis.json");
   writeFileSync(genesisFile, JSON.stringify(paymentsGenesis()));
   const configFile = join(dir, "edge.json");
@@ -106,13 +128,13 @@ export async function startNetwork(dir: string, capacity: number): Promise<Netwo
     }),
   );
   const edge = await startProcess(
-    ["src/edge/entry/bun.ts"],
-    { LIVEPEER_CONFIG: configFile, HOST: "127.0.0.1", PORT: "0" },
+    [...prof("edge"), ...(launch.bunArgs ?? []), launch.entry ?? "src/edge/entry/bun.ts"],
+    { LIVEPEER_CONFIG: configFile, HOST: "127.0.0.1", PORT: "0", ...launch.env },
     (line) => (line.includes('"msg":"listening"') ? (JSON.parse(line) as { url: string }).url : undefined),
   );
   const url = edge.value;
   const runner = await startProcess(
-    ["bench/e2e/noop-runner.ts", url, RUNNER_TOKEN, String(capacity)],
+    [...prof("runner"), "bench/e2e/noop-runner.ts", url, RUNNER_TOKEN, String(capacity)],
     {},
     (line) => (line.trim() === "ready" ? true : undefined),
   );

@@ -5,8 +5,9 @@ import { join } from "node:path";
 import type { Capabilities } from "../wire/capabilities.ts";
 import { LivepeerError } from "../wire/errors.ts";
 import { pipelineSpec } from "../wire/pipelines.ts";
+import { type ImageCodec, imageCodec } from "./ai/image-codec.ts";
 import { findModel, loadManifest, type ModelManifest, PROVIDERS, type Provider } from "./ai/manifest.ts";
-import { PIPELINES, TRANSFORMERS_LOADERS } from "./ai/pipelines/index.ts";
+import { FOLDER_LOADERS, PIPELINES } from "./ai/pipelines/index.ts";
 import { type ProviderState, Runtimes } from "./ai/runtimes.ts";
 import { jobModels, ModelStore } from "./ai/store.ts";
 import type { ExecContext, ExecResult, Executors, JobSpec, TranscodeSpec } from "./executor.ts";
@@ -93,10 +94,14 @@ function wasmVersion(): string {
   }
 }
 
-async function init(options: ExecutorOptions): Promise<{ state: ExecutorState; store: ModelStore }> {
-  const [ffmpeg, gpus] = await Promise.all([
+async function init(
+  options: ExecutorOptions,
+): Promise<{ state: ExecutorState; store: ModelStore; images: ImageCodec }> {
+  const [ffmpeg, gpus, images] = await Promise.all([
     locateFfmpeg({ ffmpegPath: options.ffmpegPath, sources: options.ffmpegSources }),
     probeGpus(),
+    // Once per runner: looking sharp up per image cost a module lookup per decode and encode.
+    imageCodec(),
   ]);
   const ffmpegProbe = ffmpeg?.kind === "native" ? await probeFfmpeg(ffmpeg) : null;
   const manifestSource =
@@ -117,10 +122,11 @@ async function init(options: ExecutorOptions): Promise<{ state: ExecutorState; s
   const wanted = new Set<Provider>(defaults);
   for (const m of manifest.models) for (const p of store.providersOf(m)) wanted.add(p);
   await Promise.all([...wanted].map((p) => runtimes.probe(p)));
-  await store.warmUp((m) => TRANSFORMERS_LOADERS[m.kind]);
+  await store.warmUp((m) => FOLDER_LOADERS[m.kind]);
   return {
     state: { ffmpeg, ffmpegProbe, gpus, providers: await runtimes.states(), manifest },
     store,
+    images,
   };
 }
 
@@ -245,7 +251,7 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
 
     async execute(spec: JobSpec, ctx: ExecContext): Promise<ExecResult> {
       if (closed) throw new LivepeerError("RUNNER_CLOSED", "executors are closed");
-      const { state, store } = await ready;
+      const { state, store, images } = await ready;
       if (spec.kind === "transcode") return transcode(spec, ctx, state);
       if (!state.manifest.models.some((m) => m.pipeline === spec.pipeline)) {
         throw new LivepeerError("UNKNOWN_PIPELINE", `this runner does not serve ${spec.pipeline}`, {
@@ -271,6 +277,7 @@ export function createExecutors(options: ExecutorOptions = {}): RunnerExecutors 
         signal: ctx.signal,
         ffmpeg: state.ffmpeg?.kind === "native" ? state.ffmpeg : null,
         limits,
+        images,
         onProgress: ctx.onProgress,
         onEvent: ctx.onEvent ?? (() => undefined),
         beforeStep: gate && ((step: number) => gate(step, ctx.signal)),

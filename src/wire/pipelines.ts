@@ -30,6 +30,7 @@ export const RUNNER_EXECUTORS = [
   "whisper",
   "llm",
   "vits",
+  "stable-diffusion",
 ] as const;
 export type RunnerExecutor = (typeof RUNNER_EXECUTORS)[number];
 /** The executors that run an ONNX model (a model manifest's `kind`). */
@@ -77,6 +78,8 @@ const flag = z.union([
     .transform((v) => v === "true" || v === "True" || v === "1"),
 ]);
 const dimension = z.coerce.number().int().min(64).max(4096);
+/** Diffusion sizes: the VAE works on 8×8-pixel latents, so both sides are multiples of 8. */
+const latentDimension = dimension.refine((v) => v % 8 === 0, "must be a multiple of 8");
 
 /** Frames go-livepeer bills an image-to-video job for. */
 const IMAGE_TO_VIDEO_FRAMES = 25n;
@@ -121,17 +124,23 @@ export const PIPELINES = {
     name: "text-to-image",
     kind: "ai",
     summary: "Generate images from a prompt",
+    // go-livepeer's TextToImageParams; `loras` and `safety_check` are refused by the runner when set.
     params: z.looseObject({
-      prompt: z.string().min(1),
-      width: dimension.default(512),
-      height: dimension.default(512),
+      prompt: z.string().min(1).max(10_000),
+      negative_prompt: z.string().max(10_000).optional(),
+      width: latentDimension.default(512),
+      height: latentDimension.default(512),
       num_images_per_prompt: count.default(1),
+      num_inference_steps: z.coerce.number().int().min(1).max(150).optional(),
+      guidance_scale: z.coerce.number().min(0).max(50).optional(),
+      seed: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
     }),
     units: (m) =>
       uint(m.params.width, "width") *
       uint(m.params.height, "height") *
       uint(m.params.num_images_per_prompt, "images"),
     defaultPricePerUnit: AI_PRICE,
+    executor: "stable-diffusion",
   }),
   "image-to-image": define({
     name: "image-to-image",

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { appendFileSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { createExecutors } from "../../src/node-runner/executors.ts";
 import { findSileroVad } from "../../src/node-runner/models/build.ts";
 import { ROOT } from "../helpers/edge.ts";
 import { synthVowels, tempDir, wavBytes } from "../helpers/media.ts";
 import { isnetOnnx } from "../helpers/npm-models.ts";
+import { writeTinySd } from "../helpers/tiny-diffusion.ts";
 import { TINY_LLM_FILES, writeTinyLlm } from "../helpers/tiny-llm.ts";
 
 // What this proves, through the real process (`npm run models -- …` runs this file): `import`
@@ -178,9 +179,57 @@ describe("npm run models", () => {
     const entry = manifest().models.find((e) => e.modelId === "my/llm")!;
     expect(entry.options).toEqual({ dtype: "fp32", n: 2 });
     expect(entry.files.map((f) => f.path)).toEqual(Object.values(TINY_LLM_FILES).map((n) => `tiny-llm/${n}`));
-    const wrong = run(...base, "--pipeline", "text-to-image", "--kind", "llm");
+    const wrong = run(...base, "--pipeline", "image-to-video", "--kind", "llm");
     expect(wrong.code).not.toBe(0);
-    expect(wrong.err).toContain("no runner kind serves text-to-image yet");
+    expect(wrong.err).toContain("no runner kind serves image-to-video yet");
+  });
+
+  test("add --folder: a diffusers folder's files by the layout's roles, each with its hash", () => {
+    const sd = writeTinySd(join(dir, "tiny-sd"), { externalUnet: true });
+    const added = run(
+      "add",
+      "--models",
+      dir,
+      "--pipeline",
+      "text-to-image",
+      "--id",
+      "my/sd",
+      "--kind",
+      "stable-diffusion",
+      "--format",
+      "diffusers",
+      "--folder",
+      sd.dir,
+      "--option",
+      "numInferenceSteps=4",
+    );
+    expect([added.code, added.err]).toEqual([0, ""]);
+    const entry = manifest().models.find((e) => e.modelId === "my/sd")!;
+    expect(entry).toMatchObject({
+      format: "diffusers",
+      kind: "stable-diffusion",
+      options: { numInferenceSteps: 4 },
+    });
+    const roles = Object.fromEntries(entry.files.map((f) => [f.role, f.path]));
+    expect(roles).toEqual(
+      Object.fromEntries(Object.entries(sd.files).map(([r, p]) => [r, relative(dir, p)])),
+    );
+    expect(roles["unet-data"]).toBe("tiny-sd/unet/model.onnx_data");
+    for (const f of entry.files) expect(f.sha256).toBe(sha256(join(dir, f.path)));
+    const notDiffusers = run(
+      "add",
+      "--models",
+      dir,
+      "--pipeline",
+      "text-to-image",
+      "--id",
+      "x",
+      "--kind",
+      "stable-diffusion",
+      "--folder",
+      sd.dir,
+    );
+    expect([notDiffusers.code, notDiffusers.err]).toEqual([2, expect.stringContaining("--format diffusers")]);
   });
 
   test("bad usage is exit 2 with one clear line; --help lists the commands", () => {

@@ -3,7 +3,15 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runners } from "../../src/edge/db/schema/jobs.ts";
+import { decodePng } from "../../src/node-runner/ai/png.ts";
 import { type LocalNetwork, startNetwork } from "../helpers/network.ts";
+import {
+  type TinySdWeights,
+  tinySdIds,
+  tinySdPixel,
+  tinySdTarget,
+  writeTinySd,
+} from "../helpers/tiny-diffusion.ts";
 import { referenceGreedy, TINY_LLM_FILES, writeTinyLlm } from "../helpers/tiny-llm.ts";
 import { TINY_VITS_FILES, TINY_VITS_HOP, writeTinyVits } from "../helpers/tiny-vits.ts";
 
@@ -13,14 +21,17 @@ import { TINY_VITS_FILES, TINY_VITS_HOP, writeTinyVits } from "../helpers/tiny-v
 // voice (built here). /llm answers go-livepeer's LLMResponse, or with "stream": true its
 // server-sent events, whose text is the model's greedy completion, computed independently by
 // running the same ONNX graph step by step; /text-to-speech answers AudioResponse whose URL serves
-// the WAV.
+// the WAV; /text-to-image (a tiny diffusers folder whose image has a closed form) answers
+// ImageResponse with each image's seed, its URL serving the PNG the formula predicts.
 
 const MODEL = "test/tiny-llm";
 const VOICE = "test/tiny-vits";
+const PAINTER = "test/tiny-sd";
 const messages = [{ role: "user", content: "Hello, model." }];
 
 let net: LocalNetwork;
 let folder: string;
+let sd: TinySdWeights;
 
 async function reference(maxTokens: number): Promise<string> {
   const t = await import("@huggingface/transformers");
@@ -40,6 +51,8 @@ beforeAll(async () => {
   mkdirSync(models, { recursive: true });
   folder = writeTinyLlm(join(models, "tiny-llm"));
   const voice = writeTinyVits(join(models, "tiny-vits"));
+  const painter = writeTinySd(join(models, "tiny-sd"));
+  sd = painter.weights;
   const sha = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");
   const filesOf = (dir: string, layout: Record<string, string>) =>
     Object.entries(layout).map(([role, name]) => ({
@@ -70,6 +83,19 @@ beforeAll(async () => {
           files: filesOf(voice, TINY_VITS_FILES),
           price,
         },
+        {
+          pipeline: "text-to-image",
+          modelId: PAINTER,
+          kind: "stable-diffusion",
+          format: "diffusers",
+          files: Object.entries(painter.files).map(([role, path]) => ({
+            role,
+            path: join("tiny-sd", path.slice(painter.dir.length + 1)),
+            sha256: sha(path),
+          })),
+          price,
+          options: { numInferenceSteps: 2 },
+        },
       ],
     }),
   );
@@ -86,7 +112,7 @@ const postLlm = (body: Record<string, unknown>) =>
     body: JSON.stringify({ model: MODEL, messages, temperature: 0, ...body }),
   });
 
-describe("llm and text-to-speech with a runner's tiny models", () => {
+describe("llm, text-to-speech and text-to-image with a runner's tiny models", () => {
   test("/llm answers LLMResponse with the greedy completion of max_tokens tokens", async () => {
     const want = await reference(8);
     const res = await postLlm({ max_tokens: 8, stream: false });
@@ -144,7 +170,7 @@ describe("llm and text-to-speech with a runner's tiny models", () => {
       const caps = JSON.parse(row!.capabilities) as {
         models: { modelId: string; warm: boolean; loaded?: boolean }[];
       };
-      return caps.models.map((m) => [m.modelId, m.warm, m.loaded]);
+      return caps.models.filter((m) => m.modelId !== PAINTER).map((m) => [m.modelId, m.warm, m.loaded]);
     };
     // The runner polls every 2 s (--poll-ms 2000); each poll carries the load state.
     const deadline = Date.now() + 30_000;
@@ -159,7 +185,7 @@ describe("llm and text-to-speech with a runner's tiny models", () => {
     ]);
   }, 60_000);
 
-  test("the orchestrator advertises the runner's two models only", async () => {
+  test("the orchestrator advertises the runner's three models only", async () => {
     const { sender } = (await (
       await fetch(`${net.url}/v1/orchestrator/balance?orchestrator=${net.orchestrators[0]}`)
     ).json()) as { sender: string };
@@ -167,7 +193,47 @@ describe("llm and text-to-speech with a runner's tiny models", () => {
       await fetch(`${net.url}/v1/orchestrator/info?sender=${sender}&orchestrator=${net.orchestrators[0]}`)
     ).json()) as { capabilities: { capability: string; modelId?: string }[] };
     const models = info.capabilities.filter((c) => c.modelId).map((c) => `${c.capability}/${c.modelId}`);
-    expect(models.sort()).toEqual([`llm/${MODEL}`, `text-to-speech/${VOICE}`]);
-    expect(info.capabilities.map((c) => c.capability)).not.toContain("text-to-image");
+    expect(models.sort()).toEqual([`llm/${MODEL}`, `text-to-image/${PAINTER}`, `text-to-speech/${VOICE}`]);
+    expect(info.capabilities.map((c) => c.capability)).not.toContain("image-to-video");
+  });
+
+  test("/text-to-image answers ImageResponse (seed + i per image); each URL serves the predicted PNG", async () => {
+    const res = await fetch(`${net.url}/text-to-image`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model_id: PAINTER,
+        prompt: "a cat",
+        width: 64,
+        height: 64,
+        guidance_scale: 1,
+        seed: 77,
+        num_images_per_prompt: 2,
+      }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { images: { url: string; seed: number; nsfw: boolean }[] };
+    expect(body.images.map((i) => [i.seed, i.nsfw])).toEqual([
+      [77, false],
+      [78, false],
+    ]);
+    const want = tinySdPixel(sd, tinySdTarget(sd, tinySdIds(["a</w>", "cat</w>"])));
+    for (const image of body.images) {
+      const png = decodePng(new Uint8Array(await (await fetch(image.url)).arrayBuffer()));
+      expect([png.width, png.height]).toEqual([64, 64]);
+      let worst = 0;
+      for (let i = 0; i < png.data.length; i++)
+        worst = Math.max(worst, Math.abs(png.data[i]! - want[i % 3]!));
+      expect(worst).toBeLessThanOrEqual(1);
+    }
+  }, 120_000);
+
+  test("/text-to-image refuses a width that is not a multiple of 8 with 400, before any job", async () => {
+    const res = await fetch(`${net.url}/text-to-image`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model_id: PAINTER, prompt: "a cat", width: 100 }),
+    });
+    expect(res.status).toBe(400);
   });
 });

@@ -1,7 +1,14 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import type { onnx as Onnx } from "onnx-proto";
-import onnxProto from "onnx-proto";
+import {
+  ATTR,
+  encodeModel,
+  floats,
+  INT64,
+  int64s,
+  node,
+  valueInfo,
+  seededUniform as weights,
+  writeFolder,
+} from "./onnx-graph.ts";
 
 // A tiny Llama-style causal language model folder in transformers.js's layout (config.json,
 // generation_config.json, tokenizer.json, tokenizer_config.json with a ChatML chat template,
@@ -10,10 +17,6 @@ import onnxProto from "onnx-proto";
 // (token + position embeddings, one head, causal and padding masks, softmax attention, a residual,
 // tanh and the LM head) whose weights come from a seeded generator: its output is not known in
 // advance, so tests compare it with the same ONNX graph run step by step.
-
-const { onnx } = onnxProto;
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
-const INT64 = onnx.TensorProto.DataType.INT64;
 
 /** Special tokens first, then printable ASCII in GPT-2's byte-level alphabet ("Ġ" space, "Ċ" newline). */
 export const TINY_LLM_SPECIAL = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"] as const;
@@ -30,60 +33,13 @@ const MAX_POS = 512;
 export const TINY_LLM_CACHE = { key: "past_key_values.0.key", value: "past_key_values.0.value" } as const;
 export const TINY_LLM_HEAD = { heads: 1, headSize: D } as const;
 
-/** Deterministic weights: a 32-bit xorshift generator, uniform in [−scale, scale). */
-function weights(seed: number, n: number, scale: number): number[] {
-  let s = seed >>> 0 || 1;
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[i] = (s / 2 ** 32 - 0.5) * 2 * scale;
-  }
-  return out;
-}
-
-function valueInfo(name: string, dims: (number | string)[], elemType = FLOAT): Onnx.IValueInfoProto {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType,
-        shape: { dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) },
-      },
-    },
-  };
-}
-
-const floats = (name: string, dims: number[], values: readonly number[]): Onnx.ITensorProto => ({
-  name,
-  dims,
-  dataType: FLOAT,
-  floatData: [...values],
-});
-const int64s = (name: string, dims: number[], values: readonly number[]): Onnx.ITensorProto => ({
-  name,
-  dims,
-  dataType: INT64,
-  int64Data: [...values],
-});
-
-const node = (opType: string, input: string[], output: string[], attribute: Onnx.IAttributeProto[] = []) => ({
-  opType,
-  input,
-  output,
-  attribute,
-  name: `${opType}_${output[0]}`,
-});
-const INT = 2;
-const INTS = 7;
+const INT = ATTR.INT;
+const INTS = ATTR.INTS;
 
 /** One attention layer with a KV cache: logits [B, S, V], present.0.key/value [B, 1, past + S, D]. */
 function decoder(seed: number): Uint8Array {
   const V = VOCAB.length;
-  const graph: Onnx.IGraphProto = {
+  return encodeModel({
     name: "tiny_llm",
     node: [
       node("Gather", ["wte", "input_ids"], ["tok"]),
@@ -146,13 +102,7 @@ function decoder(seed: number): Uint8Array {
       valueInfo("present.0.key", ["batch_size", 1, "total_sequence_length", D]),
       valueInfo("present.0.value", ["batch_size", 1, "total_sequence_length", D]),
     ],
-  };
-  return onnx.ModelProto.encode({
-    irVersion: 8,
-    producerName: "livepeer-edge-tests",
-    opsetImport: [{ domain: "", version: 17 }],
-    graph,
-  }).finish();
+  });
 }
 
 function tokenizerJson() {
@@ -202,36 +152,35 @@ export const TINY_LLM_FILES: Record<string, string> = {
 
 /** Writes the tiny LLM folder into `dir` (weights from `seed`) and returns it. */
 export function writeTinyLlm(dir: string, seed = 1234): string {
-  mkdirSync(join(dir, "onnx"), { recursive: true });
-  const json = (name: string, v: unknown) => writeFileSync(join(dir, name), JSON.stringify(v, null, 2));
-  json("config.json", {
-    model_type: "llama",
-    architectures: ["LlamaForCausalLM"],
-    hidden_size: E,
-    num_attention_heads: 1,
-    num_key_value_heads: 1,
-    head_dim: D,
-    num_hidden_layers: 1,
-    vocab_size: VOCAB.length,
-    max_position_embeddings: MAX_POS,
-    bos_token_id: 0,
-    eos_token_id: TINY_LLM_EOS,
-    pad_token_id: 0,
+  return writeFolder(dir, {
+    "config.json": {
+      model_type: "llama",
+      architectures: ["LlamaForCausalLM"],
+      hidden_size: E,
+      num_attention_heads: 1,
+      num_key_value_heads: 1,
+      head_dim: D,
+      num_hidden_layers: 1,
+      vocab_size: VOCAB.length,
+      max_position_embeddings: MAX_POS,
+      bos_token_id: 0,
+      eos_token_id: TINY_LLM_EOS,
+      pad_token_id: 0,
+    },
+    "generation_config.json": { bos_token_id: 0, eos_token_id: TINY_LLM_EOS, pad_token_id: 0 },
+    "tokenizer.json": tokenizerJson(),
+    "tokenizer_config.json": {
+      tokenizer_class: "GPT2Tokenizer",
+      bos_token: "<|endoftext|>",
+      eos_token: "<|im_end|>",
+      unk_token: "<|endoftext|>",
+      pad_token: "<|endoftext|>",
+      model_max_length: MAX_POS,
+      clean_up_tokenization_spaces: false,
+      chat_template: CHAT_TEMPLATE,
+    },
+    [TINY_LLM_FILES.model!]: decoder(seed),
   });
-  json("generation_config.json", { bos_token_id: 0, eos_token_id: TINY_LLM_EOS, pad_token_id: 0 });
-  json("tokenizer.json", tokenizerJson());
-  json("tokenizer_config.json", {
-    tokenizer_class: "GPT2Tokenizer",
-    bos_token: "<|endoftext|>",
-    eos_token: "<|im_end|>",
-    unk_token: "<|endoftext|>",
-    pad_token: "<|endoftext|>",
-    model_max_length: MAX_POS,
-    clean_up_tokenization_spaces: false,
-    chat_template: CHAT_TEMPLATE,
-  });
-  writeFileSync(join(dir, TINY_LLM_FILES.model!), decoder(seed));
-  return dir;
 }
 
 /**

@@ -1,7 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import type { onnx as Onnx } from "onnx-proto";
-import onnxProto from "onnx-proto";
+import { encodeModel, FLOAT, INT64, node, seededUniform, valueInfo, writeFolder } from "./onnx-graph.ts";
 
 // A tiny text-to-speech folder in transformers.js's VITS layout (config.json, tokenizer.json,
 // tokenizer_config.json with VitsTokenizer, onnx/model.onnx taking input_ids and attention_mask and
@@ -10,86 +7,46 @@ import onnxProto from "onnx-proto";
 // random 64-sample snippet per character, laid end to end: not speech, but a waveform whose every
 // sample is known from the graph, so tests compare it with the same ONNX graph run directly.
 
-const { onnx } = onnxProto;
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
-const INT64 = onnx.TensorProto.DataType.INT64;
-
 /** Samples per character. */
 export const TINY_VITS_HOP = 64;
 export const TINY_VITS_RATE = 16000;
 /** Lower-case letters, space and a few marks; "<pad>" first (id 0), as MMS vocabularies start. */
 const VOCAB = ["<pad>", " ", ..."abcdefghijklmnopqrstuvwxyz", ".", ",", "'", "?", "!", "-"];
 
-function snippets(seed: number, n: number): number[] {
-  let s = seed >>> 0 || 1;
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[i] = (s / 2 ** 32 - 0.5) * 0.8;
-  }
-  return out;
-}
-
-function valueInfo(name: string, dims: (number | string)[], elemType = FLOAT): Onnx.IValueInfoProto {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType,
-        shape: { dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) },
-      },
-    },
-  };
-}
-
-const node = (opType: string, input: string[], output: string[], attribute: Onnx.IAttributeProto[] = []) => ({
-  opType,
-  input,
-  output,
-  attribute,
-  name: `${opType}_${output[0]}`,
-});
+/** The seeded random voice: uniform in [−0.4, 0.4). */
+const snippets = (seed: number, n: number) => seededUniform(seed, n, 0.4);
 
 /** waveform [B, S × HOP]: each token's snippet (zero where the mask is 0); spectrogram [B, S, HOP]. */
 function model(seed: number): Uint8Array {
   const V = VOCAB.length;
-  return onnx.ModelProto.encode({
-    irVersion: 8,
-    producerName: "livepeer-edge-tests",
-    opsetImport: [{ domain: "", version: 17 }],
-    graph: {
-      name: "tiny_vits",
-      node: [
-        node("Gather", ["voice", "input_ids"], ["frames"]),
-        node("Cast", ["attention_mask"], ["maskf"], [{ name: "to", type: 2, i: FLOAT }]),
-        node("Unsqueeze", ["maskf", "axis2"], ["mask3"]),
-        node("Mul", ["frames", "mask3"], ["spectrogram"]),
-        node("Reshape", ["spectrogram", "flat"], ["waveform"]),
-      ],
-      initializer: [
-        {
-          name: "voice",
-          dims: [V, TINY_VITS_HOP],
-          dataType: FLOAT,
-          floatData: snippets(seed, V * TINY_VITS_HOP),
-        },
-        { name: "axis2", dims: [1], dataType: INT64, int64Data: [2] },
-        { name: "flat", dims: [2], dataType: INT64, int64Data: [0, -1] },
-      ],
-      input: [
-        valueInfo("input_ids", ["batch_size", "sequence_length"], INT64),
-        valueInfo("attention_mask", ["batch_size", "sequence_length"], INT64),
-      ],
-      output: [
-        valueInfo("waveform", ["batch_size", "num_samples"]),
-        valueInfo("spectrogram", ["batch_size", "sequence_length", TINY_VITS_HOP]),
-      ],
-    },
-  }).finish();
+  return encodeModel({
+    name: "tiny_vits",
+    node: [
+      node("Gather", ["voice", "input_ids"], ["frames"]),
+      node("Cast", ["attention_mask"], ["maskf"], [{ name: "to", type: 2, i: FLOAT }]),
+      node("Unsqueeze", ["maskf", "axis2"], ["mask3"]),
+      node("Mul", ["frames", "mask3"], ["spectrogram"]),
+      node("Reshape", ["spectrogram", "flat"], ["waveform"]),
+    ],
+    initializer: [
+      {
+        name: "voice",
+        dims: [V, TINY_VITS_HOP],
+        dataType: FLOAT,
+        floatData: snippets(seed, V * TINY_VITS_HOP),
+      },
+      { name: "axis2", dims: [1], dataType: INT64, int64Data: [2] },
+      { name: "flat", dims: [2], dataType: INT64, int64Data: [0, -1] },
+    ],
+    input: [
+      valueInfo("input_ids", ["batch_size", "sequence_length"], INT64),
+      valueInfo("attention_mask", ["batch_size", "sequence_length"], INT64),
+    ],
+    output: [
+      valueInfo("waveform", ["batch_size", "num_samples"]),
+      valueInfo("spectrogram", ["batch_size", "sequence_length", TINY_VITS_HOP]),
+    ],
+  });
 }
 
 /** The files of the folder, by the manifest role each has. */
@@ -102,43 +59,46 @@ export const TINY_VITS_FILES: Record<string, string> = {
 
 /** Writes the tiny VITS folder into `dir` (voice from `seed`) and returns it. */
 export function writeTinyVits(dir: string, seed = 99): string {
-  mkdirSync(join(dir, "onnx"), { recursive: true });
-  const json = (name: string, v: unknown) => writeFileSync(join(dir, name), JSON.stringify(v, null, 2));
-  json("config.json", {
-    model_type: "vits",
-    architectures: ["VitsModel"],
-    vocab_size: VOCAB.length,
-    sampling_rate: TINY_VITS_RATE,
-    hidden_size: 8,
-  });
-  json("tokenizer.json", {
-    version: "1.0",
-    truncation: null,
-    padding: null,
-    added_tokens: [
-      {
-        id: 0,
-        content: "<pad>",
-        single_word: false,
-        lstrip: false,
-        rstrip: false,
-        normalized: false,
-        special: true,
+  return writeFolder(dir, {
+    "config.json": {
+      model_type: "vits",
+      architectures: ["VitsModel"],
+      vocab_size: VOCAB.length,
+      sampling_rate: TINY_VITS_RATE,
+      hidden_size: 8,
+    },
+    "tokenizer.json": {
+      version: "1.0",
+      truncation: null,
+      padding: null,
+      added_tokens: [
+        {
+          id: 0,
+          content: "<pad>",
+          single_word: false,
+          lstrip: false,
+          rstrip: false,
+          normalized: false,
+          special: true,
+        },
+      ],
+      normalizer: { type: "Lowercase" },
+      pre_tokenizer: { type: "Split", pattern: { Regex: "" }, behavior: "Isolated", invert: false },
+      post_processor: null,
+      decoder: null,
+      model: {
+        type: "WordLevel",
+        vocab: Object.fromEntries(VOCAB.map((t, i) => [t, i])),
+        unk_token: "<pad>",
       },
-    ],
-    normalizer: { type: "Lowercase" },
-    pre_tokenizer: { type: "Split", pattern: { Regex: "" }, behavior: "Isolated", invert: false },
-    post_processor: null,
-    decoder: null,
-    model: { type: "WordLevel", vocab: Object.fromEntries(VOCAB.map((t, i) => [t, i])), unk_token: "<pad>" },
+    },
+    "tokenizer_config.json": {
+      tokenizer_class: "VitsTokenizer",
+      pad_token: "<pad>",
+      unk_token: "<pad>",
+      model_max_length: 100000,
+      clean_up_tokenization_spaces: true,
+    },
+    [TINY_VITS_FILES.model!]: model(seed),
   });
-  json("tokenizer_config.json", {
-    tokenizer_class: "VitsTokenizer",
-    pad_token: "<pad>",
-    unk_token: "<pad>",
-    model_max_length: 100000,
-    clean_up_tokenization_spaces: true,
-  });
-  writeFileSync(join(dir, TINY_VITS_FILES.model!), model(seed));
-  return dir;
 }

@@ -1,7 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import type { onnx as Onnx } from "onnx-proto";
-import onnxProto from "onnx-proto";
+import { ATTR, floats, INT64, encodeModel as model, node, valueInfo, writeFolder } from "./onnx-graph.ts";
 
 // A tiny model folder in transformers.js's Whisper layout (config, generation config, feature
 // extractor, tokenizer, onnx/encoder_model.onnx, onnx/decoder_model_merged.onnx), built here so the
@@ -10,10 +7,6 @@ import onnxProto from "onnx-proto";
 // loudness the encoder reports, so the transcript is known in advance:
 // - audio with sound in it → "Hello world from the test model."
 // - silence → "" (end of text at once).
-
-const { onnx } = onnxProto;
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
-const INT64 = onnx.TensorProto.DataType.INT64;
 
 /** The sentence the tiny model speaks for audio with sound in it. */
 export const TINY_WHISPER_TEXT = "Hello world from the test model.";
@@ -38,42 +31,6 @@ const NO_TS = id("<|notimestamps|>");
 const D_MODEL = 4;
 const MELS = 80;
 
-function valueInfo(name: string, dims: (number | string)[], elemType = FLOAT): Onnx.IValueInfoProto {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType,
-        shape: { dim: dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) },
-      },
-    },
-  };
-}
-
-const floats = (name: string, dims: number[], values: readonly number[]): Onnx.ITensorProto => ({
-  name,
-  dims,
-  dataType: FLOAT,
-  floatData: [...values],
-});
-
-function model(graph: Onnx.IGraphProto): Uint8Array {
-  return onnx.ModelProto.encode({
-    irVersion: 8,
-    producerName: "livepeer-edge-tests",
-    opsetImport: [{ domain: "", version: 17 }],
-    graph,
-  }).finish();
-}
-
-const node = (opType: string, input: string[], output: string[], attribute: Onnx.IAttributeProto[] = []) => ({
-  opType,
-  input,
-  output,
-  attribute,
-  name: `${opType}_${output[0]}`,
-});
-
 /**
  * Encoder: log-mel features [B, 80, frames] → [B, frames, 4], each value the frame's mean over the
  * mel bins plus 1. Whisper's features are about −1.5 for silence and above −1 where there is sound.
@@ -82,7 +39,7 @@ function encoder(): Uint8Array {
   return model({
     name: "tiny_whisper_encoder",
     node: [
-      node("Transpose", ["input_features"], ["t"], [{ name: "perm", type: 7, ints: [0, 2, 1] }]),
+      node("Transpose", ["input_features"], ["t"], [{ name: "perm", type: ATTR.INTS, ints: [0, 2, 1] }]),
       node("MatMul", ["t", "w"], ["m"]),
       node("Add", ["m", "one"], ["last_hidden_state"]),
     ],
@@ -113,7 +70,7 @@ function decoder(): Uint8Array {
     node: [
       node("Gather", ["next", "input_ids"], ["base"]),
       node("Gather", ["gate", "input_ids"], ["g"]),
-      node("ReduceMean", ["encoder_hidden_states"], ["mean"], [{ name: "keepdims", type: 2, i: 0 }]),
+      node("ReduceMean", ["encoder_hidden_states"], ["mean"], [{ name: "keepdims", type: ATTR.INT, i: 0 }]),
       node("Add", ["mean", "quarter"], ["shifted"]),
       node("Mul", ["shifted", "four"], ["loud"]),
       node("Mul", ["g", "loud"], ["gated"]),
@@ -178,65 +135,64 @@ export const TINY_WHISPER_FILES: Record<string, string> = {
 
 /** Writes the tiny Whisper folder into `dir` and returns it. */
 export function writeTinyWhisper(dir: string): string {
-  mkdirSync(join(dir, "onnx"), { recursive: true });
-  const json = (name: string, v: unknown) => writeFileSync(join(dir, name), JSON.stringify(v, null, 2));
   const sot = id("<|startoftranscript|>");
-  json("config.json", {
-    model_type: "whisper",
-    architectures: ["WhisperForConditionalGeneration"],
-    is_encoder_decoder: true,
-    d_model: D_MODEL,
-    encoder_layers: 1,
-    decoder_layers: 1,
-    encoder_attention_heads: 1,
-    decoder_attention_heads: 1,
-    num_mel_bins: MELS,
-    vocab_size: V,
-    max_source_positions: 1500,
-    max_target_positions: 448,
-    decoder_start_token_id: sot,
-    bos_token_id: EOT,
-    eos_token_id: EOT,
-    pad_token_id: EOT,
+  return writeFolder(dir, {
+    "config.json": {
+      model_type: "whisper",
+      architectures: ["WhisperForConditionalGeneration"],
+      is_encoder_decoder: true,
+      d_model: D_MODEL,
+      encoder_layers: 1,
+      decoder_layers: 1,
+      encoder_attention_heads: 1,
+      decoder_attention_heads: 1,
+      num_mel_bins: MELS,
+      vocab_size: V,
+      max_source_positions: 1500,
+      max_target_positions: 448,
+      decoder_start_token_id: sot,
+      bos_token_id: EOT,
+      eos_token_id: EOT,
+      pad_token_id: EOT,
+    },
+    "generation_config.json": {
+      decoder_start_token_id: sot,
+      bos_token_id: EOT,
+      eos_token_id: EOT,
+      pad_token_id: EOT,
+      max_length: 64,
+      is_multilingual: true,
+      lang_to_id: { "<|en|>": id("<|en|>") },
+      task_to_id: { transcribe: id("<|transcribe|>"), translate: id("<|translate|>") },
+      no_timestamps_token_id: NO_TS,
+      begin_suppress_tokens: [],
+      suppress_tokens: [],
+    },
+    "preprocessor_config.json": {
+      feature_extractor_type: "WhisperFeatureExtractor",
+      processor_class: "WhisperProcessor",
+      feature_size: MELS,
+      sampling_rate: 16000,
+      hop_length: 160,
+      chunk_length: 30,
+      n_fft: 400,
+      n_samples: 480000,
+      nb_max_frames: 3000,
+      padding_side: "right",
+      padding_value: 0,
+      return_attention_mask: false,
+    },
+    "tokenizer.json": tokenizerJson(),
+    "tokenizer_config.json": {
+      tokenizer_class: "WhisperTokenizer",
+      bos_token: "<|endoftext|>",
+      eos_token: "<|endoftext|>",
+      unk_token: "<|endoftext|>",
+      pad_token: "<|endoftext|>",
+      model_max_length: 1024,
+      clean_up_tokenization_spaces: true,
+    },
+    [TINY_WHISPER_FILES.encoder!]: encoder(),
+    [TINY_WHISPER_FILES.decoder!]: decoder(),
   });
-  json("generation_config.json", {
-    decoder_start_token_id: sot,
-    bos_token_id: EOT,
-    eos_token_id: EOT,
-    pad_token_id: EOT,
-    max_length: 64,
-    is_multilingual: true,
-    lang_to_id: { "<|en|>": id("<|en|>") },
-    task_to_id: { transcribe: id("<|transcribe|>"), translate: id("<|translate|>") },
-    no_timestamps_token_id: NO_TS,
-    begin_suppress_tokens: [],
-    suppress_tokens: [],
-  });
-  json("preprocessor_config.json", {
-    feature_extractor_type: "WhisperFeatureExtractor",
-    processor_class: "WhisperProcessor",
-    feature_size: MELS,
-    sampling_rate: 16000,
-    hop_length: 160,
-    chunk_length: 30,
-    n_fft: 400,
-    n_samples: 480000,
-    nb_max_frames: 3000,
-    padding_side: "right",
-    padding_value: 0,
-    return_attention_mask: false,
-  });
-  json("tokenizer.json", tokenizerJson());
-  json("tokenizer_config.json", {
-    tokenizer_class: "WhisperTokenizer",
-    bos_token: "<|endoftext|>",
-    eos_token: "<|endoftext|>",
-    unk_token: "<|endoftext|>",
-    pad_token: "<|endoftext|>",
-    model_max_length: 1024,
-    clean_up_tokenization_spaces: true,
-  });
-  writeFileSync(join(dir, TINY_WHISPER_FILES.encoder!), encoder());
-  writeFileSync(join(dir, TINY_WHISPER_FILES.decoder!), decoder());
-  return dir;
 }

@@ -144,7 +144,18 @@ export async function handleAi(ctx: GoWireContext, req: NodeRequest, res: NodeRe
   const audio = urls.find((u) => u.contentType.startsWith("audio/"));
   const reply: Record<string, unknown> =
     images.length > 0
-      ? { images: images.map((u) => ({ url: u.url, seed: 0, nsfw: false })) }
+      ? {
+          images: images.map((u, i) => {
+            // The runner's seed for each image (text-to-image), else 0 as before.
+            const seed = (Array.isArray(data.images) ? (data.images[i] as { seed?: unknown }) : undefined)
+              ?.seed;
+            return {
+              url: u.url,
+              seed: typeof seed === "number" && Number.isSafeInteger(seed) ? seed : 0,
+              nsfw: false,
+            };
+          }),
+        }
       : audio
         ? { audio: { url: audio.url } }
         : { ...data };

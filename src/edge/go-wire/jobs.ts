@@ -54,5 +54,5 @@ export async function runJob(ctx: GoWireContext, input: GoJobInput): Promise<Job
   const id = await enqueueGoJob(ctx, input);
   const job = await waitForJob(deps, id, deps.config.jobs.syncTimeoutMs, input.signal);
   debitCredit(ctx, input, job);
-  return { job, outputs: job.status === "succeeded" ? await jobOutputs(deps, id) : [] };
+  return { job, outputs: job.status === "succeeded" ? await jobOutputs(deps, id, job) : [] };
 }

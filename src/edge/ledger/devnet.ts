@@ -61,7 +61,7 @@ export async function createDevnet(options: DevnetOptions): Promise<Devnet> {
   const genesis = isValidated(options.genesis) ? options.genesis : loadGenesis(options.genesis);
   const clock = options.clock ?? { now: () => Date.now() };
   const handle = options.handle ?? (await openDb(options.url));
-  const env: DevnetEnv = { handle, clock, mutex: new Mutex() };
+  const env: DevnetEnv = { handle, clock, mutex: new Mutex(), reads: { waiting: undefined } };
   const k = key;
 
   const devnet: Devnet = {

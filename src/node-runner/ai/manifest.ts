@@ -8,6 +8,7 @@ import {
   type PipelineName,
   RUNNER_EXECUTORS,
 } from "../../wire/pipelines.ts";
+import { checkDiffusersRoles } from "./diffusion/folder.ts";
 
 // The model manifest (docs/models.md): which model serves which pipeline, from which files (with
 // their sha256), through which runtime and execution providers, warm or cold, at what price.
@@ -35,8 +36,8 @@ export type TensorType = (typeof TENSOR_TYPES)[number];
 
 /**
  * The pipelines each kind answers: its result has that pipeline's shape (a segmentation kind cannot
- * speak, an LLM cannot draw). A pipeline no kind answers (text-to-image and image-to-video today)
- * cannot be named, so it is never advertised.
+ * speak, an LLM cannot draw). A pipeline no kind answers (image-to-video today) cannot be named, so
+ * it is never advertised.
  */
 export const KIND_PIPELINES: Record<ModelExecutor, readonly PipelineName[]> = {
   upscale: ["upscale"],
@@ -49,6 +50,7 @@ export const KIND_PIPELINES: Record<ModelExecutor, readonly PipelineName[]> = {
   "background-removal": ["segment-anything-2"],
   llm: ["llm"],
   vits: ["text-to-speech"],
+  "stable-diffusion": ["text-to-image"],
 };
 
 const tensorSpec = z.object({
@@ -66,8 +68,11 @@ export const modelKinds = RUNNER_EXECUTORS.filter((k): k is ModelExecutor => k !
   ...ModelExecutor[],
 ];
 
-/** How the files are read: ONNX graphs, a TF.js graph model, or a transformers.js model folder. */
-export const MODEL_FORMATS = ["onnx", "tfjs", "transformers"] as const;
+/**
+ * How the files are read: ONNX graphs, a TF.js graph model, a transformers.js model folder, or a
+ * diffusers ONNX folder (model_index.json, text_encoder/, tokenizer/, unet/, vae_decoder/, scheduler/).
+ */
+export const MODEL_FORMATS = ["onnx", "tfjs", "transformers", "diffusers"] as const;
 export type ModelFormat = (typeof MODEL_FORMATS)[number];
 
 /**
@@ -203,6 +208,18 @@ export function parseManifest(raw: unknown, baseDir: string): ModelManifest {
     const roles = new Set(m.files.map((f) => f.role));
     if (roles.size !== m.files.length) {
       throw new LivepeerError("INVALID_MANIFEST", `model ${key} names a file role twice`);
+    }
+    if (m.kind === "stable-diffusion") {
+      if (m.format !== "diffusers") {
+        throw new LivepeerError(
+          "INVALID_MANIFEST",
+          `model ${key}: kind stable-diffusion reads format diffusers`,
+          {
+            details: { format: m.format },
+          },
+        );
+      }
+      checkDiffusersRoles(key, [...roles]);
     }
     for (const t of [...m.inputs, ...m.outputs]) {
       if (t.file !== undefined && !roles.has(t.file)) {

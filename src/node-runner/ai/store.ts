@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { InferenceSession } from "onnxruntime-common";
 import { LivepeerError } from "../../wire/errors.ts";
 import { type ModelEntry, type ModelFile, type ModelManifest, modelFile, type Provider } from "./manifest.ts";
-import { type Ort, providerUnavailable, type Runtimes } from "./runtimes.ts";
+import { ONNX_RUNTIME_OF, type Ort, providerUnavailable, type Runtimes } from "./runtimes.ts";
 import { tfjsLoader } from "./tfjs-thread.ts";
 
 /** A model (or one file of it) loaded into a runtime, ready to run. */
@@ -116,7 +117,13 @@ export async function verifyFile(entry: ModelEntry, f: ModelFile): Promise<void>
  */
 export function onnxLoader(role?: string): Loader<OnnxModel> {
   return async (entry, ctx) => {
-    const bytes = await ctx.read(role);
+    const r = role ?? entry.files[0]!.role;
+    // Weights over 2 GB sit beside the graph in an external-data file (role "<role>-data"):
+    // onnxruntime-node reads it relative to the graph's path, so the session is made from the path.
+    const external = entry.files.some((f) => f.role === `${r}-data`);
+    const source: Uint8Array | string = external
+      ? await externalDataGraph(entry, ctx, r)
+      : await ctx.read(role);
     const tried: string[] = [];
     for (const provider of ctx.providers) {
       const probe = await ctx.runtimes.probe(provider);
@@ -124,12 +131,17 @@ export function onnxLoader(role?: string): Loader<OnnxModel> {
         tried.push(probe.reason);
         continue;
       }
+      if (typeof source === "string" && ONNX_RUNTIME_OF[provider] !== "onnxruntime-node") {
+        tried.push(`${provider}: a graph with external data loads on onnxruntime-node only`);
+        continue;
+      }
       const ort = await ctx.runtimes.ort(provider);
       try {
-        const session = await ort.InferenceSession.create(bytes, {
-          executionProviders: [provider],
-          graphOptimizationLevel: "all",
-        });
+        const options = { executionProviders: [provider], graphOptimizationLevel: "all" } as const;
+        const session =
+          typeof source === "string"
+            ? await ort.InferenceSession.create(source, options)
+            : await ort.InferenceSession.create(source, options);
         const runtime = provider === "wasm" || provider === "webgpu" ? "onnxruntime-web" : "onnxruntime-node";
         return {
           model: { session, ort, provider },
@@ -152,6 +164,25 @@ export function onnxLoader(role?: string): Loader<OnnxModel> {
       },
     });
   };
+}
+
+/**
+ * The path of a graph whose weights sit in an external-data file, after both were hash-checked. The
+ * data file must sit beside the graph: onnxruntime reads the location the graph names, relative to it.
+ */
+async function externalDataGraph(entry: ModelEntry, ctx: LoaderContext, role: string): Promise<string> {
+  const graph = await ctx.verifiedPath(role);
+  const data = await ctx.verifiedPath(`${role}-data`);
+  if (dirname(data) !== dirname(graph)) {
+    throw new LivepeerError(
+      "INVALID_MANIFEST",
+      `model ${entry.modelId}: ${role}-data must sit beside ${role}`,
+      {
+        details: { modelId: entry.modelId, graph, data },
+      },
+    );
+  }
+  return graph;
 }
 
 /** The ONNX files of a model: those whose name ends in .onnx. */
@@ -298,21 +329,21 @@ export class ModelStore {
   }
 
   /**
-   * Loads every warm model: each ONNX file of an onnx model, the model.json of a tfjs one (part
-   * "tfjs"), and a transformers folder through its pipeline's loader (part "transformers"), when
-   * `transformers` has one for the model's kind.
+   * Loads every warm model: each ONNX file of an onnx or diffusers model, the model.json of a tfjs one (part
+   * "tfjs"), and a transformers or diffusers folder through its pipeline's loader (part
+   * "transformers" or "diffusers"), when `folderLoader` has one for the model's kind.
    */
-  async warmUp(transformers?: (entry: ModelEntry) => Loader<unknown> | undefined): Promise<void> {
+  async warmUp(folderLoader?: (entry: ModelEntry) => Loader<unknown> | undefined): Promise<void> {
     const jobs: Promise<unknown>[] = [];
     for (const entry of this.manifest.models) {
       if (!entry.warm) continue;
-      if (entry.format === "onnx") {
+      if (entry.format === "onnx" || entry.format === "diffusers") {
         for (const role of onnxRoles(entry)) jobs.push(this.preload(entry, `onnx:${role}`, onnxLoader(role)));
       } else if (entry.format === "tfjs") jobs.push(this.preload(entry, "tfjs", tfjsLoader()));
-      else {
-        const loader = transformers?.(entry);
-        if (loader) jobs.push(this.preload(entry, "transformers", loader));
-      }
+      // A folder's own part: transformers.js's model, or a diffusers folder's configs and tokenizer.
+      const loader =
+        entry.format === "transformers" || entry.format === "diffusers" ? folderLoader?.(entry) : undefined;
+      if (loader) jobs.push(this.preload(entry, entry.format, loader));
     }
     await Promise.all(jobs);
   }

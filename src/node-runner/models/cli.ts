@@ -4,12 +4,15 @@
 //   npm run models -- add    [--models DIR] --pipeline P --id ID --kind K --file ROLE=PATH [--file …]
 //                            [--format onnx|tfjs|transformers] [--warm] [--price WEI] [--per UNITS]
 //                            [--providers cpu,wasm,…] [--option KEY=VALUE …]
+//   npm run models -- add    [--models DIR] --pipeline text-to-image --id ID --kind stable-diffusion
+//                            --format diffusers --folder DIR   (every file of the diffusers layout found)
 //   npm run models -- import [--models DIR] [--only silero-vad,isnet,pp-ocrv4,esrgan-x2,…]
 // Exit 0 when done, 1 when a file does not match its hash or a step fails, 2 on bad usage.
 import { stat } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
 import { parseCli } from "../../cli/args.ts";
 import { LivepeerError } from "../../wire/errors.ts";
+import { diffusersFiles } from "../ai/diffusion/folder.ts";
 import {
   loadManifest,
   MODEL_FORMATS,
@@ -39,6 +42,7 @@ const { values, positionals } = parseCli({
     kind: `add: the runner's processing for it (${modelKinds.join(", ")})`,
     format: `add: ${MODEL_FORMATS.join(", ")}`,
     file: "add: ROLE=PATH, once per file (the first is the model's main file)",
+    folder: "add: a diffusers ONNX folder (--format diffusers): its files by the layout's roles",
     warm: "add: load it at start and keep it",
     price: "add: wei per --per units of the pipeline's unit",
     per: "add: units the price is for",
@@ -55,6 +59,7 @@ const { values, positionals } = parseCli({
     kind: { type: "string" },
     format: { type: "string", default: "onnx" },
     file: { type: "string", multiple: true },
+    folder: { type: "string" },
     warm: { type: "boolean", default: false },
     price: { type: "string", default: "0" },
     per: { type: "string", default: "1" },
@@ -131,11 +136,15 @@ function optionsOf(specs: readonly string[]): Record<string, unknown> {
 async function add(): Promise<void> {
   const { pipeline, id, kind } = values;
   if (!pipeline || !id || !kind) return usage("add needs --pipeline, --id and --kind");
-  const specs = values.file ?? [];
-  if (specs.length === 0) usage("add needs at least one --file ROLE=PATH");
   const format = values.format as ModelFormat;
   if (!(MODEL_FORMATS as readonly string[]).includes(format))
     usage(`--format must be one of ${MODEL_FORMATS.join(", ")}`);
+  if (values.folder && format !== "diffusers")
+    usage("--folder reads a diffusers folder: add --format diffusers");
+  const found = values.folder ? diffusersFiles(resolve(values.folder)) : [];
+  if (values.folder && found.length === 0) usage(`--folder ${values.folder}: no diffusers files found`);
+  const specs = [...found.map((f) => `${f.role}=${f.path}`), ...(values.file ?? [])];
+  if (specs.length === 0) usage("add needs at least one --file ROLE=PATH (or --folder)");
   const files: ModelEntryInput["files"] = [];
   const inputs: NonNullable<ModelEntryInput["inputs"]> = [];
   const outputs: NonNullable<ModelEntryInput["outputs"]> = [];

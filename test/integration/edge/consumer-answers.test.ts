@@ -110,6 +110,28 @@ test("a pipeline no orchestrator advertises is refused with 503 PIPELINE_NOT_ADV
   expect(await consumerJobCount()).toBe(before);
 });
 
+test("a text-to-image request the registry refuses is 400 INVALID_INPUT problem+json naming the field, before any job", async () => {
+  const before = await consumerJobCount();
+  for (const [body, field] of [
+    [{}, "prompt"],
+    [{ prompt: "a cat", width: 100 }, "width"],
+    [{ prompt: "a cat", num_inference_steps: 500 }, "num_inference_steps"],
+    [{ prompt: "a cat", seed: -1 }, "seed"],
+  ] as const) {
+    const res = await fetch(`${base}/v1/ai/text-to-image`, {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { "content-type": "application/json" },
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    const problem = await json<{ code: string; details: { issues: string[] } }>(res);
+    expect(problem.code).toBe("INVALID_INPUT");
+    expect(problem.details.issues.join(" ")).toContain(field);
+  }
+  expect(await consumerJobCount()).toBe(before);
+});
+
 test("a job that fails answers 502 JOB_FAILED problem+json with its id; the job view says why", async () => {
   const answer = fetch(`${base}/v1/ai/image-to-text`, { method: "POST", body: imageForm() });
   const leased = await lease();

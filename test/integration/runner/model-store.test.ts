@@ -121,10 +121,13 @@ describe("manifest", () => {
         return e as { code: string; message: string };
       }
     };
-    expect(refused("text-to-image", "vad")).toMatchObject({
+    expect(refused("image-to-video", "vad")).toMatchObject({
       code: "INVALID_MANIFEST",
-      message: expect.stringContaining("no runner kind serves text-to-image yet"),
+      message: expect.stringContaining("no runner kind serves image-to-video yet"),
     });
+    expect(refused("text-to-image", "vad")?.message).toContain("kinds that do: stable-diffusion");
+    // A diffusion model reads a diffusers folder, and names the files its loop needs.
+    expect(refused("text-to-image", "stable-diffusion")?.message).toContain("reads format diffusers");
     expect(refused("text-to-speech", "vad")?.message).toContain("kinds that do: vits");
     for (const p of ["text-to-image", "image-to-video"])
       expect(refused(p, "upscale")?.code).toBe("INVALID_MANIFEST");

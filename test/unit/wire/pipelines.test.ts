@@ -69,10 +69,11 @@ describe("pipeline registry", () => {
       const executor = PIPELINES[name].executor!;
       expect(modelKinds as readonly string[]).toContain(executor);
       expect(typeof EXECUTORS[executor as keyof typeof EXECUTORS]).toBe("function");
-      // audio-to-text's and segment-anything-2's models ship in npm packages; llm's and
-      // text-to-speech's are the operator's only (no built-in model: not served until one is named); the others are built here.
+      // audio-to-text's and segment-anything-2's models ship in npm packages; llm's,
+      // text-to-speech's and text-to-image's are the operator's only (no built-in model: not served
+      // until one is named); the others are built here.
       const model = manifest.models.find((m) => m.pipeline === name);
-      const operators = name === "llm" || name === "text-to-speech";
+      const operators = name === "llm" || name === "text-to-speech" || name === "text-to-image";
       const elsewhere = name === "audio-to-text" || name === "segment-anything-2" || operators;
       if (operators) expect(model).toBeUndefined();
       if (model || !elsewhere) expect([name, model?.kind]).toEqual([name, executor]);

@@ -1,10 +1,12 @@
 // A unit of work over the devnet tables: entities are read once per transaction, mutated in place
 // by the protocol code, and written back at the end only when they changed.
-import type { ResultSet } from "@libsql/client";
+import type { ResultSet, Row } from "@libsql/client";
 import { and, eq, inArray } from "drizzle-orm";
 import type { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import { type EarningsPool, EMPTY_POOL } from "../../../protocol/earnings.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
+import type { Db } from "../../db/client.ts";
+import { rawAll } from "../../db/raw.ts";
 import * as t from "../../db/schema/devnet.ts";
 import type { LedgerEventName } from "../types.ts";
 import { ZERO_ADDRESS } from "./addresses.ts";
@@ -84,7 +86,21 @@ const newTranscoder = (): Transcoder => ({
   poolSeq: 0n,
 });
 
+/** A uint256 column (decimal text) as read with plain SQL. */
+const big = (v: unknown): bigint => BigInt(String(v));
+
 const snap = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
+
+/**
+ * Every devnet_state row (key → value). Plain SQL (db/raw.ts): each ledger call starts with it,
+ * and a paid job makes several.
+ */
+export async function readGlobals(db: Executor): Promise<Map<string, string>> {
+  const rows = await rawAll(db as unknown as Db, "select key, value from devnet_state");
+  const out = new Map<string, string>();
+  for (const r of rows) out.set(String(r[0]), String(r[1]));
+  return out;
+}
 
 /** One cached row and the serialised form it was read with. */
 interface Cached<T> {
@@ -108,13 +124,18 @@ export class Store {
   private roundRows: { round: bigint; blockHash: Hex; startBlock: bigint; initializedAtBlock: bigint }[] = [];
   readonly events: PendingEvent[] = [];
 
-  constructor(readonly db: Executor) {}
+  /** `globals`: the state rows as already read (a batch of reads shares one read of them). */
+  constructor(
+    readonly db: Executor,
+    globals?: ReadonlyMap<string, string>,
+  ) {
+    if (globals) this.globals = new Map(globals);
+  }
 
   // ---- globals -------------------------------------------------------------------------------
 
   async loadGlobals(): Promise<void> {
-    const rows = await this.db.select().from(t.devnetState);
-    for (const r of rows) this.globals.set(r.key, r.value);
+    this.globals = await readGlobals(this.db);
   }
 
   has(k: string): boolean {
@@ -138,12 +159,33 @@ export class Store {
 
   // ---- entities ------------------------------------------------------------------------------
 
+  /**
+   * Plain SQL (db/raw.ts) for the reads every ledger call makes (senders, reserve claims,
+   * delegators, transcoders, the pool): drizzle's query building cost more than SQLite's work.
+   */
+  private rows(sql: string, args: (string | number)[] = []): Promise<Row[]> {
+    return rawAll(this.db as unknown as Db, sql, args);
+  }
+
   async delegator(addr: string): Promise<Delegator> {
     const hit = this.delegators.get(addr);
     if (hit) return hit.value;
-    const [row] = await this.db.select().from(t.devnetDelegators).where(eq(t.devnetDelegators.address, addr));
-    const value: Delegator = row ? { ...row } : newDelegator();
-    if (row) delete (value as Partial<typeof row>).address;
+    const [r] = await this.rows(
+      "select bonded_amount, fees, delegate_address, delegated_amount, start_round, last_claim_round, " +
+        "next_unbonding_lock_id from devnet_delegators where address = ?",
+      [addr],
+    );
+    const value: Delegator = r
+      ? {
+          bondedAmount: big(r[0]),
+          fees: big(r[1]),
+          delegateAddress: String(r[2]),
+          delegatedAmount: big(r[3]),
+          startRound: big(r[4]),
+          lastClaimRound: big(r[5]),
+          nextUnbondingLockId: big(r[6]),
+        }
+      : newDelegator();
     this.delegators.set(addr, { value, original: snap(value) });
     return value;
   }
@@ -151,24 +193,26 @@ export class Store {
   async transcoder(addr: string): Promise<Transcoder> {
     const hit = this.transcoders.get(addr);
     if (hit) return hit.value;
-    const [row] = await this.db
-      .select()
-      .from(t.devnetTranscoders)
-      .where(eq(t.devnetTranscoders.address, addr));
-    const value: Transcoder = row
+    const [r] = await this.rows(
+      "select last_reward_round, reward_cut, fee_share, last_active_stake_update_round, activation_round, " +
+        "deactivation_round, active_cumulative_rewards, cumulative_rewards, cumulative_fees, last_fee_round, " +
+        "in_pool, pool_seq from devnet_transcoders where address = ?",
+      [addr],
+    );
+    const value: Transcoder = r
       ? {
-          lastRewardRound: row.lastRewardRound,
-          rewardCut: row.rewardCut,
-          feeShare: row.feeShare,
-          lastActiveStakeUpdateRound: row.lastActiveStakeUpdateRound,
-          activationRound: row.activationRound,
-          deactivationRound: row.deactivationRound,
-          activeCumulativeRewards: row.activeCumulativeRewards,
-          cumulativeRewards: row.cumulativeRewards,
-          cumulativeFees: row.cumulativeFees,
-          lastFeeRound: row.lastFeeRound,
-          inPool: row.inPool === 1,
-          poolSeq: BigInt(row.poolSeq),
+          lastRewardRound: big(r[0]),
+          rewardCut: big(r[1]),
+          feeShare: big(r[2]),
+          lastActiveStakeUpdateRound: big(r[3]),
+          activationRound: big(r[4]),
+          deactivationRound: big(r[5]),
+          activeCumulativeRewards: big(r[6]),
+          cumulativeRewards: big(r[7]),
+          cumulativeFees: big(r[8]),
+          lastFeeRound: big(r[9]),
+          inPool: Number(r[10]) === 1,
+          poolSeq: big(r[11]),
         }
       : newTranscoder();
     this.transcoders.set(addr, { value, original: snap(value) });
@@ -228,13 +272,16 @@ export class Store {
   async sender(addr: string): Promise<Sender> {
     const hit = this.senders.get(addr);
     if (hit) return hit.value;
-    const [row] = await this.db.select().from(t.devnetSenders).where(eq(t.devnetSenders.address, addr));
-    const value: Sender = row
+    const [r] = await this.rows(
+      "select deposit, withdraw_round, reserve_funds_added, reserve_claimed from devnet_senders where address = ?",
+      [addr],
+    );
+    const value: Sender = r
       ? {
-          deposit: row.deposit,
-          withdrawRound: row.withdrawRound,
-          reserveFundsAdded: row.reserveFundsAdded,
-          reserveClaimed: row.reserveClaimed,
+          deposit: big(r[0]),
+          withdrawRound: big(r[1]),
+          reserveFundsAdded: big(r[2]),
+          reserveClaimed: big(r[3]),
         }
       : { deposit: 0n, withdrawRound: 0n, reserveFundsAdded: 0n, reserveClaimed: 0n };
     this.senders.set(addr, { value, original: snap(value) });
@@ -274,17 +321,11 @@ export class Store {
     const k = `${holder}|${round}|${claimant}`;
     const hit = this.claims.get(k);
     if (hit) return hit.value;
-    const [row] = await this.db
-      .select()
-      .from(t.devnetReserveClaims)
-      .where(
-        and(
-          eq(t.devnetReserveClaims.holder, holder),
-          eq(t.devnetReserveClaims.round, Number(round)),
-          eq(t.devnetReserveClaims.claimant, claimant),
-        ),
-      );
-    const value = row ? row.amount : 0n;
+    const [r] = await this.rows(
+      "select amount from devnet_reserve_claims where holder = ? and round = ? and claimant = ?",
+      [holder, Number(round), claimant],
+    );
+    const value = r ? big(r[0]) : 0n;
     this.claims.set(k, { value, original: value.toString() });
     return value;
   }
@@ -338,18 +379,15 @@ export class Store {
 
   /** Every transcoder in the pool with its stake (delegatedAmount) and insertion order. */
   async poolMembers(): Promise<{ address: Address; stake: bigint; seq: bigint }[]> {
-    const rows = await this.db
-      .select({
-        address: t.devnetTranscoders.address,
-        seq: t.devnetTranscoders.poolSeq,
-        stake: t.devnetDelegators.delegatedAmount,
-      })
-      .from(t.devnetTranscoders)
-      .innerJoin(t.devnetDelegators, eq(t.devnetDelegators.address, t.devnetTranscoders.address))
-      .where(eq(t.devnetTranscoders.inPool, 1));
+    const rows = await this.rows(
+      "select t.address, t.pool_seq, d.delegated_amount from devnet_transcoders t " +
+        "join devnet_delegators d on d.address = t.address where t.in_pool = 1",
+    );
     const members = new Map<string, { address: Address; stake: bigint; seq: bigint }>();
-    for (const r of rows)
-      members.set(r.address, { address: r.address as Address, stake: r.stake, seq: BigInt(r.seq) });
+    for (const r of rows) {
+      const address = String(r[0]) as Address;
+      members.set(address, { address, stake: big(r[2]), seq: big(r[1]) });
+    }
     // Rows this transaction already holds win: it may have changed membership or stake.
     for (const [addr, c] of this.transcoders) {
       if (!c.value.inPool) members.delete(addr);

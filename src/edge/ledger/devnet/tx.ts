@@ -11,12 +11,13 @@ import type { TxResult } from "../types.ts";
 import { type Ctx, makeCtx } from "./context.ts";
 import { addressesOf, encodeArgs, toLedgerEvent } from "./events.ts";
 import type { Mutex } from "./mutex.ts";
-import { type Executor, Store } from "./store.ts";
+import { type Executor, readGlobals, Store } from "./store.ts";
 
 export interface DevnetEnv {
   handle: DbHandle;
   clock: Clock;
   mutex: Mutex;
+  reads: ReadBatch;
 }
 
 const ZERO_REF = `0x${"00".repeat(32)}` as Hex;
@@ -58,15 +59,51 @@ export async function write(env: DevnetEnv, fn: (ctx: Ctx) => Promise<void>): Pr
   );
 }
 
-/** Runs a read against the committed state. */
-export async function read<T>(env: DevnetEnv, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
-  return env.mutex.run(() =>
-    busyRetry(async () => {
-      const store = new Store(env.handle.db as unknown as Executor);
-      await store.loadGlobals();
-      return fn(makeCtx(store, env.clock.now(), ZERO_REF));
-    }),
-  );
+/**
+ * Runs a read against the committed state. Reads that wait for the mutex together form one batch:
+ * the state rows are read once for all of them (a ticket's validation asks six questions at once),
+ * then each read runs in turn on its own store over a copy of them, as if it had read them itself.
+ */
+export function read<T>(env: DevnetEnv, fn: (ctx: Ctx) => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const entry: PendingRead = { fn, resolve: resolve as (v: unknown) => void, reject };
+    if (env.reads.waiting) {
+      env.reads.waiting.push(entry);
+      return;
+    }
+    const batch = [entry];
+    env.reads.waiting = batch;
+    void env.mutex.run(async () => {
+      env.reads.waiting = undefined; // reads from here on wait for the next batch
+      const db = env.handle.db as unknown as Executor;
+      let globals: Map<string, string>;
+      try {
+        globals = await busyRetry(() => readGlobals(db));
+      } catch (err) {
+        for (const r of batch) r.reject(err);
+        return;
+      }
+      const now = env.clock.now();
+      for (const r of batch) {
+        try {
+          r.resolve(await busyRetry(() => r.fn(makeCtx(new Store(db, globals), now, ZERO_REF))));
+        } catch (err) {
+          r.reject(err);
+        }
+      }
+    });
+  });
+}
+
+interface PendingRead {
+  fn: (ctx: Ctx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/** The batch of reads waiting for the mutex (read), if one is forming. */
+export interface ReadBatch {
+  waiting: PendingRead[] | undefined;
 }
 
 /**

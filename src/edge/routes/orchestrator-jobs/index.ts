@@ -76,7 +76,7 @@ export const OrchestratorJobSchema = z
 type JobJson = z.infer<typeof OrchestratorJobSchema>;
 
 async function jobJson(c: Context<HonoEnv>, job: QueueJobView): Promise<JobJson> {
-  const outputs = await jobOutputs(c.get("deps"), job.id);
+  const outputs = await jobOutputs(c.get("deps"), job.id, job);
   return {
     id: job.id,
     status: job.status,

@@ -162,8 +162,18 @@ export function goAiBody(
     case "upscale": {
       const images = job.outputs.filter((o) => o.contentType.startsWith("image/"));
       if (images.length === 0) throw new JobError("JOB_FAILED", "the job returned no image");
-      const seed = seedOf(params);
-      return { images: images.map((o) => ({ url: outputUrl(origin, job.id, o.name), seed, nsfw: false })) };
+      // The runner reports each image's seed (text-to-image: seed + i, or the random one it drew).
+      const made = Array.isArray(data.images) ? (data.images as { seed?: unknown }[]) : [];
+      return {
+        images: images.map((o, i) => {
+          const seed = made[i]?.seed;
+          return {
+            url: outputUrl(origin, job.id, o.name),
+            seed: typeof seed === "number" && Number.isSafeInteger(seed) ? seed : seedOf(params),
+            nsfw: false,
+          };
+        }),
+      };
     }
     case "image-to-text": {
       if (typeof data.text !== "string") throw new JobError("JOB_FAILED", "the job returned no text");

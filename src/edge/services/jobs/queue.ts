@@ -224,8 +224,9 @@ export interface LeasedJob {
 /**
  * Claims the oldest visible job this runner can serve. The claim runs in one write transaction
  * (BEGIN IMMEDIATE) and the update is guarded on the status it read, so two edges sharing the
- * database never hand one job to two runners. A look without the write lock comes first, so an
- * empty poll (the common case) takes no write transaction at all.
+ * database never hand one job to two runners. One look without the write lock comes first, so an
+ * empty poll (the common case) takes no write transaction at all; the claim itself is a single
+ * UPDATE … RETURNING on the oldest candidate, plus the attempt's row.
  */
 export async function leaseJob(
   deps: AppDeps,
@@ -234,55 +235,45 @@ export async function leaseJob(
   if (input.capabilities.length === 0) return null;
   const orchestrator = orchKey(input.orchestrator);
   const leaseMs = deps.config.jobs.visibilityTimeoutMs;
-  const candidateSql =
-    `select ${JOB_COLUMNS} from queue_jobs where orchestrator = ? and status = 'queued' and visible_at <= ? ` +
-    `and capability in (${input.capabilities.map(() => "?").join(", ")}) order by created_at limit 1`;
+  const candidate =
+    "from queue_jobs where orchestrator = ? and status = 'queued' and visible_at <= ? " +
+    `and capability in (${input.capabilities.map(() => "?").join(", ")})`;
   const candidateArgs = (now: number) => [orchestrator, now, ...input.capabilities];
   const seen = deps.clock.now();
-  const nothing =
-    (await rawAll(deps.db, candidateSql, candidateArgs(seen))).length === 0 &&
-    (
-      await rawAll(
-        deps.db,
-        "select 1 from queue_jobs where status = 'leased' and lease_expires_at <= ? and orchestrator = ? limit 1",
-        [seen, orchestrator],
-      )
-    ).length === 0;
-  if (nothing) return null;
+  // A queued job to take, and an expired lease of this orchestrator to sweep (one statement).
+  const [look] = await rawAll(
+    deps.db,
+    `select exists (select 1 ${candidate}), exists (select 1 from queue_jobs where status = 'leased' ` +
+      "and lease_expires_at <= ? and orchestrator = ?)",
+    [...candidateArgs(seen), seen, orchestrator],
+  );
+  const queued = Number(look?.[0] ?? 0) === 1;
+  const expired = Number(look?.[1] ?? 0) === 1;
+  if (!queued && !expired) return null;
+  const claimSql =
+    "update queue_jobs set status = 'leased', attempts = attempts + 1, lease_runner = ?, lease_expires_at = ?, " +
+    `progress = 0, progress_note = null, updated_at = ? where id = (select id ${candidate} order by created_at limit 1) ` +
+    `and status = 'queued' returning ${JOB_COLUMNS}`;
   const result = await withBusyRetry(() =>
     deps.db.transaction(
       async (tx) => {
         const now = deps.clock.now();
-        const moved = await expireInTx(tx, now, orchestrator);
-        const found = (await rawAll(tx, candidateSql, candidateArgs(now)))[0];
-        if (!found) return { moved, leased: null };
-        const job = jobRowOf(found);
-        const attempt = job.attempts + 1;
+        // Swept only when the look saw an expiry: the poll that finds none skips the read (a lease
+        // that lapses between the two is swept by the next poll, or by its job's waiter).
+        const moved = expired ? await expireInTx(tx, now, orchestrator) : [];
         const leaseExpiresAt = now + leaseMs;
-        const claimed = await rawRun(
-          tx,
-          "update queue_jobs set status = 'leased', attempts = ?, lease_runner = ?, lease_expires_at = ?, " +
-            "progress = 0, progress_note = null, updated_at = ? where id = ? and status = 'queued'",
-          [attempt, input.runnerId, leaseExpiresAt, now, job.id],
-        );
-        if (claimed === 0) return { moved, leased: null };
+        const claimed = (
+          await rawAll(tx, claimSql, [input.runnerId, leaseExpiresAt, now, ...candidateArgs(now)])
+        )[0];
+        if (!claimed) return { moved, leased: null };
+        const row = jobRowOf(claimed);
         await rawRun(
           tx,
           "insert into queue_attempts (job_id, attempt, runner_id, status, started_at, heartbeat_at) " +
             "values (?, ?, ?, 'running', ?, ?)",
-          [job.id, attempt, input.runnerId, now, now],
+          [row.id, row.attempts, input.runnerId, now, now],
         );
-        const row: JobRow = {
-          ...job,
-          status: "leased",
-          attempts: attempt,
-          leaseRunner: input.runnerId,
-          leaseExpiresAt,
-          progress: 0,
-          progressNote: null,
-          updatedAt: now,
-        };
-        return { moved, leased: { job: view(row), attempt, leaseExpiresAt } };
+        return { moved, leased: { job: view(row), attempt: row.attempts, leaseExpiresAt } };
       },
       { behavior: "immediate" },
     ),
@@ -637,19 +628,35 @@ export async function releaseJob(
   deps.services.jobs.notifier.wake(`queue:${orchestrator}`);
 }
 
-/** Outputs of the attempt that succeeded (empty until the job succeeds). */
+/**
+ * Outputs of the attempt that succeeded (empty until the job succeeds), in the order they were
+ * recorded. `job`: the job as the caller already holds it (saves reading it again).
+ */
 export async function jobOutputs(
   deps: AppDeps,
   jobId: string,
+  job?: Pick<QueueJobView, "status" | "attempts">,
 ): Promise<(JobOutputView & { blobKey: string })[]> {
-  const job = await getQueueJob(deps, jobId);
-  if (job?.status !== "succeeded") return [];
-  const rows = await deps.db
-    .select()
-    .from(queueOutputs)
-    .where(and(eq(queueOutputs.jobId, jobId), eq(queueOutputs.attempt, job.attempts)))
-    .orderBy(asc(queueOutputs.id));
-  return rows.map((r) => ({ ...outputView(r), blobKey: r.blobKey }));
+  const known = job ?? (await getQueueJob(deps, jobId));
+  if (known?.status !== "succeeded") return [];
+  // Plain SQL: every finished job's answer lists its outputs.
+  const rows = await rawAll(
+    deps.db,
+    "select name, content_type, size, width, height, duration_sec, blob_key from queue_outputs " +
+      "where job_id = ? and attempt = ? order by id",
+    [jobId, known.attempts],
+  );
+  return rows.map((r) => ({
+    ...outputView({
+      name: String(r[0]),
+      contentType: String(r[1]),
+      size: Number(r[2]),
+      width: r[3] === null ? null : Number(r[3]),
+      height: r[4] === null ? null : Number(r[4]),
+      durationSec: r[5] === null ? null : Number(r[5]),
+    }),
+    blobKey: String(r[6]),
+  }));
 }
 
 /** Attempts of a job, oldest first. */
@@ -665,6 +672,7 @@ export async function jobAttempts(deps: AppDeps, jobId: string) {
  * Waits until the job reaches a final state (or `until` holds) or the timeout passes, and returns
  * it as it stands. Wakes at once for changes made in this process and polls for those made by
  * others; an expired lease of the job is swept here so a dead runner cannot stall its waiter.
+ * `known`: the job as the caller just wrote it (enqueueJob's answer), which saves the first read.
  */
 export async function waitForJob(
   deps: AppDeps,
@@ -672,6 +680,7 @@ export async function waitForJob(
   timeoutMs: number,
   signal?: AbortSignal,
   until: (job: QueueJobView) => boolean = (job) => isTerminal(job.status),
+  known?: QueueJobView,
 ): Promise<QueueJobView> {
   return waitFor(
     { notifier: deps.services.jobs.notifier, clock: deps.clock },
@@ -690,6 +699,7 @@ export async function waitForJob(
     signal,
     undefined,
     (pushed) => (isQueueJobView(pushed) && pushed.id === jobId ? pushed : undefined),
+    known,
   );
 }
 

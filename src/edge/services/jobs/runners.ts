@@ -1,4 +1,4 @@
-import { and, eq, gte } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Address } from "../../../protocol/types.ts";
 import type { Capabilities } from "../../../wire/capabilities.ts";
 import { pipelineSpec } from "../../../wire/pipelines.ts";
@@ -98,8 +98,12 @@ export async function authRunner(deps: AppDeps, token: string, runnerId: string)
     )
   )[0];
   if (!row) throw new JobError("RUNNER_NOT_FOUND", "unknown runner session; register again");
-  if (String(row[1]) !== (await sha256Hex(token)))
-    throw new JobError("RUNNER_TOKEN_INVALID", "runner token mismatch");
+  // A token that matched once is remembered with its hash (only tokens that matched a session,
+  // so the map holds at most the configured ones): no digest per runner call.
+  const known = deps.services.jobs.tokenHashes;
+  const hash = known.get(token) ?? (await sha256Hex(token));
+  if (String(row[1]) !== hash) throw new JobError("RUNNER_TOKEN_INVALID", "runner token mismatch");
+  known.set(token, hash);
   return {
     id: String(row[0]),
     orchestrator: String(row[2]) as Address,
@@ -139,15 +143,13 @@ export async function liveCapabilities(
   orchestrator: string,
   withinMs = RUNNER_LIVE_MS,
 ): Promise<ServedEntry[]> {
-  const rows = await deps.db
-    .select()
-    .from(runners)
-    .where(
-      and(
-        eq(runners.orchestrator, orchestrator.toLowerCase()),
-        gte(runners.lastSeenAt, deps.clock.now() - withinMs),
-      ),
-    );
+  // Plain SQL: a paid job's price check reads this on every submit.
+  const rows = (
+    await rawAll(deps.db, "select capabilities from runners where orchestrator = ? and last_seen_at >= ?", [
+      orchestrator.toLowerCase(),
+      deps.clock.now() - withinMs,
+    ])
+  ).map((r) => ({ capabilities: String(r[0]) }));
   const out: ServedEntry[] = [];
   for (const r of rows) {
     const caps = JSON.parse(r.capabilities) as Capabilities;

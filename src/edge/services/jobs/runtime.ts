@@ -12,6 +12,8 @@ export interface JobsRuntime {
   cancels: Map<string, AbortController>;
   /** Consumer jobs this process runs in the background, so shutdown and tests can wait for them. */
   background: Set<Promise<void>>;
+  /** SHA-256 (hex) of runner tokens that have authenticated a session: token → hash. */
+  tokenHashes: Map<string, string>;
 }
 
 export function createJobsRuntime(blobs: BlobStore): JobsRuntime {
@@ -21,5 +23,6 @@ export function createJobsRuntime(blobs: BlobStore): JobsRuntime {
     live: createLiveEvents(),
     cancels: new Map(),
     background: new Set(),
+    tokenHashes: new Map(),
   };
 }

@@ -1,6 +1,5 @@
-import { and, eq } from "drizzle-orm";
 import type { Address } from "../../../protocol/types.ts";
-import { senderBalances } from "../../db/schema/payments.ts";
+import { rawAll, rawRun } from "../../db/raw.ts";
 import type { AppDeps } from "../../deps.ts";
 import { findHosted } from "./hosted.ts";
 import { type Tx, writeTx } from "./tx.ts";
@@ -11,20 +10,20 @@ export type DebitResult =
 
 const lower = (a: string) => a.toLowerCase() as Address;
 
+// Plain SQL (db/raw.ts): every paid job reads and writes its balance twice (credit, then debit).
+
 /** The (orchestrator, sender) balance as `tx` sees it. */
 export async function balanceIn(
   tx: Tx | AppDeps["db"],
   orchestrator: Address,
   sender: Address,
 ): Promise<bigint> {
-  const rows = await tx
-    .select({ balance: senderBalances.balance })
-    .from(senderBalances)
-    .where(
-      and(eq(senderBalances.orchestrator, lower(orchestrator)), eq(senderBalances.sender, lower(sender))),
-    )
-    .limit(1);
-  return rows[0] ? BigInt(rows[0].balance) : 0n;
+  const rows = await rawAll(
+    tx,
+    "select balance from sender_balances where orchestrator = ? and sender = ? limit 1",
+    [lower(orchestrator), lower(sender)],
+  );
+  return rows[0] ? BigInt(String(rows[0][0])) : 0n;
 }
 
 /**
@@ -40,18 +39,12 @@ export async function adjustBalanceIn(
   current?: bigint,
 ): Promise<bigint> {
   const next = (current ?? (await balanceIn(tx, orchestrator, sender))) + delta;
-  await tx
-    .insert(senderBalances)
-    .values({
-      orchestrator: lower(orchestrator),
-      sender: lower(sender),
-      balance: next.toString(),
-      updatedAt: now,
-    })
-    .onConflictDoUpdate({
-      target: [senderBalances.orchestrator, senderBalances.sender],
-      set: { balance: next.toString(), updatedAt: now },
-    });
+  await rawRun(
+    tx,
+    "insert into sender_balances (orchestrator, sender, balance, updated_at) values (?, ?, ?, ?) " +
+      "on conflict (orchestrator, sender) do update set balance = excluded.balance, updated_at = excluded.updated_at",
+    [lower(orchestrator), lower(sender), next.toString(), now],
+  );
   return next;
 }
 

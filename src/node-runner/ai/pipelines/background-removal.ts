@@ -99,7 +99,7 @@ export const backgroundRemoval: Pipeline = async (run) => {
     );
   }
   const returnLogits = run.params.return_logits !== false;
-  const img = rasterOf(await loadImage(inputFile(run.files, "image"), run.ffmpeg, run.limits));
+  const img = rasterOf(await loadImage(inputFile(run.files, "image"), run.ffmpeg, run.limits, run.images));
   const t1 = performance.now();
   const [, , fh, fw] = run.entry.inputs[0]!.shape;
   const side = typeof fh === "number" && fh > 0 && fh === fw ? fh : ISNET_SIZE;

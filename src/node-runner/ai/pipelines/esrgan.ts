@@ -12,7 +12,7 @@ import { inputFile, ms, type Pipeline, throwIfAborted } from "./types.ts";
  */
 export const esrgan: Pipeline = async (run) => {
   const t0 = performance.now();
-  const img = rasterOf(await loadImage(inputFile(run.files, "image"), run.ffmpeg, run.limits));
+  const img = rasterOf(await loadImage(inputFile(run.files, "image"), run.ffmpeg, run.limits, run.images));
   const t1 = performance.now();
   throwIfAborted(run.signal);
   const timing = { inferenceMs: 0 };

@@ -19,7 +19,7 @@ import {
 export const imageToImage: Pipeline = async (run) => {
   const t0 = performance.now();
   const strength = numberParam(run.params, "strength", 1, 0, 1);
-  const img = await loadImage(inputFile(run.files, "image"), run.ffmpeg, run.limits);
+  const img = await loadImage(inputFile(run.files, "image"), run.ffmpeg, run.limits, run.images);
   const pixels = toNchw(img, run.entry.normalize);
   const strengthInput = run.entry.inputs.find((i) => i.name === "strength");
   const t1 = performance.now();
@@ -46,7 +46,7 @@ export const imageToImage: Pipeline = async (run) => {
     for (let i = 0; i < data.length; i++) blended[i] = pixels[i]! + strength * (data[i]! - pixels[i]!);
     data = blended;
   }
-  const file = await writePngOutput(run.workDir, "image", fromNchw(data, w, h));
+  const file = await writePngOutput(run.images, run.workDir, "image", fromNchw(data, w, h));
   run.onProgress(1);
   return {
     outputs: [file],

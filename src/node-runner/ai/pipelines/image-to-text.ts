@@ -23,7 +23,7 @@ export const imageToText: Pipeline = async (run) => {
   const t0 = performance.now();
   const labels = run.entry.labels ?? [];
   const topK = Math.floor(numberParam(run.params, "top_k", 5, 1, 1000));
-  const img = await loadImage(inputFile(run.files, "image"), run.ffmpeg, run.limits);
+  const img = await loadImage(inputFile(run.files, "image"), run.ffmpeg, run.limits, run.images);
   const [, , fh, fw] = run.entry.inputs[0]!.shape;
   const sized =
     typeof fh === "number" && typeof fw === "number" && fh > 0 && fw > 0 ? resizeBilinear(img, fw, fh) : img;

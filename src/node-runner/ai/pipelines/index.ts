@@ -7,6 +7,7 @@ import { imageToText } from "./image-to-text.ts";
 import { llm, llmLoader } from "./llm.ts";
 import { ocr } from "./ocr.ts";
 import { speechToText, whisperLoader } from "./speech-to-text.ts";
+import { diffusersLoader, textToImage } from "./text-to-image.ts";
 import { textToSpeech, vitsLoader } from "./text-to-speech.ts";
 import type { Pipeline } from "./types.ts";
 import { upscale } from "./upscale.ts";
@@ -24,11 +25,16 @@ export const PIPELINES: Record<ModelExecutor, Pipeline> = {
   whisper: speechToText,
   llm,
   vits: textToSpeech,
+  "stable-diffusion": textToImage,
 };
 
-/** The loaders of kinds that read a transformers.js folder (part "transformers"), for warm start. */
-export const TRANSFORMERS_LOADERS: Partial<Record<ModelExecutor, Loader<unknown>>> = {
+/**
+ * The loaders of kinds that read a folder themselves (part "transformers" for a transformers.js
+ * folder, "diffusers" for a diffusers one's configs and tokenizer), for warm start.
+ */
+export const FOLDER_LOADERS: Partial<Record<ModelExecutor, Loader<unknown>>> = {
   whisper: whisperLoader as Loader<unknown>,
   llm: llmLoader as Loader<unknown>,
   vits: vitsLoader as Loader<unknown>,
+  "stable-diffusion": diffusersLoader as Loader<unknown>,
 };

@@ -63,7 +63,7 @@ export const ocr: Pipeline = async (run) => {
     );
   }
   const options = ocrOptions(run.entry.options);
-  const img = await loadImage(inputFile(run.files, "image"), run.ffmpeg, run.limits);
+  const img = await loadImage(inputFile(run.files, "image"), run.ffmpeg, run.limits, run.images);
   const t1 = performance.now();
   const keys = await run.models.use("keys", keysLoader, async (k) => k);
   const hasCls = run.entry.files.some((f) => f.role === "cls");

@@ -4,7 +4,7 @@ import { LivepeerError } from "../../../wire/errors.ts";
 import type { OutputFile } from "../../executor.ts";
 import type { NativeFfmpeg } from "../../ffmpeg/locate.ts";
 import type { RunnerLimits } from "../../limits.ts";
-import { encodeImagePng } from "../image.ts";
+import type { ImageCodec } from "../image-codec.ts";
 import type { ModelEntry } from "../manifest.ts";
 import type { RgbImage } from "../png.ts";
 import type { JobModels } from "../store.ts";
@@ -21,6 +21,8 @@ export interface PipelineRun {
   ffmpeg: NativeFfmpeg | null;
   /** Image bounds and FFmpeg's time and memory caps. */
   limits: RunnerLimits;
+  /** Image decoding and PNG encoding (sharp where it loads), chosen once for the runner. */
+  images: ImageCodec;
   onProgress(fraction: number, note?: string): void;
   /** A live event for the client while the job runs (an llm's streamed chunks), in order. */
   onEvent(event: unknown): void;
@@ -73,9 +75,14 @@ export function throwIfAborted(signal: AbortSignal): void {
 }
 
 /** Writes an image output as PNG into the job's work directory. */
-export async function writePngOutput(workDir: string, name: string, img: RgbImage): Promise<OutputFile> {
+export async function writePngOutput(
+  images: ImageCodec,
+  workDir: string,
+  name: string,
+  img: RgbImage,
+): Promise<OutputFile> {
   const path = join(workDir, `${name}.png`);
-  await writeFile(path, await encodeImagePng(img));
+  await writeFile(path, await images.encodePng(img));
   return { name, path, contentType: "image/png", width: img.width, height: img.height };
 }
 

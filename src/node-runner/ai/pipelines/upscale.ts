@@ -9,7 +9,7 @@ import { inputFile, ms, outputName, type Pipeline, throwIfAborted, writePngOutpu
  */
 export const upscale: Pipeline = async (run) => {
   const t0 = performance.now();
-  const img = await loadImage(inputFile(run.files, "image"), run.ffmpeg, run.limits);
+  const img = await loadImage(inputFile(run.files, "image"), run.ffmpeg, run.limits, run.images);
   const t1 = performance.now();
   const pixels = toNchw(img, run.entry.normalize);
   const t2 = performance.now();
@@ -26,7 +26,7 @@ export const upscale: Pipeline = async (run) => {
   }
   const result = fromNchw(out.data as Float32Array, w, h);
   const t4 = performance.now();
-  const file = await writePngOutput(run.workDir, "image", result);
+  const file = await writePngOutput(run.images, run.workDir, "image", result);
   run.onProgress(1);
   return {
     outputs: [file],

@@ -1,0 +1,249 @@
+import type { InferenceSession, Tensor } from "onnxruntime-common";
+import { LivepeerError } from "../../../wire/errors.ts";
+import type { RgbImage } from "../png.ts";
+import type { OnnxModel } from "../store.ts";
+import type { DiffusersConfig } from "./folder.ts";
+import { GaussianNoise, vaeOutputToRgb } from "./latents.ts";
+import { makeScheduler, type SchedulerName } from "./scheduler.ts";
+import type { PromptTokenizer } from "./tokenizer.ts";
+
+// Stable Diffusion's text-to-image loop over a diffusers ONNX folder: the CLIP text encoder embeds
+// the prompt (and the negative prompt), the UNet predicts the noise at each scheduler timestep with
+// classifier-free guidance, the scheduler steps the latents, the VAE decoder turns them into pixels.
+// Tensor names and element types are read from each graph, as exports differ (int32 or int64 ids, a
+// float or integer timestep).
+
+/** The parts of a loaded folder; each ONNX part runs through the model store. */
+export interface DiffusionParts {
+  tokenizer: PromptTokenizer;
+  config: DiffusersConfig;
+  run<T>(part: "text-encoder" | "unet" | "vae-decoder", fn: (m: OnnxModel) => Promise<T>): Promise<T>;
+}
+
+export interface TextToImageRequest {
+  prompt: string;
+  negativePrompt: string;
+  width: number;
+  height: number;
+  steps: number;
+  /** Classifier-free guidance; at most 1 runs the conditional branch only (as diffusers). */
+  guidanceScale: number;
+  seed: number;
+  /** A scheduler other than the config's (same betas and spacing). */
+  scheduler?: SchedulerName | undefined;
+  signal?: AbortSignal | undefined;
+  onStep?(done: number, total: number): void;
+}
+
+export interface GeneratedImage {
+  image: RgbImage;
+  /** The final latents [C, H/8, W/8], before the VAE scale. */
+  latents: Float32Array;
+  seed: number;
+  scheduler: SchedulerName;
+  timings: { encodeMs: number; denoiseMs: number; decodeMs: number };
+}
+
+type Meta = { name: string; type?: string; shape?: readonly (number | string)[] };
+const metaOf = (s: InferenceSession, which: "inputMetadata" | "outputMetadata"): Meta[] =>
+  ((s as unknown as Record<string, unknown>)[which] as Meta[] | undefined) ??
+  (which === "inputMetadata" ? s.inputNames : s.outputNames).map((name) => ({ name }));
+
+function input(s: InferenceSession, name: string, fallback: number): Meta {
+  const ins = metaOf(s, "inputMetadata");
+  const m = ins.find((i) => i.name === name) ?? ins[fallback];
+  if (!m) {
+    throw new LivepeerError("MODEL_LOAD_FAILED", `the graph has no input ${name}`, {
+      details: { inputs: ins.map((i) => i.name) },
+    });
+  }
+  return m;
+}
+
+function outputName(s: InferenceSession, preferred: string): string {
+  return s.outputNames.includes(preferred) ? preferred : s.outputNames[0]!;
+}
+
+function numbers(m: OnnxModel, type: string | undefined, values: readonly number[], dims: number[]): Tensor {
+  const { Tensor: T } = m.ort;
+  switch (type ?? "float32") {
+    case "int64":
+      return new T(
+        "int64",
+        BigInt64Array.from(values, (v) => BigInt(Math.trunc(v))),
+        dims,
+      );
+    case "int32":
+      return new T("int32", Int32Array.from(values, Math.trunc), dims);
+    case "float32":
+      return new T("float32", Float32Array.from(values), dims);
+    default:
+      throw new LivepeerError("MODEL_LOAD_FAILED", `inputs of type ${type} are not supported`, {
+        details: { type, supported: ["float32", "int64", "int32"] },
+      });
+  }
+}
+
+function floats(m: OnnxModel, meta: Meta, data: Float32Array, dims: number[]): Tensor {
+  if (meta.type !== undefined && meta.type !== "float32") {
+    throw new LivepeerError(
+      "MODEL_LOAD_FAILED",
+      `input ${meta.name} is ${meta.type}: only float32 graphs run here`,
+      {
+        details: { input: meta.name, type: meta.type },
+      },
+    );
+  }
+  return new m.ort.Tensor("float32", data, dims);
+}
+
+/** The CLIP text encoder's last hidden state for one prompt: [1, tokens, dim]. */
+async function embed(parts: DiffusionParts, ids: number[]): Promise<{ data: Float32Array; dims: number[] }> {
+  return parts.run("text-encoder", async (m) => {
+    const meta = input(m.session, "input_ids", 0);
+    const out = await m.session.run({ [meta.name]: numbers(m, meta.type, ids, [1, ids.length]) });
+    const hidden = out[outputName(m.session, "last_hidden_state")]!;
+    return { data: hidden.data as Float32Array, dims: [...hidden.dims] };
+  });
+}
+
+/** Diffusers' guidance-scale embedding (LCM-distilled UNets take w = guidance − 1 as `timestep_cond`). */
+export function guidanceEmbedding(w: number, dim: number): Float32Array {
+  const half = Math.floor(dim / 2);
+  const out = new Float32Array(dim);
+  const step = Math.log(10000) / (half - 1);
+  for (let k = 0; k < half; k++) {
+    const a = w * 1000 * Math.exp(-k * step);
+    out[k] = Math.sin(a);
+    out[half + k] = Math.cos(a);
+  }
+  return out;
+}
+
+const concat = (a: Float32Array, b: Float32Array) => {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+};
+
+function aborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new LivepeerError("JOB_ABORTED", "job aborted");
+}
+
+/**
+ * `count` images of one prompt, image i from seed `seed + i` (as Livepeer's ai-runner numbers them):
+ * the prompts are encoded once, then each image is denoised `steps` times and decoded.
+ */
+export async function generateImages(
+  parts: DiffusionParts,
+  req: TextToImageRequest,
+  count: number,
+): Promise<GeneratedImage[]> {
+  const t0 = performance.now();
+  const scheduler = makeScheduler(parts.config.scheduler, req.steps, req.scheduler);
+  const unet = await parts.run("unet", async (m) => ({
+    sample: input(m.session, "sample", 0),
+    timestep: input(m.session, "timestep", 1),
+    hidden: input(m.session, "encoder_hidden_states", 2),
+    cond: metaOf(m.session, "inputMetadata").find((i) => i.name === "timestep_cond"),
+  }));
+  const channelsDim = unet.sample.shape?.[1];
+  const channels = typeof channelsDim === "number" && channelsDim > 0 ? channelsDim : 4;
+  // An LCM-distilled UNet is told the guidance instead of running the unconditional branch.
+  const embedded = unet.cond !== undefined;
+  const cfg = !embedded && req.guidanceScale > 1;
+  const cond = await embed(parts, parts.tokenizer.encode(req.prompt));
+  const hidden = cfg
+    ? concat((await embed(parts, parts.tokenizer.encode(req.negativePrompt))).data, cond.data)
+    : cond.data;
+  const batch = cfg ? 2 : 1;
+  const hiddenDims = [batch, ...cond.dims.slice(1)];
+  const timestepDim = unet.timestep.shape?.[0];
+  const timesteps = typeof timestepDim === "number" && timestepDim > 0 ? timestepDim : batch;
+  const condDim = unet.cond?.shape?.[1];
+  const condEmbedding = embedded
+    ? guidanceEmbedding(req.guidanceScale - 1, typeof condDim === "number" && condDim > 0 ? condDim : 256)
+    : null;
+  const encodeMs = performance.now() - t0;
+
+  const h = req.height / 8;
+  const w = req.width / 8;
+  const n = channels * h * w;
+  const total = scheduler.timesteps.length;
+  const images: GeneratedImage[] = [];
+  for (let k = 0; k < count; k++) {
+    const t1 = performance.now();
+    const noise = new GaussianNoise(req.seed + k);
+    let x = noise.fill(n, scheduler.initNoiseSigma);
+    for (let i = 0; i < total; i++) {
+      aborted(req.signal);
+      const t = scheduler.timesteps[i]!;
+      const xin = scheduler.scaleInput(x, i);
+      const predicted = await parts.run("unet", async (m) => {
+        const feeds: Record<string, Tensor> = {
+          [unet.sample.name]: floats(m, unet.sample, cfg ? concat(xin, xin) : xin, [batch, channels, h, w]),
+          [unet.timestep.name]: numbers(m, unet.timestep.type, new Array(timesteps).fill(t), [timesteps]),
+          [unet.hidden.name]: floats(m, unet.hidden, hidden, hiddenDims),
+        };
+        if (unet.cond && condEmbedding) {
+          feeds[unet.cond.name] = floats(m, unet.cond, condEmbedding, [1, condEmbedding.length]);
+        }
+        const out = await m.session.run(feeds);
+        return out[outputName(m.session, "out_sample")]!.data as Float32Array;
+      });
+      if (predicted.length !== batch * n) {
+        throw new LivepeerError(
+          "INFERENCE_FAILED",
+          `the UNet returned ${predicted.length} values, not ${batch * n}`,
+        );
+      }
+      let guided = predicted;
+      if (cfg) {
+        guided = new Float32Array(n);
+        for (let j = 0; j < n; j++) {
+          const u = predicted[j]!;
+          guided[j] = u + req.guidanceScale * (predicted[n + j]! - u);
+        }
+      }
+      x = scheduler.step(guided, i, x, () => noise.fill(n));
+      req.onStep?.(k * total + i + 1, count * total);
+    }
+    const t2 = performance.now();
+    aborted(req.signal);
+    const image = await decode(parts, x, channels, req);
+    images.push({
+      image,
+      latents: x,
+      seed: req.seed + k,
+      scheduler: scheduler.name,
+      timings: { encodeMs: k === 0 ? encodeMs : 0, denoiseMs: t2 - t1, decodeMs: performance.now() - t2 },
+    });
+  }
+  return images;
+}
+
+/** Latents → pixels: divided by the VAE's scaling factor, decoded, mapped to 0..255. */
+async function decode(
+  parts: DiffusionParts,
+  x: Float32Array,
+  channels: number,
+  req: TextToImageRequest,
+): Promise<RgbImage> {
+  const scaled = new Float32Array(x.length);
+  for (let j = 0; j < x.length; j++) scaled[j] = x[j]! / parts.config.vaeScalingFactor;
+  return parts.run("vae-decoder", async (m) => {
+    const meta = input(m.session, "latent_sample", 0);
+    const dims = [1, channels, req.height / 8, req.width / 8];
+    const out = (await m.session.run({ [meta.name]: floats(m, meta, scaled, dims) }))[
+      outputName(m.session, "sample")
+    ]!;
+    const [, c, oh, ow] = out.dims as number[];
+    if (c !== 3 || oh !== req.height || ow !== req.width) {
+      throw new LivepeerError("INFERENCE_FAILED", `the VAE decoder returned shape [${out.dims.join(",")}]`, {
+        details: { expected: [1, 3, req.height, req.width] },
+      });
+    }
+    return vaeOutputToRgb(out.data as Float32Array, req.width, req.height);
+  });
+}
