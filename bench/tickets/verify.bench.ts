@@ -18,13 +18,16 @@ import { loadNapiSecp } from "../../src/edge/platform/secp-napi.ts";
 import {
   bytesToHex,
   createTicketVerifier,
+  encodeTicketPacked,
   ethSignedMessageDigest,
+  hexToBytesOrNull,
   isWinningTicket,
   libsecp256k1WasmBackend,
   libsecp256k1WasmRawVerify,
   nobleBackend,
   noblePrecomputedBackend,
   nobleRecoverBackend,
+  PACKED_NONCE_OFFSET,
   type ParsedSignature,
   parseTicketSignature,
   recipientRandHash,
@@ -32,6 +35,7 @@ import {
   type SecpBackend,
   ticketHashBytes,
   uint256ToBytes,
+  writeUint256,
 } from "../../src/protocol/index.ts";
 import { keccak256 as jsKeccak } from "../../src/protocol/keccak.ts";
 import type { Address, Hex, Ticket } from "../../src/protocol/types.ts";
@@ -246,6 +250,57 @@ function pipeline(name: string, backend: SecpBackend<unknown>, keccak?: (d: Uint
   full.push([name, r]);
 }
 
+/** Payments of PAYMENT_TICKETS tickets of one sender (the fixture's senders each have their params). */
+const PAYMENT_TICKETS = 50;
+const payments: Array<{ shared: Omit<Ticket, "senderNonce">; items: Signed[] }> = [];
+for (const sender of new Set(signed.map((x) => x.ticket.sender))) {
+  const mine = signed.filter((x) => x.ticket.sender === sender);
+  for (let i = 0; i < mine.length; i += PAYMENT_TICKETS) {
+    const { senderNonce: _, ...shared } = mine[i]!.ticket;
+    payments.push({ shared, items: mine.slice(i, i + PAYMENT_TICKETS) });
+  }
+}
+const paymentTickets = payments.map((p) =>
+  p.items.map((x) => ({ senderNonce: x.ticket.senderNonce, sig: x.sigHex })),
+);
+
+/** As pipeline, through verifyPayment: one payment's tickets at a time, hex signatures as on the wire. */
+function paymentPipeline(
+  name: string,
+  backend: SecpBackend<unknown>,
+  keccak?: (d: Uint8Array) => Uint8Array,
+): void {
+  const verifier = createTicketVerifier({ backend, ...(keccak ? { keccak } : {}) });
+  const seen = new Set<string>();
+  let winners = 0;
+  const check = (k: number, countWins: boolean) => {
+    const p = payments[k]!;
+    const verdicts = verifier.verifyPayment(p.shared, paymentTickets[k]!, p.items[0]!.recipientRand);
+    for (let i = 0; i < verdicts.length; i++) {
+      const v = verdicts[i]!;
+      const x = p.items[i]!;
+      if (!v.ok) throw new Error(`${name}: valid ticket rejected (${v.reason})`);
+      if (v.winning !== x.wins) throw new Error(`${name}: win verdict differs from isWinningTicket`);
+      if (countWins && v.winning) winners++;
+      const key = `${x.ticket.recipientRandHash}:${x.ticket.senderNonce}`;
+      if (seen.has(key)) throw new Error("replay set saw a duplicate within one pass");
+      seen.add(key);
+    }
+  };
+  for (let k = 0; k < payments.length; k++) check(k, true);
+  if (winners !== WINNERS) throw new Error(`${name}: ${winners} winners, expected ${WINNERS}`);
+  const indices = payments.map((_, k) => k);
+  const r = rate(
+    indices,
+    (k) => {
+      if (k === 0) seen.clear();
+      check(k, false);
+    },
+    SECONDS,
+  );
+  full.push([`${name}, per payment`, (r * signed.length) / payments.length]);
+}
+
 {
   // The straightforward viem path: encodePacked + keccak256, recoverMessageAddress, win, replay.
   const seen = new Set<string>();
@@ -288,6 +343,76 @@ if (ffi !== null && wasmKeccak !== null)
 if (napi !== null) pipeline("verifier, native via N-API, JS keccak", napi as SecpBackend<unknown>);
 if (napi !== null && wasmKeccak !== null)
   pipeline("verifier, native via N-API + wasm keccak", napi as SecpBackend<unknown>, wasmKeccak);
+if (ffi !== null && wasmKeccak !== null)
+  paymentPipeline("verifier, native via bun:ffi + wasm keccak", ffi as SecpBackend<unknown>, wasmKeccak);
+if (napi !== null && wasmKeccak !== null)
+  paymentPipeline("verifier, native via N-API + wasm keccak", napi as SecpBackend<unknown>, wasmKeccak);
+paymentPipeline("verifier, noble cached key + w=8 table", noblePrecomputedBackend(8) as SecpBackend<unknown>);
+
+// ---- what a ticket costs outside the curve: each part alone, and the verifier with the curve taken out ----
+const parts: Array<[string, number]> = [];
+{
+  const x0 = signed[0]!;
+  const packed = encodeTicketPacked(x0.ticket);
+  const hashK = wasmKeccak ?? jsKeccak;
+  const prefixed = new Uint8Array(60);
+  const winBuf = new Uint8Array(97);
+  parts.push([
+    "packed ticket encoding (all fields)",
+    rate(signed, (x) => encodeTicketPacked(x.ticket), SECONDS / 2),
+  ]);
+  parts.push([
+    "nonce into the payment's encoding",
+    rate(signed, (x) => writeUint256(packed, PACKED_NONCE_OFFSET, x.ticket.senderNonce), SECONDS / 2),
+  ]);
+  parts.push(["keccak of the packed ticket (232 B)", rate(signed, () => hashK(packed), SECONDS / 2)]);
+  parts.push(["keccak of the EIP-191 preimage (60 B)", rate(signed, () => hashK(prefixed), SECONDS / 2)]);
+  parts.push(["keccak of sig ‖ recipientRand (97 B)", rate(signed, () => hashK(winBuf), SECONDS / 2)]);
+  parts.push([
+    "hex signature to bytes (130 chars)",
+    rate(signed, (x) => hexToBytesOrNull(x.sigHex), SECONDS / 2),
+  ]);
+  parts.push([
+    "signature shape checks (v, r/s range, low s)",
+    rate(signed, (x) => parseTicketSignature(x.sig), SECONDS / 2),
+  ]);
+  parts.push(["ticket hash to hex (the stored key)", rate(signed, (x) => bytesToHex(x.digest), SECONDS / 2)]);
+  const seen = new Set<string>();
+  parts.push([
+    "replay key into a Set",
+    rate(
+      signed,
+      (x, i) => {
+        if (i === 0) seen.clear();
+        seen.add(`${x.ticket.recipientRandHash}:${x.ticket.senderNonce}`);
+      },
+      SECONDS / 2,
+    ),
+  ]);
+  // The verifier over a backend whose cached-key check is free: what the verifier adds to the curve.
+  const real = ffi ?? napi ?? (libsecp256k1WasmBackend(wasmBytes) as SecpBackend<Uint8Array>);
+  const noCurve: SecpBackend<Uint8Array> = {
+    name: "no curve",
+    recover: (d, s) => real.recover(d, s),
+    prepareKey: (pub) => pub,
+    verifyPrepared: () => true,
+  };
+  const v = createTicketVerifier({ backend: noCurve, ...(wasmKeccak ? { keccak: wasmKeccak } : {}) });
+  const idx = payments.map((_, k) => k);
+  const perPayment = rate(
+    idx,
+    (k) => v.verifyPayment(payments[k]!.shared, paymentTickets[k]!, payments[k]!.items[0]!.recipientRand),
+    SECONDS,
+  );
+  parts.push([
+    "verifyPayment without the curve (all of the above)",
+    (perPayment * signed.length) / payments.length,
+  ]);
+  parts.push([
+    "verify() one ticket without the curve",
+    rate(signed, (x) => v.verify(x.ticket, x.sigHex, x.recipientRand), SECONDS),
+  ]);
+}
 
 // ---- report ----
 const viemRaw = raw[0]![1];
@@ -315,3 +440,8 @@ for (const [name, r] of full) {
 console.log(
   "\n  'vs viem' divides by viem's raw recovery rate above; 'vs native recover' by the C harness's recovery rate.",
 );
+console.log(
+  `\nper ticket outside the curve (${wasmKeccak ? "wasm" : "JS"} keccak) ${"".padEnd(W - 38)}      ops/s     µs each`,
+);
+for (const [name, r] of parts)
+  console.log(`  ${name.padEnd(W)}${fmt(r)}  ${(1e6 / r).toFixed(2).padStart(8)}`);

@@ -1,6 +1,6 @@
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import type { LocalAccount } from "viem";
-import { bytesToBigInt, bytesToHex, hexToBytesOrNull, sameAddress } from "./bytes.ts";
+import { bytesToBigInt, bytesToHex, hexToBytesOrNull, sameAddress, uint256ToBytes } from "./bytes.ts";
 import { keccak256 } from "./keccak.ts";
 import { ticketHash, ticketHashBytes } from "./ticket.ts";
 import type { Address, Hex, Ticket } from "./types.ts";
@@ -20,10 +20,45 @@ export type SignatureRejection =
 
 /** A signature that passed the shape checks: r‖s (64 bytes), and the recovery bit from v. */
 export interface ParsedSignature {
-  r: bigint;
-  s: bigint;
-  recovery: 0 | 1;
-  compact: Uint8Array;
+  /** r and s as integers, for backends that compute with them (read from `compact` on demand). */
+  readonly r: bigint;
+  readonly s: bigint;
+  readonly recovery: 0 | 1;
+  readonly compact: Uint8Array;
+}
+
+const N_BYTES = uint256ToBytes(SECP256K1_N);
+const HALF_N_BYTES = uint256ToBytes(SECP256K1_HALF_N);
+
+/** Compares the 32 big-endian bytes at b[at..] with `c`: negative, zero or positive. */
+function compare32(b: Uint8Array, at: number, c: Uint8Array): number {
+  for (let i = 0; i < 32; i++) {
+    const d = b[at + i]! - c[i]!;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+function isZero32(b: Uint8Array, at: number): boolean {
+  for (let i = 0; i < 32; i++) if (b[at + i] !== 0) return false;
+  return true;
+}
+
+/**
+ * The parsed form: r and s become integers only when a backend asks (the native and wasm ones
+ * take the bytes), which keeps two 256-bit conversions off every ticket.
+ */
+class Parsed implements ParsedSignature {
+  constructor(
+    readonly compact: Uint8Array,
+    readonly recovery: 0 | 1,
+  ) {}
+  get r(): bigint {
+    return bytesToBigInt(this.compact.subarray(0, 32));
+  }
+  get s(): bigint {
+    return bytesToBigInt(this.compact.subarray(32, 64));
+  }
 }
 
 export type RecoverResult = { ok: true; signer: Address } | { ok: false; reason: SignatureRejection };
@@ -32,18 +67,17 @@ export type VerifyResult = { ok: true } | { ok: false; reason: SignatureRejectio
 /**
  * Shape checks the contract and go-livepeer apply before recovery: 65 bytes r‖s‖v,
  * v ∈ {27, 28}, 0 < r, s < n, and s ≤ n/2. Returns a rejection code rather than throwing.
+ * The range checks compare bytes with n and n/2 (big-endian, so byte order is numeric order).
  */
 export function parseTicketSignature(sig: Hex | Uint8Array): ParsedSignature | SignatureRejection {
   const bytes = typeof sig === "string" ? hexToBytesOrNull(sig) : sig;
   if (bytes === null || bytes.length !== 65) return "SIG_LENGTH";
   const v = bytes[64]!;
   if (v !== 27 && v !== 28) return "SIG_V";
-  const compact = bytes.subarray(0, 64);
-  const r = bytesToBigInt(compact.subarray(0, 32));
-  const s = bytesToBigInt(compact.subarray(32, 64));
-  if (r === 0n || s === 0n || r >= SECP256K1_N || s >= SECP256K1_N) return "SIG_RANGE";
-  if (s > SECP256K1_HALF_N) return "SIG_HIGH_S";
-  return { r, s, recovery: v === 27 ? 0 : 1, compact };
+  if (isZero32(bytes, 0) || isZero32(bytes, 32)) return "SIG_RANGE";
+  if (compare32(bytes, 0, N_BYTES) >= 0 || compare32(bytes, 32, N_BYTES) >= 0) return "SIG_RANGE";
+  if (compare32(bytes, 32, HALF_N_BYTES) > 0) return "SIG_HIGH_S";
+  return new Parsed(bytes.subarray(0, 64), v === 27 ? 0 : 1);
 }
 
 /** The EIP-191 personal_sign prefix for a 32-byte message. */

@@ -11,6 +11,8 @@ const ZERO_HASH = `0x${"0".repeat(64)}`;
 const TICKET_FIXED_LEN = 20 + 20 + 32 * 4;
 /** Where the packed ticket holds winProb as a big-endian uint256, for byte-wise win checks. */
 export const PACKED_WIN_PROB_OFFSET = 72;
+/** Where the packed ticket holds senderNonce: the one field that differs within a payment. */
+export const PACKED_NONCE_OFFSET = 104;
 
 function isZeroBlockHash(hash: Hex): boolean {
   return hash.toLowerCase() === ZERO_HASH;
@@ -42,7 +44,7 @@ export function encodeTicketPacked(ticket: Ticket): Uint8Array {
   writeFixedHex(out, 20, ticket.sender, 20);
   writeUint256(out, 40, ticket.faceValue);
   writeUint256(out, PACKED_WIN_PROB_OFFSET, ticket.winProb);
-  writeUint256(out, 104, ticket.senderNonce);
+  writeUint256(out, PACKED_NONCE_OFFSET, ticket.senderNonce);
   writeFixedHex(out, 136, ticket.recipientRandHash, 32);
   out.set(aux, TICKET_FIXED_LEN);
   return out;

@@ -1,4 +1,4 @@
-import { hexToBytesOrNull, sameAddress } from "./bytes.ts";
+import { hexToBytesOrNull, MAX_UINT256, sameAddress, writeUint256 } from "./bytes.ts";
 import { keccak256 } from "./keccak.ts";
 import {
   EIP191_PREFIX_32,
@@ -7,9 +7,8 @@ import {
   publicKeyToAddress,
   type SignatureRejection,
 } from "./signature.ts";
-import { encodeTicketPacked, PACKED_WIN_PROB_OFFSET } from "./ticket.ts";
+import { encodeTicketPacked, PACKED_NONCE_OFFSET, PACKED_WIN_PROB_OFFSET } from "./ticket.ts";
 import type { Address, Hex, Ticket } from "./types.ts";
-import { winsAgainstBytes } from "./win.ts";
 
 /**
  * A secp256k1 implementation the ticket verifier can use. `recover` is required; a backend that
@@ -36,6 +35,12 @@ export type TicketVerdict =
   | { ok: true; hash: Uint8Array; winning: boolean }
   | { ok: false; reason: TicketRejection };
 
+/** A ticket of a payment: what differs between the tickets of one payment. */
+export interface PaymentTicket {
+  senderNonce: bigint;
+  sig: Hex | Uint8Array;
+}
+
 export interface TicketVerifier {
   readonly backend: string;
   /**
@@ -43,6 +48,16 @@ export interface TicketVerifier {
    * Replay and recipient/round/expiry rules stay with the caller, which owns that state.
    */
   verify(ticket: Ticket, sig: Hex | Uint8Array, recipientRand?: bigint): TicketVerdict;
+  /**
+   * The tickets of one payment, which share every field but the nonce (one sender, one set of
+   * params): the verdicts verify() gives each `{ ...shared, senderNonce }`, in order. The shared
+   * fields are encoded, and the win preimage's recipientRand written, once per payment.
+   */
+  verifyPayment(
+    shared: Omit<Ticket, "senderNonce">,
+    tickets: readonly PaymentTicket[],
+    recipientRand?: bigint,
+  ): TicketVerdict[];
   /** Forget cached sender keys (e.g. on a backend swap in tests). */
   clear(): void;
 }
@@ -74,13 +89,29 @@ export interface TicketVerifierOptions<K> {
  */
 export function createTicketVerifier<K>(options: TicketVerifierOptions<K>): TicketVerifier {
   const { backend } = options;
-  const hash: Keccak256 = options.keccak ?? ((data) => keccak256(data));
+  const injected = options.keccak;
   const max = options.maxCachedSenders ?? 4096;
   const keys = new Map<string, K>();
   const canVerify = backend.prepareKey !== undefined && backend.verifyPrepared !== undefined;
+  // Scratch reused by every ticket (the verifier is synchronous): the EIP-191 preimage, whose
+  // last 32 bytes receive the ticket hash, its digest, and the win preimage sig ‖ recipientRand.
+  const at = EIP191_PREFIX_32.length;
+  const prefixed = new Uint8Array(at + 32);
+  prefixed.set(EIP191_PREFIX_32, 0);
+  const digestOut = new Uint8Array(32);
+  const winOut = new Uint8Array(32);
+  const winBuf = new Uint8Array(65 + 32);
 
-  function checkSigner(ticket: Ticket, digest: Uint8Array, sig: ParsedSignature): SignatureRejection | null {
-    const sender = ticket.sender.toLowerCase();
+  /** keccak256 of `data` into `out` (the portable keccak writes there; an injected one is copied). */
+  const hashInto = (data: Uint8Array, out: Uint8Array<ArrayBuffer>, offset: number): Uint8Array => {
+    if (injected === undefined) return keccak256(data, out, offset);
+    const h = injected(data);
+    out.set(h, offset);
+    return h;
+  };
+
+  /** `sender` is lower-case. */
+  function checkSigner(sender: string, digest: Uint8Array, sig: ParsedSignature): SignatureRejection | null {
     if (canVerify) {
       const key = keys.get(sender);
       if (key !== undefined) {
@@ -100,40 +131,72 @@ export function createTicketVerifier<K>(options: TicketVerifierOptions<K>): Tick
     return null;
   }
 
+  /**
+   * One ticket: `packed` is the payment's packed encoding (null when a shared field is malformed),
+   * into which this ticket's nonce is written; `withRand` says winBuf[65..] holds recipientRand.
+   * The checks run in the order verify() has always used: signature shape, then the fields.
+   */
+  function verifyOne(
+    sender: string,
+    packed: Uint8Array | null,
+    nonce: bigint,
+    sig: Hex | Uint8Array,
+    withRand: boolean,
+  ): TicketVerdict {
+    const sigBytes = typeof sig === "string" ? hexToBytesOrNull(sig) : sig;
+    if (sigBytes === null) return { ok: false, reason: "SIG_LENGTH" };
+    const parsed = parseTicketSignature(sigBytes);
+    if (typeof parsed === "string") return { ok: false, reason: parsed };
+    if (packed === null || nonce < 0n || nonce > MAX_UINT256)
+      return { ok: false, reason: "TICKET_MALFORMED" };
+    writeUint256(packed, PACKED_NONCE_OFFSET, nonce);
+    // The ticket hash is written straight into the EIP-191 preimage: one buffer, no copies.
+    hashInto(packed, prefixed, at);
+    const digest = injected === undefined ? keccak256(prefixed, digestOut, 0) : injected(prefixed);
+    const rejection = checkSigner(sender, digest, parsed);
+    if (rejection !== null) return { ok: false, reason: rejection };
+    let winning = false;
+    if (withRand) {
+      winBuf.set(sigBytes, 0); // 65 bytes: parse refused every other length
+      const h = injected === undefined ? keccak256(winBuf, winOut, 0) : injected(winBuf);
+      winning = below(h, packed, PACKED_WIN_PROB_OFFSET);
+    }
+    return { ok: true, hash: prefixed.slice(at), winning };
+  }
+
+  const verifyPayment: TicketVerifier["verifyPayment"] = (shared, tickets, recipientRand) => {
+    let packed: Uint8Array | null;
+    try {
+      packed = encodeTicketPacked({ ...shared, senderNonce: 0n });
+    } catch {
+      packed = null;
+    }
+    const withRand = recipientRand !== undefined;
+    // The contract's win test hashes recipientRand as a uint256: written once per payment.
+    if (withRand) writeUint256(winBuf, 65, recipientRand);
+    const sender = shared.sender.toLowerCase();
+    return tickets.map((t) => verifyOne(sender, packed, t.senderNonce, t.sig, withRand));
+  };
+
   return {
     backend: backend.name,
-    verify(ticket, sig, recipientRand) {
-      const sigBytes = typeof sig === "string" ? hexToBytesOrNull(sig) : sig;
-      if (sigBytes === null) return { ok: false, reason: "SIG_LENGTH" };
-      const parsed = parseTicketSignature(sigBytes);
-      if (typeof parsed === "string") return { ok: false, reason: parsed };
-      let packed: Uint8Array;
-      try {
-        packed = encodeTicketPacked(ticket);
-      } catch {
-        return { ok: false, reason: "TICKET_MALFORMED" };
-      }
-      // The ticket hash is written straight into the EIP-191 preimage: one buffer, no copies.
-      const at = EIP191_PREFIX_32.length;
-      const prefixed = new Uint8Array(at + 32);
-      prefixed.set(EIP191_PREFIX_32, 0);
-      prefixed.set(hash(packed), at);
-      const rejection = checkSigner(ticket, hash(prefixed), parsed);
-      if (rejection !== null) return { ok: false, reason: rejection };
-      const winning =
-        recipientRand !== undefined &&
-        winsAgainstBytes(
-          sigBytes,
-          recipientRand,
-          packed.subarray(PACKED_WIN_PROB_OFFSET, PACKED_WIN_PROB_OFFSET + 32),
-          hash,
-        );
-      return { ok: true, hash: prefixed.slice(at), winning };
-    },
+    verify: (ticket, sig, recipientRand) =>
+      verifyPayment(ticket, [{ senderNonce: ticket.senderNonce, sig }], recipientRand)[0]!,
+    verifyPayment,
     clear() {
       keys.clear();
     },
   };
+}
+
+/** uint256(h) < the big-endian uint256 at packed[offset..offset+32]: the contract's win test. */
+function below(h: Uint8Array, packed: Uint8Array, offset: number): boolean {
+  for (let i = 0; i < 32; i++) {
+    const a = h[i]!;
+    const b = packed[offset + i]!;
+    if (a !== b) return a < b;
+  }
+  return false; // equal is not below
 }
 
 /** Lower-case address of a recovered key; exported for backends and tests. */

@@ -133,6 +133,30 @@ describeOnLedgers("payment intake", (kind) => {
       expect(await getBalance(orch.deps, O0, sender)).toBe(balance);
     });
 
+    test("a payment mixing stored and new nonces credits and stores only the new ones", async () => {
+      const info = await getInfo(orch.url, { sender, orchestrator: O0 });
+      const a = await createPayment(gateway.deps, info, 1n, { minTickets: 3 });
+      const b = await createPayment(gateway.deps, info, 1n, { minTickets: 2 });
+      expect((await sendTickets(orch.url, a.json)).accepted).toBe(3);
+      const before = await getBalance(orch.deps, O0, sender);
+      const r = await sendTickets(orch.url, { ...b.json, tickets: [...a.json.tickets, ...b.json.tickets] });
+      expect(r.accepted).toBe(2);
+      expect(r.errors.map((e) => [e.senderNonce, e.code])).toEqual([
+        ["1", "TICKET_NONCE_REPLAYED"],
+        ["2", "TICKET_NONCE_REPLAYED"],
+        ["3", "TICKET_NONCE_REPLAYED"],
+      ]);
+      const ev = ticketEV(BigInt(info.ticketParams.faceValue), BigInt(info.ticketParams.winProb));
+      expect(BigInt(r.credit)).toBe(2n * ev);
+      expect(await getBalance(orch.deps, O0, sender)).toBe(before + 2n * ev);
+      const rows = await orch.deps.db
+        .select()
+        .from(acceptedTickets)
+        .where(eq(acceptedTickets.recipientRandHash, info.ticketParams.recipientRandHash));
+      expect(rows.map((t) => t.senderNonce).sort()).toEqual(["1", "2", "3", "4", "5"]);
+      expect(r.won).toBe(rows.filter((t) => t.won && Number(t.senderNonce) > 3).length);
+    });
+
     test("the gateway continues nonces per recipientRandHash", async () => {
       const info = await getInfo(orch.url, { sender, orchestrator: O0 });
       const a = await createPayment(gateway.deps, info, 1n, { minTickets: 2 });

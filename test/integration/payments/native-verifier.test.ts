@@ -16,9 +16,13 @@ import {
   isWinningTicket,
   libsecp256k1WasmBackend,
   nobleRecoverBackend,
+  parseTicketSignature,
+  recoverTicketSigner,
   SECP256K1_N,
   signTicket,
+  type TicketVerdict,
   ticketHash,
+  ticketHashBytes,
 } from "../../../src/protocol/index.ts";
 import { keccak256 } from "../../../src/protocol/keccak.ts";
 import type { Hex, Ticket } from "../../../src/protocol/types.ts";
@@ -147,6 +151,92 @@ describe("native libsecp256k1 (N-API addon) and wasm keccak ticket verifier", ()
         },
       ),
       { numRuns: 120, seed: Number(process.env.FUZZ_SEED ?? 20_261_203) },
+    );
+  });
+
+  test("verifyPayment and verify give each ticket of a payment the verdict of the one-ticket protocol functions, on every backend", async () => {
+    const napi = (napiLoaded as Extract<typeof napiLoaded, { backend: unknown }>).backend;
+    const keccak = (keccakLoaded as Extract<typeof keccakLoaded, { keccak: unknown }>).keccak;
+    const ffi = "backend" in loaded ? [loaded.backend] : [];
+    const other = seededAccount(0xbadn);
+    // Whether the backend keeps the sender's key (then an unrecoverable signature after a valid
+    // one reads SIGNER_MISMATCH, as the cached-key tests above say).
+    const makers = [
+      { caches: true, make: () => createTicketVerifier({ backend: napi, keccak }) },
+      { caches: true, make: () => createTicketVerifier({ backend: napi }) },
+      { caches: false, make: () => createTicketVerifier({ backend: nobleRecoverBackend() }) },
+      { caches: true, make: () => createTicketVerifier({ backend: libsecp256k1WasmBackend(wasm), keccak }) },
+      ...ffi.map((backend) => ({ caches: true, make: () => createTicketVerifier({ backend, keccak }) })),
+    ];
+    /** The verdict from the protocol's one-ticket functions, independent of the verifier's code. */
+    const expected = (
+      ticket: Ticket,
+      sig: Hex | Uint8Array,
+      rand: bigint,
+      cached: boolean,
+    ): TicketVerdict => {
+      const parsed = parseTicketSignature(sig);
+      if (typeof parsed === "string") return { ok: false, reason: parsed };
+      let hash: Uint8Array;
+      try {
+        hash = ticketHashBytes(ticket);
+      } catch {
+        return { ok: false, reason: "TICKET_MALFORMED" };
+      }
+      const rec = recoverTicketSigner(ticket, sig);
+      if (!rec.ok) return { ok: false, reason: cached ? "SIGNER_MISMATCH" : rec.reason };
+      if (rec.signer !== ticket.sender.toLowerCase()) return { ok: false, reason: "SIGNER_MISMATCH" };
+      return { ok: true, hash, winning: isWinningTicket(sig, rand, ticket.winProb) };
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.bigInt({ min: 1n, max: SECP256K1_N - 1n }),
+        fc.array(
+          fc.record({
+            nonce: fc.oneof(
+              fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+              fc.constantFrom(-1n, 1n << 256n, (1n << 256n) - 1n),
+            ),
+            how: fc.constantFrom(...MUTATIONS),
+            rnd: fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }),
+            vByte: fc.integer({ min: 0, max: 255 }),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }),
+        fc.constantFrom("ok", "bad-recipient-hex"),
+        async (key, items, recipientRand, field) => {
+          const signer = seededAccount(key);
+          const base = sampleTicket(signer.address, { winProb: recipientRand ^ (1n << 255n) });
+          const { senderNonce: _, ...shared } = {
+            ...base,
+            ...(field === "bad-recipient-hex" ? { recipient: "0xzz" as Hex } : {}),
+          };
+          const tickets = [];
+          for (const it of items) {
+            const t = { ...base, senderNonce: it.nonce < 0n || it.nonce >> 256n ? 1n : it.nonce };
+            const signedBy = it.how === "other-signer" ? other : signer;
+            const signedFor = it.how === "other-ticket" ? { ...t, senderNonce: t.senderNonce ^ 1n } : t;
+            const sig = mutate(bytes(await signTicket(signedBy, signedFor)), it.how, it.rnd, it.vByte);
+            tickets.push({ senderNonce: it.nonce, sig: it.rnd & 1n ? hex(sig) : sig });
+          }
+          for (const { caches, make } of makers) {
+            let cached = false;
+            const want = tickets.map((t) => {
+              const v = expected({ ...shared, senderNonce: t.senderNonce }, t.sig, recipientRand, cached);
+              cached ||= caches && v.ok;
+              return v;
+            });
+            expect(make().verifyPayment(shared, tickets, recipientRand)).toEqual(want);
+            const one = make();
+            const each = tickets.map((t) =>
+              one.verify({ ...shared, senderNonce: t.senderNonce }, t.sig, recipientRand),
+            );
+            expect(each).toEqual(want);
+          }
+        },
+      ),
+      { numRuns: 60, seed: Number(process.env.FUZZ_SEED ?? 20_261_203) },
     );
   });
 

@@ -1,12 +1,12 @@
-import { count, eq } from "drizzle-orm";
 import type { Address } from "../../../protocol/types.ts";
 import type { Payment } from "../../../wire/payment.ts";
-import { acceptedTickets, ticketRedemptions } from "../../db/schema/payments.ts";
+import { ticketRedemptions } from "../../db/schema/payments.ts";
 import type { AppDeps } from "../../deps.ts";
 import { METRIC } from "../../metrics.ts";
 import { adjustBalanceIn, balanceIn, getBalance } from "./balance.ts";
 import { creditBacking, pendingFaceValue, senderFunds } from "./float.ts";
-import { writeTx } from "./tx.ts";
+import { insertedSince, insertTicketRows, ticketsOfRandHash } from "./ticket-rows.ts";
+import { rawTx, writeTx } from "./tx.ts";
 import { MAX_NONCES_PER_RAND_HASH, type TicketError, validatePayment } from "./validate.ts";
 
 export interface AcceptResult {
@@ -45,12 +45,29 @@ export async function acceptPayment(deps: AppDeps, payment: Payment): Promise<Ac
   const rand = v.recipientRand.toString();
   const funds = await senderFunds(deps, orchestrator, sender, v.senderDeposit);
 
+  const randHash = v.valid[0]!.ticket.recipientRandHash;
+  // The payment's fields are the same in every row: converted once, not per ticket.
+  const shared = {
+    recipient: orchestrator,
+    sender,
+    faceValue: p.faceValue.toString(),
+    winProb: p.winProb.toString(),
+    recipientRandHash: randHash,
+    creationRound: v.valid[0]!.ticket.creationRound.toString(),
+    creationRoundBlockHash: v.valid[0]!.ticket.creationRoundBlockHash,
+    seed: p.seed,
+    expirationBlock: Number(p.expirationBlock),
+    pricePerUnit: payment.expectedPrice.pricePerUnit.toString(),
+    pixelsPerUnit: payment.expectedPrice.pixelsPerUnit.toString(),
+    recipientRand: rand,
+    ev: v.valid[0]!.ev.toString(),
+    receivedAt: now,
+  };
+
   const result = await writeTx(deps.db, async (tx) => {
-    const [row] = await tx
-      .select({ n: count() })
-      .from(acceptedTickets)
-      .where(eq(acceptedTickets.recipientRandHash, p.recipientRandHash));
-    const room = Math.max(0, MAX_NONCES_PER_RAND_HASH - (row?.n ?? 0));
+    const raw = rawTx(tx);
+    const before = await ticketsOfRandHash(raw, randHash);
+    const room = Math.max(0, MAX_NONCES_PER_RAND_HASH - before.count);
     const txErrors: TicketError[] = [];
     // Credit never passes what the sender can be made to pay: each ticket is credited only while
     // the balance stays within what backs it (winners pending redemption plus the max float left,
@@ -80,43 +97,25 @@ export async function acceptPayment(deps: AppDeps, payment: Payment): Promise<Ac
         message: `at most ${MAX_NONCES_PER_RAND_HASH} tickets per recipientRandHash; fetch fresh params`,
       });
     }
-    if (candidates.length === 0)
-      return { inserted: [], txErrors, balance: undefined, credit: 0n, winners: 0 };
-    // The payment's fields are the same in every row: converted once, not per ticket.
-    const shared = {
-      recipient: orchestrator,
-      sender,
-      faceValue: p.faceValue.toString(),
-      winProb: p.winProb.toString(),
-      recipientRandHash: candidates[0]!.ticket.recipientRandHash,
-      creationRound: candidates[0]!.ticket.creationRound.toString(),
-      creationRoundBlockHash: candidates[0]!.ticket.creationRoundBlockHash,
-      seed: p.seed,
-      expirationBlock: Number(p.expirationBlock),
-      pricePerUnit: payment.expectedPrice.pricePerUnit.toString(),
-      pixelsPerUnit: payment.expectedPrice.pixelsPerUnit.toString(),
-      recipientRand: rand,
-      ev: candidates[0]!.ev.toString(),
-      receivedAt: now,
-    };
-    const inserted = await tx
-      .insert(acceptedTickets)
-      .values(
-        candidates.map((t) => ({
-          ...shared,
-          senderNonce: t.ticket.senderNonce.toString(),
-          sig: t.sig,
-          ticketHash: t.hash,
-          won: t.won,
-          status: t.won ? ("queued" as const) : ("accepted" as const),
-        })),
-      )
-      .onConflictDoNothing()
-      .returning({
-        id: acceptedTickets.id,
-        senderNonce: acceptedTickets.senderNonce,
-        won: acceptedTickets.won,
-      });
+    if (candidates.length === 0) return { accepted: 0, txErrors, balance: undefined, credit: 0n, winners: 0 };
+    const count = await insertTicketRows(
+      raw,
+      candidates.map((t) => ({
+        ...shared,
+        senderNonce: t.ticket.senderNonce.toString(),
+        sig: t.sig,
+        ticketHash: t.hash,
+        won: t.won,
+        status: t.won ? ("queued" as const) : ("accepted" as const),
+      })),
+    );
+    // Which rows went in is read back only when it matters: some nonce was already stored (a
+    // replay, e.g. the same payment through another edge), or a winner needs its row id.
+    const inserted =
+      count === candidates.length && !candidates.some((t) => t.won)
+        ? candidates.map((t) => ({ id: 0, senderNonce: t.ticket.senderNonce.toString(), won: false }))
+        : await insertedSince(raw, randHash, before.topId);
+    if (inserted.length !== count) throw new Error(`inserted ${count} tickets but found ${inserted.length}`);
     const byNonce = new Map(inserted.map((r) => [r.senderNonce, r]));
     for (const t of candidates) {
       if (!byNonce.has(t.ticket.senderNonce.toString())) {
@@ -148,11 +147,11 @@ export async function acceptPayment(deps: AppDeps, payment: Payment): Promise<Ac
       inserted.length > 0
         ? await adjustBalanceIn(tx, orchestrator, sender, credit, now, balanceBefore)
         : undefined;
-    return { inserted, txErrors, balance, credit, winners: winners.length };
+    return { accepted: inserted.length, txErrors, balance, credit, winners: winners.length };
   });
 
   errors.push(...result.txErrors);
-  const accepted = result.inserted.length;
+  const { accepted } = result;
   const { winners: won, credit } = result;
   if (accepted > 0) {
     deps.metrics.inc(METRIC.ticketsWon, labels, won);

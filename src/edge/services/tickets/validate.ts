@@ -142,45 +142,52 @@ export async function validatePayment(deps: AppDeps, payment: Payment): Promise<
 
   const verifier = deps.ticketVerifier ?? paymentVerifier();
   const ev = ticketEV(p.faceValue, p.winProb);
+  const shared: Omit<Ticket, "senderNonce"> = {
+    recipient: out.hosted.address,
+    sender,
+    faceValue: p.faceValue,
+    winProb: p.winProb,
+    recipientRandHash: p.recipientRandHash.toLowerCase() as Hex,
+    creationRound,
+    creationRoundBlockHash: creationRoundBlockHash.toLowerCase() as Hex,
+  };
+  // Nonces repeated inside the payment are refused without signature work; the rest are checked
+  // together (one sender, one set of params: the shared fields are encoded once).
   const seen = new Set<bigint>();
-  for (const t of payment.tickets) {
+  const repeated = payment.tickets.map((t) => seen.size === seen.add(t.senderNonce).size);
+  const verdicts = verifier.verifyPayment(
+    shared,
+    payment.tickets.filter((_, i) => !repeated[i]),
+    rand,
+  );
+  let next = 0;
+  payment.tickets.forEach((t, i) => {
     const nonce = t.senderNonce.toString();
-    if (seen.has(t.senderNonce)) {
+    if (repeated[i]) {
       out.errors.push({
         senderNonce: nonce,
         code: "TICKET_NONCE_REPLAYED",
         message: "nonce repeated in this payment",
       });
-      continue;
+      return;
     }
-    seen.add(t.senderNonce);
-    const ticket: Ticket = {
-      recipient: out.hosted.address,
-      sender,
-      faceValue: p.faceValue,
-      winProb: p.winProb,
-      senderNonce: t.senderNonce,
-      recipientRandHash: p.recipientRandHash.toLowerCase() as Hex,
-      creationRound,
-      creationRoundBlockHash: creationRoundBlockHash.toLowerCase() as Hex,
-    };
-    const sig = verifier.verify(ticket, t.sig, rand);
-    if (!sig.ok) {
+    const v = verdicts[next++]!;
+    if (!v.ok) {
       out.errors.push({
         senderNonce: nonce,
         code: "TICKET_SIG_INVALID",
-        message: `signature rejected (${sig.reason})`,
+        message: `signature rejected (${v.reason})`,
       });
-      continue;
+      return;
     }
     out.valid.push({
-      ticket,
+      ticket: { ...shared, senderNonce: t.senderNonce },
       sig: t.sig,
-      hash: bytesToHex(sig.hash),
-      won: sig.winning,
+      hash: bytesToHex(v.hash),
+      won: v.winning,
       ev,
     });
-  }
+  });
   return out;
 }
 
