@@ -88,6 +88,13 @@ export const BENCH_ENV = envTable({
     parse: parse.positiveInt,
     entries: bench,
   },
+  MEMORY_EDGE: {
+    description:
+      "how the memory bench runs the edge: source (bun src/edge/entry/bun.ts) or bundle (that entry built by bun build --minify)",
+    default: "source",
+    parse: parse.oneOf("source", "bundle"),
+    entries: bench,
+  },
   DISPATCH_N: {
     description: "jobs dispatched (dispatch bench)",
     default: "300",

@@ -17,7 +17,8 @@ import { addressOf, GATEWAY, keyOf, ORCHS, paymentsGenesis } from "../../test/he
 
 // The repository root: benches run from it (npm run bench), bundled or not.
 const root = resolve(process.cwd());
-const bun = typeof Bun !== "undefined" ? process.execPath : join(root, "node_modules/.bin/bun");
+/** The bun binary that runs the measured processes (the one running us, or the one npm installed). */
+export const bun = typeof Bun !== "undefined" ? process.execPath : join(root, "node_modules/.bin/bun");
 const RUNNER_TOKEN = "bench-e2e-runner-token-000000000001";
 const CLOCK_TICK = 100; // USER_HZ on Linux
 
@@ -75,11 +76,24 @@ export interface Network {
   stop(): Promise<void>;
 }
 
+/** How the edge process is started: bun flags, its entry file, and variables added to its env. */
+export interface EdgeLaunch {
+  bunArgs?: string[];
+  /** Default src/edge/entry/bun.ts. */
+  entry?: string;
+  env?: Record<string, string>;
+}
+
 /**
  * The edge (orchestrator role, devnet) and a no-op runner of `capacity` slots on it; with
  * `profileDir`, each writes a CPU profile there when it stops (bun --cpu-prof, plus Markdown).
  */
-export async function startNetwork(dir: string, capacity: number, profileDir?: string): Promise<Network> {
+export async function startNetwork(
+  dir: string,
+  capacity: number,
+  profileDir?: string,
+  launch: EdgeLaunch = {},
+): Promise<Network> {
   const prof = (name: string) =>
     profileDir
       ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}`]
@@ -114,8 +128,8 @@ export async function startNetwork(dir: string, capacity: number, profileDir?: s
     }),
   );
   const edge = await startProcess(
-    [...prof("edge"), "src/edge/entry/bun.ts"],
-    { LIVEPEER_CONFIG: configFile, HOST: "127.0.0.1", PORT: "0" },
+    [...prof("edge"), ...(launch.bunArgs ?? []), launch.entry ?? "src/edge/entry/bun.ts"],
+    { LIVEPEER_CONFIG: configFile, HOST: "127.0.0.1", PORT: "0", ...launch.env },
     (line) => (line.includes('"msg":"listening"') ? (JSON.parse(line) as { url: string }).url : undefined),
   );
   const url = edge.value;

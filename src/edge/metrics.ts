@@ -262,9 +262,9 @@ export function createMetrics(): Metrics {
       const key = labelKey(labels);
       const h = series.get(key) ?? { counts: buckets.map(() => 0), sum: 0, count: 0 };
       series.set(key, h);
-      buckets.forEach((b, i) => {
-        if (value <= b) h.counts[i] = (h.counts[i] ?? 0) + 1;
-      });
+      for (let i = 0; i < buckets.length; i++) {
+        if (value <= buckets[i]!) h.counts[i] = (h.counts[i] ?? 0) + 1;
+      }
       h.sum += value;
       h.count += 1;
     },
@@ -313,12 +313,28 @@ function scaled(v: number | bigint, scale: number): string {
   return `${sign}${abs.slice(0, -scale)}${frac ? `.${frac}` : ""}`;
 }
 
+/** The series key of `labels`: sorted `name="value"` pairs (every request makes two or three). */
 function labelKey(labels: Labels): string {
-  return Object.keys(labels)
-    .sort()
-    .map((k) => `${sanitizeName(k)}="${escapeValue(labels[k] ?? "")}"`)
-    .join(",");
+  const keys = Object.keys(labels);
+  // Callers mostly write labels in order already ({ method, route, status }): sort only if not.
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys.sort();
+      break;
+    }
+  }
+  let out = "";
+  for (const k of keys) {
+    const v = labels[k] ?? "";
+    // Names and values rarely need rewriting: test first rather than build new strings.
+    const name = PLAIN_NAME.test(k) ? k : sanitizeName(k);
+    out += `${out ? "," : ""}${name}="${NEEDS_ESCAPE.test(v) ? escapeValue(v) : v}"`;
+  }
+  return out;
 }
+
+const PLAIN_NAME = /^[a-zA-Z0-9_]*$/;
+const NEEDS_ESCAPE = /[\\\n"]/;
 
 const braces = (key: string) => (key ? `{${key}}` : "");
 const join = (a: string, b: string) => (a ? `${a},${b}` : b);

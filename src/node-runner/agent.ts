@@ -105,6 +105,8 @@ export function createAgent(options: AgentOptions): Agent {
   const stopPolling = new AbortController();
   const running = new Map<string, Running>();
   const pollers: Promise<void>[] = [];
+  /** Jobs' scratch folders being removed. */
+  const cleanups = new Set<Promise<void>>();
   let capabilities: Capabilities | undefined;
   let capacity = 1;
   let free = 0;
@@ -112,6 +114,9 @@ export function createAgent(options: AgentOptions): Agent {
   let leaseMs = 30_000;
   let stopping = false;
   let finished = 0;
+  /** The agent's scratch root (jobs' folders go in it), made on the first job. */
+  let scratch: Promise<string> | undefined;
+  let jobSeq = 0;
 
   async function register(b: Binding): Promise<AgentSession> {
     capabilities ??= await options.executors.probe();
@@ -211,10 +216,18 @@ export function createAgent(options: AgentOptions): Agent {
       onFatal: abandon,
     });
     try {
-      dir = await mkdtemp(join(options.workDir ?? tmpdir(), "lp-job-"));
+      // One scratch root per agent, made on the first job; each job a numbered folder in it, made
+      // with its out/ in one call (and in/ only when there are inputs): a temp-name search and
+      // three folders a job were a fifth of a no-op job's runner time, all before the executor.
+      scratch ??= mkdtemp(join(options.workDir ?? tmpdir(), "lp-runner-")).catch((err: unknown) => {
+        scratch = undefined; // the next job tries again
+        throw err;
+      });
+      dir = join(await scratch, String(++jobSeq));
       const inDir = join(dir, "in");
       const outDir = join(dir, "out");
-      await Promise.all([mkdir(inDir), mkdir(outDir)]);
+      await mkdir(outDir, { recursive: true });
+      if (grant.inputs.length > 0) await mkdir(inDir);
       // Inputs arrive all at once, each streamed to its file as it comes.
       const paths = new Map(grant.inputs.map((input) => [input.name, join(inDir, input.name)]));
       await Promise.all(
@@ -279,7 +292,14 @@ export function createAgent(options: AgentOptions): Agent {
         .catch((e: unknown) => log.warn("could not report failure", { job: grant.jobId, error: String(e) }));
     } finally {
       clearInterval(beat);
-      if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      // The slot frees as soon as the edge has the result: the scratch folder goes in the
+      // background (stop waits for it), not between this job and the next lease.
+      if (dir) {
+        const cleanup: Promise<void> = rm(dir, { recursive: true, force: true })
+          .catch(() => undefined)
+          .finally(() => cleanups.delete(cleanup));
+        cleanups.add(cleanup);
+      }
     }
   }
 
@@ -317,6 +337,9 @@ export function createAgent(options: AgentOptions): Agent {
         await all();
       }
       await Promise.all(pollers);
+      await Promise.all(cleanups);
+      const root = await scratch?.catch(() => undefined);
+      if (root) await rm(root, { recursive: true, force: true }).catch(() => undefined);
     },
   };
 }

@@ -44,6 +44,7 @@ const MODELS: Record<string, TinySdOptions> = {
   "ddim-v": { prediction: "v", scheduler: { _class_name: "DDIMScheduler" } },
   "euler-v-trailing": { prediction: "v", scheduler: { timestep_spacing: "trailing" } },
   lcm: { scheduler: { _class_name: "LCMScheduler" }, vaeScalingFactor: 0.5 },
+  "lcm-distilled": { scheduler: { _class_name: "LCMScheduler" }, timestepCond: 16 },
 };
 
 function ctx(): ExecContext {
@@ -108,7 +109,7 @@ beforeAll(() => {
       files: Object.entries(f.files).map(([role, path]) => ({ role, path, sha256: sha(path) })),
       warm: name === "exact",
       price: { pricePerUnit: "3", pixelsPerUnit: "1" },
-      options: name === "lcm" ? { numInferenceSteps: 4, guidanceScale: 1 } : { numInferenceSteps: 3 },
+      options: name.startsWith("lcm") ? { numInferenceSteps: 4, guidanceScale: 1 } : { numInferenceSteps: 3 },
     };
   });
   const manifest = join(tmp.dir, "manifest.json");
@@ -187,6 +188,21 @@ describe("a perfect denoiser lands on the guided target, whatever the scheduler 
     const want = tinySdTarget(w, A_CAT);
     expect(worstDiff(imageOf(r), w, (k) => want[k]!)).toBeLessThanOrEqual(1);
     expect(r.data).toMatchObject({ scheduler: "lcm", num_inference_steps: 4 });
+  });
+
+  test("an LCM-distilled UNet is told the guidance (timestep_cond = [sin, cos](1000 (s − 1) f_k)) and runs one branch", async () => {
+    const w = weights["lcm-distilled"]!;
+    for (const s of [1, 1.5, 8]) {
+      // The embedding's first element: sin(1000 (s − 1) × exp(0)); the tiny UNet adds half of it to c.
+      const shift = 0.5 * Math.sin(1000 * (s - 1));
+      const c = tinySdTarget(w, A_CAT).map((v) => v + shift);
+      const r = await generate("lcm-distilled", {
+        prompt: "a cat",
+        negative_prompt: "dog",
+        guidance_scale: s,
+      });
+      expect(worstDiff(imageOf(r), w, (k) => c[k]!)).toBeLessThanOrEqual(1);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { fromNchw, toNchw } from "../../../src/node-runner/ai/image.ts";
+import { fromNchw, type RgbImage, resizeBilinear, toNchw } from "../../../src/node-runner/ai/image.ts";
 
 // The tensor ↔ pixel conversions run per output value on every image job, so they are written as
 // plain typed-array loops; these tests hold them to the definitions they replace, value for value.
@@ -72,4 +72,39 @@ test("toNchw then fromNchw gives every byte back, normalised or not", () => {
   const planar = toNchw(img, normalize);
   // Channel 1 of pixel 5: (byte/255 − mean) / std, as float32.
   expect(planar[256 + 5]).toBe(Math.fround((data[5 * 3 + 1]! / 255 - 0.456) / 0.224));
+});
+
+/** The definition of the bilinear resize (pixel centres aligned), one value at a time. */
+function bilinearValue(img: RgbImage, width: number, height: number, x: number, y: number, c: number) {
+  const at = (xx: number, yy: number) => img.data[(yy * img.width + xx) * 3 + c]!;
+  const fy = Math.min(img.height - 1, Math.max(0, (y + 0.5) * (img.height / height) - 0.5));
+  const fx = Math.min(img.width - 1, Math.max(0, (x + 0.5) * (img.width / width) - 0.5));
+  const [x0, y0] = [Math.floor(fx), Math.floor(fy)];
+  const [x1, y1] = [Math.min(img.width - 1, x0 + 1), Math.min(img.height - 1, y0 + 1)];
+  const [wx, wy] = [fx - x0, fy - y0];
+  const top = at(x0, y0) * (1 - wx) + at(x1, y0) * wx;
+  const bottom = at(x0, y1) * (1 - wx) + at(x1, y1) * wx;
+  return Math.round(top * (1 - wy) + bottom * wy);
+}
+
+test("resizeBilinear gives the definition's bytes, down and up, odd sizes included", () => {
+  for (const [w, h, tw, th] of [
+    [256, 256, 32, 32],
+    [37, 53, 224, 224],
+    [640, 480, 17, 9],
+    [5, 3, 5, 7],
+  ] as const) {
+    const img = {
+      width: w,
+      height: h,
+      data: Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 7919 + (i >> 5)) % 256),
+    };
+    const out = resizeBilinear(img, tw, th);
+    let wrong = 0;
+    for (let y = 0; y < th; y++)
+      for (let x = 0; x < tw; x++)
+        for (let c = 0; c < 3; c++)
+          if (out.data[(y * tw + x) * 3 + c] !== bilinearValue(img, tw, th, x, y, c)) wrong++;
+    expect(wrong).toBe(0);
+  }
 });

@@ -2,6 +2,8 @@
 import { and, asc, eq, gt, like } from "drizzle-orm";
 import { isActiveInRound, sortPool } from "../../../protocol/active-set.ts";
 import type { Address, Hex } from "../../../protocol/types.ts";
+import type { Db } from "../../db/client.ts";
+import { rawAll } from "../../db/raw.ts";
 import * as s from "../../db/schema/devnet.ts";
 import type {
   DelegatorInfo,
@@ -24,11 +26,13 @@ export const ZERO_HASH = `0x${"00".repeat(32)}` as Hex;
 
 export async function blockHashForRound(ctx: Ctx, round: bigint): Promise<Hex> {
   if (round < 0n || round >= 2n ** 53n) return ZERO_HASH;
-  const [row] = await ctx.store.db
-    .select()
-    .from(s.devnetRounds)
-    .where(eq(s.devnetRounds.round, Number(round)));
-  return (row?.blockHash as Hex | undefined) ?? ZERO_HASH;
+  // Plain SQL (db/raw.ts): every ticket's validation asks for its creation round's hash.
+  const [row] = await rawAll(
+    ctx.store.db as unknown as Db,
+    "select block_hash from devnet_rounds where round = ?",
+    [Number(round)],
+  );
+  return row ? (String(row[0]) as Hex) : ZERO_HASH;
 }
 
 export async function getDelegator(ctx: Ctx, address: string): Promise<DelegatorInfo> {

@@ -51,7 +51,8 @@ export function createNotifier(): Notifier {
  * sleeping on `topic` between reads (at most `pollMs`, so other processes' changes are seen);
  * returns the last value read. `load` may return undefined to ask for an immediate re-read
  * (after repairing state). `pushed` turns a value handed along with a wake-up into the next value,
- * so the read it would take is skipped; undefined reads as usual.
+ * so the read it would take is skipped; undefined reads as usual. `first`: the value as the caller
+ * already holds it, used instead of the first read.
  */
 export async function waitFor<T>(
   { notifier, clock }: { notifier: Notifier; clock: Clock },
@@ -62,9 +63,10 @@ export async function waitFor<T>(
   signal?: AbortSignal,
   pollMs = 250,
   pushed?: (value: unknown) => T | undefined,
+  first?: T,
 ): Promise<T> {
   const deadline = clock.now() + timeoutMs;
-  let next: T | undefined;
+  let next: T | undefined = first;
   for (;;) {
     const value = next ?? (await load());
     next = undefined;

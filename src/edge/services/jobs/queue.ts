@@ -240,14 +240,16 @@ export async function leaseJob(
     `and capability in (${input.capabilities.map(() => "?").join(", ")})`;
   const candidateArgs = (now: number) => [orchestrator, now, ...input.capabilities];
   const seen = deps.clock.now();
-  // A queued job to take, or an expired lease of this orchestrator to sweep (one statement).
+  // A queued job to take, and an expired lease of this orchestrator to sweep (one statement).
   const [look] = await rawAll(
     deps.db,
-    `select exists (select 1 ${candidate}) or exists (select 1 from queue_jobs where status = 'leased' ` +
+    `select exists (select 1 ${candidate}), exists (select 1 from queue_jobs where status = 'leased' ` +
       "and lease_expires_at <= ? and orchestrator = ?)",
     [...candidateArgs(seen), seen, orchestrator],
   );
-  if (!look || Number(look[0]) === 0) return null;
+  const queued = Number(look?.[0] ?? 0) === 1;
+  const expired = Number(look?.[1] ?? 0) === 1;
+  if (!queued && !expired) return null;
   const claimSql =
     "update queue_jobs set status = 'leased', attempts = attempts + 1, lease_runner = ?, lease_expires_at = ?, " +
     `progress = 0, progress_note = null, updated_at = ? where id = (select id ${candidate} order by created_at limit 1) ` +
@@ -256,7 +258,9 @@ export async function leaseJob(
     deps.db.transaction(
       async (tx) => {
         const now = deps.clock.now();
-        const moved = await expireInTx(tx, now, orchestrator);
+        // Swept only when the look saw an expiry: the poll that finds none skips the read (a lease
+        // that lapses between the two is swept by the next poll, or by its job's waiter).
+        const moved = expired ? await expireInTx(tx, now, orchestrator) : [];
         const leaseExpiresAt = now + leaseMs;
         const claimed = (
           await rawAll(tx, claimSql, [input.runnerId, leaseExpiresAt, now, ...candidateArgs(now)])
@@ -668,6 +672,7 @@ export async function jobAttempts(deps: AppDeps, jobId: string) {
  * Waits until the job reaches a final state (or `until` holds) or the timeout passes, and returns
  * it as it stands. Wakes at once for changes made in this process and polls for those made by
  * others; an expired lease of the job is swept here so a dead runner cannot stall its waiter.
+ * `known`: the job as the caller just wrote it (enqueueJob's answer), which saves the first read.
  */
 export async function waitForJob(
   deps: AppDeps,
@@ -675,6 +680,7 @@ export async function waitForJob(
   timeoutMs: number,
   signal?: AbortSignal,
   until: (job: QueueJobView) => boolean = (job) => isTerminal(job.status),
+  known?: QueueJobView,
 ): Promise<QueueJobView> {
   return waitFor(
     { notifier: deps.services.jobs.notifier, clock: deps.clock },
@@ -693,6 +699,7 @@ export async function waitForJob(
     signal,
     undefined,
     (pushed) => (isQueueJobView(pushed) && pushed.id === jobId ? pushed : undefined),
+    known,
   );
 }
 

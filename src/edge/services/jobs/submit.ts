@@ -9,7 +9,7 @@ import { checkExpectedPrice } from "../tickets/price.ts";
 import { JobError } from "./errors.ts";
 import { expectedFee } from "./expected-fee.ts";
 import { newId } from "./ids.ts";
-import { enqueueJob, getQueueJob, type QueueJobView, waitForJob } from "./queue.ts";
+import { enqueueJob, type QueueJobView, waitForJob } from "./queue.ts";
 
 export interface SubmitJobInput {
   spec: WireSpec;
@@ -93,7 +93,7 @@ export async function submitJob({
     await deps.services.jobs.blobs.put(blobKey, f.bytes, f.contentType);
     inputs.push({ name: f.name, blobKey, contentType: f.contentType });
   }
-  await enqueueJob(deps, {
+  const queued = await enqueueJob(deps, {
     id,
     orchestrator: accepted.orchestrator,
     // The segment's probe goes with the job: the runner starts FFmpeg without probing it again.
@@ -107,13 +107,9 @@ export async function submitJob({
     orchestrator: accepted.orchestrator,
     tickets: accepted.accepted,
   });
-  if (input.wait === false) {
-    const queued = await getQueueJob(deps, id);
-    if (!queued) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
-    return { job: queued, payment: summary };
-  }
+  if (input.wait === false) return { job: queued, payment: summary };
 
-  const job = await waitForJob(deps, id, deps.config.jobs.syncTimeoutMs, input.signal);
+  const job = await waitForJob(deps, id, deps.config.jobs.syncTimeoutMs, input.signal, undefined, queued);
   if (job.status === "succeeded") return { job, payment: summary };
   if (job.status === "failed" || job.status === "dead") {
     throw new JobError("JOB_FAILED", job.error ?? "job failed", { details: { jobId: id, payment: summary } });
