@@ -69,6 +69,8 @@ export interface TinySdOptions {
   /** The text encoder's input_ids type (diffusers' ONNX export: int32). */
   idsType?: "int32" | "int64";
   timestepType?: "int64" | "float32";
+  /** Every graph's float inputs and outputs in float16, as an fp16 export has them. */
+  float16?: boolean;
   /** An LCM-distilled UNet's `timestep_cond` input of this size (the guidance embedding). */
   timestepCond?: number;
   /** The UNet's weights in unet/model.onnx_data, as exports over 2 GB have them. */
@@ -101,14 +103,52 @@ function cumprod(betas: number[]): number[] {
   });
 }
 
-function textEncoder(E: number[], idsType: "int32" | "int64"): Uint8Array {
-  return encodeModel({
-    name: "tiny_clip_text",
-    node: [node("Gather", ["E", "input_ids"], ["last_hidden_state"])],
-    initializer: [floats("E", [VOCAB.length, D], E)],
-    input: [valueInfo("input_ids", ["batch", "sequence"], idsType === "int32" ? INT32 : INT64)],
-    output: [valueInfo("last_hidden_state", ["batch", "sequence", D])],
-  });
+const FLOAT16 = 10;
+
+/**
+ * The graph with float16 inputs and outputs, as an fp16 export has them: each float input is cast to
+ * float32 where the graph reads it, each float output cast to float16 where the graph makes it.
+ */
+function halfIo(g: Onnx.IGraphProto, half: boolean | undefined): Onnx.IGraphProto {
+  if (!half) return g;
+  const isFloat = (v: Onnx.IValueInfoProto) => v.type?.tensorType?.elemType === FLOAT;
+  const ins = new Set((g.input ?? []).filter(isFloat).map((v) => v.name!));
+  const outs = new Set((g.output ?? []).filter(isFloat).map((v) => v.name!));
+  const inner = (n: string) => `${n}__f32`;
+  const body = (g.node ?? []).map((n) => ({
+    ...n,
+    input: (n.input ?? []).map((x) => (ins.has(x) ? inner(x) : x)),
+    output: (n.output ?? []).map((x) => (outs.has(x) ? inner(x) : x)),
+  }));
+  const cast = (from: string, to: string, type: number) =>
+    node("Cast", [from], [to], [{ name: "to", type: ATTR.INT, i: type }]);
+  const retype = (v: Onnx.IValueInfoProto) =>
+    isFloat(v) ? { ...v, type: { tensorType: { ...v.type!.tensorType!, elemType: FLOAT16 } } } : v;
+  return {
+    ...g,
+    node: [
+      ...[...ins].map((n) => cast(n, inner(n), FLOAT)),
+      ...body,
+      ...[...outs].map((n) => cast(inner(n), n, FLOAT16)),
+    ],
+    input: (g.input ?? []).map(retype),
+    output: (g.output ?? []).map(retype),
+  };
+}
+
+function textEncoder(E: number[], idsType: "int32" | "int64", half?: boolean): Uint8Array {
+  return encodeModel(
+    halfIo(
+      {
+        name: "tiny_clip_text",
+        node: [node("Gather", ["E", "input_ids"], ["last_hidden_state"])],
+        initializer: [floats("E", [VOCAB.length, D], E)],
+        input: [valueInfo("input_ids", ["batch", "sequence"], idsType === "int32" ? INT32 : INT64)],
+        output: [valueInfo("last_hidden_state", ["batch", "sequence", D])],
+      },
+      half,
+    ),
+  );
 }
 
 /** A float32 initializer stored in the external-data file at `offset` (bytes appended to `data`). */
@@ -169,53 +209,63 @@ function unet(w: TinySdWeights, o: TinySdOptions): { graph: Uint8Array; data?: U
         ]
       : [node("Mul", ["eps", "lambda"], ["out_sample"])]),
   ];
-  const graph = encodeModel({
-    name: "tiny_unet",
-    node: nodes,
-    initializer: [
-      big("abar", [T], w.alphasCumprod),
-      big("P", [D, LATENT], w.P),
-      floats("one", [], [1]),
-      ...(v ? [] : [floats("lambda", [], [w.lambda])]),
-      int64s("col", [4], [-1, 1, 1, 1]),
-      int64s("axes23", [2], [2, 3]),
-      int64s("axis1", [1], [1]),
-      ...(o.timestepCond
-        ? [int64s("zero1", [1], [0]), int64s("one1", [1], [1]), floats("half", [], [0.5])]
-        : []),
-    ],
-    input: [
-      valueInfo("sample", ["batch", LATENT, "height", "width"]),
-      valueInfo("timestep", ["steps"], o.timestepType === "float32" ? FLOAT : INT64),
-      valueInfo("encoder_hidden_states", ["batch", "sequence", D]),
-      ...(o.timestepCond ? [valueInfo("timestep_cond", [1, o.timestepCond])] : []),
-    ],
-    output: [valueInfo("out_sample", ["batch", LATENT, "height", "width"])],
-  });
+  const graph = encodeModel(
+    halfIo(
+      {
+        name: "tiny_unet",
+        node: nodes,
+        initializer: [
+          big("abar", [T], w.alphasCumprod),
+          big("P", [D, LATENT], w.P),
+          floats("one", [], [1]),
+          ...(v ? [] : [floats("lambda", [], [w.lambda])]),
+          int64s("col", [4], [-1, 1, 1, 1]),
+          int64s("axes23", [2], [2, 3]),
+          int64s("axis1", [1], [1]),
+          ...(o.timestepCond
+            ? [int64s("zero1", [1], [0]), int64s("one1", [1], [1]), floats("half", [], [0.5])]
+            : []),
+        ],
+        input: [
+          valueInfo("sample", ["batch", LATENT, "height", "width"]),
+          valueInfo("timestep", ["steps"], o.timestepType === "float32" ? FLOAT : INT64),
+          valueInfo("encoder_hidden_states", ["batch", "sequence", D]),
+          ...(o.timestepCond ? [valueInfo("timestep_cond", [1, o.timestepCond])] : []),
+        ],
+        output: [valueInfo("out_sample", ["batch", LATENT, "height", "width"])],
+      },
+      o.float16,
+    ),
+  );
   if (!o.externalUnet) return { graph };
   return { graph, data: new Uint8Array(Float32Array.from(store.flat()).buffer) };
 }
 
-function vaeDecoder(w: TinySdWeights): Uint8Array {
-  return encodeModel({
-    name: "tiny_vae_decoder",
-    node: [
-      node("Conv", ["latent_sample", "M", "m"], ["rgb"]),
-      node(
-        "Resize",
-        ["rgb", "", "scales"],
-        ["sample"],
-        [{ name: "mode", type: ATTR.STRING, s: new TextEncoder().encode("nearest") }],
-      ),
-    ],
-    initializer: [
-      floats("M", [3, LATENT, 1, 1], w.M),
-      floats("m", [3], w.m),
-      floats("scales", [4], [1, 1, 8, 8]),
-    ],
-    input: [valueInfo("latent_sample", [1, LATENT, "height", "width"])],
-    output: [valueInfo("sample", [1, 3, "H", "W"])],
-  });
+function vaeDecoder(w: TinySdWeights, half?: boolean): Uint8Array {
+  return encodeModel(
+    halfIo(
+      {
+        name: "tiny_vae_decoder",
+        node: [
+          node("Conv", ["latent_sample", "M", "m"], ["rgb"]),
+          node(
+            "Resize",
+            ["rgb", "", "scales"],
+            ["sample"],
+            [{ name: "mode", type: ATTR.STRING, s: new TextEncoder().encode("nearest") }],
+          ),
+        ],
+        initializer: [
+          floats("M", [3, LATENT, 1, 1], w.M),
+          floats("m", [3], w.m),
+          floats("scales", [4], [1, 1, 8, 8]),
+        ],
+        input: [valueInfo("latent_sample", [1, LATENT, "height", "width"])],
+        output: [valueInfo("sample", [1, 3, "H", "W"])],
+      },
+      half,
+    ),
+  );
 }
 
 /** Writes the folder into `dir`; returns its files by manifest role and its weights. */
@@ -252,7 +302,7 @@ export function writeTinySd(dir: string, o: TinySdOptions = {}) {
       { _class_name: "OnnxStableDiffusionPipeline", _diffusers_version: "0.30.0" },
     ],
     scheduler: ["scheduler/scheduler_config.json", scheduler],
-    "text-encoder": ["text_encoder/model.onnx", textEncoder(w.E, o.idsType ?? "int32")],
+    "text-encoder": ["text_encoder/model.onnx", textEncoder(w.E, o.idsType ?? "int32", o.float16)],
     "tokenizer-vocab": ["tokenizer/vocab.json", Object.fromEntries(TINY_SD_VOCAB)],
     "tokenizer-merges": ["tokenizer/merges.txt", `#version: 0.2\n${MERGES.join("\n")}\n`],
     "tokenizer-config": [
@@ -281,7 +331,7 @@ export function writeTinySd(dir: string, o: TinySdOptions = {}) {
     ],
     unet: ["unet/model.onnx", u.graph],
     ...(u.data ? { "unet-data": ["unet/model.onnx_data", u.data] as [string, Uint8Array] } : {}),
-    "vae-decoder": ["vae_decoder/model.onnx", vaeDecoder(w)],
+    "vae-decoder": ["vae_decoder/model.onnx", vaeDecoder(w, o.float16)],
     "vae-decoder-config": ["vae_decoder/config.json", { scaling_factor: w.scale }],
   };
   writeFolder(dir, Object.fromEntries(Object.values(layout)));

@@ -45,6 +45,8 @@ const MODELS: Record<string, TinySdOptions> = {
   "euler-v-trailing": { prediction: "v", scheduler: { timestep_spacing: "trailing" } },
   lcm: { scheduler: { _class_name: "LCMScheduler" }, vaeScalingFactor: 0.5 },
   pndm: { scheduler: { _class_name: "PNDMScheduler", skip_prk_steps: true } },
+  // fp16 graphs; a float timestep input (cast to float16 too).
+  fp16: { float16: true, timestepType: "float32" },
   "lcm-distilled": { scheduler: { _class_name: "LCMScheduler" }, timestepCond: 16 },
 };
 
@@ -194,6 +196,14 @@ describe("a perfect denoiser lands on the guided target, whatever the scheduler 
     const want = guided(w, A_CAT, EMPTY, 2);
     for (const i of [0, 1]) expect(worstDiff(imageOf(r, i), w, (k) => want[k]!)).toBeLessThanOrEqual(1);
     expect(r.data).toMatchObject({ scheduler: "pndm" });
+  });
+
+  test("an fp16 export: float16 inputs and outputs are converted at each graph, the image as predicted", async () => {
+    const w = weights.fp16!;
+    const r = await generate("fp16", { prompt: "a cat", guidance_scale: 3, seed: 4 });
+    const want = guided(w, A_CAT, EMPTY, 3);
+    // float16 carries about 3 significant digits: the pixels within 2 levels.
+    expect(worstDiff(imageOf(r), w, (k) => want[k]!)).toBeLessThanOrEqual(2);
   });
 
   test("LCM, 4 steps with fresh noise between them, ends on the target; the VAE scale (0.5) is the config's", async () => {

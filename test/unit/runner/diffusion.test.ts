@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { schedulerConfigSchema } from "../../../src/node-runner/ai/diffusion/folder.ts";
+import { fromHalfBits, toHalfBits } from "../../../src/node-runner/ai/diffusion/half.ts";
 import { GaussianNoise } from "../../../src/node-runner/ai/diffusion/latents.ts";
 import { alphasCumprod, makeScheduler } from "../../../src/node-runner/ai/diffusion/scheduler.ts";
 import { clipTokenizerJson, loadClipTokenizer } from "../../../src/node-runner/ai/diffusion/tokenizer.ts";
@@ -101,6 +102,21 @@ describe("seeded noise", () => {
     expect(Math.abs(sq / x.length - 1)).toBeLessThan(0.02);
     expect(Math.abs(tails / x.length - 0.0455)).toBeLessThan(0.003);
   });
+});
+
+test("float16 bits (fp16 exports): IEEE 754 half values, rounding to nearest even, subnormals, overflow", () => {
+  const values = Float32Array.of(1, -2, 0.1, 65504, 70000, 1e-7, 0, 1 + 2 ** -11, 1 + 3 * 2 ** -11);
+  expect([...toHalfBits(values)]).toEqual([
+    0x3c00, 0xc000, 0x2e66, 0x7bff, 0x7c00, 0x0002, 0, 0x3c00, 0x3c02,
+  ]);
+  expect([...fromHalfBits(Uint16Array.of(0x3c00, 0xc000, 0x3555, 0x0001, 0x7c00, 0x7bff))]).toEqual([
+    1,
+    -2,
+    0.333251953125,
+    2 ** -24,
+    Number.POSITIVE_INFINITY,
+    65504,
+  ]);
 });
 
 describe("CLIP tokenizer from vocab.json + merges.txt", () => {

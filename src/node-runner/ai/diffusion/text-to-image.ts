@@ -3,6 +3,7 @@ import { LivepeerError } from "../../../wire/errors.ts";
 import type { RgbImage } from "../png.ts";
 import type { OnnxModel } from "../store.ts";
 import type { DiffusersConfig } from "./folder.ts";
+import { asFloat32, toHalfBits } from "./half.ts";
 import { GaussianNoise, vaeOutputToRgb } from "./latents.ts";
 import { makeScheduler, type SchedulerName } from "./scheduler.ts";
 import type { PromptTokenizer } from "./tokenizer.ts";
@@ -77,18 +78,35 @@ function numbers(m: OnnxModel, type: string | undefined, values: readonly number
       return new T("int32", Int32Array.from(values, Math.trunc), dims);
     case "float32":
       return new T("float32", Float32Array.from(values), dims);
+    case "float16":
+      return halfTensor(m, toHalfBits(Float32Array.from(values)), dims);
     default:
       throw new LivepeerError("MODEL_LOAD_FAILED", `inputs of type ${type} are not supported`, {
-        details: { type, supported: ["float32", "int64", "int32"] },
+        details: { type, supported: ["float32", "float16", "int64", "int32"] },
       });
   }
 }
 
+/**
+ * A float16 tensor holding raw half bits. onnxruntime-common wraps them in a Float16Array where the
+ * runtime has one (Bun), which onnxruntime-node's native binding reads as zero bytes; its data is
+ * set back to the Uint16Array the binding reads.
+ */
+function halfTensor(m: OnnxModel, bits: Uint16Array, dims: number[]): Tensor {
+  const t = new m.ort.Tensor("float16", bits, dims);
+  if (m.provider !== "wasm" && m.provider !== "webgpu" && !(t.data instanceof Uint16Array)) {
+    (t as unknown as { cpuData: Uint16Array }).cpuData = bits;
+  }
+  return t;
+}
+
 function floats(m: OnnxModel, meta: Meta, data: Float32Array, dims: number[]): Tensor {
+  // float16 graphs (fp16 exports) get their inputs converted; the loop stays in float32.
+  if (meta.type === "float16") return halfTensor(m, toHalfBits(data), dims);
   if (meta.type !== undefined && meta.type !== "float32") {
     throw new LivepeerError(
       "MODEL_LOAD_FAILED",
-      `input ${meta.name} is ${meta.type}: only float32 graphs run here`,
+      `input ${meta.name} is ${meta.type}: float32 or float16 only`,
       {
         details: { input: meta.name, type: meta.type },
       },
@@ -103,7 +121,7 @@ async function embed(parts: DiffusionParts, ids: number[]): Promise<{ data: Floa
     const meta = input(m.session, "input_ids", 0);
     const out = await m.session.run({ [meta.name]: numbers(m, meta.type, ids, [1, ids.length]) });
     const hidden = out[outputName(m.session, "last_hidden_state")]!;
-    return { data: hidden.data as Float32Array, dims: [...hidden.dims] };
+    return { data: asFloat32(hidden.data), dims: [...hidden.dims] };
   });
 }
 
@@ -192,7 +210,7 @@ export async function generateImages(
           feeds[unet.cond.name] = floats(m, unet.cond, condEmbedding, [1, condEmbedding.length]);
         }
         const out = await m.session.run(feeds);
-        return out[outputName(m.session, "out_sample")]!.data as Float32Array;
+        return asFloat32(out[outputName(m.session, "out_sample")]!.data);
       });
       if (predicted.length !== batch * n) {
         throw new LivepeerError(
@@ -246,6 +264,6 @@ async function decode(
         details: { expected: [1, 3, req.height, req.width] },
       });
     }
-    return vaeOutputToRgb(out.data as Float32Array, req.width, req.height);
+    return vaeOutputToRgb(asFloat32(out.data), req.width, req.height);
   });
 }
