@@ -158,6 +158,15 @@ function describe(adapter: GPUAdapter, runtime: WebGpuAdapterInfo["runtime"]): W
 }
 
 /**
+ * Whether an adapter is a null device that computes zeros: Dawn's Null backend (what bun-webgpu
+ * hands back when Vulkan fails), or an adapter whose info names nothing. wgpu (Deno) names its
+ * device in the description ("llvmpipe (LLVM 15.0.6, 256 bits)") and gives ids as vendor/device.
+ */
+export function isNullAdapter(info: WebGpuAdapterInfo): boolean {
+  return info.backend === "Null" || (info.device === "" && info.description === "" && info.vendor === "");
+}
+
+/**
  * Sets a variable in the C environment, where Mesa's EGL reads it (Bun's process.env does not
  * reach getenv in libraries it loads through FFI).
  */
@@ -202,7 +211,7 @@ export async function probeWebGpu(): Promise<WebGpuProbe> {
     const adapter = await navigator.gpu.requestAdapter(options);
     if (!adapter) return { ok: false, reason: "no WebGPU adapter (no GPU, and no Mesa software driver)" };
     const info = describe(adapter, runtime);
-    if (info.backend === "Null" || (info.device === "" && info.description === "" && info.vendor === "")) {
+    if (isNullAdapter(info)) {
       return { ok: false, reason: `WebGPU adapter is a null device (${JSON.stringify(info)})` };
     }
     return { ok: true, adapter: hardenAdapter(adapter, runtime), info };

@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { keccak256 } from "viem";
 import { queueJobs } from "../../../src/edge/db/schema/jobs.ts";
 import { getQueueJob, waitForJob } from "../../../src/edge/services/jobs/queue.ts";
-import { type Agent, createAgent } from "../../../src/node-runner/agent.ts";
-import type { Executors } from "../../../src/node-runner/executor.ts";
-import { createExecutors, type RunnerExecutors } from "../../../src/node-runner/executors.ts";
 import { AI_ROUTE_CAPABILITY } from "../../../src/wire/go/capabilities.ts";
 import { SegDataSchema } from "../../../src/wire/go/gen/net/lp_rpc_pb.ts";
 import {
@@ -19,6 +14,7 @@ import {
   SEGMENT_HEADER,
 } from "../../../src/wire/go/headers.ts";
 import { segDataHash, signHash } from "../../../src/wire/go/signatures.ts";
+import { type GatedRunner, startGatedLlmRunner, TINY_LLM_MODEL } from "../../helpers/gated-llm-runner.ts";
 import {
   GO_GATEWAY,
   type GoWireNode,
@@ -29,7 +25,6 @@ import {
   startGoWireNode,
 } from "../../helpers/go-wire.ts";
 import { h2Sse } from "../../helpers/sse.ts";
-import { TINY_LLM_FILES, writeTinyLlm } from "../../helpers/tiny-llm.ts";
 
 // go-livepeer's /llm with "stream": true on this orchestrator's wire is live: each piece the
 // runner generates reaches the client while generation still runs. The runner runs in this process
@@ -39,40 +34,14 @@ import { TINY_LLM_FILES, writeTinyLlm } from "../../helpers/tiny-llm.ts";
 // its totals and the same fee is charged; a client that leaves cancels the job, the runner stops
 // and nothing is charged; a runner that stops answering ends the stream with an error event.
 
-const MODEL = "test/tiny-llm";
+const MODEL = TINY_LLM_MODEL;
 const MANIFEST = `${AI_ROUTE_CAPABILITY.llm}_${MODEL}`;
 /** The orchestrator's lease: a silent runner's job is requeued this long after its last heartbeat. */
 const LEASE_MS = 3_000;
 
-interface Latch {
-  promise: Promise<void>;
-  open(): void;
-}
-function latch(): Latch {
-  let open!: () => void;
-  const promise = new Promise<void>((r) => {
-    open = r;
-  });
-  return { promise, open };
-}
-
-/** The runner's generation gate: held before step 1 (the 2nd token) while `hold` is set. */
-const gate = {
-  hold: undefined as Latch | undefined,
-  /** Opened when the runner waits at the gate. */
-  waiting: latch(),
-  /** The last step the runner reached. */
-  step: 0,
-  /** Step 2 and later wait until the job is aborted. */
-  untilAborted: false,
-};
-
 let node: GoWireNode;
 let http: ReturnType<typeof Bun.serve>;
-let executors: RunnerExecutors;
-let agent: Agent;
-/** Each job the runner ran, settled when its execution ended. */
-const executions: Promise<unknown>[] = [];
+let runner: GatedRunner;
 /** While true the runner's edge is unreachable (its requests answer 503): a runner gone silent. */
 let unreachable = false;
 let nonce = 1;
@@ -85,77 +54,21 @@ beforeAll(async () => {
     prices: [{ capability: "transcode", pricePerUnit: "1", pixelsPerUnit: "1" }],
     jobs: { visibilityTimeoutMs: LEASE_MS, maxAttempts: 3, syncTimeoutMs: 120_000, retentionSec: 86_400 },
   });
-  const models = join(node.edge.dir, "llm-models");
-  mkdirSync(models, { recursive: true });
-  const folder = writeTinyLlm(join(models, "tiny-llm"));
-  const sha = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");
-  const files = Object.entries(TINY_LLM_FILES).map(([role, name]) => ({
-    role,
-    path: join(folder, name),
-    sha256: sha(join(folder, name)),
-  }));
-  const manifest = join(models, "manifest.json");
-  writeFileSync(
-    manifest,
-    JSON.stringify({
-      version: 2,
-      models: [
-        {
-          pipeline: "llm",
-          modelId: MODEL,
-          kind: "llm",
-          format: "transformers",
-          files,
-          warm: true,
-          price: { pricePerUnit: "1", pixelsPerUnit: "1" },
-        },
-      ],
-    }),
-  );
   http = Bun.serve({
     hostname: "127.0.0.1",
     port: 0,
     fetch: (req) => (unreachable ? new Response("unreachable", { status: 503 }) : node.edge.app.fetch(req)),
   });
-  executors = createExecutors({
-    modelsManifest: manifest,
-    onnxBackend: "node",
-    async beforeGenerateStep(step, signal) {
-      gate.step = step;
-      const hold = gate.hold;
-      if (step === 1 && hold) {
-        gate.waiting.open();
-        await hold.promise;
-      }
-      if (step >= 2 && gate.untilAborted && !signal.aborted) {
-        await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
-      }
-    },
-  });
-  const watched: Executors = {
-    probe: () => executors.probe(),
-    modelsLoaded: async () => (await executors.modelsLoaded?.()) ?? [],
-    close: () => executors.close(),
-    execute(spec, ctx) {
-      const run = executors.execute(spec, ctx);
-      executions.push(run.catch((err: unknown) => err));
-      return run;
-    },
-  };
   const token = node.edge.deps.config.orchestrators[0]!.runnerTokens[0]!;
-  agent = createAgent({
-    edgeUrl: `http://127.0.0.1:${http.port}`,
+  runner = await startGatedLlmRunner(
+    `http://127.0.0.1:${http.port}`,
     token,
-    executors: watched,
-    pollWaitMs: 1_000,
-  });
-  await agent.start();
+    join(node.edge.dir, "llm-models"),
+  );
 }, 120_000);
 afterAll(async () => {
-  gate.hold?.open();
   unreachable = false;
-  await agent?.stop(5_000);
-  await executors?.close();
+  await runner?.stop();
   http?.stop(true);
   await node?.stop();
 }, 60_000);
@@ -224,8 +137,7 @@ test("each piece reaches the client while the runner is still generating; the pi
   // What one ticket credits (the request's credit change plus the fee it paid).
   ticketEv = plainCharge + BigInt(plainJob.fee!);
 
-  gate.hold = latch();
-  gate.waiting = latch();
+  runner.gate.arm();
   const streamBefore = await jobIds();
   const streamCredit = credit();
   const sse = await h2Sse(node.go.url, {
@@ -237,11 +149,10 @@ test("each piece reaches the client while the runner is still generating; the pi
   expect(String(sse.headers["content-type"])).toContain("text/event-stream");
   const first = (await sse.next()) as Chunk;
   // The runner is held before its second token: this piece can only have come live.
-  await gate.waiting.promise;
-  expect(gate.step).toBe(1);
+  await runner.gate.waiting.promise;
+  expect(runner.gate.step).toBe(1);
   expect(first.choices[0]!.finish_reason).toBeNull();
-  gate.hold.open();
-  gate.hold = undefined;
+  runner.gate.release();
   const rest = (await sse.rest()) as Chunk[];
   const events = [first, ...rest];
   const last = events.at(-1)!;
@@ -263,12 +174,10 @@ test("each piece reaches the client while the runner is still generating; the pi
 test("a client that leaves mid-stream cancels the job: the runner stops generating, nothing is charged", async () => {
   // This prompt's greedy completion runs 72 tokens before the model ends it.
   const prompt = "Hello there";
-  gate.hold = latch();
-  gate.waiting = latch();
   // Step 2 waits until the runner has been told to stop: it must be, by the piece of step 1.
-  gate.untilAborted = true;
+  runner.gate.arm({ untilAborted: true });
   const before = await jobIds();
-  const ran = executions.length;
+  const ran = runner.executions.length;
   const creditBefore = credit();
   const sse = await h2Sse(node.go.url, {
     path: "/llm",
@@ -276,27 +185,24 @@ test("a client that leaves mid-stream cancels the job: the runner stops generati
     body: body({ max_tokens: 200, stream: true, messages: [{ role: "user", content: prompt }] }),
   });
   await sse.next();
-  await gate.waiting.promise;
+  await runner.gate.waiting.promise;
   const id = await newJob(before);
   sse.close();
   // The orchestrator cancels the job when the client's stream closes.
   const cancelled = await waitForJob(node.edge.deps, id, 60_000, undefined, (j) => j.status !== "leased");
   expect(cancelled).toMatchObject({ status: "failed", error: "cancelled by the gateway", fee: null });
-  gate.hold.open();
-  gate.hold = undefined;
+  runner.gate.release();
   // The runner's next piece is refused, it aborts, and generation ends at the next token.
-  expect(executions.length).toBe(ran + 1);
-  expect(await executions[ran]).toMatchObject({ code: "JOB_ABORTED" });
-  expect(gate.step).toBe(2);
-  gate.untilAborted = false;
+  expect(runner.executions.length).toBe(ran + 1);
+  expect(await runner.executions[ran]).toMatchObject({ code: "JOB_ABORTED" });
+  expect(runner.gate.step).toBe(2);
   // The ticket stays with the session as credit: nothing was debited for the cancelled work.
   expect(credit()).toBe(creditBefore + ticketEv);
   expect((await getQueueJob(node.edge.deps, id))!.fee).toBeNull();
 }, 120_000);
 
 test("a runner that goes silent mid-stream ends the stream with an error event, not a hang", async () => {
-  gate.hold = latch();
-  gate.waiting = latch();
+  runner.gate.arm();
   const before = await jobIds();
   const sse = await h2Sse(node.go.url, {
     path: "/llm",
@@ -305,7 +211,7 @@ test("a runner that goes silent mid-stream ends the stream with an error event, 
   });
   const first = (await sse.next()) as Chunk;
   expect(first.choices[0]!.finish_reason).toBeNull();
-  await gate.waiting.promise;
+  await runner.gate.waiting.promise;
   // From here no heartbeat or piece reaches the edge: the lease lapses.
   unreachable = true;
   const rest = (await sse.rest()) as Chunk[];
@@ -314,6 +220,5 @@ test("a runner that goes silent mid-stream ends the stream with an error event, 
   // The job is cancelled rather than run again for a client whose stream is over, and not charged.
   expect(job).toMatchObject({ status: "failed", fee: null });
   unreachable = false;
-  gate.hold.open();
-  gate.hold = undefined;
+  runner.gate.release();
 }, 120_000);

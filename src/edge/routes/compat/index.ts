@@ -3,8 +3,9 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { LivepeerError } from "../../../wire/errors.ts";
 import type { HonoEnv } from "../../deps.ts";
-import { GO_AI_ROUTES, type GoAiRoute, llmEvents, runGoAi } from "../../services/compat/ai.ts";
+import { GO_AI_ROUTES, type GoAiRoute, runGoAi } from "../../services/compat/ai.ts";
 import { goAiError } from "../../services/compat/errors.ts";
+import { streamGoLlm } from "../../services/compat/llm-stream.ts";
 import { multipartRenditions, runPush } from "../../services/compat/push.ts";
 import { TRANSCODE_CONFIG_HEADER } from "../../services/compat/push-profiles.ts";
 import type { ConsumerInput } from "../../services/consumer/jobs.ts";
@@ -61,20 +62,10 @@ function aiRoute(app: OpenAPIHono<HonoEnv>, pipeline: GoAiRoute): void {
     try {
       const apiKeyId = await consumerKey(c);
       const { params, files } = await readAiBody(c);
-      const answer = await runGoAi(c.get("deps"), {
-        pipeline,
-        params,
-        files,
-        apiKeyId,
-        origin: originOf(c),
-        signal: c.req.raw.signal,
-      });
-      if (pipeline === "llm" && params.stream === true) {
-        return c.body(llmEvents(answer.job.data), 200, {
-          "content-type": "text/event-stream",
-          "cache-control": "no-cache",
-        });
-      }
+      const request = { pipeline, params, files, apiKeyId, origin: originOf(c), signal: c.req.raw.signal };
+      // Streamed live: each piece is written as the orchestrator relays it.
+      if (pipeline === "llm" && params.stream === true) return await streamGoLlm(c.get("deps"), request);
+      const answer = await runGoAi(c.get("deps"), request);
       return c.json(answer.body as Record<string, unknown>, 200);
     } catch (err) {
       const { status, body } = goAiError(err);

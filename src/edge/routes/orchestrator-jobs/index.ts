@@ -7,6 +7,7 @@ import type { HonoEnv } from "../../deps.ts";
 import { errorResponses, notFoundResponse, problemResponse } from "../../http/problem.ts";
 import { assertJobAccess, jobAccessToken } from "../../services/jobs/access.ts";
 import { JobError } from "../../services/jobs/errors.ts";
+import { liveSince } from "../../services/jobs/live-since.ts";
 import {
   cancelJob,
   getQueueJob,
@@ -53,6 +54,13 @@ export const OrchestratorJobSchema = z
       description:
         "Only in the submit answer: the job's capability token. GET/DELETE on the job and its outputs need it as `Authorization: Bearer <token>`.",
     }),
+    live: z
+      .object({ attempt: z.number().int(), from: z.number().int(), events: z.array(z.unknown()) })
+      .optional()
+      .openapi({
+        description:
+          "With `events`: the running attempt's live events (an llm's streamed chunks) the caller does not hold yet, from index `from`",
+      }),
     payment: z
       .object({
         accepted: z.number().int(),
@@ -160,6 +168,23 @@ const getJob = createRoute({
         .transform(Number)
         .optional()
         .openapi({ description: "the progress the caller last saw (default: the current one)" }),
+      events: z
+        .string()
+        .regex(/^\d{1,9}$/)
+        .transform(Number)
+        .optional()
+        .openapi({
+          description:
+            "live events the caller holds (of `attempt`): the wait also ends on newer ones, which the answer's `live` carries",
+        }),
+      attempt: z
+        .string()
+        .regex(/^\d{1,9}$/)
+        .transform(Number)
+        .optional()
+        .openapi({
+          description: "the attempt the held events came from: the wait also ends when it stops running",
+        }),
     }),
   },
   responses: {
@@ -255,9 +280,10 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
     const deps = c.get("deps");
     const { id } = c.req.valid("param");
     assertJobAccess(deps, id, c.req.header("authorization"));
-    const { waitMs, progress } = c.req.valid("query");
+    const { waitMs, progress, events, attempt } = c.req.valid("query");
     let job = await getQueueJob(deps, id);
     if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
+    const held = { attempt, count: events };
     if (waitMs && !isTerminal(job.status)) {
       const seen = progress ?? job.progress;
       job = await waitForJob(
@@ -265,10 +291,15 @@ export function orchestratorJobRoutes(app: OpenAPIHono<HonoEnv>): void {
         id,
         waitMs,
         c.req.raw.signal,
-        (j) => isTerminal(j.status) || j.progress !== seen,
+        (j) =>
+          isTerminal(j.status) ||
+          j.progress !== seen ||
+          liveSince(deps, j, held) !== undefined ||
+          (attempt !== undefined && (j.attempts !== attempt || j.status !== "leased")),
       );
     }
-    return c.json(await jobJson(c, job), 200);
+    const live = events === undefined ? undefined : liveSince(deps, job, held);
+    return c.json({ ...(await jobJson(c, job)), ...(live ? { live } : {}) }, 200);
   });
 
   app.openapi(getOutput, async (c) => {

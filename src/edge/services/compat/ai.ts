@@ -55,6 +55,16 @@ export interface GoAiAnswer {
  * JOB_FAILED or JOB_TIMEOUT.
  */
 export async function runGoAi(deps: AppDeps, req: GoAiRequest): Promise<GoAiAnswer> {
+  const { id, params } = await submitGoAi(deps, req);
+  const job = await finished(deps, id, req.signal);
+  return { job, body: goAiBody(req.pipeline, job, req.origin, params) };
+}
+
+/** Checks the request as runGoAi does and starts its consumer job; returns its id and parameters. */
+export async function submitGoAi(
+  deps: AppDeps,
+  req: GoAiRequest,
+): Promise<{ id: string; params: Record<string, unknown> }> {
   const spec = pipelineSpec(req.pipeline);
   if (spec?.kind !== "ai") throw new JobError("UNKNOWN_PIPELINE", `unknown pipeline ${req.pipeline}`);
   const params = { ...req.params };
@@ -84,8 +94,7 @@ export async function runGoAi(deps: AppDeps, req: GoAiRequest): Promise<GoAiAnsw
     apiKeyId: req.apiKeyId,
     ...(modelId ? { modelId } : {}),
   });
-  const job = await finished(deps, id, req.signal);
-  return { job, body: goAiBody(req.pipeline, job, req.origin, params) };
+  return { id, params };
 }
 
 function checkLlm(params: Record<string, unknown>): void {
@@ -105,18 +114,24 @@ function checkLlm(params: Record<string, unknown>): void {
 async function finished(deps: AppDeps, id: string, signal?: AbortSignal): Promise<ConsumerJobView> {
   const job = await waitForConsumerJob(deps, id, deps.config.jobs.syncTimeoutMs, signal);
   if (job.status === "succeeded") return job;
-  if (job.status !== "failed") throw new JobError("JOB_TIMEOUT", `job ${id} is still running`);
+  throw goAiFailure(job);
+}
+
+/** A job that did not succeed (failed, or still running at the deadline) as go-livepeer's error. */
+export function goAiFailure(job: ConsumerJobView): JobError {
+  const id = job.id;
+  if (job.status !== "failed") return new JobError("JOB_TIMEOUT", `job ${id} is still running`);
   const code = job.error?.code;
   const message = job.error?.message ?? "the job failed";
   // Nobody could take it: go-livepeer's "no orchestrators available" (503).
   if (code === "NO_ORCHESTRATOR" || code === "NO_ORCHESTRATOR_AVAILABLE" || code === "GATEWAY_SPEND_LIMIT") {
-    throw new JobError("NO_ORCHESTRATOR", message, { details: { jobId: id } });
+    return new JobError("NO_ORCHESTRATOR", message, { details: { jobId: id } });
   }
   // The orchestrator refused the input ("returned 400" upstream): the app's request was bad.
   if (code === "INVALID_INPUT" || code === "INVALID_MEDIA" || code === "NOT_VIDEO") {
-    throw new JobError("INVALID_INPUT", message, { details: { jobId: id } });
+    return new JobError("INVALID_INPUT", message, { details: { jobId: id } });
   }
-  throw new JobError("JOB_FAILED", message, { details: { jobId: id } });
+  return new JobError("JOB_FAILED", message, { details: { jobId: id } });
 }
 
 /** The absolute URL of a job output on this gateway. */

@@ -22,9 +22,11 @@ import { type JobPayment, payForJob } from "../gateway/pay.ts";
 import { recordPaymentResult } from "../gateway/sender.ts";
 import { JobError } from "../jobs/errors.ts";
 import { newId } from "../jobs/ids.ts";
+import type { LiveSlice } from "../jobs/live-since.ts";
 import { waitFor } from "../jobs/notifier.ts";
 import { writeTx } from "../jobs/tx.ts";
 import { failoverOf, goWireable, runGoAttempt, sentOf } from "./go-attempt.ts";
+import { createLiveRelay, type LiveRelay } from "./live-relay.ts";
 import { chooseRoute } from "./route.ts";
 
 // The gateway's job flow: record the job, then for up to MAX_ORCHESTRATORS orchestrators:
@@ -110,14 +112,29 @@ export async function submitConsumerJob(deps: AppDeps, input: SubmitInput): Prom
       updatedAt: now,
     }),
   );
-  const run = runConsumerJob(deps, id, input).catch((err: unknown) =>
+  const { background, cancels } = deps.services.jobs;
+  const cancel = new AbortController();
+  cancels.set(id, cancel);
+  const run = runConsumerJob(deps, id, input, cancel.signal).catch((err: unknown) =>
     deps.logger.error("consumer job crashed", { job: id, error: String(err) }),
   );
-  const { background } = deps.services.jobs;
   background.add(run);
-  void run.finally(() => background.delete(run));
+  void run.finally(() => {
+    background.delete(run);
+    cancels.delete(id);
+  });
   return id;
 }
+
+/**
+ * Gives up on a consumer job this process runs (its client left): the orchestrator's job is
+ * cancelled, no other orchestrator is tried, and the job fails JOB_CANCELLED. No-op once it ended.
+ */
+export function cancelConsumerJob(deps: AppDeps, id: string): void {
+  deps.services.jobs.cancels.get(id)?.abort();
+}
+
+const CANCELLED = { code: "JOB_CANCELLED", message: "cancelled: the client left" } as const;
 
 interface OrchestratorAnswer {
   id: string;
@@ -133,7 +150,12 @@ interface OrchestratorAnswer {
   accessToken?: string | undefined;
 }
 
-async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Promise<void> {
+async function runConsumerJob(
+  deps: AppDeps,
+  id: string,
+  input: SubmitInput,
+  cancel: AbortSignal,
+): Promise<void> {
   const started = performance.now();
   const timings: Record<string, number> = {};
   const tried: Address[] = [];
@@ -143,6 +165,10 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
   };
   await update(deps, id, { status: "running" });
   for (let attempt = 1; attempt <= MAX_ORCHESTRATORS; attempt++) {
+    if (cancel.aborted) {
+      lastError = CANCELLED;
+      break;
+    }
     let jp: JobPayment;
     const t0 = performance.now();
     const query = {
@@ -203,8 +229,10 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
     });
     const t1 = performance.now();
     let paymentRecorded = false;
+    const live = createLiveRelay(deps, id, attempt);
     try {
-      const answer = await sendToOrchestrator(deps, jp, input, {
+      const answer = await sendToOrchestrator(deps, jp, input, cancel, {
+        live,
         queued: (remoteJobId) =>
           writeTx(deps.db, (tx) =>
             tx
@@ -266,7 +294,7 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
         (err instanceof LivepeerError && err.code === "PEER_URL_REFUSED")
       ) {
         suspendOrchestrator(deps, orchestrator, lastError.code.toLowerCase());
-      } else if (!senderSide) {
+      } else if (!senderSide && !cancel.aborted) {
         reportOrchestratorFailure(deps, orchestrator);
       }
       await writeTx(deps.db, (tx) =>
@@ -281,6 +309,9 @@ async function runConsumerJob(deps: AppDeps, id: string, input: SubmitInput): Pr
       ).catch(() => undefined);
       // Our own sender cannot pay (unlocking, drained): every orchestrator would refuse it too.
       if (senderSide) break;
+      // A client that left, or one that already has pieces of this attempt's answer: no retry.
+      if (cancel.aborted) lastError = CANCELLED;
+      if (cancel.aborted || live.streamed) break;
     }
   }
   const now = deps.clock.now();
@@ -540,7 +571,12 @@ async function sendToOrchestrator(
   deps: AppDeps,
   jp: JobPayment,
   input: SubmitInput,
-  report: { queued(remoteJobId: string): Promise<void>; progress(progress: number): Promise<void> },
+  cancel: AbortSignal,
+  report: {
+    queued(remoteJobId: string): Promise<void>;
+    progress(progress: number): Promise<void>;
+    live: LiveRelay;
+  },
 ): Promise<OrchestratorAnswer> {
   const form = new FormData();
   form.set("job", JSON.stringify(input.spec));
@@ -549,7 +585,7 @@ async function sendToOrchestrator(
     form.set(i.name, new Blob([i.bytes as Uint8Array<ArrayBuffer>], { type: i.contentType }), i.name);
   }
   // One budget for the whole exchange: submission, the wait, and every poll.
-  const signal = AbortSignal.timeout(deps.config.gateway.requestTimeoutMs);
+  const signal = AbortSignal.any([AbortSignal.timeout(deps.config.gateway.requestTimeoutMs), cancel]);
   const base = jp.orchestrator.serviceURI;
   const submitted = await callOrchestrator(
     deps,
@@ -573,10 +609,16 @@ async function sendToOrchestrator(
         deps,
         base,
         `/v1/orchestrator/jobs/${encodeURIComponent(first.id)}`,
-        new URLSearchParams({ waitMs: "20000", progress: String(progress) }),
+        new URLSearchParams({ waitMs: "20000", progress: String(progress), ...report.live.query() }),
         { method: "GET", headers: auth, signal },
       );
-      const job = polled.body as unknown as OrchestratorAnswer & { progress?: number; error?: string | null };
+      const job = polled.body as unknown as OrchestratorAnswer & {
+        progress?: number;
+        error?: string | null;
+        attempts?: number;
+        live?: LiveSlice;
+      };
+      report.live.take(job);
       if (job.status === "succeeded") {
         return answerOf({ ...job, ...(payment ? { payment } : {}), accessToken: first.accessToken });
       }
@@ -596,6 +638,7 @@ async function sendToOrchestrator(
     // Giving up on a job that may still run there: cancel it, so no runner keeps working for nobody.
     if (!(err instanceof LivepeerError && err.code === "JOB_FAILED"))
       await cancelRemote(deps, base, first.id, auth);
+    if (cancel.aborted) throw new JobError(CANCELLED.code, CANCELLED.message);
     throw err;
   }
 }
@@ -783,6 +826,7 @@ export async function waitForConsumerJob(
   id: string,
   timeoutMs: number,
   signal?: AbortSignal,
+  until: (job: ConsumerJobView) => boolean = (job) => job.status === "succeeded" || job.status === "failed",
 ): Promise<ConsumerJobView> {
   return waitFor(
     { notifier: deps.services.jobs.notifier, clock: deps.clock },
@@ -792,7 +836,7 @@ export async function waitForConsumerJob(
       if (!job) throw new JobError("JOB_NOT_FOUND", `no job ${id}`);
       return job;
     },
-    (job) => job.status === "succeeded" || job.status === "failed",
+    until,
     timeoutMs,
     signal,
   );

@@ -8,6 +8,8 @@ export interface JobsRuntime {
   notifier: Notifier;
   /** Running jobs' live events (streamed llm chunks), as runners post them. */
   live: LiveEvents;
+  /** Consumer jobs this process runs, by id: aborting one gives it up (its client left). */
+  cancels: Map<string, AbortController>;
   /** Consumer jobs this process runs in the background, so shutdown and tests can wait for them. */
   background: Set<Promise<void>>;
   /** SHA-256 (hex) of runner tokens that have authenticated a session: token → hash. */
@@ -19,6 +21,7 @@ export function createJobsRuntime(blobs: BlobStore): JobsRuntime {
     blobs,
     notifier: createNotifier(),
     live: createLiveEvents(),
+    cancels: new Map(),
     background: new Set(),
     tokenHashes: new Map(),
   };
