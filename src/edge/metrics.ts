@@ -316,7 +316,13 @@ function scaled(v: number | bigint, scale: number): string {
 /** The series key of `labels`: sorted `name="value"` pairs (every request makes two or three). */
 function labelKey(labels: Labels): string {
   const keys = Object.keys(labels);
-  if (keys.length > 1) keys.sort();
+  // Callers mostly write labels in order already ({ method, route, status }): sort only if not.
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys.sort();
+      break;
+    }
+  }
   let out = "";
   for (const k of keys) {
     const v = labels[k] ?? "";

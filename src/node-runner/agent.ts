@@ -105,6 +105,8 @@ export function createAgent(options: AgentOptions): Agent {
   const stopPolling = new AbortController();
   const running = new Map<string, Running>();
   const pollers: Promise<void>[] = [];
+  /** Jobs' scratch folders being removed. */
+  const cleanups = new Set<Promise<void>>();
   let capabilities: Capabilities | undefined;
   let capacity = 1;
   let free = 0;
@@ -290,7 +292,14 @@ export function createAgent(options: AgentOptions): Agent {
         .catch((e: unknown) => log.warn("could not report failure", { job: grant.jobId, error: String(e) }));
     } finally {
       clearInterval(beat);
-      if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      // The slot frees as soon as the edge has the result: the scratch folder goes in the
+      // background (stop waits for it), not between this job and the next lease.
+      if (dir) {
+        const cleanup: Promise<void> = rm(dir, { recursive: true, force: true })
+          .catch(() => undefined)
+          .finally(() => cleanups.delete(cleanup));
+        cleanups.add(cleanup);
+      }
     }
   }
 
@@ -328,6 +337,7 @@ export function createAgent(options: AgentOptions): Agent {
         await all();
       }
       await Promise.all(pollers);
+      await Promise.all(cleanups);
       const root = await scratch?.catch(() => undefined);
       if (root) await rm(root, { recursive: true, force: true }).catch(() => undefined);
     },

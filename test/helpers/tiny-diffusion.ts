@@ -69,6 +69,8 @@ export interface TinySdOptions {
   /** The text encoder's input_ids type (diffusers' ONNX export: int32). */
   idsType?: "int32" | "int64";
   timestepType?: "int64" | "float32";
+  /** An LCM-distilled UNet's `timestep_cond` input of this size (the guidance embedding). */
+  timestepCond?: number;
   /** The UNet's weights in unet/model.onnx_data, as exports over 2 GB have them. */
   externalUnet?: boolean;
   seed?: number;
@@ -146,7 +148,15 @@ function unet(w: TinySdWeights, o: TinySdOptions): { graph: Uint8Array; data?: U
       ["ctx"],
       [{ name: "keepdims", type: ATTR.INT, i: 0 }],
     ),
-    node("MatMul", ["ctx", "P"], ["c2"]),
+    ...(o.timestepCond
+      ? [
+          // An LCM-distilled UNet's guidance embedding moves the target: c + ½ timestep_cond[0, 0].
+          node("MatMul", ["ctx", "P"], ["c1"]),
+          node("Slice", ["timestep_cond", "zero1", "one1", "one1"], ["g"]),
+          node("Mul", ["g", "half"], ["gh"]),
+          node("Add", ["c1", "gh"], ["c2"]),
+        ]
+      : [node("MatMul", ["ctx", "P"], ["c2"])]),
     node("Unsqueeze", ["c2", "axes23"], ["c"]),
     node("Mul", ["sa", "c"], ["sac"]),
     node("Sub", ["sample", "sac"], ["dev"]),
@@ -170,11 +180,15 @@ function unet(w: TinySdWeights, o: TinySdOptions): { graph: Uint8Array; data?: U
       int64s("col", [4], [-1, 1, 1, 1]),
       int64s("axes23", [2], [2, 3]),
       int64s("axis1", [1], [1]),
+      ...(o.timestepCond
+        ? [int64s("zero1", [1], [0]), int64s("one1", [1], [1]), floats("half", [], [0.5])]
+        : []),
     ],
     input: [
       valueInfo("sample", ["batch", LATENT, "height", "width"]),
       valueInfo("timestep", ["steps"], o.timestepType === "float32" ? FLOAT : INT64),
       valueInfo("encoder_hidden_states", ["batch", "sequence", D]),
+      ...(o.timestepCond ? [valueInfo("timestep_cond", [1, o.timestepCond])] : []),
     ],
     output: [valueInfo("out_sample", ["batch", LATENT, "height", "width"])],
   });

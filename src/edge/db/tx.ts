@@ -1,7 +1,5 @@
 // The one place that knows how writes meet SQLite's lock: what counts as "busy", how long to keep
 // trying, and how to wait without blocking the event loop. Every service area re-exports these.
-
-import type { InStatement, ResultSet } from "@libsql/client";
 import type { Db } from "./client.ts";
 
 /** The transaction handle drizzle passes to `db.transaction` callbacks. */
@@ -84,23 +82,4 @@ export async function retryBusy<T>(fn: () => Promise<T>, options: BusyRetryOptio
  */
 export function writeTx<T>(db: Db, fn: (tx: Tx) => Promise<T>, options: BusyRetryOptions = {}): Promise<T> {
   return retryBusy(() => db.transaction(fn, { behavior: "immediate" }), options);
-}
-
-/** The statement runner of an open libSQL transaction (what drizzle's own queries go through). */
-export interface RawTx {
-  execute(stmt: InStatement): Promise<ResultSet>;
-}
-
-/**
- * The libSQL transaction under a drizzle transaction handle, for statements drizzle's query
- * builder makes slow: it turns every bound value into a chunk object, about 100 µs a row for a
- * 50-row insert against 20 µs for the same text and arguments run directly (measured by
- * bench/payments/cores.bench.ts). Same connection, same transaction, same lock. Throws if the
- * driver's layout changed, so an upgrade that breaks it fails loudly in the tests.
- */
-export function rawTx(tx: Tx): RawTx {
-  const inner = (tx as unknown as { session?: { tx?: Partial<RawTx> } }).session?.tx;
-  if (inner === undefined || typeof inner.execute !== "function")
-    throw new Error("drizzle's libSQL transaction no longer exposes its client transaction");
-  return inner as RawTx;
 }

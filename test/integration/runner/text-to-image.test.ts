@@ -44,6 +44,8 @@ const MODELS: Record<string, TinySdOptions> = {
   "ddim-v": { prediction: "v", scheduler: { _class_name: "DDIMScheduler" } },
   "euler-v-trailing": { prediction: "v", scheduler: { timestep_spacing: "trailing" } },
   lcm: { scheduler: { _class_name: "LCMScheduler" }, vaeScalingFactor: 0.5 },
+  pndm: { scheduler: { _class_name: "PNDMScheduler", skip_prk_steps: true } },
+  "lcm-distilled": { scheduler: { _class_name: "LCMScheduler" }, timestepCond: 16 },
 };
 
 function ctx(): ExecContext {
@@ -108,7 +110,7 @@ beforeAll(() => {
       files: Object.entries(f.files).map(([role, path]) => ({ role, path, sha256: sha(path) })),
       warm: name === "exact",
       price: { pricePerUnit: "3", pixelsPerUnit: "1" },
-      options: name === "lcm" ? { numInferenceSteps: 4, guidanceScale: 1 } : { numInferenceSteps: 3 },
+      options: name.startsWith("lcm") ? { numInferenceSteps: 4, guidanceScale: 1 } : { numInferenceSteps: 3 },
     };
   });
   const manifest = join(tmp.dir, "manifest.json");
@@ -181,12 +183,40 @@ describe("a perfect denoiser lands on the guided target, whatever the scheduler 
     }
   });
 
+  test("PNDM's PLMS steps (SD 1.5's scheduler), 6 steps, two images: each on the target", async () => {
+    const w = weights.pndm!;
+    const r = await generate("pndm", {
+      prompt: "a cat",
+      guidance_scale: 2,
+      num_inference_steps: 6,
+      num_images_per_prompt: 2,
+    });
+    const want = guided(w, A_CAT, EMPTY, 2);
+    for (const i of [0, 1]) expect(worstDiff(imageOf(r, i), w, (k) => want[k]!)).toBeLessThanOrEqual(1);
+    expect(r.data).toMatchObject({ scheduler: "pndm" });
+  });
+
   test("LCM, 4 steps with fresh noise between them, ends on the target; the VAE scale (0.5) is the config's", async () => {
     const w = weights.lcm!;
     const r = await generate("lcm", { prompt: "a cat", seed: 3 });
     const want = tinySdTarget(w, A_CAT);
     expect(worstDiff(imageOf(r), w, (k) => want[k]!)).toBeLessThanOrEqual(1);
     expect(r.data).toMatchObject({ scheduler: "lcm", num_inference_steps: 4 });
+  });
+
+  test("an LCM-distilled UNet is told the guidance (timestep_cond = [sin, cos](1000 (s − 1) f_k)) and runs one branch", async () => {
+    const w = weights["lcm-distilled"]!;
+    for (const s of [1, 1.5, 8]) {
+      // The embedding's first element: sin(1000 (s − 1) × exp(0)); the tiny UNet adds half of it to c.
+      const shift = 0.5 * Math.sin(1000 * (s - 1));
+      const c = tinySdTarget(w, A_CAT).map((v) => v + shift);
+      const r = await generate("lcm-distilled", {
+        prompt: "a cat",
+        negative_prompt: "dog",
+        guidance_scale: s,
+      });
+      expect(worstDiff(imageOf(r), w, (k) => c[k]!)).toBeLessThanOrEqual(1);
+    }
   });
 });
 

@@ -1,12 +1,13 @@
 import type { Address } from "../../../protocol/types.ts";
 import type { Payment } from "../../../wire/payment.ts";
+import { rawSql } from "../../db/raw.ts";
 import { ticketRedemptions } from "../../db/schema/payments.ts";
 import type { AppDeps } from "../../deps.ts";
 import { METRIC } from "../../metrics.ts";
 import { adjustBalanceIn, balanceIn, getBalance } from "./balance.ts";
-import { creditBacking, pendingFaceValue, senderFunds } from "./float.ts";
+import { creditBacking, pendingFaceValue, type SenderFunds } from "./float.ts";
 import { insertedSince, insertTicketRows, ticketsOfRandHash } from "./ticket-rows.ts";
-import { rawTx, writeTx } from "./tx.ts";
+import { writeTx } from "./tx.ts";
 import { MAX_NONCES_PER_RAND_HASH, type TicketError, validatePayment } from "./validate.ts";
 
 export interface AcceptResult {
@@ -43,7 +44,8 @@ export async function acceptPayment(deps: AppDeps, payment: Payment): Promise<Ac
   const p = payment.ticketParams;
   const now = deps.clock.now();
   const rand = v.recipientRand.toString();
-  const funds = await senderFunds(deps, orchestrator, sender, v.senderDeposit);
+  if (!v.claimable.ok) throw v.claimable.error;
+  const funds: SenderFunds = { claimable: v.claimable.value, deposit: v.senderDeposit };
 
   const randHash = v.valid[0]!.ticket.recipientRandHash;
   // The payment's fields are the same in every row: converted once, not per ticket.
@@ -65,7 +67,7 @@ export async function acceptPayment(deps: AppDeps, payment: Payment): Promise<Ac
   };
 
   const result = await writeTx(deps.db, async (tx) => {
-    const raw = rawTx(tx);
+    const raw = rawSql(tx);
     const before = await ticketsOfRandHash(raw, randHash);
     const room = Math.max(0, MAX_NONCES_PER_RAND_HASH - before.count);
     const txErrors: TicketError[] = [];

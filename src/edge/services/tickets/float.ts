@@ -1,7 +1,6 @@
-import { and, eq, inArray } from "drizzle-orm";
 import { maxFloat } from "../../../protocol/ticket-params.ts";
 import type { Address } from "../../../protocol/types.ts";
-import { ticketRedemptions } from "../../db/schema/payments.ts";
+import { rawAll } from "../../db/raw.ts";
 import type { AppDeps } from "../../deps.ts";
 import type { Tx } from "./tx.ts";
 
@@ -13,17 +12,10 @@ export interface SenderFunds {
 }
 
 /**
- * Reads the sender's funds as this recipient sees them (ledger views, no transaction). A caller
- * that has just read the sender's deposit (the intake's checks) passes it: one ledger read less.
+ * Reads the sender's funds as this recipient sees them (ledger views, no transaction). The intake
+ * reads the same two views with its checks instead (validatePayment).
  */
-export async function senderFunds(
-  deps: AppDeps,
-  recipient: Address,
-  sender: Address,
-  knownDeposit?: bigint,
-): Promise<SenderFunds> {
-  if (knownDeposit !== undefined)
-    return { claimable: await deps.ledger.claimableReserve(sender, recipient), deposit: knownDeposit };
+export async function senderFunds(deps: AppDeps, recipient: Address, sender: Address): Promise<SenderFunds> {
   const [claimable, info] = await Promise.all([
     deps.ledger.claimableReserve(sender, recipient),
     deps.ledger.getSenderInfo(sender),
@@ -40,17 +32,13 @@ export async function pendingFaceValue(
   recipient: Address,
   sender: Address,
 ): Promise<bigint> {
-  const rows = await db
-    .select({ faceValue: ticketRedemptions.faceValue })
-    .from(ticketRedemptions)
-    .where(
-      and(
-        eq(ticketRedemptions.recipient, recipient),
-        eq(ticketRedemptions.sender, sender),
-        inArray(ticketRedemptions.status, ["queued", "redeeming"]),
-      ),
-    );
-  return rows.reduce((sum, r) => sum + BigInt(r.faceValue), 0n);
+  // Plain SQL (db/raw.ts): every payment's write transaction reads it.
+  const rows = await rawAll(
+    db,
+    "select face_value from ticket_redemptions where recipient = ? and sender = ? and status in ('queued', 'redeeming')",
+    [recipient, sender],
+  );
+  return rows.reduce((sum, r) => sum + BigInt(String(r[0])), 0n);
 }
 
 /**

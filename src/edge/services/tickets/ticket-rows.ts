@@ -1,6 +1,6 @@
 import type { InValue } from "@libsql/client";
+import type { RawSql } from "../../db/raw.ts";
 import { acceptedTickets } from "../../db/schema/payments.ts";
-import type { RawTx } from "./tx.ts";
 
 /** One accepted_tickets row as the intake writes it (drizzle's insert type, all fields set). */
 export type TicketRow = Omit<typeof acceptedTickets.$inferInsert, "id">;
@@ -62,7 +62,7 @@ function valuesOf(r: TicketRow, out: InValue[]): void {
  * costs as much again as the insert, and the caller needs them only when some were skipped or
  * won (see insertedSince).
  */
-export async function insertTicketRows(tx: RawTx, rows: readonly TicketRow[]): Promise<number> {
+export async function insertTicketRows(tx: RawSql, rows: readonly TicketRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   const args: InValue[] = [];
   for (const r of rows) valuesOf(r, args);
@@ -76,7 +76,7 @@ export async function insertTicketRows(tx: RawTx, rows: readonly TicketRow[]): P
  * write lock keeps other processes out), which is how insertedSince finds them.
  */
 export async function ticketsOfRandHash(
-  tx: RawTx,
+  tx: RawSql,
   recipientRandHash: string,
 ): Promise<{ count: number; topId: number }> {
   const r = await tx.execute({
@@ -89,7 +89,7 @@ export async function ticketsOfRandHash(
 
 /** The rows of `recipientRandHash` inserted after `topId` (this transaction's). */
 export async function insertedSince(
-  tx: RawTx,
+  tx: RawSql,
   recipientRandHash: string,
   topId: number,
 ): Promise<{ id: number; senderNonce: string; won: boolean }[]> {

@@ -54,6 +54,12 @@ export interface PaymentValidation {
   lastValidRound: bigint;
   /** The sender's deposit as the checks read it (the credit rule reuses it: one ledger read less). */
   senderDeposit: bigint;
+  /**
+   * The recipient's claimable share of the sender's reserve, read with the checks' other ledger
+   * facts (one devnet batch, one round trip) for the credit rule; its error, if the read failed,
+   * is kept for the credit rule to throw, so a payment refused by the checks never meets it.
+   */
+  claimable: { ok: true; value: bigint } | { ok: false; error: unknown };
   valid: ValidTicket[];
   errors: TicketError[];
 }
@@ -77,6 +83,7 @@ export async function validatePayment(deps: AppDeps, payment: Payment): Promise<
     currentBlock: 0n,
     lastValidRound: 0n,
     senderDeposit: 0n,
+    claimable: { ok: true, value: 0n },
     valid: [],
     errors: [],
   };
@@ -107,14 +114,19 @@ export async function validatePayment(deps: AppDeps, payment: Payment): Promise<
 
   const { ledger } = deps;
   const { creationRound, creationRoundBlockHash } = payment.expirationParams;
-  const [block, round, validity, roundHash, unlocking, info] = await Promise.all([
+  const [block, round, validity, roundHash, unlocking, info, claimable] = await Promise.all([
     ledger.blockNumber(),
     ledger.currentRound(),
     ledger.ticketValidityPeriod(),
     ledger.blockHashForRound(creationRound),
     ledger.isUnlockInProgress(sender),
     ledger.getSenderInfo(sender),
+    ledger.claimableReserve(sender, out.hosted.address).then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    ),
   ]);
+  out.claimable = claimable;
   out.currentBlock = block;
   out.senderDeposit = info.sender.deposit;
   out.lastValidRound = creationRound + validity - 1n;
