@@ -44,6 +44,7 @@ const MODELS: Record<string, TinySdOptions> = {
   "ddim-v": { prediction: "v", scheduler: { _class_name: "DDIMScheduler" } },
   "euler-v-trailing": { prediction: "v", scheduler: { timestep_spacing: "trailing" } },
   lcm: { scheduler: { _class_name: "LCMScheduler" }, vaeScalingFactor: 0.5 },
+  pndm: { scheduler: { _class_name: "PNDMScheduler", skip_prk_steps: true } },
   "lcm-distilled": { scheduler: { _class_name: "LCMScheduler" }, timestepCond: 16 },
 };
 
@@ -180,6 +181,19 @@ describe("a perfect denoiser lands on the guided target, whatever the scheduler 
       const want = guided(w, A_CAT, EMPTY, 4);
       expect(worstDiff(imageOf(r), w, (k) => want[k]!)).toBeLessThanOrEqual(1);
     }
+  });
+
+  test("PNDM's PLMS steps (SD 1.5's scheduler), 6 steps, two images: each on the target", async () => {
+    const w = weights.pndm!;
+    const r = await generate("pndm", {
+      prompt: "a cat",
+      guidance_scale: 2,
+      num_inference_steps: 6,
+      num_images_per_prompt: 2,
+    });
+    const want = guided(w, A_CAT, EMPTY, 2);
+    for (const i of [0, 1]) expect(worstDiff(imageOf(r, i), w, (k) => want[k]!)).toBeLessThanOrEqual(1);
+    expect(r.data).toMatchObject({ scheduler: "pndm" });
   });
 
   test("LCM, 4 steps with fresh noise between them, ends on the target; the VAE scale (0.5) is the config's", async () => {

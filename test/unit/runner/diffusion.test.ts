@@ -63,8 +63,19 @@ describe("schedulers", () => {
     expect(k.initNoiseSigma).toBeCloseTo(14.6146, 4);
   });
 
+  test("PNDM (SD 1.5's own config): PLMS timesteps 981, 961, 961, 941, …, 1 (the first step taken twice)", () => {
+    const pndm = makeScheduler(SD15, 50);
+    expect(pndm.name).toBe("pndm");
+    expect(pndm.timesteps).toEqual([981, 961, ...Array.from({ length: 49 }, (_, i) => 961 - 20 * i)]);
+    expect(pndm.initNoiseSigma).toBe(1);
+    // Without skip_prk_steps, diffusers runs Runge–Kutta steps first: refused, not approximated.
+    expect(() => makeScheduler({ ...SD15, skip_prk_steps: false }, 10)).toThrow(/Runge–Kutta/);
+  });
+
   test("a scheduler this runner lacks is refused by name, with the override to use", () => {
-    expect(() => makeScheduler(SD15, 10)).toThrow(/PNDMScheduler is not implemented/);
+    expect(() => makeScheduler({ ...SD15, _class_name: "EulerAncestralDiscreteScheduler" }, 10)).toThrow(
+      /EulerAncestralDiscreteScheduler is not implemented/,
+    );
   });
 });
 

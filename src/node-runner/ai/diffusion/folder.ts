@@ -79,6 +79,7 @@ export const schedulerConfigSchema = z.looseObject({
   use_karras_sigmas: z.boolean().nullish(),
   original_inference_steps: z.number().int().min(1).default(50),
   timestep_scaling: z.number().default(10),
+  skip_prk_steps: z.boolean().default(false),
   rescale_betas_zero_snr: z.boolean().nullish(),
   thresholding: z.boolean().nullish(),
 });

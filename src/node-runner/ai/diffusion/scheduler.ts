@@ -3,8 +3,9 @@ import type { SchedulerConfig } from "./folder.ts";
 
 // The noise schedulers of a diffusers folder's scheduler_config.json, as diffusers computes them:
 // the beta schedule, the inference timesteps (timestep_spacing, steps_offset) and one denoising step
-// per scheduler (EulerDiscreteScheduler, DDIMScheduler, LCMScheduler; deterministic: eta 0, no
-// churn). Arithmetic is float64; diffusers' float32 differs in the 7th digit.
+// per scheduler (EulerDiscreteScheduler, DDIMScheduler, PNDMScheduler's PLMS steps, LCMScheduler;
+// deterministic: eta 0, no churn). Arithmetic is float64; diffusers' float32 differs in the 7th
+// digit. A scheduler keeps state between steps (PNDM's past outputs): one per image.
 
 /** What a denoising loop needs from a scheduler. */
 export interface Scheduler {
@@ -25,6 +26,7 @@ export interface Scheduler {
 export const SCHEDULERS = {
   EulerDiscreteScheduler: "euler",
   DDIMScheduler: "ddim",
+  PNDMScheduler: "pndm",
   LCMScheduler: "lcm",
 } as const;
 export type SchedulerName = (typeof SCHEDULERS)[keyof typeof SCHEDULERS];
@@ -200,6 +202,70 @@ export function ddimScheduler(c: SchedulerConfig, steps: number): Scheduler {
   };
 }
 
+/**
+ * PNDM with `skip_prk_steps` (as Stable Diffusion 1.x configs set it): pseudo linear multistep
+ * (PLMS). The first step is taken twice (Heun-like: the second call averages the two outputs and
+ * restarts from the first sample), then Adams–Bashforth over up to four past outputs; each move is
+ * the PNDM transfer (the DDIM update written from ε).
+ */
+export function pndmScheduler(c: SchedulerConfig, steps: number): Scheduler {
+  if (c.skip_prk_steps === false) {
+    throw new LivepeerError("MODEL_LOAD_FAILED", "PNDM's Runge–Kutta steps are not implemented", {
+      details: { hint: "skip_prk_steps: true (Stable Diffusion's configs), or options.scheduler" },
+    });
+  }
+  const abar = alphasCumprod(c);
+  const ascending = [...spacedTimesteps(c, steps, true)].reverse();
+  const timesteps = [...ascending.slice(0, -1), ...ascending.slice(-2, -1), ...ascending.slice(-1)].reverse();
+  const stride = Math.floor(c.num_train_timesteps / steps);
+  const final = c.set_alpha_to_one ? 1 : abar[0]!;
+  const v = c.prediction_type === "v_prediction";
+  const ets: Float32Array[] = [];
+  let counter = 0;
+  let first: Float32Array | null = null;
+  return {
+    name: "pndm",
+    timesteps,
+    initNoiseSigma: 1,
+    scaleInput: (x) => x,
+    step(out, i, sample) {
+      let t = timesteps[i]!;
+      let prev = t - stride;
+      if (counter !== 1) {
+        if (ets.length > 3) ets.shift();
+        ets.push(out);
+      } else {
+        prev = t;
+        t = t + stride;
+      }
+      let x = sample;
+      let e: (j: number) => number;
+      const [e1, e2, e3, e4] = [ets.at(-1)!, ets.at(-2)!, ets.at(-3)!, ets.at(-4)!];
+      if (ets.length === 1 && counter === 0) {
+        e = (j) => out[j]!;
+        first = sample;
+      } else if (ets.length === 1 && counter === 1) {
+        e = (j) => (out[j]! + e1[j]!) / 2;
+        x = first ?? sample;
+        first = null;
+      } else if (ets.length === 2) e = (j) => (3 * e1[j]! - e2[j]!) / 2;
+      else if (ets.length === 3) e = (j) => (23 * e1[j]! - 16 * e2[j]! + 5 * e3[j]!) / 12;
+      else e = (j) => (55 * e1[j]! - 59 * e2[j]! + 37 * e3[j]! - 9 * e4[j]!) / 24;
+      const a = abar[t]!;
+      const ap = prev >= 0 ? abar[prev]! : final;
+      const sampleCoeff = Math.sqrt(ap / a);
+      const denom = a * Math.sqrt(1 - ap) + Math.sqrt(a * (1 - a) * ap);
+      const next = new Float32Array(x.length);
+      for (let j = 0; j < x.length; j++) {
+        const eps = v ? Math.sqrt(a) * e(j) + Math.sqrt(1 - a) * x[j]! : e(j);
+        next[j] = sampleCoeff * x[j]! - ((ap - a) * eps) / denom;
+      }
+      counter++;
+      return next;
+    },
+  };
+}
+
 /** Latent consistency models' multistep sampling: a consistency step, then fresh noise to the next t. */
 export function lcmScheduler(c: SchedulerConfig, steps: number): Scheduler {
   const abar = alphasCumprod(c);
@@ -247,7 +313,7 @@ function scale(x: Float32Array, k: number): Float32Array {
   return out;
 }
 
-/** The scheduler a config names (or `override`, one of euler/ddim/lcm), set for `steps` steps. */
+/** The scheduler a config names (or `override`: euler, ddim, pndm, lcm), set for `steps` steps. */
 export function makeScheduler(c: SchedulerConfig, steps: number, override?: SchedulerName): Scheduler {
   const name = override ?? SCHEDULERS[c._class_name as keyof typeof SCHEDULERS];
   switch (name) {
@@ -257,12 +323,14 @@ export function makeScheduler(c: SchedulerConfig, steps: number, override?: Sche
       return ddimScheduler(c, steps);
     case "lcm":
       return lcmScheduler(c, steps);
+    case "pndm":
+      return pndmScheduler(c, steps);
     default:
       throw new LivepeerError("MODEL_LOAD_FAILED", `scheduler ${c._class_name} is not implemented`, {
         details: {
           scheduler: c._class_name,
           implemented: Object.keys(SCHEDULERS),
-          hint: 'set the model\'s option "scheduler" to euler, ddim or lcm to use one of them instead',
+          hint: 'set the model\'s option "scheduler" to euler, ddim, pndm or lcm to use one of them instead',
         },
       });
   }

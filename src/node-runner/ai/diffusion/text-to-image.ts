@@ -141,7 +141,7 @@ export async function generateImages(
   count: number,
 ): Promise<GeneratedImage[]> {
   const t0 = performance.now();
-  const scheduler = makeScheduler(parts.config.scheduler, req.steps, req.scheduler);
+  const first = makeScheduler(parts.config.scheduler, req.steps, req.scheduler);
   const unet = await parts.run("unet", async (m) => ({
     sample: input(m.session, "sample", 0),
     timestep: input(m.session, "timestep", 1),
@@ -170,11 +170,13 @@ export async function generateImages(
   const h = req.height / 8;
   const w = req.width / 8;
   const n = channels * h * w;
-  const total = scheduler.timesteps.length;
+  const total = first.timesteps.length;
   const images: GeneratedImage[] = [];
   for (let k = 0; k < count; k++) {
     const t1 = performance.now();
     const noise = new GaussianNoise(req.seed + k);
+    // A fresh scheduler per image: PNDM keeps its past outputs.
+    const scheduler = k === 0 ? first : makeScheduler(parts.config.scheduler, req.steps, req.scheduler);
     let x = noise.fill(n, scheduler.initNoiseSigma);
     for (let i = 0; i < total; i++) {
       aborted(req.signal);

@@ -11,7 +11,7 @@ import { invalidInput, numberParam, type Pipeline, writePngOutput } from "./type
 
 /** A diffusion model's settings (manifest `options`): its defaults and a scheduler override. */
 const optionsSchema = z.object({
-  scheduler: z.enum(["euler", "ddim", "lcm"]).optional(),
+  scheduler: z.enum(["euler", "ddim", "pndm", "lcm"]).optional(),
   /** Steps when the request names none (SD 1.5: 50 with its default 7.5 guidance; SD-Turbo: 1 and 0). */
   numInferenceSteps: z.number().int().min(1).max(150).default(50),
   guidanceScale: z.number().min(0).max(50).default(7.5),
