@@ -95,6 +95,12 @@ export const BENCH_ENV = envTable({
     parse: parse.oneOf("source", "bundle"),
     entries: bench,
   },
+  MEMORY_EDGE_SMOL: {
+    description: "run the memory bench's edge under bun --smol (JSC's small-heap GC settings)",
+    default: "off",
+    parse: parse.bool,
+    entries: bench,
+  },
   DISPATCH_N: {
     description: "jobs dispatched (dispatch bench)",
     default: "300",

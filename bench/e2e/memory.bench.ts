@@ -8,7 +8,7 @@
  * which reports its JS heap beside its RSS; after the load it runs a full GC, and the edge's RSS
  * is split into mapped files (the bun binary), JIT code, the JS heap and other anonymous memory
  * (resident-split.ts). MEMORY_EDGE=bundle runs the edge from a minified bun build of its entry instead of
- * its sources. Several minutes: MEMORY_SECONDS=300.
+ * its sources; MEMORY_EDGE_SMOL=on runs it under bun --smol. Several minutes: MEMORY_SECONDS=300.
  *   MEMORY_SECONDS=300 npx bun run bench/index.ts --bun-only memory
  */
 import { spawnSync } from "node:child_process";
@@ -34,6 +34,7 @@ const {
   MEMORY_SECONDS: SECONDS,
   E2E_RUNNER_CAPACITY: CAPACITY,
   MEMORY_EDGE: EDGE_FORM,
+  MEMORY_EDGE_SMOL: SMOL,
 } = readEnv(BENCH_ENV, process.env);
 const TICKETS_PER_PAYMENT = 10;
 
@@ -76,7 +77,7 @@ function buildEdgeBundle(): string {
 
 const tmp = tempDir("bench-e2e-memory-");
 const net = await startNetwork(tmp.dir, CAPACITY, undefined, {
-  bunArgs: ["--preload", "./bench/e2e/memory-probe.ts"],
+  bunArgs: [...(SMOL ? ["--smol"] : []), "--preload", "./bench/e2e/memory-probe.ts"],
   ...(EDGE_FORM === "bundle" ? { entry: buildEdgeBundle() } : {}),
 });
 let sampler: ReturnType<typeof setInterval> | undefined;
@@ -137,7 +138,7 @@ try {
     );
   };
   console.log(
-    `RSS under mixed load for ${wall.toFixed(0)} s, edge from ${EDGE_FORM === "bundle" ? "a minified bundle" : "source"} (4 job loops, 2 payment loops of ${TICKETS_PER_PAYMENT} tickets, 2 info loops): ${counts.jobs} jobs, ${counts.payments} payments, ${counts.infos} info requests; ${edge.t.length} samples, slope over the last ${edge.t.length - from}`,
+    `RSS under mixed load for ${wall.toFixed(0)} s, edge from ${EDGE_FORM === "bundle" ? "a minified bundle" : "source"}${SMOL ? " under --smol" : ""} (4 job loops, 2 payment loops of ${TICKETS_PER_PAYMENT} tickets, 2 info loops): ${counts.jobs} jobs, ${counts.payments} payments, ${counts.infos} info requests; ${edge.t.length} samples, slope over the last ${edge.t.length - from}`,
   );
   row("edge", edge, 150);
   const heapMax = Math.max(...heap.mb);
@@ -158,7 +159,7 @@ try {
   // JSC's size and capacity are counted apart and need not agree: the larger is the heap's share.
   const jsHeap = Math.max(gc.heap, gc.heapCapacity);
   console.log(
-    `  edge after a full GC: RSS ${f1(gc.rss)} MB = mapped files ${f1(maps.files)} (${files}) + JIT code ${f1(maps.jit)} + anonymous ${f1(maps.anon)}: JS heap ${f1(jsHeap)} (live ${f1(gc.heap)}, capacity ${f1(gc.heapCapacity)}) and ${f1(maps.anon - jsHeap)} native (malloc: module code, bytecode, JIT metadata, SQLite, Bun's buffers)`,
+    `  edge after a full GC: RSS ${f1(maps.files + maps.jit + maps.anon)} MB (${f1(gc.rss)} at the GC) = mapped files ${f1(maps.files)} (${files}) + JIT code ${f1(maps.jit)} + anonymous ${f1(maps.anon)}: JS heap ${f1(jsHeap)} (live ${f1(gc.heap)}, capacity ${f1(gc.heapCapacity)}) and ${f1(maps.anon - jsHeap)} native (malloc: module code, bytecode, JIT metadata, SQLite, Bun's buffers)`,
   );
   console.log(
     `  edge JS objects after the GC: ${gc.objects}; commonest ${(gc.topObjects ?? []).map(([k, n]) => `${k} ${n}`).join(", ")}`,

@@ -1,7 +1,9 @@
 /**
  * Tickets fully validated per second on one core (hash, EIP-191 digest, signature by the sender,
  * win check, replay check against a Set), for every signature path, beside the raw recovery rate
- * of viem / noble, the libsecp256k1 WebAssembly build, and native libsecp256k1 (C harness).
+ * of viem / noble, the libsecp256k1 WebAssembly build, and native libsecp256k1 (C harness); then
+ * per payment (verifyPayment over a sender's 50 tickets, hex signatures as on the wire), and what
+ * each part of a ticket outside the curve costs.
  * Run: `npx bun run bench/index.ts` (also runs it under Node).
  */
 import { readFileSync } from "node:fs";

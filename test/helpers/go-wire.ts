@@ -37,6 +37,8 @@ const ROOT = new URL("../..", import.meta.url).pathname;
 export interface GoWireNode {
   edge: TestEdge;
   go: GoWireServer;
+  /** The edge's HTTP address, where runners register. */
+  edgeUrl: string;
   runner: Subprocess<"ignore", "pipe", "inherit"> | null;
   stop(): Promise<void>;
 }
@@ -109,6 +111,7 @@ export async function startGoWireNode(
   return {
     edge,
     go,
+    edgeUrl: `http://127.0.0.1:${http.port}`,
     runner,
     async stop() {
       if (runner && runner.exitCode === null) {
@@ -127,7 +130,10 @@ export interface GoWirePair {
   orch: TestEdge;
   gw: TestEdge;
   go: GoWireServer;
-  runner: Subprocess<"ignore", "pipe", "inherit">;
+  /** The orchestrator edge's HTTP address, where runners register. */
+  orchUrl: string;
+  /** The runner process (null with `runner: false`: the test brings its own). */
+  runner: Subprocess<"ignore", "pipe", "inherit"> | null;
   stop(): Promise<void>;
 }
 
@@ -142,9 +148,14 @@ export async function startGoWirePair(
     winningFaceValue: bigint;
     gateway?: (go: GoWireServer) => Omit<NonNullable<EdgeConfigInput["gateway"]>, "senderPrivateKey">;
     overrides?: BuildOverrides;
+    /** false: no runner process is started. */
+    runner?: boolean;
   },
 ): Promise<GoWirePair> {
-  const node = await startGoWireNode(serviceUri, { winningFaceValue: options.winningFaceValue });
+  const node = await startGoWireNode(serviceUri, {
+    winningFaceValue: options.winningFaceValue,
+    ...(options.runner === false ? { runner: false } : {}),
+  });
   const gw = await makeEdge(
     { roles: ["gateway"], gateway: { senderPrivateKey: genesisKey(0), ...options.gateway?.(node.go) } },
     { dbUrl: node.edge.dbUrl, ...(options.overrides ? { overrides: options.overrides } : {}) },
@@ -153,7 +164,8 @@ export async function startGoWirePair(
     orch: node.edge,
     gw,
     go: node.go,
-    runner: node.runner!,
+    orchUrl: node.edgeUrl,
+    runner: node.runner,
     async stop() {
       await gw.close();
       await node.stop();

@@ -14,6 +14,7 @@ import { priceFromProto } from "../../wire/go/payment.ts";
 import { segDataHash, signHash } from "../../wire/go/signatures.ts";
 import type { AppDeps } from "../deps.ts";
 import type { H2Response } from "./h2.ts";
+import { llmSseReader } from "./llm-sse-reader.ts";
 import { resultUrl, SegmentError } from "./segment.ts";
 import { type GoSession, settlePayment, stagePayment } from "./session.ts";
 
@@ -29,6 +30,13 @@ export interface AiInput {
   files: { name: string; bytes: Uint8Array; contentType: string }[];
   /** Billable units (go-livepeer's per-pipeline rule, computed by the caller). */
   units: bigint;
+  /**
+   * For an llm request with "stream": true: each streamed piece as it arrives (the orchestrator is
+   * asked to stream). Absent: it is asked for the whole answer.
+   */
+  onPiece?: ((chunk: unknown) => void) | undefined;
+  /** Aborting it drops the request: the orchestrator cancels the job. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface AiOutcome {
@@ -46,13 +54,16 @@ export function aiFee(s: GoSession, units: bigint): bigint {
   return feeForUnits(units, pricePerPixel(price.pricePerUnit, price.pixelsPerUnit));
 }
 
+const streams = (input: AiInput) =>
+  input.pipeline === "llm" && input.onPiece !== undefined && input.params.stream === true;
+
 async function requestBody(input: AiInput): Promise<{ bytes: Uint8Array; contentType: string }> {
   const modelKey = input.pipeline === "llm" ? "model" : "model_id";
-  // This gateway answers apps itself (SSE included) from the finished completion.
+  // This gateway answers apps itself: it asks for a stream only when it relays the pieces.
   const params: Record<string, unknown> = {
     ...input.params,
     [modelKey]: input.modelId,
-    ...(input.pipeline === "llm" ? { stream: false } : {}),
+    ...(input.pipeline === "llm" ? { stream: streams(input) } : {}),
   };
   if (input.files.length === 0) {
     return { bytes: new TextEncoder().encode(JSON.stringify(params)), contentType: "application/json" };
@@ -106,6 +117,7 @@ export async function submitAi(deps: AppDeps, s: GoSession, input: AiInput): Pro
   const fee = aiFee(s, input.units);
   const staged = await stagePayment(deps, s, fee);
   const timeout = deps.config.gateway.requestTimeoutMs;
+  const sse = streams(input) && input.onPiece ? llmSseReader(input.onPiece) : undefined;
   let res: H2Response;
   try {
     res = await deps.goHttp(new URL(`${s.info.transcoder}/${input.pipeline}`), {
@@ -121,6 +133,8 @@ export async function submitAi(deps: AppDeps, s: GoSession, input: AiInput): Pro
       headerTimeoutMs: timeout,
       totalTimeoutMs: timeout,
       maxBytes: deps.config.gateway.outbound.answerMaxBytes,
+      ...(sse ? { onData: (chunk: Uint8Array) => sse.push(chunk) } : {}),
+      signal: input.signal,
     });
   } catch (err) {
     await settlePayment(deps, s, staged, 0n, false);
@@ -130,14 +144,25 @@ export async function submitAi(deps: AppDeps, s: GoSession, input: AiInput): Pro
     await settlePayment(deps, s, staged, 0n, false);
     throw new SegmentError(new TextDecoder().decode(res.body).trim() || `HTTP ${res.status}`, res.status);
   }
+  let reply: Record<string, unknown>;
+  if (sse && (res.headers["content-type"] ?? "").startsWith("text/event-stream")) {
+    try {
+      reply = sse.finish();
+    } catch (err) {
+      // A stream that broke off: the orchestrator cancels such a job and charges nothing.
+      await settlePayment(deps, s, staged, 0n, false);
+      throw new SegmentError((err as Error).message, 200);
+    }
+  } else {
+    try {
+      reply = JSON.parse(new TextDecoder().decode(res.body)) as Record<string, unknown>;
+    } catch {
+      await settlePayment(deps, s, staged, fee, true);
+      throw new SegmentError("the AI answer is not JSON", 200);
+    }
+  }
   // Work done: the orchestrator debited units × the session's price.
   await settlePayment(deps, s, staged, fee, true);
-  let reply: Record<string, unknown>;
-  try {
-    reply = JSON.parse(new TextDecoder().decode(res.body)) as Record<string, unknown>;
-  } catch {
-    throw new SegmentError("the AI answer is not JSON", 200);
-  }
   const outputs: AiOutcome["outputs"] = [];
   const o = deps.config.gateway.outbound;
   for (const [i, m] of mediaUrls(reply).entries()) {

@@ -20,6 +20,10 @@ export interface H2RequestInit {
   totalTimeoutMs: number;
   /** Largest body accepted. */
   maxBytes: number;
+  /** Each body chunk as it arrives (the body still comes back whole): a streamed answer read live. */
+  onData?: ((chunk: Uint8Array) => void) | undefined;
+  /** Aborting it drops the request (an app that left a streamed answer). */
+  signal?: AbortSignal | undefined;
 }
 
 /** Why a call gave up: the text go-livepeer's gateway logs and matches on. */

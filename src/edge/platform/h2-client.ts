@@ -17,6 +17,7 @@ export const h2Request: H2Requester = async (url, init) => {
       if (settled) return;
       settled = true;
       for (const t of timers) clearTimeout(t);
+      init.signal?.removeEventListener("abort", onAbort);
       session.close();
       if (err) {
         session.destroy();
@@ -39,6 +40,12 @@ export const h2Request: H2Requester = async (url, init) => {
         finish(new H2Error("context deadline exceeded"));
       }, init.totalTimeoutMs),
     );
+    const onAbort = () => {
+      req.close(constants.NGHTTP2_CANCEL);
+      finish(new H2Error("context canceled"));
+    };
+    if (init.signal?.aborted) onAbort();
+    init.signal?.addEventListener("abort", onAbort, { once: true });
     let status = 0;
     const headers: Record<string, string> = {};
     const chunks: Buffer[] = [];
@@ -57,6 +64,7 @@ export const h2Request: H2Requester = async (url, init) => {
         return;
       }
       chunks.push(chunk);
+      init.onData?.(chunk);
     });
     req.on("end", () => finish(null, { status, headers, body: new Uint8Array(Buffer.concat(chunks)) }));
     req.on("error", (err) => finish(new H2Error(`unexpected EOF: ${err.message}`)));

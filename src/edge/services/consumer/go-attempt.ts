@@ -90,6 +90,8 @@ export async function runGoAttempt(
   jobId: string,
   cand: GoCandidate,
   input: SubmitInput,
+  onPiece?: (chunk: unknown) => void,
+  cancel?: AbortSignal,
 ): Promise<GoAttemptOutcome> {
   const spec = input.spec;
   const stream = spec.kind === "transcode" ? input.stream : undefined;
@@ -168,6 +170,8 @@ export async function runGoAttempt(
           params: ai.params,
           files,
           units: input.units,
+          onPiece,
+          signal: cancel,
         });
         const outputs = out.outputs.map((o) => ({
           jobId,

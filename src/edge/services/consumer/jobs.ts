@@ -186,7 +186,7 @@ async function runConsumerJob(
       if (route.kind === "go") {
         tried.push(route.candidate.address);
         timings[`attempt${attempt}SelectPayMs`] = performance.now() - t0;
-        const done = await attemptGo(deps, id, attempt, route.candidate, input, timings, started);
+        const done = await attemptGo(deps, id, attempt, route.candidate, input, timings, started, cancel);
         if (done === "succeeded") return;
         lastError = done.error;
         if (done.stop) break;
@@ -349,6 +349,7 @@ async function attemptGo(
   input: SubmitInput,
   timings: Record<string, number>,
   started: number,
+  cancel: AbortSignal,
 ): Promise<"succeeded" | { error: { code: ErrorCode; message: string }; stop: boolean }> {
   const orchestrator = candidate.address;
   const startedAt = deps.clock.now();
@@ -384,8 +385,14 @@ async function attemptGo(
         .set(set)
         .where(and(eq(consumerAttempts.jobId, id), eq(consumerAttempts.attempt, attempt))),
     );
+  // Streamed pieces go to this job's live log as they arrive, where its /llm stream reads them.
+  let pieces = 0;
+  const onPiece = (chunk: unknown) => {
+    deps.services.jobs.live.append(id, attempt, pieces++, [chunk]);
+    deps.services.jobs.notifier.wake(`cjob:${id}`);
+  };
   try {
-    const out = await runGoAttempt(deps, id, candidate, input);
+    const out = await runGoAttempt(deps, id, candidate, input, onPiece, cancel);
     timings[`attempt${attempt}OrchestratorMs`] = performance.now() - t1;
     timings.totalMs = performance.now() - started;
     await mark({
@@ -415,7 +422,7 @@ async function attemptGo(
     });
     invalidateGoInfo(deps, candidate.url);
     const senderSide = isSenderSideFailure(error.code);
-    if (!senderSide && step !== "next" && error.code !== "GATEWAY_SPEND_LIMIT") {
+    if (!senderSide && !cancel.aborted && step !== "next" && error.code !== "GATEWAY_SPEND_LIMIT") {
       reportOrchestratorFailure(deps, orchestrator);
     }
     const sent = sentOf(err);
@@ -427,7 +434,9 @@ async function attemptGo(
       error: `${error.code}: ${error.message}`.slice(0, 2000),
       endedAt: deps.clock.now(),
     }).catch(() => undefined);
-    return { error, stop: senderSide };
+    // An app that already has pieces of this answer cannot be given another orchestrator's.
+    if (cancel.aborted) return { error: CANCELLED, stop: true };
+    return { error, stop: senderSide || pieces > 0 };
   }
 }
 
