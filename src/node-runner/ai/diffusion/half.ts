@@ -2,15 +2,13 @@
 // and converts at each graph's inputs and outputs. ONNX Runtime carries float16 as its raw bits
 // (Uint16Array), or as a Float16Array where the runtime has one.
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
 /** float32 → float16 bits, rounding to nearest even; overflow to ±∞, NaN kept. */
 export function toHalfBits(values: Float32Array): Uint16Array {
   const out = new Uint16Array(values.length);
+  // The float32 bits, read through a view of the same memory.
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length);
   for (let i = 0; i < values.length; i++) {
-    f32[0] = values[i]!;
-    const x = u32[0]!;
+    const x = words[i]!;
     const sign = (x >>> 16) & 0x8000;
     const exp = (x >>> 23) & 0xff;
     let mant = x & 0x7fffff;
