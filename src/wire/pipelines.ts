@@ -31,6 +31,7 @@ export const RUNNER_EXECUTORS = [
   "llm",
   "vits",
   "stable-diffusion",
+  "stable-video-diffusion",
 ] as const;
 export type RunnerExecutor = (typeof RUNNER_EXECUTORS)[number];
 /** The executors that run an ONNX model (a model manifest's `kind`). */
@@ -205,9 +206,19 @@ export const PIPELINES = {
     kind: "ai",
     summary: "Animate an image into a short video",
     file: "image",
-    params: z.looseObject({}),
+    // go-livepeer's ImageToVideoParams; `safety_check` is refused by the runner when set.
+    params: z.looseObject({
+      width: latentDimension.optional(),
+      height: latentDimension.optional(),
+      fps: z.coerce.number().int().min(1).max(60).optional(),
+      motion_bucket_id: z.coerce.number().int().min(0).max(1023).optional(),
+      noise_aug_strength: z.coerce.number().min(0).max(10).optional(),
+      num_inference_steps: z.coerce.number().int().min(1).max(150).optional(),
+      seed: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    }),
     units: (m) => pixels(m) * IMAGE_TO_VIDEO_FRAMES,
     defaultPricePerUnit: AI_PRICE,
+    executor: "stable-video-diffusion",
   }),
   "audio-to-text": define({
     name: "audio-to-text",

@@ -181,7 +181,7 @@ describe("npm run models", () => {
     expect(entry.files.map((f) => f.path)).toEqual(Object.values(TINY_LLM_FILES).map((n) => `tiny-llm/${n}`));
     const wrong = run(...base, "--pipeline", "image-to-video", "--kind", "llm");
     expect(wrong.code).not.toBe(0);
-    expect(wrong.err).toContain("no runner kind serves image-to-video yet");
+    expect(wrong.err).toContain("kind llm does not serve image-to-video");
   });
 
   test("add --folder: a diffusers folder's files by the layout's roles, each with its hash", () => {

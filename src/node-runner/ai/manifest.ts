@@ -9,6 +9,7 @@ import {
   RUNNER_EXECUTORS,
 } from "../../wire/pipelines.ts";
 import { checkDiffusersRoles } from "./diffusion/folder.ts";
+import { checkSvdRoles } from "./diffusion/video-folder.ts";
 
 // The model manifest (docs/models.md): which model serves which pipeline, from which files (with
 // their sha256), through which runtime and execution providers, warm or cold, at what price.
@@ -36,8 +37,7 @@ export type TensorType = (typeof TENSOR_TYPES)[number];
 
 /**
  * The pipelines each kind answers: its result has that pipeline's shape (a segmentation kind cannot
- * speak, an LLM cannot draw). A pipeline no kind answers (image-to-video today) cannot be named, so
- * it is never advertised.
+ * speak, an LLM cannot draw). A pipeline no kind answers cannot be named, so it is never advertised.
  */
 export const KIND_PIPELINES: Record<ModelExecutor, readonly PipelineName[]> = {
   upscale: ["upscale"],
@@ -51,6 +51,7 @@ export const KIND_PIPELINES: Record<ModelExecutor, readonly PipelineName[]> = {
   llm: ["llm"],
   vits: ["text-to-speech"],
   "stable-diffusion": ["text-to-image"],
+  "stable-video-diffusion": ["image-to-video"],
 };
 
 const tensorSpec = z.object({
@@ -209,17 +210,14 @@ export function parseManifest(raw: unknown, baseDir: string): ModelManifest {
     if (roles.size !== m.files.length) {
       throw new LivepeerError("INVALID_MANIFEST", `model ${key} names a file role twice`);
     }
-    if (m.kind === "stable-diffusion") {
+    if (m.kind === "stable-diffusion" || m.kind === "stable-video-diffusion") {
       if (m.format !== "diffusers") {
-        throw new LivepeerError(
-          "INVALID_MANIFEST",
-          `model ${key}: kind stable-diffusion reads format diffusers`,
-          {
-            details: { format: m.format },
-          },
-        );
+        throw new LivepeerError("INVALID_MANIFEST", `model ${key}: kind ${m.kind} reads format diffusers`, {
+          details: { format: m.format },
+        });
       }
-      checkDiffusersRoles(key, [...roles]);
+      if (m.kind === "stable-diffusion") checkDiffusersRoles(key, [...roles]);
+      else checkSvdRoles(key, [...roles]);
     }
     for (const t of [...m.inputs, ...m.outputs]) {
       if (t.file !== undefined && !roles.has(t.file)) {

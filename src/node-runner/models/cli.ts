@@ -13,6 +13,7 @@ import { isAbsolute, relative, resolve } from "node:path";
 import { parseCli } from "../../cli/args.ts";
 import { LivepeerError } from "../../wire/errors.ts";
 import { diffusersFiles } from "../ai/diffusion/folder.ts";
+import { svdFiles } from "../ai/diffusion/video-folder.ts";
 import {
   loadManifest,
   MODEL_FORMATS,
@@ -141,7 +142,8 @@ async function add(): Promise<void> {
     usage(`--format must be one of ${MODEL_FORMATS.join(", ")}`);
   if (values.folder && format !== "diffusers")
     usage("--folder reads a diffusers folder: add --format diffusers");
-  const found = values.folder ? diffusersFiles(resolve(values.folder)) : [];
+  const layout = kind === "stable-video-diffusion" ? svdFiles : diffusersFiles;
+  const found = values.folder ? layout(resolve(values.folder)) : [];
   if (values.folder && found.length === 0) usage(`--folder ${values.folder}: no diffusers files found`);
   const specs = [...found.map((f) => `${f.role}=${f.path}`), ...(values.file ?? [])];
   if (specs.length === 0) usage("add needs at least one --file ROLE=PATH (or --folder)");

@@ -123,8 +123,9 @@ describe("manifest", () => {
     };
     expect(refused("image-to-video", "vad")).toMatchObject({
       code: "INVALID_MANIFEST",
-      message: expect.stringContaining("no runner kind serves image-to-video yet"),
+      message: expect.stringContaining("kinds that do: stable-video-diffusion"),
     });
+    expect(refused("image-to-video", "stable-video-diffusion")?.message).toContain("reads format diffusers");
     expect(refused("text-to-image", "vad")?.message).toContain("kinds that do: stable-diffusion");
     // A diffusion model reads a diffusers folder, and names the files its loop needs.
     expect(refused("text-to-image", "stable-diffusion")?.message).toContain("reads format diffusers");

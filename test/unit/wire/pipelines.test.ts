@@ -70,10 +70,10 @@ describe("pipeline registry", () => {
       expect(modelKinds as readonly string[]).toContain(executor);
       expect(typeof EXECUTORS[executor as keyof typeof EXECUTORS]).toBe("function");
       // audio-to-text's and segment-anything-2's models ship in npm packages; llm's,
-      // text-to-speech's and text-to-image's are the operator's only (no built-in model: not served
-      // until one is named); the others are built here.
+      // text-to-speech's, text-to-image's and image-to-video's are the operator's only (no built-in
+      // model: not served until one is named); the others are built here.
       const model = manifest.models.find((m) => m.pipeline === name);
-      const operators = name === "llm" || name === "text-to-speech" || name === "text-to-image";
+      const operators = ["llm", "text-to-speech", "text-to-image", "image-to-video"].includes(name);
       const elsewhere = name === "audio-to-text" || name === "segment-anything-2" || operators;
       if (operators) expect(model).toBeUndefined();
       if (model || !elsewhere) expect([name, model?.kind]).toEqual([name, executor]);

@@ -77,6 +77,11 @@ export const schedulerConfigSchema = z.looseObject({
   clip_sample: z.boolean().default(false),
   clip_sample_range: z.number().positive().default(1),
   use_karras_sigmas: z.boolean().nullish(),
+  /** Karras bounds (SVD: 0.002 and 700); absent: the training schedule's extremes. */
+  sigma_min: z.number().positive().nullish(),
+  sigma_max: z.number().positive().nullish(),
+  /** "continuous" with v_prediction: the UNet gets 0.25·ln σ, not a training timestep (SVD). */
+  timestep_type: z.enum(["discrete", "continuous"]).default("discrete"),
   original_inference_steps: z.number().int().min(1).default(50),
   timestep_scaling: z.number().default(10),
   skip_prk_steps: z.boolean().default(false),

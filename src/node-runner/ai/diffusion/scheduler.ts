@@ -112,8 +112,8 @@ export function eulerScheduler(c: SchedulerConfig, steps: number): Scheduler {
   });
   if (c.use_karras_sigmas) {
     // Karras et al. (2022), ρ = 7, between the spaced sigmas' extremes; timesteps from log σ.
-    const lo = sigmas[sigmas.length - 1]!;
-    const hi = sigmas[0]!;
+    const lo = c.sigma_min ?? sigmas[sigmas.length - 1]!;
+    const hi = c.sigma_max ?? sigmas[0]!;
     const rho = 7;
     sigmas = Array.from({ length: steps }, (_, i) => {
       const r = steps === 1 ? 0 : i / (steps - 1);
@@ -122,11 +122,12 @@ export function eulerScheduler(c: SchedulerConfig, steps: number): Scheduler {
     const logs = full.map(Math.log);
     timesteps = sigmas.map((s) => interp(Math.log(s), logs));
   }
+  const v = c.prediction_type === "v_prediction";
+  if (c.timestep_type === "continuous" && v) timesteps = sigmas.map((s) => 0.25 * Math.log(s));
   sigmas.push(0);
   const max = Math.max(...sigmas);
   const initNoiseSigma =
     c.timestep_spacing === "linspace" || c.timestep_spacing === "trailing" ? max : Math.sqrt(max * max + 1);
-  const v = c.prediction_type === "v_prediction";
   return {
     name: "euler",
     timesteps,

@@ -4,6 +4,7 @@ import { backgroundRemoval } from "./background-removal.ts";
 import { esrgan } from "./esrgan.ts";
 import { imageToImage } from "./image-to-image.ts";
 import { imageToText } from "./image-to-text.ts";
+import { imageToVideo, svdLoader } from "./image-to-video.ts";
 import { llm, llmLoader } from "./llm.ts";
 import { ocr } from "./ocr.ts";
 import { speechToText, whisperLoader } from "./speech-to-text.ts";
@@ -26,6 +27,7 @@ export const PIPELINES: Record<ModelExecutor, Pipeline> = {
   llm,
   vits: textToSpeech,
   "stable-diffusion": textToImage,
+  "stable-video-diffusion": imageToVideo,
 };
 
 /**
@@ -37,4 +39,5 @@ export const FOLDER_LOADERS: Partial<Record<ModelExecutor, Loader<unknown>>> = {
   llm: llmLoader as Loader<unknown>,
   vits: vitsLoader as Loader<unknown>,
   "stable-diffusion": diffusersLoader as Loader<unknown>,
+  "stable-video-diffusion": svdLoader as Loader<unknown>,
 };
