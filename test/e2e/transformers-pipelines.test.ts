@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runners } from "../../src/edge/db/schema/jobs.ts";
-import { decodePng } from "../../src/node-runner/ai/png.ts";
+import { decodePng, encodePng } from "../../src/node-runner/ai/png.ts";
 import { type LocalNetwork, startNetwork } from "../helpers/network.ts";
 import {
   type TinySdWeights,
@@ -13,6 +13,7 @@ import {
   writeTinySd,
 } from "../helpers/tiny-diffusion.ts";
 import { referenceGreedy, TINY_LLM_FILES, writeTinyLlm } from "../helpers/tiny-llm.ts";
+import { writeTinySvd } from "../helpers/tiny-svd.ts";
 import { TINY_VITS_FILES, TINY_VITS_HOP, writeTinyVits } from "../helpers/tiny-vits.ts";
 
 // The operator-supplied transformers.js pipelines through the whole job path: an app calls the
@@ -22,11 +23,13 @@ import { TINY_VITS_FILES, TINY_VITS_HOP, writeTinyVits } from "../helpers/tiny-v
 // server-sent events, whose text is the model's greedy completion, computed independently by
 // running the same ONNX graph step by step; /text-to-speech answers AudioResponse whose URL serves
 // the WAV; /text-to-image (a tiny diffusers folder whose image has a closed form) answers
-// ImageResponse with each image's seed, its URL serving the PNG the formula predicts.
+// ImageResponse with each image's seed, its URL serving the PNG the formula predicts; /image-to-video
+// (a tiny SVD-shaped folder) answers ImageResponse whose URL serves an H.264 MP4 of its frames.
 
 const MODEL = "test/tiny-llm";
 const VOICE = "test/tiny-vits";
 const PAINTER = "test/tiny-sd";
+const ANIMATOR = "test/tiny-svd";
 const messages = [{ role: "user", content: "Hello, model." }];
 
 let net: LocalNetwork;
@@ -53,6 +56,7 @@ beforeAll(async () => {
   const voice = writeTinyVits(join(models, "tiny-vits"));
   const painter = writeTinySd(join(models, "tiny-sd"));
   sd = painter.weights;
+  const animator = writeTinySvd(join(models, "tiny-svd"), { frames: 3 });
   const sha = (p: string) => createHash("sha256").update(readFileSync(p)).digest("hex");
   const filesOf = (dir: string, layout: Record<string, string>) =>
     Object.entries(layout).map(([role, name]) => ({
@@ -91,6 +95,19 @@ beforeAll(async () => {
           files: Object.entries(painter.files).map(([role, path]) => ({
             role,
             path: join("tiny-sd", path.slice(painter.dir.length + 1)),
+            sha256: sha(path),
+          })),
+          price,
+          options: { numInferenceSteps: 2 },
+        },
+        {
+          pipeline: "image-to-video",
+          modelId: ANIMATOR,
+          kind: "stable-video-diffusion",
+          format: "diffusers",
+          files: Object.entries(animator.files).map(([role, path]) => ({
+            role,
+            path: join("tiny-svd", path.slice(animator.dir.length + 1)),
             sha256: sha(path),
           })),
           price,
@@ -170,7 +187,9 @@ describe("llm, text-to-speech and text-to-image with a runner's tiny models", ()
       const caps = JSON.parse(row!.capabilities) as {
         models: { modelId: string; warm: boolean; loaded?: boolean }[];
       };
-      return caps.models.filter((m) => m.modelId !== PAINTER).map((m) => [m.modelId, m.warm, m.loaded]);
+      return caps.models
+        .filter((m) => m.modelId !== PAINTER && m.modelId !== ANIMATOR)
+        .map((m) => [m.modelId, m.warm, m.loaded]);
     };
     // The runner polls every 2 s (--poll-ms 2000); each poll carries the load state.
     const deadline = Date.now() + 30_000;
@@ -185,7 +204,7 @@ describe("llm, text-to-speech and text-to-image with a runner's tiny models", ()
     ]);
   }, 60_000);
 
-  test("the orchestrator advertises the runner's three models only", async () => {
+  test("the orchestrator advertises the runner's four models only", async () => {
     const { sender } = (await (
       await fetch(`${net.url}/v1/orchestrator/balance?orchestrator=${net.orchestrators[0]}`)
     ).json()) as { sender: string };
@@ -193,9 +212,34 @@ describe("llm, text-to-speech and text-to-image with a runner's tiny models", ()
       await fetch(`${net.url}/v1/orchestrator/info?sender=${sender}&orchestrator=${net.orchestrators[0]}`)
     ).json()) as { capabilities: { capability: string; modelId?: string }[] };
     const models = info.capabilities.filter((c) => c.modelId).map((c) => `${c.capability}/${c.modelId}`);
-    expect(models.sort()).toEqual([`llm/${MODEL}`, `text-to-image/${PAINTER}`, `text-to-speech/${VOICE}`]);
-    expect(info.capabilities.map((c) => c.capability)).not.toContain("image-to-video");
+    expect(models.sort()).toEqual([
+      `image-to-video/${ANIMATOR}`,
+      `llm/${MODEL}`,
+      `text-to-image/${PAINTER}`,
+      `text-to-speech/${VOICE}`,
+    ]);
   });
+
+  test("/image-to-video answers ImageResponse whose URL serves the runner's H.264 MP4", async () => {
+    const form = new FormData();
+    const png = encodePng({ width: 64, height: 64, data: new Uint8Array(64 * 64 * 3).fill(150) });
+    form.set("image", new Blob([Uint8Array.from(png)], { type: "image/png" }), "in.png");
+    for (const [k, v] of Object.entries({
+      model_id: ANIMATOR,
+      width: "64",
+      height: "64",
+      fps: "6",
+      seed: "5",
+    }))
+      form.set(k, v);
+    const res = await fetch(`${net.url}/image-to-video`, { method: "POST", body: form });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { images: { url: string; seed: number; nsfw: boolean }[] };
+    expect(body.images.map((i) => [i.seed, i.nsfw])).toEqual([[5, false]]);
+    const mp4 = new Uint8Array(await (await fetch(body.images[0]!.url)).arrayBuffer());
+    // An ISO BMFF file: its first box is "ftyp".
+    expect(new TextDecoder().decode(mp4.subarray(4, 8))).toBe("ftyp");
+  }, 120_000);
 
   test("/text-to-image answers ImageResponse (seed + i per image); each URL serves the predicted PNG", async () => {
     const res = await fetch(`${net.url}/text-to-image`, {

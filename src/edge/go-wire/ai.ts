@@ -140,7 +140,8 @@ export async function handleAi(ctx: GoWireContext, req: NodeRequest, res: NodeRe
     res.end(text);
     return;
   }
-  const images = urls.filter((u) => u.contentType.startsWith("image/"));
+  // image-to-video's MP4 rides in the same ImageResponse, as go-livepeer's orchestrator returns it.
+  const images = urls.filter((u) => u.contentType.startsWith("image/") || u.contentType.startsWith("video/"));
   const audio = urls.find((u) => u.contentType.startsWith("audio/"));
   const reply: Record<string, unknown> =
     images.length > 0

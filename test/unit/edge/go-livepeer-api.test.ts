@@ -65,6 +65,19 @@ describe("response shapes", () => {
       images: [{ url: "http://gw:9935/v1/jobs/job_1/outputs/image", seed: 42, nsfw: false }],
     });
   });
+  test("image-to-video answers an ImageResponse whose url is the MP4, with the runner's seed", () => {
+    const video = { name: "video", contentType: "video/mp4", size: 3, url: "" };
+    const body = goAiBody(
+      "image-to-video",
+      job({ outputs: [video], data: { images: [{ seed: 9, nsfw: false }] } }),
+      "http://gw",
+      {},
+    );
+    expect(body).toEqual({
+      images: [{ url: "http://gw/v1/jobs/job_1/outputs/video", seed: 9, nsfw: false }],
+    });
+    expect(() => goAiBody("image-to-video", job({ outputs: [image] }), "http://gw", {})).toThrow("no video");
+  });
   test("a result that cannot take the route's shape is an error, never a made-up answer", () => {
     expect(() => goAiBody("upscale", job({ outputs: [] }), "http://gw", {})).toThrow("no image");
     expect(() => goAiBody("image-to-text", job({ data: {} }), "http://gw", {})).toThrow("no text");

@@ -13,8 +13,8 @@ import { JobError } from "../jobs/errors.ts";
 
 export { llmEvents } from "./llm-sse.ts";
 
-// The AI routes of a go-livepeer gateway (POST /text-to-image, /image-to-image, /upscale,
-// /audio-to-text, /segment-anything-2, /image-to-text, /llm, /text-to-speech) over this project's
+// The AI routes of a go-livepeer gateway (POST /text-to-image, /image-to-image, /image-to-video,
+// /upscale, /audio-to-text, /segment-anything-2, /image-to-text, /llm, /text-to-speech) over this project's
 // job path: the ai-runner request bodies in, a consumer job (selection, tickets, failover) through,
 // and the ai-runner response shapes out. docs/go-livepeer-gateway.md has the mapping.
 
@@ -22,6 +22,7 @@ export { llmEvents } from "./llm-sse.ts";
 export const GO_AI_ROUTES = [
   "text-to-image",
   "image-to-image",
+  "image-to-video",
   "upscale",
   "audio-to-text",
   "segment-anything-2",
@@ -159,9 +160,14 @@ export function goAiBody(
   switch (pipeline) {
     case "text-to-image":
     case "image-to-image":
+    case "image-to-video":
     case "upscale": {
-      const images = job.outputs.filter((o) => o.contentType.startsWith("image/"));
-      if (images.length === 0) throw new JobError("JOB_FAILED", "the job returned no image");
+      // go-livepeer answers image-to-video with an ImageResponse too, its url the MP4.
+      const media = pipeline === "image-to-video" ? "video/" : "image/";
+      const images = job.outputs.filter((o) => o.contentType.startsWith(media));
+      if (images.length === 0) {
+        throw new JobError("JOB_FAILED", `the job returned no ${media === "video/" ? "video" : "image"}`);
+      }
       // The runner reports each image's seed (text-to-image: seed + i, or the random one it drew).
       const made = Array.isArray(data.images) ? (data.images as { seed?: unknown }[]) : [];
       return {
