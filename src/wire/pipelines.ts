@@ -216,7 +216,12 @@ export const PIPELINES = {
       num_inference_steps: z.coerce.number().int().min(1).max(150).optional(),
       seed: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
     }),
-    units: (m) => pixels(m) * IMAGE_TO_VIDEO_FRAMES,
+    // As go-livepeer bills it: the requested output size (default 1024×576) × 25 frames, whatever
+    // the input image's size.
+    units: (m) =>
+      uint(m.params.width ?? 1024, "width") *
+      uint(m.params.height ?? 576, "height") *
+      IMAGE_TO_VIDEO_FRAMES,
     defaultPricePerUnit: AI_PRICE,
     executor: "stable-video-diffusion",
   }),

@@ -35,7 +35,7 @@ const SAMPLES: Record<PipelineName, { m: Measured; units: bigint }> = {
   upscale: { m: { image: { width: 256, height: 256 }, params: {} }, units: 65_536n },
   "segment-anything-2": { m: { image: { width: 100, height: 50 }, params: {} }, units: 5_000n },
   "image-to-text": { m: { image: { width: 10, height: 10 }, params: {} }, units: 100n },
-  "image-to-video": { m: { image: { width: 1024, height: 576 }, params: {} }, units: 1024n * 576n * 25n },
+  "image-to-video": { m: { image: { width: 640, height: 480 }, params: {} }, units: 1024n * 576n * 25n },
   "audio-to-text": { m: { audioMs: 2_500.2, params: {} }, units: 2_501n },
   llm: { m: { params: {} }, units: 256n },
   "text-to-speech": { m: { params: { text: "x".repeat(42) } }, units: 42_000n },
@@ -51,6 +51,12 @@ describe("pipeline registry", () => {
       expect(p.defaultPricePerUnit).toBeGreaterThan(0n);
       expect(p.priceKey).toBe(name);
     }
+  });
+
+  test("image-to-video bills the requested output size × 25 frames, not the input image's", () => {
+    const p = PIPELINES["image-to-video"];
+    const params = p.params.parse({ width: "512", height: "320" });
+    expect(p.units({ image: { width: 64, height: 64 }, params })).toBe(512n * 320n * 25n);
   });
 
   test("a measurement the units need but did not get is refused, not billed as zero", () => {
