@@ -219,9 +219,7 @@ export const PIPELINES = {
     // As go-livepeer bills it: the requested output size (default 1024×576) × 25 frames, whatever
     // the input image's size.
     units: (m) =>
-      uint(m.params.width ?? 1024, "width") *
-      uint(m.params.height ?? 576, "height") *
-      IMAGE_TO_VIDEO_FRAMES,
+      uint(m.params.width ?? 1024, "width") * uint(m.params.height ?? 576, "height") * IMAGE_TO_VIDEO_FRAMES,
     defaultPricePerUnit: AI_PRICE,
     executor: "stable-video-diffusion",
   }),
