@@ -38,12 +38,17 @@ export const DIFFUSERS_REQUIRED: readonly DiffusersRole[] = [
 
 /** The layout's files present in `dir`, by role (what `models add --folder` records). */
 export function diffusersFiles(dir: string): { role: DiffusersRole; path: string }[] {
-  const out: { role: DiffusersRole; path: string }[] = [];
-  for (const [role, rel] of Object.entries(DIFFUSERS_LAYOUT) as [DiffusersRole, string][]) {
-    const path = join(dir, rel);
-    if (existsSync(path)) out.push({ role, path });
-  }
-  return out;
+  return layoutFiles(dir, DIFFUSERS_LAYOUT);
+}
+
+/** A layout's files present in `dir`, by role; shared by the image and the video folders. */
+export function layoutFiles<R extends string>(
+  dir: string,
+  layout: Record<R, string>,
+): { role: R; path: string }[] {
+  return (Object.entries(layout) as [R, string][])
+    .map(([role, rel]) => ({ role, path: join(dir, rel) }))
+    .filter((f) => existsSync(f.path));
 }
 
 /** Checks that a manifest entry names the files a text-to-image folder needs. */

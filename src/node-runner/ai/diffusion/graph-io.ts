@@ -81,6 +81,19 @@ export function floats(m: OnnxModel, meta: Meta, data: Float32Array, dims: numbe
   return new m.ort.Tensor("float32", data, dims);
 }
 
+/**
+ * Classifier-free guidance over a batch of [unconditional, conditional] predictions of `n` values
+ * each: u + scale·(c − u), the scale looked up per value (per frame for video).
+ */
+export function guide(predicted: Float32Array, n: number, scaleAt: (j: number) => number): Float32Array {
+  const guided = new Float32Array(n);
+  for (let j = 0; j < n; j++) {
+    const u = predicted[j]!;
+    guided[j] = u + scaleAt(j) * (predicted[n + j]! - u);
+  }
+  return guided;
+}
+
 export function aborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new LivepeerError("JOB_ABORTED", "job aborted");
 }

@@ -4,7 +4,7 @@ import { resizeBilinear, toNchw } from "../image.ts";
 import type { RgbImage } from "../png.ts";
 import type { OnnxModel } from "../store.ts";
 import type { DiffusersConfig } from "./folder.ts";
-import { aborted, floats, input, type Meta, metaOf, numbers, outputName } from "./graph-io.ts";
+import { aborted, floats, guide, input, type Meta, metaOf, numbers, outputName } from "./graph-io.ts";
 import { asFloat32 } from "./half.ts";
 import { GaussianNoise, vaeOutputToRgb } from "./latents.ts";
 import { makeScheduler } from "./scheduler.ts";
@@ -164,14 +164,7 @@ export async function generateVideo(parts: VideoParts, req: ImageToVideoRequest)
         `the UNet returned ${predicted.length} values, not ${batch * n}`,
       );
     }
-    let guided = predicted;
-    if (cfg) {
-      guided = new Float32Array(n);
-      for (let j = 0; j < n; j++) {
-        const u = predicted[j]!;
-        guided[j] = u + guidance[Math.floor(j / frame)]! * (predicted[n + j]! - u);
-      }
-    }
+    const guided = cfg ? guide(predicted, n, (j) => guidance[Math.floor(j / frame)]!) : predicted;
     x = scheduler.step(guided, i, x, () => noise.fill(n));
     req.onStep?.(i + 1, total);
   }

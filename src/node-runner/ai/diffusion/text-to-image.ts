@@ -3,7 +3,7 @@ import { LivepeerError } from "../../../wire/errors.ts";
 import type { RgbImage } from "../png.ts";
 import type { OnnxModel } from "../store.ts";
 import type { DiffusersConfig } from "./folder.ts";
-import { aborted, floats, input, metaOf, numbers, outputName } from "./graph-io.ts";
+import { aborted, floats, guide, input, metaOf, numbers, outputName } from "./graph-io.ts";
 import { asFloat32 } from "./half.ts";
 import { GaussianNoise, vaeOutputToRgb } from "./latents.ts";
 import { makeScheduler, type SchedulerName } from "./scheduler.ts";
@@ -145,14 +145,7 @@ export async function generateImages(
           `the UNet returned ${predicted.length} values, not ${batch * n}`,
         );
       }
-      let guided = predicted;
-      if (cfg) {
-        guided = new Float32Array(n);
-        for (let j = 0; j < n; j++) {
-          const u = predicted[j]!;
-          guided[j] = u + req.guidanceScale * (predicted[n + j]! - u);
-        }
-      }
+      const guided = cfg ? guide(predicted, n, () => req.guidanceScale) : predicted;
       x = scheduler.step(guided, i, x, () => noise.fill(n));
       req.onStep?.(k * total + i + 1, count * total);
     }

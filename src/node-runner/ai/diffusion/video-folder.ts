@@ -1,6 +1,5 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { LivepeerError } from "../../../wire/errors.ts";
+import { layoutFiles } from "./folder.ts";
 
 // A Stable Video Diffusion folder exported to ONNX: the CLIP vision encoder, the VAE's encoder and
 // (temporal) decoder, the spatio-temporal UNet, each in its own subfolder, and the scheduler config.
@@ -33,9 +32,7 @@ export const SVD_REQUIRED: readonly SvdRole[] = [
 
 /** The layout's files present in `dir`, by role (what `models add --folder` records). */
 export function svdFiles(dir: string): { role: SvdRole; path: string }[] {
-  return (Object.entries(SVD_LAYOUT) as [SvdRole, string][])
-    .map(([role, rel]) => ({ role, path: join(dir, rel) }))
-    .filter((f) => existsSync(f.path));
+  return layoutFiles(dir, SVD_LAYOUT);
 }
 
 /** Checks that a manifest entry names the files an image-to-video folder needs. */
