@@ -7,10 +7,21 @@ import { LivepeerError } from "../../../wire/errors.ts";
 // convert_stable_diffusion_checkpoint_to_onnx.py): each component in its own subfolder. The
 // manifest names every file by role with its sha256; `npm run models -- add --folder` fills them in.
 
-/** The files of a text-to-image folder, by manifest role; those marked optional may be absent. */
-export const DIFFUSERS_LAYOUT = {
+/** The files every diffusers folder has, image or video: the index, scheduler, UNet and VAE decoder. */
+export const DIFFUSION_CORE_LAYOUT = {
   "model-index": "model_index.json",
   scheduler: "scheduler/scheduler_config.json",
+  unet: "unet/model.onnx",
+  "unet-data": "unet/model.onnx_data",
+  "unet-config": "unet/config.json",
+  "vae-decoder": "vae_decoder/model.onnx",
+  "vae-decoder-data": "vae_decoder/model.onnx_data",
+  "vae-decoder-config": "vae_decoder/config.json",
+} as const;
+
+/** The files of a text-to-image folder, by manifest role; those marked optional may be absent. */
+export const DIFFUSERS_LAYOUT = {
+  ...DIFFUSION_CORE_LAYOUT,
   "text-encoder": "text_encoder/model.onnx",
   "text-encoder-data": "text_encoder/model.onnx_data",
   /** A fast tokenizer file, when the export has one; else vocab.json + merges.txt are read. */
@@ -18,12 +29,6 @@ export const DIFFUSERS_LAYOUT = {
   "tokenizer-vocab": "tokenizer/vocab.json",
   "tokenizer-merges": "tokenizer/merges.txt",
   "tokenizer-config": "tokenizer/tokenizer_config.json",
-  unet: "unet/model.onnx",
-  "unet-data": "unet/model.onnx_data",
-  "unet-config": "unet/config.json",
-  "vae-decoder": "vae_decoder/model.onnx",
-  "vae-decoder-data": "vae_decoder/model.onnx_data",
-  "vae-decoder-config": "vae_decoder/config.json",
 } as const;
 export type DiffusersRole = keyof typeof DIFFUSERS_LAYOUT;
 

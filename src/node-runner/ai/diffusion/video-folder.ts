@@ -1,23 +1,16 @@
 import { LivepeerError } from "../../../wire/errors.ts";
-import { layoutFiles } from "./folder.ts";
+import { DIFFUSION_CORE_LAYOUT, layoutFiles } from "./folder.ts";
 
 // A Stable Video Diffusion folder exported to ONNX: the CLIP vision encoder, the VAE's encoder and
 // (temporal) decoder, the spatio-temporal UNet, each in its own subfolder, and the scheduler config.
 
 /** The files of an image-to-video folder, by manifest role. */
 export const SVD_LAYOUT = {
-  "model-index": "model_index.json",
-  scheduler: "scheduler/scheduler_config.json",
+  ...DIFFUSION_CORE_LAYOUT,
   "image-encoder": "image_encoder/model.onnx",
   "image-encoder-data": "image_encoder/model.onnx_data",
   "vae-encoder": "vae_encoder/model.onnx",
   "vae-encoder-data": "vae_encoder/model.onnx_data",
-  unet: "unet/model.onnx",
-  "unet-data": "unet/model.onnx_data",
-  "unet-config": "unet/config.json",
-  "vae-decoder": "vae_decoder/model.onnx",
-  "vae-decoder-data": "vae_decoder/model.onnx_data",
-  "vae-decoder-config": "vae_decoder/config.json",
 } as const;
 export type SvdRole = keyof typeof SVD_LAYOUT;
 
