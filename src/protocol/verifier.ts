@@ -102,7 +102,11 @@ export function createTicketVerifier<K>(options: TicketVerifierOptions<K>): Tick
   const winOut = new Uint8Array(32);
   const winBuf = new Uint8Array(65 + 32);
 
-  /** keccak256 of `data` into `out` (the portable keccak writes there; an injected one is copied). */
+  /** keccak256 of `data`: the portable keccak writes into `out`; an injected one returns its own. */
+  const hash = (data: Uint8Array, out: Uint8Array<ArrayBuffer>): Uint8Array =>
+    injected === undefined ? keccak256(data, out, 0) : injected(data);
+
+  /** keccak256 of `data` into `out` at `offset` (an injected keccak's result is copied there). */
   const hashInto = (data: Uint8Array, out: Uint8Array<ArrayBuffer>, offset: number): Uint8Array => {
     if (injected === undefined) return keccak256(data, out, offset);
     const h = injected(data);
@@ -152,13 +156,13 @@ export function createTicketVerifier<K>(options: TicketVerifierOptions<K>): Tick
     writeUint256(packed, PACKED_NONCE_OFFSET, nonce);
     // The ticket hash is written straight into the EIP-191 preimage: one buffer, no copies.
     hashInto(packed, prefixed, at);
-    const digest = injected === undefined ? keccak256(prefixed, digestOut, 0) : injected(prefixed);
+    const digest = hash(prefixed, digestOut);
     const rejection = checkSigner(sender, digest, parsed);
     if (rejection !== null) return { ok: false, reason: rejection };
     let winning = false;
     if (withRand) {
       winBuf.set(sigBytes, 0); // 65 bytes: parse refused every other length
-      const h = injected === undefined ? keccak256(winBuf, winOut, 0) : injected(winBuf);
+      const h = hash(winBuf, winOut);
       winning = below(h, packed, PACKED_WIN_PROB_OFFSET);
     }
     return { ok: true, hash: prefixed.slice(at), winning };
