@@ -12,8 +12,9 @@ import { join } from "node:path";
 import { Runtimes } from "../../src/node-runner/ai/runtimes.ts";
 import { runSileroFrames } from "../../src/node-runner/ai/silero-frames.ts";
 import { findSileroVad } from "../../src/node-runner/models/build.ts";
-import { denoMissing, runDenoSilero, writeSileroWebGpuManifest } from "../../test/helpers/deno.ts";
+import { denoMissing, runDenoSilero } from "../../test/helpers/deno.ts";
 import { tempDir } from "../../test/helpers/media.ts";
+import { writeSileroWebGpuManifest } from "../../test/helpers/silero-webgpu.ts";
 
 const FRAMES = 32;
 const WARM_RUNS = 3;

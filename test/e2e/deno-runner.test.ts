@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { findSileroVad } from "../../src/node-runner/models/build.ts";
-import { denoMissing, runDenoSilero, writeSileroWebGpuManifest } from "../helpers/deno.ts";
+import { denoMissing, runDenoSilero } from "../helpers/deno.ts";
 import { synthVowels, tempDir, wavBytes } from "../helpers/media.ts";
 import { type LocalNetwork, startNetwork } from "../helpers/network.ts";
 import { titleSkipping } from "../helpers/npm-models.ts";
+import { writeSileroWebGpuManifest } from "../helpers/silero-webgpu.ts";
 
 // The node-runner itself under Deno (deno run -A src/node-runner/main.ts): it registers with an
 // edge, takes an audio-to-text job for Silero VAD on the webgpu provider (Deno's navigator.gpu;

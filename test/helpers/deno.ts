@@ -1,7 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { MANIFEST_VERSION } from "../../src/node-runner/ai/manifest.ts";
-import { sha256Hex, sileroVadEntry } from "../../src/node-runner/models/build.ts";
 import type { DenoSileroReport } from "./deno-silero-webgpu.ts";
 
 // Deno as the tests use it: the binary from the deno npm package, and the Silero-on-WebGPU script
@@ -46,14 +44,4 @@ export async function runDenoSilero(
     report = undefined;
   }
   return { report, code, output: `${out}\n${err}` };
-}
-
-/** Writes a manifest of Silero VAD (the .onnx at `model`) on the webgpu provider only. */
-export function writeSileroWebGpuManifest(path: string, model: string): string {
-  const entry = sileroVadEntry(model, sha256Hex(readFileSync(model)), { pricePerUnit: "1" });
-  writeFileSync(
-    path,
-    JSON.stringify({ version: MANIFEST_VERSION, models: [{ ...entry, providers: ["webgpu"] }] }),
-  );
-  return path;
 }

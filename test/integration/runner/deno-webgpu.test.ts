@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { runSileroFrames } from "../../../src/node-runner/ai/silero-frames.ts";
 import { findSileroVad } from "../../../src/node-runner/models/build.ts";
-import { denoMissing, runDenoSilero, writeSileroWebGpuManifest } from "../../helpers/deno.ts";
+import { denoMissing, runDenoSilero } from "../../helpers/deno.ts";
 import { synthVowels, tempDir, wavBytes } from "../../helpers/media.ts";
 import { titleSkipping } from "../../helpers/npm-models.ts";
+import { expectAgreesWithCpu, writeSileroWebGpuManifest } from "../../helpers/silero-webgpu.ts";
 
 // What this proves: under Deno, the runner's own executors and model store run the same real model
 // (Silero VAD v5) on onnxruntime-web's WebGPU provider (JSEP build) through Deno's navigator.gpu
@@ -64,20 +64,7 @@ describe.skipIf(missing !== undefined)(
     });
 
     test(`the same ${FRAMES} frames agree with onnxruntime-node/cpu within ${TOLERANCE}`, async () => {
-      const gpu = report().frames;
-      const ort = await import("onnxruntime-node");
-      const session = await ort.InferenceSession.create(model!);
-      const cpu = await runSileroFrames(ort, session as never, FRAMES);
-      await session.release();
-      expect(gpu.probabilities).toHaveLength(FRAMES);
-      expect(gpu.state).toHaveLength(256);
-      const worst = Math.max(
-        ...cpu.probabilities.map((p, i) => Math.abs(p - gpu.probabilities[i]!)),
-        ...cpu.state.map((s, i) => Math.abs(s - gpu.state[i]!)),
-      );
-      expect(worst).toBeLessThan(TOLERANCE);
-      // Not all zeros (what a null adapter computes): the probabilities move frame to frame.
-      expect(new Set(gpu.probabilities.map((p) => p.toFixed(4))).size).toBeGreaterThan(1);
+      await expectAgreesWithCpu(model!, report().frames, FRAMES, TOLERANCE);
     });
   },
 );

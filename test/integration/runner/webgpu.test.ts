@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { MANIFEST_VERSION } from "../../../src/node-runner/ai/manifest.ts";
 import { Runtimes } from "../../../src/node-runner/ai/runtimes.ts";
 import { runSileroFrames } from "../../../src/node-runner/ai/silero-frames.ts";
 import { clampLimits } from "../../../src/node-runner/ai/webgpu.ts";
 import { createExecutors, type RunnerExecutors } from "../../../src/node-runner/executors.ts";
-import { findSileroVad, sha256Hex, sileroVadEntry } from "../../../src/node-runner/models/build.ts";
+import { findSileroVad } from "../../../src/node-runner/models/build.ts";
 import { synthVowels, tempDir, wavBytes } from "../../helpers/media.ts";
 import { titleSkipping } from "../../helpers/npm-models.ts";
+import { expectAgreesWithCpu, writeSileroWebGpuManifest } from "../../helpers/silero-webgpu.ts";
 
 // What this proves: the same real model (Silero VAD v5) gives the same outputs on onnxruntime-node's
 // CPU provider and on onnxruntime-web's WebGPU provider (JSEP build) through bun-webgpu on Mesa's
@@ -51,11 +51,7 @@ describe.skipIf(missing !== undefined)(
     beforeAll(() => {
       tmp = tempDir("runner-webgpu-");
       manifest = join(tmp.dir, "manifest.json");
-      const entry = sileroVadEntry(model!, sha256Hex(readFileSync(model!)), { pricePerUnit: "1" });
-      writeFileSync(
-        manifest,
-        JSON.stringify({ version: MANIFEST_VERSION, models: [{ ...entry, providers: ["webgpu"] }] }),
-      );
+      writeSileroWebGpuManifest(manifest, model!);
       // Kept loaded between the tests: its shaders are compiled once.
       ex = createExecutors({ modelsManifest: manifest, modelIdleMs: 3_600_000 });
     });
@@ -88,19 +84,7 @@ describe.skipIf(missing !== undefined)(
         expect(provider).toBe("webgpu");
         return runSileroFrames(ort, session as never, FRAMES);
       });
-      const ort = await import("onnxruntime-node");
-      const cpuSession = await ort.InferenceSession.create(model!);
-      const cpu = await runSileroFrames(ort, cpuSession as never, FRAMES);
-      await cpuSession.release();
-      expect(gpu.probabilities).toHaveLength(FRAMES);
-      expect(gpu.state).toHaveLength(256);
-      const worst = Math.max(
-        ...cpu.probabilities.map((p, i) => Math.abs(p - gpu.probabilities[i]!)),
-        ...cpu.state.map((s, i) => Math.abs(s - gpu.state[i]!)),
-      );
-      expect(worst).toBeLessThan(TOLERANCE);
-      // Not all zeros (what a null adapter computes): the probabilities move frame to frame.
-      expect(new Set(gpu.probabilities.map((p) => p.toFixed(4))).size).toBeGreaterThan(1);
+      await expectAgreesWithCpu(model!, gpu, FRAMES, TOLERANCE);
     }, 600_000);
   },
 );
