@@ -23,7 +23,13 @@ import {
   TranscodeResultSchema,
   VideoProfileSchema,
 } from "../../src/wire/go/gen/net/lp_rpc_pb.ts";
-import { encodePaymentHeader, encodeSegDataHeader } from "../../src/wire/go/headers.ts";
+import {
+  AI_WORKER_AUTH,
+  encodePaymentHeader,
+  encodeSegDataHeader,
+  PAYMENT_HEADER,
+  SEGMENT_HEADER,
+} from "../../src/wire/go/headers.ts";
 import { orchestratorRequestHash, segDataHash, signHash } from "../../src/wire/go/signatures.ts";
 import { genesisAccount, genesisKey, makeEdge, runnerOrchestratorConfig, type TestEdge } from "./edge.ts";
 
@@ -247,6 +253,36 @@ export const P240: VideoProfileInit = {
   fps: 30,
   fpsDen: 1,
 };
+
+/**
+ * The headers of a paid JSON AI request as go-livepeer's gateway sends them: fresh info from the
+ * orchestrator at `url`, a SegData for `manifestId` ("<cap>_<model>") signed by the gateway, one
+ * ticket with nonce `nonce`, and the AI worker's Authorization.
+ */
+export async function paidAiHeaders(
+  url: string,
+  manifestId: string,
+  nonce: number,
+): Promise<Record<string, string>> {
+  const i = await orchestratorClient(url).getOrchestrator(await signedRequest(GO_GATEWAY));
+  const seg = create(SegDataSchema, {
+    manifestId: new TextEncoder().encode(manifestId),
+    seq: 0n,
+    hash: keccak256(new Uint8Array(0), "bytes"),
+    authToken: i.authToken!,
+  });
+  seg.sig = await signHash(
+    GO_GATEWAY,
+    segDataHash({ manifestId: seg.manifestId, seq: 0n, hash: seg.hash, profileNames: [] }),
+  );
+  const payment = await goPayment(GO_GATEWAY, i, 1, nonce);
+  return {
+    "content-type": "application/json",
+    [SEGMENT_HEADER.toLowerCase()]: encodeSegDataHeader(seg),
+    [PAYMENT_HEADER.toLowerCase()]: encodePaymentHeader(payment),
+    authorization: AI_WORKER_AUTH,
+  };
+}
 
 /** A signed SegData for `body`. */
 export async function segData(

@@ -1,27 +1,14 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
-import { create } from "@bufbuild/protobuf";
-import { keccak256 } from "viem";
 import { queueJobs } from "../../../src/edge/db/schema/jobs.ts";
 import { getQueueJob, waitForJob } from "../../../src/edge/services/jobs/queue.ts";
 import { AI_ROUTE_CAPABILITY } from "../../../src/wire/go/capabilities.ts";
-import { SegDataSchema } from "../../../src/wire/go/gen/net/lp_rpc_pb.ts";
-import {
-  AI_WORKER_AUTH,
-  encodePaymentHeader,
-  encodeSegDataHeader,
-  PAYMENT_HEADER,
-  SEGMENT_HEADER,
-} from "../../../src/wire/go/headers.ts";
-import { segDataHash, signHash } from "../../../src/wire/go/signatures.ts";
 import { type GatedRunner, startGatedLlmRunner, TINY_LLM_MODEL } from "../../helpers/gated-llm-runner.ts";
 import {
   GO_GATEWAY,
   type GoWireNode,
-  goPayment,
   h2Request,
-  orchestratorClient,
-  signedRequest,
+  paidAiHeaders,
   startGoWireNode,
 } from "../../helpers/go-wire.ts";
 import { h2Sse } from "../../helpers/sse.ts";
@@ -73,26 +60,7 @@ afterAll(async () => {
   await node?.stop();
 }, 60_000);
 
-async function paidHeaders(): Promise<Record<string, string>> {
-  const i = await orchestratorClient(node.go.url).getOrchestrator(await signedRequest(GO_GATEWAY));
-  const seg = create(SegDataSchema, {
-    manifestId: new TextEncoder().encode(MANIFEST),
-    seq: 0n,
-    hash: keccak256(new Uint8Array(0), "bytes"),
-    authToken: i.authToken!,
-  });
-  seg.sig = await signHash(
-    GO_GATEWAY,
-    segDataHash({ manifestId: seg.manifestId, seq: 0n, hash: seg.hash, profileNames: [] }),
-  );
-  const payment = await goPayment(GO_GATEWAY, i, 1, nonce++);
-  return {
-    "content-type": "application/json",
-    [SEGMENT_HEADER.toLowerCase()]: encodeSegDataHeader(seg),
-    [PAYMENT_HEADER.toLowerCase()]: encodePaymentHeader(payment),
-    authorization: AI_WORKER_AUTH,
-  };
-}
+const paidHeaders = () => paidAiHeaders(node.go.url, MANIFEST, nonce++);
 
 const body = (extra: Record<string, unknown>) =>
   new TextEncoder().encode(

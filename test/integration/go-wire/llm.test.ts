@@ -2,26 +2,12 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { create } from "@bufbuild/protobuf";
 import type { Subprocess } from "bun";
-import { keccak256 } from "viem";
 import { AI_ROUTE_CAPABILITY } from "../../../src/wire/go/capabilities.ts";
-import { SegDataSchema } from "../../../src/wire/go/gen/net/lp_rpc_pb.ts";
 import {
-  AI_WORKER_AUTH,
-  encodePaymentHeader,
-  encodeSegDataHeader,
-  PAYMENT_HEADER,
-  SEGMENT_HEADER,
-} from "../../../src/wire/go/headers.ts";
-import { segDataHash, signHash } from "../../../src/wire/go/signatures.ts";
-import {
-  GO_GATEWAY,
   type GoWireNode,
-  goPayment,
   h2Request,
-  orchestratorClient,
-  signedRequest,
+  paidAiHeaders,
   spawnReadyRunner,
   startGoWireNode,
 } from "../../helpers/go-wire.ts";
@@ -83,26 +69,9 @@ afterAll(async () => {
 }, 60_000);
 
 async function llm(body: Record<string, unknown>) {
-  const i = await orchestratorClient(node.go.url).getOrchestrator(await signedRequest(GO_GATEWAY));
-  const seg = create(SegDataSchema, {
-    manifestId: new TextEncoder().encode(`${AI_ROUTE_CAPABILITY.llm}_${MODEL}`),
-    seq: 0n,
-    hash: keccak256(new Uint8Array(0), "bytes"),
-    authToken: i.authToken!,
-  });
-  seg.sig = await signHash(
-    GO_GATEWAY,
-    segDataHash({ manifestId: seg.manifestId, seq: 0n, hash: seg.hash, profileNames: [] }),
-  );
-  const payment = await goPayment(GO_GATEWAY, i, 1, nonce++);
   return h2Request(node.go.url, {
     path: "/llm",
-    headers: {
-      "content-type": "application/json",
-      [SEGMENT_HEADER.toLowerCase()]: encodeSegDataHeader(seg),
-      [PAYMENT_HEADER.toLowerCase()]: encodePaymentHeader(payment),
-      authorization: AI_WORKER_AUTH,
-    },
+    headers: await paidAiHeaders(node.go.url, `${AI_ROUTE_CAPABILITY.llm}_${MODEL}`, nonce++),
     body: new TextEncoder().encode(
       JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "Hi." }], temperature: 0, ...body }),
     ),
